@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Tags, named } from "../tags";
+
+/** Public SSM parameter with the latest Amazon Linux 2023 AMI; AWS keeps it current.
+ * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ec2-console */
+export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+export interface BastionArgs {
+  readonly namePrefix: string;
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnet the host lives in (it needs no public address). */
+  readonly subnetId: pulumi.Input<string>;
+  /** Default t3.micro. */
+  readonly instanceType?: string;
+  readonly tags: Tags;
+}
+
+/**
+ * A bastion reachable only through SSM Session Manager: private subnet, no public IP, no key pair
+ * and a security group without a single inbound rule. Sessions are authorised and logged by IAM
+ * and CloudTrail instead of SSH keys. IMDSv2 is required (FSBP EC2.8).
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html
+ */
+export class Bastion extends pulumi.ComponentResource {
+  public readonly instance: aws.ec2.Instance;
+  public readonly securityGroup: aws.ec2.SecurityGroup;
+  public readonly role: aws.iam.Role;
+
+  constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:network:Bastion", name, {}, opts);
+    const instanceType = args.instanceType ?? "t3.micro";
+    const p = args.namePrefix;
+
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `${p} bastion (SSM Session Manager only)`,
+        assumeRolePolicy: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        },
+        tags: named(args.tags, `${p}-bastion`),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: this.role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore }, { parent: this });
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags: named(args.tags, `${p}-bastion`) }, { parent: this });
+
+    // No ingress at all. Egress 443 only: the SSM agent dials out to the SSM endpoints.
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId: args.vpcId, description: `${p} bastion: no inbound, HTTPS out to SSM`, tags: named(args.tags, `${p}-bastion`) },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-out-443`,
+      { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "SSM agent to Systems Manager endpoints", tags: named(args.tags, `${p}-bastion-out-443`) },
+      { parent: this },
+    );
+
+    const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
+    this.instance = new aws.ec2.Instance(
+      `${name}-host`,
+      {
+        ami: ami.insecureValue,
+        instanceType,
+        subnetId: args.subnetId,
+        vpcSecurityGroupIds: [this.securityGroup.id],
+        iamInstanceProfile: profile.name,
+        associatePublicIpAddress: false,
+        monitoring: true,
+        ebsOptimized: true,
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true, deleteOnTermination: true },
+        tags: named(args.tags, `${p}-bastion`),
+        volumeTags: named(args.tags, `${p}-bastion`),
+      },
+      // A newer AMI in the parameter must not replace a running host on every `pulumi up`;
+      // patch it with SSM Patch Manager, or replace it deliberately.
+      { parent: this, ignoreChanges: ["ami"] },
+    );
+    this.registerOutputs({ instanceId: this.instance.id });
+  }
+}

@@ -1,0 +1,4 @@
+import { program } from "./stacks/program";
+
+// Wiring only (see stacks/program.ts): config -> composition -> stack outputs.
+export = program();

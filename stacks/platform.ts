@@ -1,0 +1,62 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { carveSubnets } from "../lib/subnetPlan";
+import { Bastion } from "../components/network/bastion";
+import { Network } from "../components/network/network";
+import { SecurityGroups } from "../components/network/securityGroups";
+import { StackConfig } from "./config";
+
+/** Everything the stack built, for outputs and for the areas that build on each other. */
+export interface Platform {
+  readonly config: StackConfig;
+  readonly network: Network;
+  readonly securityGroups: SecurityGroups;
+  readonly bastion?: Bastion;
+}
+
+/**
+ * The one composition every environment uses; dev and prod differ only in their config.
+ * Top-level components are named after their area, so URNs stay stable across refactors.
+ */
+export function buildPlatform(config: StackConfig): Platform {
+  const namePrefix = `entasis-${config.stack}`;
+  const identity = aws.getCallerIdentityOutput();
+  const partition = aws.getPartitionOutput().partition;
+  const tags = config.tags;
+
+  const subnetPlan = carveSubnets({
+    vpcCidr: config.network.cidr,
+    availabilityZones: config.network.availabilityZones,
+    prefixes: config.network.subnetPrefixes,
+    overrides: config.network.subnets,
+  });
+  if (!subnetPlan) throw new pulumi.RunError("subnet carving failed after validation passed; this is a bug in lib/subnetPlan.ts");
+
+  const network = new Network("network", {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    cidr: config.network.cidr,
+    availabilityZones: config.network.availabilityZones,
+    subnetPlan,
+    natStrategy: config.network.natStrategy,
+    flowLogs: config.network.flowLogs,
+    peering: config.network.peering,
+    tags,
+  });
+
+  const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, tags });
+
+  const bastion = config.network.bastion.enabled
+    ? new Bastion("bastion", {
+        namePrefix,
+        vpcId: network.vpcId,
+        subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
+        instanceType: config.network.bastion.instanceType,
+        tags,
+      })
+    : undefined;
+
+  return { config, network, securityGroups, bastion };
+}

@@ -1,0 +1,60 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../tools/plan";
+import { loadStackFile } from "../tools/offline/stackFile";
+
+async function plan(argv: string[], overrides?: Record<string, unknown>): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, (s) => out.push(s), (s) => err.push(s), overrides);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("npm run plan", () => {
+  it("prints the prod network tier (3 AZs, 3 NAT gateways), counts and outputs, and writes the same as JSON", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "prod.json");
+    const r = await plan(["prod", "--json", file]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("[entasis:network:Network] network");
+    for (const az of ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]) expect(r.out).toContain(`aws:ec2/natGateway:NatGateway  network-nat-${az}`);
+    expect(r.out).toMatch(/^3\s+aws:ec2\/natGateway:NatGateway$/m);
+    expect(r.out).toMatch(/^9\s+aws:ec2\/subnet:Subnet$/m);
+    expect(r.out).toContain("note: secrets not in Pulumi.prod.yaml were filled with placeholders: entasis:slackWebhookUrl");
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { stack: string; countsByType: Record<string, number>; outputs: Record<string, unknown> };
+    expect(json.stack).toBe("prod");
+    expect(json.countsByType["aws:ec2/natGateway:NatGateway"]).toBe(3);
+    expect(json.outputs.availabilityZones).toEqual(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
+  });
+
+  it("prints the dev network tier with 2 AZs and a single NAT gateway", async () => {
+    const r = await plan(["dev"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1\s+aws:ec2\/natGateway:NatGateway$/m);
+    expect(r.out).toMatch(/^6\s+aws:ec2\/subnet:Subnet$/m);
+  });
+
+  it("prints every validation error of a bad config, without a stack trace, and exits 1", async () => {
+    const dev = loadStackFile("dev");
+    const network = JSON.parse(dev.config["entasis:network"]) as Record<string, unknown>;
+    const cluster = JSON.parse(dev.config["entasis:cluster"]) as { nodePools: Record<string, Record<string, unknown>> };
+    cluster.nodePools.general.minSize = 5;
+    const r = await plan(["dev"], {
+      "entasis:network": { ...network, cidr: "10.0.0.0/33", subnets: { public: { "ap-northeast-2a": "10.10.0.0/24" } } },
+      "entasis:cluster": cluster,
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    expect(r.err).toContain("Pulumi.dev.yaml is not valid (3 problems); nothing was planned:");
+    expect(r.err).toContain('entasis:network.cidr "10.0.0.0/33" is not a valid IPv4 CIDR');
+    expect(r.err).toContain("entasis:cluster.nodePools.general.minSize 5 is greater than maxSize 4");
+    expect(r.err).toContain("entasis:cluster.nodePools.general.desiredSize 2 is outside minSize..maxSize (5..4)");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses an unknown stack with the list of stacks (exit 2)", async () => {
+    const r = await plan(["staging"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod');
+  });
+});

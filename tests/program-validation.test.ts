@@ -1,0 +1,50 @@
+import { ConfigError } from "../stacks/config";
+import { attemptStack } from "../tools/offline/harness";
+import { CloudMocks } from "../tools/offline/mocks";
+import { loadStackFile } from "../tools/offline/stackFile";
+import { TEST_SECRETS } from "./support/query";
+
+describe("a bad config stops the program before any resource", () => {
+  it.each([
+    ["a bad CIDR", { cidr: "10.0.0.0/33" }, "entasis:network.cidr"],
+    ["overlapping subnets", { subnets: { database: { "ap-northeast-2a": "10.20.0.0/20" } } }, "entasis:network.subnets.database.ap-northeast-2a"],
+  ])("%s: ConfigError naming the key, and nothing registered but the stack", async (_label, change, key) => {
+    const network = JSON.parse(loadStackFile("prod").config["entasis:network"]) as Record<string, unknown>;
+    const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:network": { ...network, ...change } } });
+    expect(run.error).toBeInstanceOf(ConfigError);
+    expect(run.error instanceof ConfigError && run.error.problems.map((p) => p.key)).toEqual([key]);
+    expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("min > max in a node pool: ConfigError and nothing registered", async () => {
+    const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools: Record<string, Record<string, unknown>> };
+    cluster.nodePools["ai-inference"].minSize = 6;
+    const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:cluster": cluster } });
+    expect(run.error instanceof ConfigError && run.error.problems.map((p) => p.key)).toEqual(["entasis:cluster.nodePools.ai-inference.minSize", "entasis:cluster.nodePools.ai-inference.desiredSize"]);
+    expect(run.resources.filter((r) => r.custom)).toEqual([]);
+  });
+
+  it("is a RunError, so `pulumi up` prints the message without a stack trace", async () => {
+    const run = await attemptStack({ stack: "prod" });
+    expect(run.error).toBeInstanceOf(ConfigError);
+    expect(String(run.error instanceof Error && run.error.message)).toBe(
+      "Invalid stack configuration (1 problem):\n  - entasis:slackWebhookUrl (unset) is required in prod (Alertmanager's Slack receiver); run: pulumi config set --secret entasis:slackWebhookUrl https://hooks.slack.com/services/T000/B000/XXXX",
+    );
+  });
+});
+
+describe("the offline cloud", () => {
+  it("throws a clear error for a provider function nobody mocked", () => {
+    const mocks = new CloudMocks({ region: "ap-northeast-2" });
+    expect(() => mocks.call({ token: "aws:ec2/getVpc:getVpc", inputs: { default: true }, provider: "" })).toThrow(
+      'unmocked provider function aws:ec2/getVpc:getVpc({"default":true}): add its cloud answer to tools/offline/mocks.ts',
+    );
+  });
+
+  it("reads stack files the way the Pulumi CLI passes config (objects as JSON, scalars as text)", () => {
+    const dev = loadStackFile("dev");
+    expect(dev.config["aws:region"]).toBe("ap-northeast-2");
+    expect(dev.config["entasis:environment"]).toBe("dev");
+    expect(JSON.parse(dev.config["entasis:network"])).toMatchObject({ natStrategy: "single" });
+  });
+});

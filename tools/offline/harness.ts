@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { RegisterResourceRequest, RegisterResourceOutputsRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { NAMESPACE, SECRET_KEYS } from "../../stacks/schema/stack";
+import { CloudMocks } from "./mocks";
+import { PROJECT_NAME, loadStackFile } from "./stackFile";
+
+/** Marker Pulumi puts on serialized secret values. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** One resource as the program registered it: what would reach the engine and the provider. */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  /** Inputs with secrets unwrapped (see secretPaths). */
+  readonly inputs: Record<string, unknown>;
+  /** Dotted paths of inputs that were marked secret. */
+  readonly secretPaths: readonly string[];
+  /** State the mock cloud answered. */
+  readonly state: Record<string, unknown>;
+  readonly parent?: string;
+  /** URNs this resource depends on (explicit dependsOn plus every input's dependencies). */
+  readonly dependencies: readonly string[];
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /** Provider reference `urn::id`, when one was set or inherited. */
+  readonly provider?: string;
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly aliases: number;
+}
+
+export function secretPathsOf(value: unknown, prefix = ""): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  if (!Array.isArray(value) && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG) return [prefix || "(root)"];
+  return Object.entries(value).flatMap(([k, v]) => secretPathsOf(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** MockMonitor that also records parent, dependencies and options, which Mocks never see. */
+class RecordingMonitor extends MockMonitor {
+  public readonly recorded: RecordedResource[] = [];
+  public stackOutputs: Record<string, unknown> = {};
+  public secretOutputs: string[] = [];
+
+  async registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: unknown) => void): Promise<void> {
+    const struct = req.getObject();
+    const rawInputs = struct?.toJavaScript() ?? {};
+    const inputs: Record<string, unknown> = struct ? pulumi.runtime.deserializeProperties(struct) : {};
+    return super.registerResource(req, (err: unknown, resp: unknown) => {
+      if (!err && resp && typeof resp === "object" && "getUrn" in resp && typeof resp.getUrn === "function") {
+        const urn: string = resp.getUrn();
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+          propertyDependencies[key] = deps.getUrnsList();
+        });
+        this.recorded.push({
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          inputs,
+          secretPaths: secretPathsOf(rawInputs),
+          state: this.resources.get(urn)?.state ?? {},
+          parent: req.getParent() || undefined,
+          dependencies: req.getDependenciesList(),
+          propertyDependencies,
+          provider: req.getProvider() || undefined,
+          protect: req.getProtect() === true,
+          ignoreChanges: req.getIgnorechangesList(),
+          retainOnDelete: req.getRetainondelete() === true,
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          aliases: req.getAliasesList().length,
+        });
+      }
+      callback(err, resp);
+    });
+  }
+
+  registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, resp: unknown) => void): void {
+    if (req.getUrn().includes("::pulumi:pulumi:Stack::")) {
+      const struct = req.getOutputs();
+      this.secretOutputs = secretPathsOf(struct?.toJavaScript() ?? {});
+      this.stackOutputs = struct ? pulumi.runtime.deserializeProperties(struct) : {};
+    }
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+export interface RunOptions {
+  readonly stack: string;
+  /** Replace (or with `undefined`, remove) `ns:key` values of the stack file, as objects or text. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+  /** Secret values as `pulumi config set --secret` would provide them, by `entasis:` key. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** Fill secrets the stack file does not hold with labelled placeholders. Default false. */
+  readonly placeholderSecrets?: boolean;
+  /** Run as `pulumi preview` (true) or `pulumi up` (false). Default true. */
+  readonly preview?: boolean;
+}
+
+export interface RunResult {
+  readonly stack: string;
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+  /** Output names (or paths) that are secret. */
+  readonly secretOutputs: readonly string[];
+  readonly calls: readonly pulumi.runtime.MockCallArgs[];
+  /** Secret keys that were filled with placeholders. */
+  readonly placeholders: readonly string[];
+  /** The error the program failed with, if it did. */
+  readonly error?: unknown;
+}
+
+/**
+ * Runs the real program for a stack, in-process, under mocks, with the real Pulumi.<stack>.yaml.
+ * Runs are sequential: the Pulumi runtime is process-global.
+ */
+export async function attemptStack(opts: RunOptions): Promise<RunResult> {
+  const file = loadStackFile(opts.stack);
+  const config: Record<string, string> = { ...file.config };
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+    if (v === undefined) delete config[k];
+    else config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  const secretKeys: string[] = [];
+  for (const [k, v] of Object.entries(opts.secrets ?? {})) {
+    config[`${NAMESPACE}:${k}`] = v;
+    secretKeys.push(`${NAMESPACE}:${k}`);
+  }
+  const placeholders: string[] = [];
+  if (opts.placeholderSecrets) {
+    for (const k of Object.keys(SECRET_KEYS)) {
+      const full = `${NAMESPACE}:${k}`;
+      if (!(full in config)) {
+        config[full] = `offline-placeholder-for-${k}`;
+        secretKeys.push(full);
+        placeholders.push(full);
+      }
+    }
+  }
+
+  const region = config["aws:region"] ?? "ap-northeast-2";
+  const mocks = new CloudMocks({ region });
+  const monitor = new RecordingMonitor(mocks);
+  await pulumi.runtime.setMocks(mocks, PROJECT_NAME, opts.stack, opts.preview ?? true);
+  pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, opts.stack, opts.preview ?? true);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown): void => {
+    failures.push(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  let error: unknown;
+  try {
+    // Loaded lazily so the mocks are in place before any program module runs.
+    const { program } = await import("../../stacks/program");
+    // A synchronous throw (e.g. ConfigError) is what `pulumi up` would report; catch it here so
+    // the stack still completes and nothing else rejects behind our back.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return program();
+      } catch (e) {
+        error = e;
+        return {};
+      }
+    });
+    await pulumi.runtime.disconnect();
+  } catch (e) {
+    error = error ?? e;
+  } finally {
+    // Let late rejections surface before the listener goes.
+    await new Promise((r) => setImmediate(r));
+    process.off("unhandledRejection", onRejection);
+  }
+  return {
+    stack: opts.stack,
+    resources: monitor.recorded,
+    outputs: monitor.stackOutputs,
+    secretOutputs: monitor.secretOutputs,
+    calls: mocks.calls,
+    placeholders,
+    error: error ?? failures[0],
+  };
+}
+
+/** Like attemptStack, but throws when the program fails. */
+export async function runStack(opts: RunOptions): Promise<RunResult> {
+  const result = await attemptStack(opts);
+  if (result.error !== undefined) throw result.error;
+  return result;
+}

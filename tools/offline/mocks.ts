@@ -1,0 +1,83 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The cloud's answers, and only those: IDs, ARNs, endpoints and the results of provider
+ * functions. Nothing here decides anything the program decides.
+ */
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_AMI_ID = "ami-0a1b2c3d4e5f67890";
+
+/** Deterministic stand-in for Pulumi's random auto-name suffix. */
+export function physicalName(name: string): string {
+  return `${name}-${crypto.createHash("sha256").update(name).digest("hex").slice(0, 7)}`;
+}
+
+function service(type: string): string {
+  const mod = type.split(":")[1]?.split("/")[0] ?? "x";
+  return mod === "index" ? "aws" : mod;
+}
+
+export type ComputedState = (args: pulumi.runtime.MockResourceArgs, region: string) => Record<string, unknown>;
+
+/** Attributes AWS computes for the resource types this program creates. */
+const COMPUTED: Record<string, ComputedState> = {
+  "aws:kms/key:Key": (a, region) => ({ keyId: `${a.name}-key-id`, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${a.name}-key-id` }),
+  "aws:iam/role:Role": (a) => {
+    const name = typeof a.inputs.name === "string" ? a.inputs.name : physicalName(a.name);
+    return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, uniqueId: `AROA${a.name.length}` };
+  },
+  "aws:ec2/natGateway:NatGateway": () => ({ publicIp: "203.0.113.10" }),
+  "aws:ec2/eip:Eip": () => ({ publicIp: "203.0.113.10", allocationId: "eipalloc-0123" }),
+  "aws:ec2/instance:Instance": () => ({ privateIp: "10.0.0.10" }),
+};
+
+export interface MockOptions {
+  readonly region: string;
+  /** Extra computed-state functions by type token (for tests of a single component). */
+  readonly computed?: Record<string, ComputedState>;
+}
+
+export class CloudMocks implements pulumi.runtime.Mocks {
+  public readonly calls: pulumi.runtime.MockCallArgs[] = [];
+  private readonly computed: Record<string, ComputedState>;
+
+  constructor(private readonly opts: MockOptions) {
+    this.computed = { ...COMPUTED, ...(opts.computed ?? {}) };
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const id = args.id && args.id !== "" ? args.id : `${args.name}-id`;
+    const name = typeof args.inputs.name === "string" ? args.inputs.name : physicalName(args.name);
+    const base: Record<string, unknown> = {
+      ...args.inputs,
+      name,
+      arn: `arn:aws:${service(args.type)}:${this.opts.region}:${MOCK_ACCOUNT_ID}:${name}`,
+    };
+    const extra = this.computed[args.type]?.(args, this.opts.region) ?? {};
+    return { id, state: { ...base, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.calls.push(args);
+    const region = this.opts.region;
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: MOCK_ACCOUNT_ID };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+      case "aws:index/getRegion:getRegion":
+        return { name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region, id: region };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const letters = ["a", "b", "c", "d"];
+        return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `apne2-az${i + 1}`), id: region };
+      }
+      case "aws:ssm/getParameter:getParameter":
+        if (typeof args.inputs.name === "string" && args.inputs.name.startsWith("/aws/service/ami-amazon-linux-latest/")) {
+          return { name: args.inputs.name, value: MOCK_AMI_ID, insecureValue: MOCK_AMI_ID, type: "String", version: 1, arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`, id: args.inputs.name };
+        }
+        break;
+    }
+    throw new Error(`unmocked provider function ${args.token}(${JSON.stringify(args.inputs)}): add its cloud answer to tools/offline/mocks.ts`);
+  }
+}

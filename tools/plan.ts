@@ -1,0 +1,73 @@
+import * as fs from "fs";
+import { ConfigError } from "../stacks/config";
+import { renderProblem } from "../stacks/schema/problems";
+import { attemptStack } from "./offline/harness";
+import { listStacks } from "./offline/stackFile";
+import { buildReport } from "./plan/report";
+import { renderReport } from "./plan/render";
+
+const USAGE = "usage: npm run plan -- <stack> [--json FILE]";
+
+interface CliArgs {
+  readonly stack: string;
+  readonly jsonFile?: string;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs | string {
+  const positional: string[] = [];
+  let jsonFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--json") {
+      jsonFile = argv[++i];
+      if (!jsonFile) return `--json needs a file name\n${USAGE}`;
+    } else if (argv[i].startsWith("-")) return `unknown option ${argv[i]}\n${USAGE}`;
+    else positional.push(argv[i]);
+  }
+  if (positional.length !== 1) return `${USAGE}\nstacks: ${listStacks().join(", ")}`;
+  if (!listStacks().includes(positional[0])) return `no stack "${positional[0]}" (no Pulumi.${positional[0]}.yaml); stacks: ${listStacks().join(", ")}`;
+  return { stack: positional[0], jsonFile };
+}
+
+/**
+ * Runs the plan and returns the exit code; prints to the given streams. `overrides` replaces
+ * stack-file keys (tests use it to plan a broken config without writing one).
+ */
+export async function main(
+  argv: readonly string[],
+  log: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+  overrides?: Readonly<Record<string, unknown>>,
+): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    err(args);
+    return 2;
+  }
+  const run = await attemptStack({ stack: args.stack, placeholderSecrets: true, overrides });
+  if (run.error !== undefined) {
+    if (run.error instanceof ConfigError) {
+      err(`Pulumi.${args.stack}.yaml is not valid (${run.error.problems.length} problem${run.error.problems.length === 1 ? "" : "s"}); nothing was planned:`);
+      for (const p of run.error.problems) err(`  - ${renderProblem(p)}`);
+    } else {
+      err(`the program failed for stack ${args.stack}: ${run.error instanceof Error ? run.error.message : String(run.error)}`);
+    }
+    return 1;
+  }
+  const report = buildReport(run);
+  log(renderReport(report));
+  if (args.jsonFile) {
+    fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    log(`\nwrote ${args.jsonFile}`);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
+}
