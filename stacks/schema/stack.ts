@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
-import { ClusterConfig, clusterSchema, validateCluster } from "./cluster";
+import { clusterSchema, validateCluster } from "./cluster";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
-import { NetworkConfig, networkSchema, validateNetwork } from "./network";
+import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
@@ -35,20 +35,53 @@ export interface RawStackConfig {
   readonly secretsPresent: Readonly<Record<string, boolean>>;
 }
 
-export interface ValidatedStackConfig {
+/** What an area validator may look at besides its own values. */
+export interface AreaContext {
+  readonly region: string;
+  readonly environment: Environment;
+  readonly stack: string;
+}
+
+interface AreaSpec<S extends z.ZodType> {
+  readonly schema: S;
+  /** Merges over the defaults, parses, runs the cross-field checks; undefined when it did not parse. */
+  readonly parse: (key: string, raw: unknown, defaults: unknown, ctx: AreaContext, problems: ConfigProblem[]) => z.infer<S> | undefined;
+}
+
+/** An area: its schema and its cross-field checks (run only when the schema parsed). */
+function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx: AreaContext) => ConfigProblem[]): AreaSpec<S> {
+  return {
+    schema,
+    parse: (key, raw, defaults, ctx, problems) => {
+      const parsed = schema.safeParse(deepMerge(defaults, raw), { reportInput: true });
+      if (!parsed.success) {
+        problems.push(...zodProblems(`${NAMESPACE}:${key}`, parsed.error));
+        return undefined;
+      }
+      if (ctx.region) problems.push(...validate(parsed.data, ctx));
+      return parsed.data;
+    },
+  };
+}
+
+/**
+ * Areas of structured config, one key each (`entasis:<area>`): merged over the environment's
+ * defaults, parsed, then cross-checked. Adding an area is one line here plus its defaults.
+ */
+const AREAS = {
+  network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
+  cluster: area(clusterSchema, (v) => validateCluster(v, `${NAMESPACE}:cluster`)),
+};
+
+type Areas = typeof AREAS;
+export type AreaConfigs = { readonly [K in keyof Areas]: z.infer<Areas[K]["schema"]> };
+
+export interface ValidatedStackConfig extends AreaConfigs {
   readonly stack: string;
   readonly region: string;
   readonly environment: Environment;
   readonly tags: Readonly<Record<string, string>>;
-  readonly network: NetworkConfig;
-  readonly cluster: ClusterConfig;
 }
-
-/** Areas of structured config; each is merged over its environment defaults, parsed, then cross-checked. */
-const AREAS = {
-  network: { schema: networkSchema, validate: (v: NetworkConfig, region: string) => validateNetwork(v, region, `${NAMESPACE}:network`) },
-  cluster: { schema: clusterSchema, validate: (v: ClusterConfig) => validateCluster(v, `${NAMESPACE}:cluster`) },
-} as const;
 
 const KNOWN_KEYS = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
 
@@ -94,15 +127,13 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const defaults = ENVIRONMENT_DEFAULTS[environment ?? "prod"];
-  const network = AREAS.network.schema.safeParse(deepMerge(defaults.network, raw.values.network), { reportInput: true });
-  const cluster = AREAS.cluster.schema.safeParse(deepMerge(defaults.cluster, raw.values.cluster), { reportInput: true });
-  if (!network.success) problems.push(...zodProblems(`${NAMESPACE}:network`, network.error));
-  else if (region) problems.push(...AREAS.network.validate(network.data, region));
-  if (!cluster.success) problems.push(...zodProblems(`${NAMESPACE}:cluster`, cluster.error));
-  else problems.push(...AREAS.cluster.validate(cluster.data));
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", stack: raw.stack };
+  const areas: Partial<Record<keyof Areas, unknown>> = {};
+  for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
+    areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
+  }
 
-  if (problems.length > 0 || !environment || !tags.success || !network.success || !cluster.success) {
+  if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
   }
   return {
@@ -112,9 +143,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       region,
       environment,
       tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
-      network: network.data,
-      cluster: cluster.data,
+      // Every area parsed (checked above), so each value has its schema's type.
+      ...(areas as AreaConfigs),
     },
   };
 }
-
