@@ -15,8 +15,38 @@ export interface PlatformOutputs {
   readonly securityGroupIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly dbSubnetGroupName: pulumi.Output<string>;
   readonly cacheSubnetGroupName: pulumi.Output<string>;
-  readonly bastionInstanceId?: pulumi.Output<string>;
+  /** null when the bastion is disabled: an output never disappears with a config switch. */
+  readonly bastionInstanceId: pulumi.Output<string> | null;
 }
+
+/** How an output is documented for app teams (docs/outputs.md is generated from this). */
+export interface OutputDoc {
+  /** TypeScript-like type of the value. */
+  readonly type: string;
+  /** Whether the value is a secret (encrypted in state, masked in the CLI). */
+  readonly secret: boolean;
+  readonly description: string;
+}
+
+/**
+ * Documentation of every output. `satisfies` makes the compiler reject an output without a
+ * description, and a description of an output that does not exist.
+ */
+export const OUTPUT_DOCS = {
+  environment: { type: "string", secret: false, description: "Environment name (`dev` or `prod`)." },
+  region: { type: "string", secret: false, description: "AWS region of every resource in the stack." },
+  vpcId: { type: "string", secret: false, description: "ID of the platform VPC." },
+  vpcCidr: { type: "string", secret: false, description: "IPv4 CIDR of the VPC." },
+  availabilityZones: { type: "string[]", secret: false, description: "AZs in use, in the order of every per-AZ list below." },
+  publicSubnetIds: { type: "string[]", secret: false, description: "Public subnets (load balancers, NAT), one per AZ." },
+  privateSubnetIds: { type: "string[]", secret: false, description: "Private subnets (EKS nodes and pods), one per AZ." },
+  databaseSubnetIds: { type: "string[]", secret: false, description: "Isolated database subnets (no internet route), one per AZ." },
+  natGatewayIds: { type: "string[]", secret: false, description: "NAT gateways (one in dev, one per AZ in prod)." },
+  securityGroupIds: { type: "{ frontend, application, database, monitoring: string }", secret: false, description: "Security groups of the spec by role." },
+  dbSubnetGroupName: { type: "string", secret: false, description: "RDS DB subnet group on the database subnets." },
+  cacheSubnetGroupName: { type: "string", secret: false, description: "ElastiCache subnet group on the database subnets." },
+  bastionInstanceId: { type: "string | null", secret: false, description: "Instance ID of the SSM-only bastion (`aws ssm start-session --target <id>`); null when disabled." },
+} as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
   return {
@@ -32,6 +62,6 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     securityGroupIds: p.securityGroups.ids,
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,
-    bastionInstanceId: p.bastion?.instance.id,
+    bastionInstanceId: p.bastion?.instance.id ?? null,
   };
 }

@@ -31,7 +31,16 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
-  readonly aliases: number;
+  /** Former identities this resource claims (`aliases` option): a URN, or the parts that changed. */
+  readonly aliases: readonly AliasRecord[];
+}
+
+export interface AliasRecord {
+  readonly urn?: string;
+  readonly name?: string;
+  readonly type?: string;
+  readonly parentUrn?: string;
+  readonly noParent?: boolean;
 }
 
 export function secretPathsOf(value: unknown, prefix = ""): string[] {
@@ -73,7 +82,11 @@ class RecordingMonitor extends MockMonitor {
           ignoreChanges: req.getIgnorechangesList(),
           retainOnDelete: req.getRetainondelete() === true,
           deleteBeforeReplace: req.getDeletebeforereplace(),
-          aliases: req.getAliasesList().length,
+          aliases: req.getAliasesList().map((a): AliasRecord => {
+            const spec = a.getSpec();
+            if (!spec) return { urn: a.getUrn() };
+            return { name: spec.getName() || undefined, type: spec.getType() || undefined, parentUrn: spec.getParenturn() || undefined, noParent: spec.getNoparent() || undefined };
+          }),
         });
       }
       callback(err, resp);

@@ -1,0 +1,86 @@
+import * as fs from "fs";
+import { OUTPUT_DOCS } from "../stacks/outputs";
+import { renderOutputsDoc } from "../tools/contract/docs";
+import { OUTPUTS_DOC, OUTPUTS_FILE, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
+import { lostStatefulUrns, statefulUrns } from "../tools/contract/stateful";
+import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
+import { TEST_SECRETS } from "./support/query";
+
+const UPDATE_HINT = "if the change is intended, run `npm run contract:update` and commit the diff";
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
+  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+});
+
+describe.each(["dev", "prod"])("the outputs contract of %s", (stack) => {
+  const recorded = readJson<RecordedOutputs>(OUTPUTS_FILE);
+
+  it("still exports every recorded output (none removed or renamed)", () => {
+    const missing = Object.keys(recorded).filter((name) => !(name in runs[stack].outputs));
+    expect({ missing, hint: UPDATE_HINT }).toEqual({ missing: [], hint: UPDATE_HINT });
+  });
+
+  it("exports nothing that is not recorded (additions are deliberate too)", () => {
+    const unrecorded = Object.keys(runs[stack].outputs).filter((name) => !(name in recorded));
+    expect({ unrecorded, hint: UPDATE_HINT }).toEqual({ unrecorded: [], hint: UPDATE_HINT });
+  });
+
+  it("marks exactly the recorded secret outputs as secret", () => {
+    const secretNames = Object.entries(recorded).filter(([, o]) => o.secret).map(([n]) => n).sort();
+    const topLevelSecret = [...new Set(runs[stack].secretOutputs.map((p) => p.split(".")[0]))].sort();
+    expect(topLevelSecret).toEqual(secretNames);
+  });
+});
+
+describe("docs/outputs.md", () => {
+  it("lists every output of OUTPUT_DOCS with its type and secretness (regenerate with npm run contract:update)", () => {
+    expect(fs.readFileSync(OUTPUTS_DOC, "utf8")).toBe(renderOutputsDoc());
+    expect(Object.keys(readJson<RecordedOutputs>(OUTPUTS_FILE))).toEqual(Object.keys(OUTPUT_DOCS));
+  });
+});
+
+describe("stateful resources keep their URNs", () => {
+  const recorded = readJson<RecordedUrns>(URNS_FILE);
+
+  it.each(["dev", "prod"])("%s: no recorded stateful URN disappears without an alias", (stack) => {
+    const lost = lostStatefulUrns(recorded[stack], runs[stack].resources);
+    expect({ lost, hint: `each would be DELETED and recreated; add an alias, or ${UPDATE_HINT}` }).toEqual({ lost: [], hint: expect.any(String) });
+  });
+
+  it.each(["dev", "prod"])("%s: every stateful resource of the program is recorded", (stack) => {
+    const unrecorded = statefulUrns(runs[stack].resources).filter((u) => !recorded[stack].includes(u));
+    expect({ unrecorded, hint: UPDATE_HINT }).toEqual({ unrecorded: [], hint: UPDATE_HINT });
+  });
+});
+
+describe("the URN guard itself", () => {
+  const urn = "urn:pulumi:prod::entasis-infra::entasis:network:Network$aws:ec2/vpc:Vpc::network-vpc";
+  const resource = (name: string, aliases: RecordedResource["aliases"] = []): RecordedResource => ({
+    urn: `urn:pulumi:prod::entasis-infra::entasis:network:Network$aws:ec2/vpc:Vpc::${name}`,
+    type: "aws:ec2/vpc:Vpc",
+    name,
+    custom: true,
+    inputs: {},
+    secretPaths: [],
+    state: {},
+    dependencies: [],
+    propertyDependencies: {},
+    protect: false,
+    ignoreChanges: [],
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    aliases,
+  });
+
+  it("flags a renamed stateful resource without an alias", () => {
+    expect(lostStatefulUrns([urn], [resource("network-main-vpc")])).toEqual([urn]);
+  });
+  it("accepts a rename that carries an alias by name or by URN", () => {
+    expect(lostStatefulUrns([urn], [resource("network-main-vpc", [{ name: "network-vpc" }])])).toEqual([]);
+    expect(lostStatefulUrns([urn], [resource("network-main-vpc", [{ urn }])])).toEqual([]);
+  });
+  it("accepts an unchanged resource", () => {
+    expect(lostStatefulUrns([urn], [resource("network-vpc")])).toEqual([]);
+  });
+});

@@ -1,0 +1,18 @@
+import { OUTPUT_DOCS, OutputDoc } from "../../stacks/outputs";
+
+/** docs/outputs.md, generated from OUTPUT_DOCS so the docs and the outputs cannot drift apart. */
+export function renderOutputsDoc(docs: Readonly<Record<string, OutputDoc>> = OUTPUT_DOCS): string {
+  const rows = Object.entries(docs).map(([name, d]) => `| \`${name}\` | \`${d.type}\` | ${d.secret ? "yes" : "no"} | ${d.description} |`);
+  return [
+    "# Stack outputs",
+    "",
+    "The contract app teams build on: read them with a `StackReference` (see `examples/app-team/`).",
+    "Generated from `OUTPUT_DOCS` in `stacks/outputs.ts` by `npm run contract:update`; do not edit by hand.",
+    "An output is never removed or renamed without a migration; `tests/contract.test.ts` enforces it.",
+    "",
+    "| Output | Type | Secret | Meaning |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,22 @@
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../offline/stackFile";
+
+export const CONTRACT_DIR = path.join(PROJECT_ROOT, "contract");
+export const OUTPUTS_FILE = path.join(CONTRACT_DIR, "outputs.json");
+export const URNS_FILE = path.join(CONTRACT_DIR, "stateful-urns.json");
+export const OUTPUTS_DOC = path.join(PROJECT_ROOT, "docs", "outputs.md");
+
+/** Recorded outputs: per output, whether it is secret. Same for every stack. */
+export type RecordedOutputs = Record<string, { readonly secret: boolean }>;
+/** Recorded stateful URNs per stack. */
+export type RecordedUrns = Record<string, string[]>;
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,28 @@
+import * as fs from "fs";
+import { OUTPUT_DOCS } from "../../stacks/outputs";
+import { runStack } from "../offline/harness";
+import { listStacks } from "../offline/stackFile";
+import { renderOutputsDoc } from "./docs";
+import { OUTPUTS_DOC, OUTPUTS_FILE, RecordedUrns, URNS_FILE, writeJson } from "./files";
+import { statefulUrns } from "./stateful";
+
+/**
+ * The deliberate step after an intended change of the contract: records the outputs and the
+ * stateful URNs of every stack and regenerates docs/outputs.md. Review the diff it makes.
+ */
+async function main(): Promise<void> {
+  const urns: RecordedUrns = {};
+  for (const stack of listStacks()) {
+    const run = await runStack({ stack, placeholderSecrets: true });
+    urns[stack] = statefulUrns(run.resources);
+  }
+  writeJson(URNS_FILE, urns);
+  writeJson(OUTPUTS_FILE, Object.fromEntries(Object.entries(OUTPUT_DOCS).map(([k, d]) => [k, { secret: d.secret }])));
+  fs.writeFileSync(OUTPUTS_DOC, renderOutputsDoc());
+  console.log(`recorded ${Object.keys(OUTPUT_DOCS).length} outputs and ${Object.values(urns).flat().length} stateful URNs; review: git diff contract/ docs/outputs.md`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
