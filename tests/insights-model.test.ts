@@ -1,5 +1,6 @@
 import { RecordedResource } from "../tools/offline/harness";
 import { estimateCost } from "../tools/insights/cost";
+import { renderMermaid } from "../tools/insights/diagram";
 import { analyseFailureDomains } from "../tools/insights/failureDomains";
 import { ResourceIndex } from "../tools/insights/model";
 import { PRICES_AP_NORTHEAST_2 as P } from "../tools/insights/prices-ap-northeast-2";
@@ -218,5 +219,50 @@ describe("failure domains", () => {
     const dev = analyseFailureDomains(new ResourceIndex(tinyStack({ nodeSubnets: "a", dbMultiAz: false, cacheNodes: 1, dbWaitsForCluster: false })), "dev");
     expect(dev.verdict).toMatchObject({ requireHa: false, ok: true });
     expect(dev.verdict.text).toContain("accepted for cost in dev");
+  });
+});
+
+describe("diagram", () => {
+  it("draws internet -> ALB -> target group -> Service -> trading-api -> Postgres, Redis and S3, one box per component", () => {
+    const base = tinyStack({ nodeSubnets: "ab", dbMultiAz: true, cacheNodes: 2, dbWaitsForCluster: false });
+    const edge = base.find((r) => r.name === "edge");
+    const find = (name: string): RecordedResource => {
+      const r = base.find((x) => x.name === name && x.custom);
+      if (!r) throw new Error(name);
+      return r;
+    };
+    const k8s = find("cluster-k8s");
+    const tg = res("aws:lb/targetGroup:TargetGroup", "edge-trading-api", { port: 8080, protocol: "HTTP", targetType: "ip", vpcId: "network-vpc-id" }, { parent: edge, deps: [find("network-vpc")] });
+    const listener = res(
+      "aws:lb/listener:Listener",
+      "edge-https",
+      { loadBalancerArn: find("edge-alb").state.arn, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: tg.state.arn }] },
+      { parent: edge, deps: [find("edge-alb"), tg] },
+    );
+    const dbSecret = res("kubernetes:core/v1:Secret", "edge-trading-api-db", { metadata: { name: "trading-api-db" } }, { parent: edge, provider: k8s, deps: [find("data-postgres"), find("data-redis"), find("data-archive")] });
+    const deployment = res(
+      "kubernetes:apps/v1:Deployment",
+      "edge-trading-api",
+      { metadata: { name: "trading-api" }, spec: { replicas: 3, template: { metadata: { labels: { app: "trading-api" } } } } },
+      { parent: edge, provider: k8s, deps: [dbSecret] },
+    );
+    const service = res("kubernetes:core/v1:Service", "edge-trading-api", { metadata: { name: "trading-api" }, spec: { type: "ClusterIP", selector: { app: "trading-api" } } }, { parent: edge, provider: k8s });
+    const tgb = res("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "edge-trading-api", { spec: { targetGroupARN: tg.state.arn, serviceRef: { name: "trading-api", port: 8080 } } }, { parent: edge, provider: k8s, deps: [tg] });
+    const m = renderMermaid(new ResourceIndex([...base, tg, listener, dbSecret, deployment, service, tgb]));
+    expect(m.startsWith("graph LR\n")).toBe(true);
+    for (const box of ['subgraph c_network["network (entasis:network:Network)"]', 'subgraph c_cluster["cluster (entasis:cluster:Cluster)"]', 'subgraph c_data["data (entasis:data:Data)"]', 'subgraph c_edge["edge (entasis:edge:Edge)"]']) expect(m).toContain(box);
+    expect(m).toContain("internet -->|HTTPS| edge_alb");
+    expect(m).toContain("edge_alb -->|HTTPS 443| edge_trading_api\n");
+    expect(m).toContain("edge_trading_api -->|targets| edge_trading_api_Service");
+    expect(m).toContain("edge_trading_api_Service -->|pods| edge_trading_api_Deployment");
+    expect(m).toContain("edge_trading_api_Deployment -->|SQL| data_postgres");
+    expect(m).toContain("edge_trading_api_Deployment -->|Redis| data_redis");
+    expect(m).toContain("edge_trading_api_Deployment -->|S3 API| data_archive");
+    expect(m).toContain("data_postgres -->|replication| data_postgres_replica");
+    expect(m).toContain('data_postgres[("data-postgres<br/>PostgreSQL db.r6g.large Multi-AZ")]');
+    // Not drawn: route associations, IAM, the TargetGroupBinding and the Kubernetes Secret.
+    expect(m).not.toContain("TargetGroupBinding");
+    expect(m).not.toContain("edge_trading_api_db");
+    expect(m).toContain("security_key -.->|encrypts| data_postgres\n");
   });
 });

@@ -79,6 +79,7 @@ export async function main(
   // Every other stack is planned too (without overrides) for the cost comparison.
   const costs: Record<string, CostReport> = {};
   if (first.insights.cost) costs[args.stack] = first.insights.cost;
+  if (overrides === undefined) otherStackCosts.set(args.stack, first.insights.cost);
   for (const other of listStacks().filter((s) => s !== args.stack)) {
     const c = await costOfStack(other);
     if (c) costs[other] = c;

@@ -36,6 +36,13 @@ const SHOWN: Readonly<Record<string, (r: RecordedResource, idx: ResourceIndex) =
 const SUBNET = "aws:ec2/subnet:Subnet";
 const VPC = "aws:ec2/vpc:Vpc";
 const STORES = new Set(["aws:rds/instance:Instance", "aws:rds/proxy:Proxy", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+const STORE_PROTOCOL: Readonly<Record<string, string>> = {
+  "aws:rds/instance:Instance": "SQL",
+  "aws:rds/proxy:Proxy": "SQL",
+  "aws:elasticache/replicationGroup:ReplicationGroup": "Redis",
+  "aws:s3/bucket:Bucket": "S3 API",
+  "aws:s3/bucketV2:BucketV2": "S3 API",
+};
 const WORKLOADS = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:helm.sh/v3:Release"]);
 
 function zoneOf(idx: ResourceIndex, subnetId: string | undefined): string {
@@ -101,10 +108,17 @@ function links(idx: ResourceIndex, shown: ReadonlySet<string>): Link[] {
   for (const r of idx.resources.filter((x) => x.custom && shown.has(x.urn))) {
     for (const d of shownDeps(idx, r)) {
       if (d.type === "aws:kms/key:Key") add(d, r, "encrypts", "placement");
-      else if (WORKLOADS.has(r.type) && STORES.has(d.type)) add(r, d, "data");
+      else if (WORKLOADS.has(r.type) && STORES.has(d.type)) add(r, d, STORE_PROTOCOL[d.type] ?? "data");
       else if (d.type === "aws:lb/targetGroup:TargetGroup" && r.type.startsWith("kubernetes:")) add(d, r, "targets");
       else if (r.type === "aws:backup/plan:Plan" && d.type === "aws:backup/vault:Vault") add(r, d, "stores in");
     }
+  }
+  // The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in a target group.
+  for (const tgb of idx.resources.filter((x) => x.type.startsWith("kubernetes:elbv2.k8s.aws/") && x.type.endsWith(":TargetGroupBinding"))) {
+    const spec = field(tgb.inputs, "spec");
+    const svcName = strOf(field(spec, "serviceRef"), "name");
+    const svc = idx.ofType("kubernetes:core/v1:Service").find((x) => strOf(field(x.inputs, "metadata"), "name") === svcName);
+    add(idx.resolve(strOf(spec, "targetGroupARN"), "aws:lb/targetGroup:TargetGroup"), svc, "targets");
   }
   // A Service selects the pods of the workload whose template labels it matches.
   for (const svc of idx.ofType("kubernetes:core/v1:Service")) {
