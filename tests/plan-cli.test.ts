@@ -4,15 +4,18 @@ import * as path from "path";
 import { main } from "../tools/plan";
 import { loadStackFile } from "../tools/offline/stackFile";
 
+// Diagrams go to a scratch directory: the checked-in ones are compared by insights-stacks.test.ts.
+const docsDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-docs-"));
+
 async function plan(argv: string[], overrides?: Record<string, unknown>): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, (s) => out.push(s), (s) => err.push(s), overrides);
+  const code = await main(argv, (s) => out.push(s), (s) => err.push(s), overrides, { docsDir });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 describe("npm run plan", () => {
-  it("prints the prod network tier (3 AZs, 3 NAT gateways), counts and outputs, and writes the same as JSON", async () => {
+  it("prints the prod network tier (3 AZs, 3 NAT gateways), counts, outputs, cost with the dev/prod ratio, critical path and failure domains, writes the diagram, and the same as JSON", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "prod.json");
     const r = await plan(["prod", "--json", file]);
     expect(r.code).toBe(0);
@@ -21,10 +24,29 @@ describe("npm run plan", () => {
     expect(r.out).toMatch(/^3\s+aws:ec2\/natGateway:NatGateway$/m);
     expect(r.out).toMatch(/^9\s+aws:ec2\/subnet:Subnet$/m);
     expect(r.out).toContain("note: secrets not in Pulumi.prod.yaml were filled with placeholders: entasis:slackWebhookUrl");
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { stack: string; countsByType: Record<string, number>; outputs: Record<string, unknown> };
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      stack: string;
+      countsByType: Record<string, number>;
+      outputs: Record<string, unknown>;
+      insights: { cost: { monthlyMin: number; retrievedOn: string }; timeline: { criticalPathSeconds: number; lowerBoundSeconds: number }; failureDomains: { verdict: { ok: boolean } } };
+      costComparison: { devToProd: { atMin: number } };
+    };
     expect(json.stack).toBe("prod");
     expect(json.countsByType["aws:ec2/natGateway:NatGateway"]).toBe(3);
     expect(json.outputs.availabilityZones).toEqual(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
+    expect(r.out).toContain("Estimated monthly cost (USD, ap-northeast-2)");
+    expect(r.out).toMatch(/^dev\/prod cost ratio: 0\.\d{3} at pool minimum, 0\.\d{3} at pool maximum/m);
+    expect(r.out).toMatch(/^network-nat-ap-northeast-2b\s+NatGateway\s+network\s+\$43\.07\s+\$43\.07\s+observed/m);
+    expect(r.out).toContain("Estimated creation time (pulumi up)");
+    expect(r.out).toMatch(/^Critical path: \d+m\d{2}s\. Lower bound \(only AWS-imposed dependencies\): \d+m\d{2}s/m);
+    expect(r.out).toContain("Verdict (must be highly available): no single-zone point of failure");
+    expect(r.out).toContain(`Mermaid diagram written to ${path.relative(path.resolve(__dirname, ".."), path.join(docsDir, "architecture-prod.md"))}`);
+    expect(fs.readFileSync(path.join(docsDir, "architecture-prod.md"), "utf8")).toContain("network_nat_ap_northeast_2c -->|egress| network_igw");
+    expect(json.insights.cost.monthlyMin).toBeGreaterThan(0);
+    expect(json.insights.cost.retrievedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(json.insights.timeline.criticalPathSeconds).toBeGreaterThanOrEqual(json.insights.timeline.lowerBoundSeconds);
+    expect(json.insights.failureDomains.verdict.ok).toBe(true);
+    expect(json.costComparison.devToProd.atMin).toBeLessThan(1);
   });
 
   it("prints the dev network tier with 2 AZs and a single NAT gateway", async () => {
@@ -32,6 +54,7 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^1\s+aws:ec2\/natGateway:NatGateway$/m);
     expect(r.out).toMatch(/^6\s+aws:ec2\/subnet:Subnet$/m);
+    expect(r.out).toContain("Verdict (single zones accepted for cost): 1 single-zone point(s) of failure, accepted for cost in dev: network-nat-ap-northeast-2a (ap-northeast-2a)");
   });
 
   it("prints every validation error of a bad config, without a stack trace, and exits 1", async () => {

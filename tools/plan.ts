@@ -1,8 +1,12 @@
 import * as fs from "fs";
 import { ConfigError } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
+import * as path from "path";
+import { CostReport } from "./insights/cost";
+import { compareCosts } from "./insights";
+import { diagramOf, writeDiagram } from "./insights/diagramFiles";
 import { attemptStack } from "./offline/harness";
-import { listStacks } from "./offline/stackFile";
+import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
 import { buildReport } from "./plan/report";
 import { renderReport } from "./plan/render";
 
@@ -28,6 +32,23 @@ export function parseArgs(argv: readonly string[]): CliArgs | string {
   return { stack: positional[0], jsonFile };
 }
 
+export interface MainOptions {
+  /** Where to write docs/architecture-<stack>.md. Default: the repo's docs/, unless `overrides`
+   * are given (a hypothetical config must not overwrite the checked-in diagram). */
+  readonly docsDir?: string;
+}
+
+/** Cost of the other stacks for the dev/prod ratio; runs are deterministic, so keep them. */
+const otherStackCosts = new Map<string, CostReport | undefined>();
+
+async function costOfStack(stack: string): Promise<CostReport | undefined> {
+  if (!otherStackCosts.has(stack)) {
+    const run = await attemptStack({ stack, placeholderSecrets: true });
+    otherStackCosts.set(stack, run.error === undefined ? buildReport(run).insights.cost : undefined);
+  }
+  return otherStackCosts.get(stack);
+}
+
 /**
  * Runs the plan and returns the exit code; prints to the given streams. `overrides` replaces
  * stack-file keys (tests use it to plan a broken config without writing one).
@@ -37,6 +58,7 @@ export async function main(
   log: (s: string) => void = console.log,
   err: (s: string) => void = console.error,
   overrides?: Readonly<Record<string, unknown>>,
+  options: MainOptions = {},
 ): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") {
@@ -53,7 +75,18 @@ export async function main(
     }
     return 1;
   }
-  const report = buildReport(run);
+  const first = buildReport(run);
+  // Every other stack is planned too (without overrides) for the cost comparison.
+  const costs: Record<string, CostReport> = {};
+  if (first.insights.cost) costs[args.stack] = first.insights.cost;
+  if (overrides === undefined) otherStackCosts.set(args.stack, first.insights.cost);
+  for (const other of listStacks().filter((s) => s !== args.stack)) {
+    const c = await costOfStack(other);
+    if (c) costs[other] = c;
+  }
+  const docsDir = options.docsDir ?? (overrides === undefined ? undefined : null);
+  const diagramPath = docsDir === null ? undefined : writeDiagram(args.stack, diagramOf(run), docsDir);
+  const report = { ...first, costComparison: compareCosts(costs), diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath) };
   log(renderReport(report));
   if (args.jsonFile) {
     fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { PlanReport, TreeNode } from "./report";
+import { renderInsights } from "./renderInsights";
 
 function renderTree(node: TreeNode, prefix: string, isLast: boolean, isRoot: boolean, out: string[]): void {
   const label = node.custom ? `${node.type}  ${node.name}` : `[${node.type}] ${node.name}`;
@@ -13,7 +14,7 @@ export function table(rows: readonly (readonly string[])[], header: readonly str
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
-function section(title: string): string[] {
+export function section(title: string): string[] {
   return ["", title, "=".repeat(title.length)];
 }
 
@@ -29,5 +30,8 @@ export function renderReport(r: PlanReport): string {
   out.push(...table(Object.entries(r.countsByType).map(([t, n]) => [String(n), t]), ["count", "type"]));
   out.push(...section("Stack outputs"));
   out.push(...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"]));
+  out.push(...renderInsights(r.insights, r.costComparison));
+  out.push(...section("Diagram"));
+  out.push(r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides).");
   return out.join("\n");
 }

@@ -1,4 +1,6 @@
 import { RecordedResource, RunResult } from "../offline/harness";
+import { CostComparison, Insights, insightsOf } from "../insights";
+import { loadStackFile } from "../offline/stackFile";
 
 export interface TreeNode {
   readonly type: string;
@@ -18,6 +20,19 @@ export interface PlanReport {
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly secretOutputs: readonly string[];
   readonly placeholderSecrets: readonly string[];
+  readonly region: string;
+  /** Monthly cost, creation time and failure domains (tools/insights). */
+  readonly insights: Insights;
+  /** Cost of every stack side by side, with the dev/prod ratio. */
+  readonly costComparison?: CostComparison;
+  /** Where the Mermaid diagram was written, if it was. */
+  readonly diagramPath?: string;
+}
+
+export interface ReportExtras {
+  readonly region?: string;
+  readonly costComparison?: CostComparison;
+  readonly diagramPath?: string;
 }
 
 export function buildTree(resources: readonly RecordedResource[]): TreeNode {
@@ -63,7 +78,8 @@ export function maskSecrets(outputs: Record<string, unknown>, secretPaths: reado
   return masked;
 }
 
-export function buildReport(run: RunResult): PlanReport {
+export function buildReport(run: RunResult, extras: ReportExtras = {}): PlanReport {
+  const region = extras.region ?? loadStackFile(run.stack).config["aws:region"] ?? "ap-northeast-2";
   return {
     stack: run.stack,
     resourceCount: run.resources.length,
@@ -73,5 +89,9 @@ export function buildReport(run: RunResult): PlanReport {
     outputs: maskSecrets(run.outputs, run.secretOutputs),
     secretOutputs: run.secretOutputs,
     placeholderSecrets: run.placeholders,
+    region,
+    insights: insightsOf(run, region),
+    costComparison: extras.costComparison,
+    diagramPath: extras.diagramPath,
   };
 }

@@ -1,0 +1,64 @@
+import * as fs from "fs";
+import { Insights, compareCosts, insightsOf } from "../tools/insights";
+import { diagramFile, diagramOf } from "../tools/insights/diagramFiles";
+import { RunResult, runStack } from "../tools/offline/harness";
+
+// Planned as `npm run plan` and `npm run diagrams` do: placeholder secrets, the real stack files.
+const runs: Record<string, RunResult> = {};
+const insights: Record<string, Insights> = {};
+beforeAll(async () => {
+  // Sequential: the Pulumi runtime is process-global.
+  for (const stack of ["dev", "prod"]) {
+    runs[stack] = await runStack({ stack, placeholderSecrets: true });
+    insights[stack] = insightsOf(runs[stack], "ap-northeast-2");
+  }
+});
+
+describe("insights of the real stacks", () => {
+  it("prod has no single-zone point of failure", () => {
+    expect(insights.prod.failureDomains.singlePoints).toEqual([]);
+    expect(insights.prod.failureDomains.verdict).toMatchObject({ requireHa: true, ok: true });
+    expect(insights.prod.failureDomains.zones).toEqual(["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]);
+  });
+
+  it("dev names its single NAT gateway as a point of failure and accepts it for cost", () => {
+    const f = insights.dev.failureDomains;
+    expect(f.singlePoints.map((s) => [s.zone, s.name])).toContainEqual(["ap-northeast-2a", "network-nat-ap-northeast-2a"]);
+    expect(f.perZone.find((z) => z.zone === "ap-northeast-2a")?.collateral).toContain("internet egress of network-private-ap-northeast-2c (ap-northeast-2c) via network-nat-ap-northeast-2a");
+    expect(f.verdict.ok).toBe(true);
+    expect(f.verdict.text).toContain("accepted for cost in dev");
+  });
+
+  it("dev costs a fraction of prod, and every cloud resource is accounted for in the cost", () => {
+    const dev = insights.dev.cost;
+    const prod = insights.prod.cost;
+    if (!dev || !prod) throw new Error("no cost section");
+    const cmp = compareCosts({ dev, prod });
+    expect(cmp.devToProd?.atMin).toBeLessThan(0.5);
+    expect(cmp.devToProd?.atMax).toBeLessThan(0.5);
+    expect(prod.lines.filter((l) => l.type === "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+    for (const stack of ["dev", "prod"]) {
+      const c = insights[stack].cost;
+      if (!c) throw new Error("no cost section");
+      const accounted = new Set([...c.lines, ...c.usageBased, ...c.notPriced].map((l) => `${l.type}::${l.name}`));
+      const unaccounted = runs[stack].resources.filter((r) => r.custom && !accounted.has(`${r.type}::${r.name}`) && !(r.type in c.free));
+      expect(unaccounted.map((r) => r.type)).toEqual([]);
+    }
+  });
+
+  it("has a critical path no shorter than its lower bound, made of resources the program registers", () => {
+    for (const stack of ["dev", "prod"]) {
+      const t = insights[stack].timeline;
+      expect(t.criticalPathSeconds).toBeGreaterThanOrEqual(t.lowerBoundSeconds);
+      expect(t.criticalPath.at(-1)?.finish).toBe(t.criticalPathSeconds);
+      const names = new Set(runs[stack].resources.map((r) => r.name));
+      for (const s of t.criticalPath) expect(names.has(s.name)).toBe(true);
+    }
+  });
+
+  it.each(["dev", "prod"])("docs/architecture-%s.md matches the program (run `npm run diagrams` after changing it)", (stack) => {
+    const expected = diagramOf(runs[stack]);
+    expect(expected).toContain("```mermaid\ngraph LR\n");
+    expect(fs.readFileSync(diagramFile(stack), "utf8")).toBe(expected);
+  });
+});

@@ -1,0 +1,295 @@
+import { RecordedResource } from "../offline/harness";
+import { Price, PriceBasis, PriceTable, SOURCES } from "./prices-ap-northeast-2";
+import { ResourceIndex, boolOf, field, listOf, numOf, strListOf, strOf } from "./model";
+
+/** One resource's monthly cost; min and max differ only for autoscaled capacity (node pools). */
+export interface CostLine {
+  readonly name: string;
+  readonly type: string;
+  readonly component: string;
+  readonly monthlyMin: number;
+  readonly monthlyMax: number;
+  /** How the figure was computed, e.g. `2..4 x c5.xlarge (0.192/h) + 100 GiB gp3 each`. */
+  readonly formula: string;
+  /** The weakest basis among the prices used ("estimate" beats "observed" beats "published"). */
+  readonly basis: PriceBasis;
+  readonly notes: readonly string[];
+}
+
+/** A resource billed by use (GB, requests, LCUs): listed with its rate, never summed. */
+export interface UsageLine {
+  readonly name: string;
+  readonly type: string;
+  readonly component: string;
+  readonly rate: string;
+}
+
+export interface UnpricedLine {
+  readonly name: string;
+  readonly type: string;
+  readonly component: string;
+  readonly reason: string;
+}
+
+export interface ComponentCost {
+  readonly component: string;
+  readonly monthlyMin: number;
+  readonly monthlyMax: number;
+  readonly resources: number;
+}
+
+export interface CostReport {
+  readonly region: string;
+  readonly currency: string;
+  readonly retrievedOn: string;
+  readonly hoursPerMonth: number;
+  readonly spotPolicy: string;
+  readonly sources: Readonly<Record<string, string>>;
+  readonly monthlyMin: number;
+  readonly monthlyMax: number;
+  readonly byComponent: readonly ComponentCost[];
+  readonly lines: readonly CostLine[];
+  readonly usageBased: readonly UsageLine[];
+  /** Types with no charge of their own, with how many of each. */
+  readonly free: Readonly<Record<string, number>>;
+  /** Resources of types with no price entry, or whose inputs name something the table lacks. */
+  readonly notPriced: readonly UnpricedLine[];
+}
+
+type Rule =
+  | { kind: "priced"; min: number; max: number; formula: string; prices: readonly Price[]; notes?: string[] }
+  | { kind: "usage"; rate: string }
+  | { kind: "free" }
+  | { kind: "unpriced"; reason: string };
+
+/** Types that cost nothing by themselves (their traffic, if any, is billed elsewhere). */
+const FREE_TYPES = new Set([
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/securityGroupRule:SecurityGroupRule",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  "aws:ec2/launchTemplate:LaunchTemplate",
+  "aws:iam/role:Role",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:iam/policy:Policy",
+  "aws:iam/instanceProfile:InstanceProfile",
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+  "aws:kms/alias:Alias",
+  "aws:rds/subnetGroup:SubnetGroup",
+  "aws:rds/parameterGroup:ParameterGroup",
+  "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+  "aws:rds/proxyTarget:ProxyTarget",
+  "aws:elasticache/subnetGroup:SubnetGroup",
+  "aws:elasticache/parameterGroup:ParameterGroup",
+  "aws:lb/targetGroup:TargetGroup",
+  "aws:lb/listener:Listener",
+  "aws:lb/listenerRule:ListenerRule",
+  "aws:eks/addon:Addon",
+  "aws:eks/accessEntry:AccessEntry",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:backup/selection:Selection",
+  "aws:cloudwatch/metricAlarm:MetricAlarm",
+]);
+
+const BASIS_RANK: Record<PriceBasis, number> = { published: 0, observed: 1, estimate: 2 };
+
+function weakest(prices: readonly Price[]): PriceBasis {
+  return prices.reduce<PriceBasis>((b, p) => (BASIS_RANK[p.basis] > BASIS_RANK[b] ? p.basis : b), "published");
+}
+
+/** Root or node volume price per GB-month for a volume type (gp3 unless gp2 is named). */
+function ebsPrice(t: PriceTable, volumeType: string | undefined): Price {
+  return volumeType === "gp2" ? t.other.ebsGp2GbMonth : t.other.ebsGp3GbMonth;
+}
+
+const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+
+/** Node volume size of a node group: launch template EBS size, else `diskSize`, else EKS's 20 GiB. */
+function nodeVolume(ng: RecordedResource, idx: ResourceIndex): { gib: number; type?: string; from: string } {
+  const lt = idx.resolve(field(ng.inputs.launchTemplate, "id"), LT) ?? idx.ofType(LT).find((l) => strOf(l.state, "name") === field(ng.inputs.launchTemplate, "name"));
+  if (lt) {
+    for (const m of listOf(lt.inputs, "blockDeviceMappings")) {
+      const size = numOf(field(m, "ebs"), "volumeSize");
+      if (size !== undefined) return { gib: size, type: strOf(field(m, "ebs"), "volumeType"), from: `launch template ${lt.name}` };
+    }
+  }
+  const disk = numOf(ng.inputs, "diskSize");
+  if (disk !== undefined) return { gib: disk, from: "diskSize" };
+  return { gib: 20, from: "EKS default diskSize" };
+}
+
+function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | undefined {
+  const H = t.hoursPerMonth;
+  const o = t.other;
+  const inp = r.inputs;
+  switch (r.type) {
+    case "aws:eks/cluster:Cluster":
+      return { kind: "priced", min: o.eksControlPlane.usd * H, max: o.eksControlPlane.usd * H, formula: `control plane ${o.eksControlPlane.usd}/h`, prices: [o.eksControlPlane] };
+    case "aws:eks/nodeGroup:NodeGroup": {
+      const types = strListOf(inp, "instanceTypes");
+      const itype = types[0] ?? "t3.medium";
+      const p = t.ec2[itype];
+      if (!p) return { kind: "unpriced", reason: `no EC2 price for ${itype} in the table` };
+      const sc = field(inp, "scalingConfig");
+      const min = numOf(sc, "minSize") ?? 0;
+      const max = numOf(sc, "maxSize") ?? min;
+      const vol = nodeVolume(r, idx);
+      const vp = ebsPrice(t, vol.type);
+      const perNode = p.usd * H + vol.gib * vp.usd;
+      const notes = [`node volume from ${vol.from}`];
+      if (types.length > 1) notes.push(`priced at the first listed type of ${types.join(", ")}`);
+      if (strOf(inp, "capacityType") === "SPOT") notes.push(t.spotPolicy);
+      return { kind: "priced", min: min * perNode, max: max * perNode, formula: `${min}..${max} x ${itype} (${p.usd}/h) + ${vol.gib} GiB ${vol.type ?? "gp3"} each`, prices: [p, vp], notes };
+    }
+    case "aws:ec2/instance:Instance": {
+      const itype = strOf(inp, "instanceType") ?? "";
+      const p = t.ec2[itype];
+      if (!p) return { kind: "unpriced", reason: `no EC2 price for ${itype || "(no instanceType)"} in the table` };
+      const root = field(inp, "rootBlockDevice");
+      const gib = numOf(root, "volumeSize") ?? 8;
+      const vp = ebsPrice(t, strOf(root, "volumeType"));
+      const ip = boolOf(inp, "associatePublicIpAddress") === true ? o.publicIpv4Hour.usd * H : 0;
+      const total = p.usd * H + gib * vp.usd + ip;
+      return { kind: "priced", min: total, max: total, formula: `${itype} (${p.usd}/h) + ${gib} GiB root${ip ? " + public IPv4" : ""}`, prices: ip ? [p, vp, o.publicIpv4Hour] : [p, vp] };
+    }
+    case "aws:ec2/natGateway:NatGateway":
+      if (strOf(inp, "connectivityType") === "private") return { kind: "priced", min: o.natGatewayHour.usd * H, max: o.natGatewayHour.usd * H, formula: `private NAT ${o.natGatewayHour.usd}/h`, prices: [o.natGatewayHour] };
+      return { kind: "priced", min: o.natGatewayHour.usd * H, max: o.natGatewayHour.usd * H, formula: `${o.natGatewayHour.usd}/h (+ ${o.natGatewayGb.usd}/GB processed, usage)`, prices: [o.natGatewayHour] };
+    case "aws:ec2/eip:Eip":
+      return { kind: "priced", min: o.publicIpv4Hour.usd * H, max: o.publicIpv4Hour.usd * H, formula: `public IPv4 ${o.publicIpv4Hour.usd}/h`, prices: [o.publicIpv4Hour] };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+      if ((strOf(inp, "vpcEndpointType") ?? "Gateway") === "Gateway") return { kind: "free" };
+      const azs = Math.max(1, strListOf(inp, "subnetIds").length);
+      const m = azs * o.interfaceEndpointHour.usd * H;
+      return { kind: "priced", min: m, max: m, formula: `${azs} AZ x ${o.interfaceEndpointHour.usd}/h (+ data, usage)`, prices: [o.interfaceEndpointHour] };
+    }
+    case "aws:kms/key:Key":
+      return { kind: "priced", min: o.kmsKeyMonth.usd, max: o.kmsKeyMonth.usd, formula: `${o.kmsKeyMonth.usd}/key-month`, prices: [o.kmsKeyMonth] };
+    case "aws:secretsmanager/secret:Secret":
+      return { kind: "priced", min: o.secretMonth.usd, max: o.secretMonth.usd, formula: `${o.secretMonth.usd}/secret-month`, prices: [o.secretMonth] };
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const lbType = strOf(inp, "loadBalancerType") ?? "application";
+      if (lbType !== "application") return { kind: "unpriced", reason: `no price for a ${lbType} load balancer in the table` };
+      const subnets = Math.max(strListOf(inp, "subnets").length, listOf(inp, "subnetMappings").length);
+      const ips = boolOf(inp, "internal") === true ? 0 : subnets;
+      const m = o.albHour.usd * H + ips * o.publicIpv4Hour.usd * H;
+      return { kind: "priced", min: m, max: m, formula: `ALB ${o.albHour.usd}/h${ips ? ` + ${ips} public IPv4` : ""} (+ ${o.albLcuHour.usd}/LCU-h, usage)`, prices: ips ? [o.albHour, o.publicIpv4Hour] : [o.albHour] };
+    }
+    case "aws:rds/instance:Instance": {
+      const cls = strOf(inp, "instanceClass") ?? "";
+      const p = t.rds[cls];
+      if (!p) return { kind: "unpriced", reason: `no RDS price for ${cls || "(no instanceClass)"} in the table` };
+      const multiAz = boolOf(inp, "multiAz") === true;
+      const copies = multiAz ? 2 : 1;
+      const source = idx.resolve(strOf(inp, "replicateSourceDb"), "aws:rds/instance:Instance");
+      const storage = numOf(inp, "allocatedStorage") ?? (source ? numOf(source.inputs, "allocatedStorage") : undefined) ?? 0;
+      const storageType = strOf(inp, "storageType") ?? (source ? strOf(source.inputs, "storageType") : undefined) ?? "gp2";
+      const sp = storageType === "gp3" ? o.rdsGp3GbMonth : o.rdsGp2GbMonth;
+      const m = copies * (p.usd * H + storage * sp.usd);
+      const notes = storageType === "gp3" || storageType === "gp2" ? [] : [`${storageType} storage priced as gp2`];
+      if (strOf(inp, "replicateSourceDb") !== undefined) notes.push(`read replica of ${source?.name ?? strOf(inp, "replicateSourceDb")}`);
+      return { kind: "priced", min: m, max: m, formula: `${multiAz ? "Multi-AZ 2 x " : ""}${cls} (${p.usd}/h) + ${storage} GiB ${storageType}`, prices: [p, sp], notes };
+    }
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      const nodeType = strOf(inp, "nodeType") ?? "";
+      const p = t.elasticache[nodeType];
+      if (!p) return { kind: "unpriced", reason: `no ElastiCache price for ${nodeType || "(no nodeType)"} in the table` };
+      const shards = numOf(inp, "numNodeGroups");
+      const nodes = numOf(inp, "numCacheClusters") ?? (shards !== undefined ? shards * ((numOf(inp, "replicasPerNodeGroup") ?? 0) + 1) : 1);
+      const m = nodes * p.usd * H;
+      return { kind: "priced", min: m, max: m, formula: `${nodes} x ${nodeType} (${p.usd}/h)`, prices: [p] };
+    }
+    case "aws:rds/proxy:Proxy":
+      return { kind: "usage", rate: `${o.rdsProxyVcpuHour.usd}/vCPU-hour of the databases behind it (min 2 vCPU)` };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return { kind: "usage", rate: `${o.s3StandardGbMonth.usd}/GB-month Standard + requests` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { kind: "usage", rate: `${o.logsIngestGb.usd}/GB ingested + ${o.logsStoreGbMonth.usd}/GB-month stored` };
+    case "aws:ec2/flowLog:FlowLog":
+      return { kind: "usage", rate: `log ingestion at the vended-logs rate (at most ${o.logsIngestGb.usd}/GB)` };
+    case "aws:backup/vault:Vault":
+    case "aws:backup/plan:Plan":
+      return { kind: "usage", rate: `${o.backupWarmGbMonth.usd}/GB-month of backups kept` };
+  }
+  if (FREE_TYPES.has(r.type)) return { kind: "free" };
+  if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("random:")) return { kind: "free" };
+  if (r.type.startsWith("kubernetes:")) {
+    if (r.type === "kubernetes:core/v1:Service" && strOf(field(r.inputs, "spec"), "type") === "LoadBalancer") {
+      return { kind: "unpriced", reason: "a LoadBalancer Service makes AWS create a load balancer outside this program" };
+    }
+    return { kind: "free" };
+  }
+  return undefined;
+}
+
+export function estimateCost(idx: ResourceIndex, table: PriceTable): CostReport {
+  const lines: CostLine[] = [];
+  const usageBased: UsageLine[] = [];
+  const notPriced: UnpricedLine[] = [];
+  const free: Record<string, number> = {};
+  for (const r of idx.resources.filter((x) => x.custom)) {
+    const component = idx.componentLabel(r);
+    const rl = rule(r, idx, table);
+    if (!rl) {
+      notPriced.push({ name: r.name, type: r.type, component, reason: "no price entry for this type" });
+      continue;
+    }
+    switch (rl.kind) {
+      case "priced":
+        lines.push({ name: r.name, type: r.type, component, monthlyMin: rl.min, monthlyMax: rl.max, formula: rl.formula, basis: weakest(rl.prices), notes: rl.notes ?? [] });
+        if (r.type === "aws:ec2/natGateway:NatGateway") usageBased.push({ name: r.name, type: r.type, component, rate: `${table.other.natGatewayGb.usd}/GB processed` });
+        if (r.type === "aws:lb/loadBalancer:LoadBalancer") usageBased.push({ name: r.name, type: r.type, component, rate: `${table.other.albLcuHour.usd}/LCU-hour` });
+        break;
+      case "usage":
+        usageBased.push({ name: r.name, type: r.type, component, rate: rl.rate });
+        break;
+      case "free":
+        free[r.type] = (free[r.type] ?? 0) + 1;
+        break;
+      case "unpriced":
+        notPriced.push({ name: r.name, type: r.type, component, reason: rl.reason });
+        break;
+    }
+  }
+  const comps = new Map<string, { min: number; max: number; n: number }>();
+  for (const l of lines) {
+    const c = comps.get(l.component) ?? { min: 0, max: 0, n: 0 };
+    comps.set(l.component, { min: c.min + l.monthlyMin, max: c.max + l.monthlyMax, n: c.n + 1 });
+  }
+  return {
+    region: table.region,
+    currency: table.currency,
+    retrievedOn: table.retrievedOn,
+    hoursPerMonth: table.hoursPerMonth,
+    spotPolicy: table.spotPolicy,
+    sources: SOURCES,
+    monthlyMin: lines.reduce((s, l) => s + l.monthlyMin, 0),
+    monthlyMax: lines.reduce((s, l) => s + l.monthlyMax, 0),
+    byComponent: [...comps.entries()].map(([component, c]) => ({ component, monthlyMin: c.min, monthlyMax: c.max, resources: c.n })).sort((a, b) => b.monthlyMax - a.monthlyMax || a.component.localeCompare(b.component)),
+    lines: lines.sort((a, b) => b.monthlyMax - a.monthlyMax || a.name.localeCompare(b.name)),
+    usageBased: usageBased.sort((a, b) => a.name.localeCompare(b.name)),
+    free: Object.fromEntries(Object.entries(free).sort(([a], [b]) => a.localeCompare(b))),
+    notPriced: notPriced.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name)),
+  };
+}

@@ -1,0 +1,99 @@
+import { RecordedResource } from "../offline/harness";
+import { boolOf, strOf } from "./model";
+
+/**
+ * Typical creation times (seconds) of `pulumi up` per resource type: how long the provider waits
+ * until AWS reports the resource ready. AWS rarely documents these; each figure is a typical
+ * value from the public report named in `source` or, where marked "estimate", from common
+ * experience of the provider's waiters. The provider's default create timeout (an upper bound,
+ * from the Pulumi/Terraform AWS resource docs) is given where it matters.
+ */
+export interface Duration {
+  readonly seconds: number;
+  readonly range: string;
+  readonly source: string;
+}
+
+const FAST = "estimate: a synchronous API call or two";
+const TF_TIMEOUTS = "upper bound: the provider's default create timeout in the Pulumi AWS resource docs (https://www.pulumi.com/registry/packages/aws/api-docs/)";
+
+export const DURATIONS: Readonly<Record<string, Duration>> = {
+  "aws:eks/cluster:Cluster": {
+    seconds: 600,
+    range: "8-15 min",
+    source: "https://github.com/aws/containers-roadmap/issues/1227 (control plane provisioning averaged 15 min, since reduced); eksctl and EKS blueprints quote 10-15 min; timeout 30 min",
+  },
+  "aws:eks/nodeGroup:NodeGroup": { seconds: 240, range: "3-5 min", source: `estimate: instances launch and join the cluster; ${TF_TIMEOUTS} (60 min)` },
+  "aws:eks/addon:Addon": { seconds: 60, range: "0.5-2 min", source: "estimate: add-on reaches ACTIVE once its pods run" },
+  "aws:ec2/natGateway:NatGateway": { seconds: 120, range: "1-2 min (up to 5)", source: `estimate: pending -> available (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html); ${TF_TIMEOUTS} (10 min)` },
+  "aws:rds/instance:Instance": { seconds: 600, range: "8-12 min single-AZ", source: `estimate: creating -> available; ${TF_TIMEOUTS} (40 min)` },
+  "aws:rds/instance:Instance (Multi-AZ)": { seconds: 1080, range: "15-20 min", source: "estimate: primary plus a synchronous standby in a second AZ (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html)" },
+  "aws:rds/instance:Instance (read replica)": { seconds: 720, range: "10-15 min", source: "estimate: snapshot of the source then restore (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html)" },
+  "aws:rds/proxy:Proxy": { seconds: 300, range: "3-8 min", source: "estimate: proxy endpoint provisioning" },
+  "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
+  "aws:lb/loadBalancer:LoadBalancer": { seconds: 180, range: "2-3 min", source: `estimate: provisioning -> active; ${TF_TIMEOUTS} (10 min)` },
+  "kubernetes:helm.sh/v3:Release": { seconds: 120, range: "1-3 min", source: "estimate: install and wait until its workloads are ready (Pulumi waits by default)" },
+  "kubernetes:apps/v1:Deployment": { seconds: 60, range: "0.5-2 min", source: "estimate: Pulumi's await logic waits for the rollout to become ready" },
+  "kubernetes:apps/v1:DaemonSet": { seconds: 60, range: "0.5-2 min", source: "estimate: rollout ready" },
+  "kubernetes:apps/v1:StatefulSet": { seconds: 120, range: "1-3 min", source: "estimate: ordered pod start" },
+  "kubernetes:core/v1:Service": { seconds: 10, range: "seconds (minutes for type LoadBalancer)", source: "estimate" },
+  "aws:ec2/instance:Instance": { seconds: 45, range: "0.5-1 min", source: "estimate: pending -> running" },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": { seconds: 20, range: "seconds (gateway), 1-2 min (interface)", source: "estimate" },
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": { seconds: 15, range: "seconds", source: "estimate" },
+  "aws:ec2/vpc:Vpc": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:ec2/subnet:Subnet": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:ec2/internetGateway:InternetGateway": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:kms/key:Key": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:iam/role:Role": { seconds: 5, range: "seconds (plus IAM propagation)", source: "estimate: the provider retries until the role propagates" },
+  "aws:secretsmanager/secret:Secret": { seconds: 3, range: "seconds", source: "estimate" },
+  "aws:s3/bucket:Bucket": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:s3/bucketV2:BucketV2": { seconds: 5, range: "seconds", source: "estimate" },
+  "aws:ec2/eip:Eip": { seconds: 3, range: "seconds", source: FAST },
+  "aws:ec2/routeTable:RouteTable": { seconds: 3, range: "seconds", source: FAST },
+  "aws:ec2/route:Route": { seconds: 3, range: "seconds", source: FAST },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": { seconds: 2, range: "seconds", source: FAST },
+  "aws:ec2/securityGroup:SecurityGroup": { seconds: 4, range: "seconds", source: FAST },
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": { seconds: 4, range: "seconds", source: FAST },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { seconds: 2, range: "seconds", source: FAST },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { seconds: 2, range: "seconds", source: FAST },
+  "aws:cloudwatch/logGroup:LogGroup": { seconds: 2, range: "seconds", source: FAST },
+  "aws:ec2/flowLog:FlowLog": { seconds: 5, range: "seconds", source: FAST },
+  "aws:kms/alias:Alias": { seconds: 2, range: "seconds", source: FAST },
+  "aws:iam/instanceProfile:InstanceProfile": { seconds: 5, range: "seconds", source: FAST },
+  "aws:iam/rolePolicy:RolePolicy": { seconds: 3, range: "seconds", source: FAST },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { seconds: 3, range: "seconds", source: FAST },
+  "aws:iam/policy:Policy": { seconds: 3, range: "seconds", source: FAST },
+  "aws:rds/subnetGroup:SubnetGroup": { seconds: 3, range: "seconds", source: FAST },
+  "aws:elasticache/subnetGroup:SubnetGroup": { seconds: 3, range: "seconds", source: FAST },
+  "aws:ec2/launchTemplate:LaunchTemplate": { seconds: 3, range: "seconds", source: FAST },
+  "aws:lb/targetGroup:TargetGroup": { seconds: 3, range: "seconds", source: FAST },
+  "aws:lb/listener:Listener": { seconds: 3, range: "seconds", source: FAST },
+  "kubernetes:core/v1:Namespace": { seconds: 2, range: "seconds", source: FAST },
+};
+
+/** Any other AWS/Kubernetes resource: an API call or two. */
+export const DEFAULT_DURATION: Duration = { seconds: 3, range: "seconds", source: "default: one or two API calls" };
+
+export interface ResolvedDuration {
+  readonly key: string;
+  readonly seconds: number;
+  /** False when the type has no entry and the default was used. */
+  readonly known: boolean;
+}
+
+/** Duration key of a resource: RDS instances differ by Multi-AZ and replica inputs. */
+export function durationKey(r: RecordedResource): string {
+  if (r.type === "aws:rds/instance:Instance") {
+    if (strOf(r.inputs, "replicateSourceDb") !== undefined) return `${r.type} (read replica)`;
+    if (boolOf(r.inputs, "multiAz") === true) return `${r.type} (Multi-AZ)`;
+  }
+  return r.type;
+}
+
+export function durationOf(r: RecordedResource): ResolvedDuration {
+  // Components, providers and random values are created in the engine, not in the cloud.
+  if (!r.custom || r.type.startsWith("pulumi:providers:") || r.type.startsWith("random:")) return { key: r.type, seconds: 0, known: true };
+  const key = durationKey(r);
+  const d = DURATIONS[key];
+  return d ? { key, seconds: d.seconds, known: true } : { key, seconds: DEFAULT_DURATION.seconds, known: false };
+}

@@ -1,0 +1,166 @@
+import { RecordedResource } from "../offline/harness";
+import { ResourceIndex, boolOf, listOf, numOf, strListOf, strOf } from "./model";
+
+/** Zone placement of a resource, derived from its inputs. */
+interface Placement {
+  readonly r: RecordedResource;
+  /** Zones it occupies; empty when AWS picks one zone we cannot know offline. */
+  readonly zones: readonly string[];
+  /** Survives the loss of any one of its zones (replica or standby elsewhere). */
+  readonly redundant: boolean;
+  /** What it is, for the tables. */
+  readonly role: string;
+  /** Not on the serving path (e.g. the bastion): its loss is noted, not a point of failure. */
+  readonly management: boolean;
+  /** When it is not redundant, why it matters. */
+  readonly impact: string;
+}
+
+export interface SinglePoint {
+  readonly name: string;
+  readonly type: string;
+  /** The zone whose loss takes it down, or "one AZ chosen by AWS". */
+  readonly zone: string;
+  readonly why: string;
+}
+
+export interface ZoneImpact {
+  readonly zone: string;
+  /** Zonal resources that go down with the zone. */
+  readonly lost: readonly string[];
+  /** Multi-zone resources that keep running with less capacity or fail over. */
+  readonly degraded: readonly string[];
+  /** Things in other zones that break because they depend on something in this zone. */
+  readonly collateral: readonly string[];
+}
+
+export interface FailureDomainReport {
+  readonly zones: readonly string[];
+  readonly perZone: readonly ZoneImpact[];
+  readonly singlePoints: readonly SinglePoint[];
+  readonly verdict: { readonly requireHa: boolean; readonly ok: boolean; readonly text: string };
+}
+
+/** Component types whose resources are for operators, not for serving traffic. */
+const MANAGEMENT_COMPONENTS = new Set(["entasis:network:Bastion"]);
+const UNPINNED = "one AZ chosen by AWS";
+
+function subnetZone(s: RecordedResource | undefined): string | undefined {
+  return s === undefined ? undefined : (strOf(s.inputs, "availabilityZone") ?? strOf(s.inputs, "availabilityZoneId"));
+}
+
+function zonesOfSubnets(idx: ResourceIndex, ids: readonly unknown[]): string[] {
+  const zones = ids.map((id) => subnetZone(idx.resolve(id, "aws:ec2/subnet:Subnet"))).filter((z): z is string => z !== undefined);
+  return [...new Set(zones)].sort();
+}
+
+function isManagement(idx: ResourceIndex, r: RecordedResource): boolean {
+  for (let cur = idx.get(r.parent); cur; cur = idx.get(cur.parent)) if (MANAGEMENT_COMPONENTS.has(cur.type)) return true;
+  return false;
+}
+
+function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
+  const inp = r.inputs;
+  const management = isManagement(idx, r);
+  const p = (zones: readonly string[], redundant: boolean, role: string, impact: string): Placement => ({ r, zones, redundant, role, management, impact });
+  switch (r.type) {
+    case "aws:ec2/subnet:Subnet": {
+      const z = subnetZone(r);
+      return z ? p([z], false, "subnet", "subnet") : undefined;
+    }
+    case "aws:ec2/natGateway:NatGateway":
+      return p(zonesOfSubnets(idx, [strOf(inp, "subnetId")]), false, "NAT gateway", "internet egress");
+    case "aws:ec2/instance:Instance": {
+      const az = strOf(inp, "availabilityZone");
+      return p(az ? [az] : zonesOfSubnets(idx, [strOf(inp, "subnetId")]), false, "EC2 instance", "a single host");
+    }
+    case "aws:eks/nodeGroup:NodeGroup": {
+      const zones = zonesOfSubnets(idx, strListOf(inp, "subnetIds"));
+      return p(zones, zones.length > 1, "node group", "every node of the pool");
+    }
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const ids = [...strListOf(inp, "subnets"), ...listOf(inp, "subnetMappings").map((m) => strOf(m, "subnetId"))];
+      const zones = zonesOfSubnets(idx, ids);
+      return p(zones, zones.length > 1, "load balancer", "the entry point");
+    }
+    case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+      const zones = zonesOfSubnets(idx, strListOf(inp, "subnetIds"));
+      return zones.length > 0 ? p(zones, zones.length > 1, "interface endpoint", "private access to an AWS API") : undefined;
+    }
+    case "aws:rds/instance:Instance": {
+      const replica = strOf(inp, "replicateSourceDb") !== undefined;
+      const role = replica ? "database read replica" : "database";
+      if (boolOf(inp, "multiAz") === true) {
+        const group = idx.resolve(strOf(inp, "dbSubnetGroupName"), "aws:rds/subnetGroup:SubnetGroup") ?? idx.ofType("aws:rds/subnetGroup:SubnetGroup").find((g) => strOf(g.state, "name") === strOf(inp, "dbSubnetGroupName"));
+        return p(group ? zonesOfSubnets(idx, strListOf(group.inputs, "subnetIds")) : [], true, `${role} (Multi-AZ)`, "");
+      }
+      const az = strOf(inp, "availabilityZone");
+      // A replica in another zone keeps reads alive, but promotion is manual: the primary is still
+      // the single writer.
+      return p(az ? [az] : [], replica, role, replica ? "" : "the only writable copy of the data (promoting a replica is a manual step)");
+    }
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      const nodes = numOf(inp, "numCacheClusters") ?? 1;
+      const azs = [...new Set(strListOf(inp, "preferredCacheClusterAzs"))].sort();
+      const failover = boolOf(inp, "automaticFailoverEnabled") === true && boolOf(inp, "multiAzEnabled") === true && nodes > 1;
+      return p(azs, failover, `cache (${nodes} node${nodes === 1 ? "" : "s"})`, "the cache (no automatic failover to another zone)");
+    }
+  }
+  return undefined;
+}
+
+export function analyseFailureDomains(idx: ResourceIndex, stack: string): FailureDomainReport {
+  const placements = idx.resources.filter((r) => r.custom).map((r) => place(idx, r)).filter((x): x is Placement => x !== undefined);
+  const zones = [...new Set(placements.flatMap((p) => p.zones))].sort();
+  const singlePoints: SinglePoint[] = [];
+
+  // Egress that crosses zones: a private route table whose default route uses a NAT gateway in
+  // another zone than the subnets it serves.
+  const collateral = new Map<string, string[]>();
+  for (const route of idx.ofType("aws:ec2/route:Route")) {
+    const nat = idx.resolve(strOf(route.inputs, "natGatewayId"), "aws:ec2/natGateway:NatGateway");
+    const table = idx.resolve(strOf(route.inputs, "routeTableId"), "aws:ec2/routeTable:RouteTable");
+    if (!nat || !table) continue;
+    const natZone = zonesOfSubnets(idx, [strOf(nat.inputs, "subnetId")])[0];
+    if (!natZone) continue;
+    const served = idx
+      .ofType("aws:ec2/routeTableAssociation:RouteTableAssociation")
+      .filter((a) => idx.resolve(strOf(a.inputs, "routeTableId"), "aws:ec2/routeTable:RouteTable")?.urn === table.urn)
+      .map((a) => idx.resolve(strOf(a.inputs, "subnetId"), "aws:ec2/subnet:Subnet"))
+      .filter((s): s is RecordedResource => s !== undefined && subnetZone(s) !== natZone);
+    if (served.length === 0) continue;
+    collateral.set(natZone, [...(collateral.get(natZone) ?? []), ...served.map((s) => `internet egress of ${s.name} (${subnetZone(s)}) via ${nat.name}`)]);
+    if (!singlePoints.some((sp) => sp.name === nat.name)) {
+      singlePoints.push({ name: nat.name, type: nat.type, zone: natZone, why: `internet egress of ${[...new Set(served.map((s) => subnetZone(s)))].join(", ")} goes through this one NAT gateway in ${natZone}` });
+    }
+  }
+
+  for (const pl of placements) {
+    if (pl.redundant || pl.management || pl.impact === "subnet" || pl.r.type === "aws:ec2/natGateway:NatGateway") continue;
+    singlePoints.push({ name: pl.r.name, type: pl.r.type, zone: pl.zones.length === 1 ? pl.zones[0] : pl.zones.length === 0 ? UNPINNED : pl.zones.join("+"), why: `${pl.role}: ${pl.impact} in one zone` });
+  }
+
+  const label = (pl: Placement): string => `${pl.r.name} (${pl.role}${pl.management ? ", management only" : ""})`;
+  const perZone: ZoneImpact[] = zones.map((zone) => ({
+    zone,
+    lost: placements.filter((pl) => pl.zones.length === 1 && pl.zones[0] === zone && !pl.redundant).map(label).sort(),
+    degraded: placements
+      .filter((pl) => pl.zones.includes(zone) && (pl.redundant || pl.zones.length > 1))
+      .map((pl) => `${pl.r.name} (${pl.role}: loses ${zone}, keeps ${pl.zones.filter((z) => z !== zone).join(", ") || "no zone"})`)
+      .sort(),
+    collateral: (collateral.get(zone) ?? []).sort(),
+  }));
+  const unpinned = placements.filter((pl) => pl.zones.length === 0 && !pl.redundant);
+  if (unpinned.length > 0) perZone.push({ zone: UNPINNED, lost: unpinned.map(label).sort(), degraded: [], collateral: [] });
+
+  const requireHa = stack === "prod";
+  const sorted = singlePoints.sort((a, b) => a.zone.localeCompare(b.zone) || a.name.localeCompare(b.name));
+  const list = sorted.map((s) => `${s.name} (${s.zone})`).join(", ");
+  const text =
+    sorted.length === 0
+      ? `no single-zone point of failure: losing any one of ${zones.join(", ")} leaves every serving path up`
+      : requireHa
+        ? `NOT highly available: ${sorted.length} single-zone point(s) of failure: ${list}`
+        : `${sorted.length} single-zone point(s) of failure, accepted for cost in ${stack}: ${list}`;
+  return { zones, perZone, singlePoints: sorted, verdict: { requireHa, ok: sorted.length === 0 || !requireHa, text } };
+}
