@@ -37,7 +37,7 @@ function res(type: string, name: string, inputs: Record<string, unknown> = {}, s
     ignoreChanges: [],
     retainOnDelete: false,
     deleteBeforeReplace: false,
-    aliases: 0,
+    aliases: [],
   };
 }
 
