@@ -27,6 +27,11 @@ export interface ConnectionSecretsArgs {
  * One Secrets Manager secret per application with what it needs to connect: endpoints, port,
  * database and its own user. No password: applications authenticate with IAM database tokens
  * (directly or through the proxy), and the Redis AUTH token stays in its own secret, referenced by ARN.
+ *
+ * The database users themselves are not created here (no PostgreSQL provider offline): a schema
+ * bootstrap run with the master secret must `CREATE ROLE <user> LOGIN; GRANT rds_iam TO <user>;`
+ * and grant privileges, and each application's IAM role needs `rds-db:connect` on its user.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.DBAccounts.html
  */
 export class ConnectionSecrets extends pulumi.ComponentResource {
   /** Secrets keyed by consumer name. */
