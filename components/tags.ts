@@ -5,3 +5,6 @@ export type Tags = Readonly<Record<string, string>>;
 export function named(tags: Tags, name: string, extra: Tags = {}): Record<string, string> {
   return { ...tags, ...extra, Name: name };
 }
+
+/** Marks stateful resources (RDS instances, Redis, buckets) for the AWS Backup selection. */
+export const BACKUP_TAG = { backup: "true" } as const;

@@ -20,3 +20,67 @@ export const REGION_RE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** Availability-zone names are the region plus one letter. We carve subnets by that letter, so a..f. */
 export const AZ_LETTERS = "abcdef";
+
+/** RDS DB instance identifiers (and DB proxy names): 1..63 letters, digits and hyphens, starting
+ * with a letter, no `--`, not ending in `-`; RDS stores them lowercase.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html */
+export const RDS_IDENTIFIER_MAX = 63;
+export const RDS_IDENTIFIER_RE = /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/;
+
+/** Automated backup retention of an RDS instance, days (0 turns backups off).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.BackupRetention.html */
+export const RDS_BACKUP_RETENTION = { min: 0, max: 35 } as const;
+
+/** gp3 storage for RDS PostgreSQL: 20..65,536 GiB.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage */
+export const RDS_GP3_STORAGE_GIB = { min: 20, max: 65536 } as const;
+
+/** Enhanced Monitoring granularity, seconds (0 = off).
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MonitoringInterval) */
+export const RDS_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+
+/** Performance Insights retention: 7 (free tier), a multiple of 31 (months), or 731 days.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (PerformanceInsightsRetentionPeriod) */
+export function isPerformanceInsightsRetention(days: number): boolean {
+  return days === 7 || days === 731 || (days % 31 === 0 && days >= 31 && days <= 713);
+}
+
+/** RDS for PostgreSQL majors in standard support (engine `postgres`); the parameter group family is `postgres<major>`.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html */
+export const POSTGRES_MAJORS = ["14", "15", "16", "17", "18"] as const;
+
+/** Log types RDS for PostgreSQL can export to CloudWatch Logs (EnableCloudwatchLogsExports). */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade", "iam-db-auth-error"] as const;
+
+/** RDS instance classes: `db.` + family + size, e.g. db.t4g.medium, db.r7g.2xlarge. */
+export const RDS_INSTANCE_CLASS_RE = /^db\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|\d*xlarge|metal)$/;
+
+/** ElastiCache node types, e.g. cache.t4g.small, cache.r7g.large. */
+export const CACHE_NODE_TYPE_RE = /^cache\.[a-z][a-z0-9-]*\d[a-z0-9-]*\.(micro|small|medium|large|\d*xlarge)$/;
+
+/** ElastiCache replication group IDs: 1..40 letters, digits and hyphens, starting with a letter,
+ * no `--`, not ending in `-`. https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html */
+export const CACHE_GROUP_ID_MAX = 40;
+
+/** ElastiCache engine versions this program supports for node-based replication groups with
+ * transit encryption and AUTH. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html */
+export const CACHE_ENGINE_VERSIONS = { redis: ["6.2", "7.0", "7.1"], valkey: ["7.2", "8.0", "8.1"] } as const;
+
+/** Snapshot retention of an ElastiCache replication group, days (0 turns snapshots off). */
+export const CACHE_SNAPSHOT_RETENTION = { min: 0, max: 35 } as const;
+
+/** ElastiCache AUTH tokens: 16..128 printable characters; the only special characters allowed.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html */
+export const CACHE_AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+
+/** RDS master passwords for PostgreSQL: 8..128 printable ASCII except `/`, `"`, `@` and space.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUserPassword) */
+export const RDS_PASSWORD_FORBIDDEN = "/\"@ ";
+
+/** S3 bucket names: 3..63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html */
+export const S3_BUCKET_NAME_MAX = 63;
+
+/** Elastic Load Balancing writes access logs only to buckets encrypted with SSE-S3.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html */
+export const ALB_LOG_BUCKET_SSE = "AES256";

@@ -17,6 +17,20 @@ export interface PlatformOutputs {
   readonly cacheSubnetGroupName: pulumi.Output<string>;
   /** null when the bastion is disabled: an output never disappears with a config switch. */
   readonly bastionInstanceId: pulumi.Output<string> | null;
+  /** Data tier: endpoints, bucket names and secret ARNs only; credentials stay in Secrets Manager. */
+  readonly database: {
+    readonly writerEndpoint: pulumi.Output<string>;
+    readonly readerEndpoint: pulumi.Output<string>;
+    readonly replicaEndpoints: Readonly<Record<string, pulumi.Output<string>>>;
+    /** null when RDS Proxy is off (dev). */
+    readonly proxyEndpoint: pulumi.Output<string> | null;
+    readonly port: pulumi.Output<number>;
+    readonly name: string;
+    readonly masterSecretArn: pulumi.Output<string>;
+    readonly consumerSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+  };
+  readonly redis: { readonly primaryEndpoint: pulumi.Output<string>; readonly readerEndpoint: pulumi.Output<string>; readonly port: pulumi.Output<number>; readonly authSecretArn: pulumi.Output<string> };
+  readonly buckets: { readonly marketData: pulumi.Output<string>; readonly accessLogs: pulumi.Output<string> };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -46,6 +60,14 @@ export const OUTPUT_DOCS = {
   dbSubnetGroupName: { type: "string", secret: false, description: "RDS DB subnet group on the database subnets." },
   cacheSubnetGroupName: { type: "string", secret: false, description: "ElastiCache subnet group on the database subnets." },
   bastionInstanceId: { type: "string | null", secret: false, description: "Instance ID of the SSM-only bastion (`aws ssm start-session --target <id>`); null when disabled." },
+  database: {
+    type: "{ writerEndpoint, readerEndpoint: string; replicaEndpoints: Record<string, string>; proxyEndpoint: string | null; port: number; name: string; masterSecretArn: string; consumerSecretArns: Record<string, string> }",
+    secret: false,
+    description:
+      "PostgreSQL: writer (primary), reader (first replica, or the primary when there is none), replicas by name, RDS Proxy (prod; IAM auth, TLS required). Credentials are only in Secrets Manager: one connection secret per consumer (`consumerSecretArns`), the master secret for operators.",
+  },
+  redis: { type: "{ primaryEndpoint, readerEndpoint: string; port: number; authSecretArn: string }", secret: false, description: "Redis (TLS required): primary and reader endpoints; the AUTH token is in the secret `authSecretArn`." },
+  buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -63,5 +85,17 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,
     bastionInstanceId: p.bastion?.instance.id ?? null,
+    database: {
+      writerEndpoint: p.data.postgres.address,
+      readerEndpoint: p.data.postgres.readerAddress,
+      replicaEndpoints: Object.fromEntries(Object.entries(p.data.postgres.replicas).map(([k, r]) => [k, r.address])),
+      proxyEndpoint: p.data.proxy?.endpoint ?? null,
+      port: p.data.postgres.port,
+      name: p.config.data.postgres.databaseName,
+      masterSecretArn: p.data.postgres.masterSecret.arn,
+      consumerSecretArns: p.data.connectionSecrets.arns,
+    },
+    redis: { primaryEndpoint: p.data.redis.primaryEndpoint, readerEndpoint: p.data.redis.readerEndpoint, port: p.data.redis.port, authSecretArn: p.data.redis.authSecret.arn },
+    buckets: { marketData: p.data.objectStorage.marketDataBucketName, accessLogs: p.data.objectStorage.accessLogsBucketName },
   };
 }

@@ -5,6 +5,7 @@ import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { StackConfig } from "./config";
+import { DataTier, buildDataTier } from "./data";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -12,6 +13,7 @@ export interface Platform {
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
   readonly bastion?: Bastion;
+  readonly data: DataTier;
 }
 
 /**
@@ -58,5 +60,7 @@ export function buildPlatform(config: StackConfig): Platform {
       })
     : undefined;
 
-  return { config, network, securityGroups, bastion };
+  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
+
+  return { config, network, securityGroups, bastion, data };
 }

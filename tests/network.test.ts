@@ -178,6 +178,15 @@ const UNTAGGABLE = new Set([
   "aws:iam/rolePolicy:RolePolicy",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:kms/alias:Alias",
+  "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
+  "aws:rds/proxyTarget:ProxyTarget",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:secretsmanager/secretVersion:SecretVersion",
 ]);
 
 describe("outputs of the network tier", () => {

@@ -15,6 +15,26 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
     cluster: {},
+    data: {
+      protect: false,
+      secretRecoveryDays: 7,
+      logRetentionDays: 30,
+      postgres: {
+        multiAz: false,
+        backupRetentionDays: 7,
+        backupWindow: "17:00-18:00",
+        maintenanceWindow: "sun:18:30-sun:19:30",
+        performanceInsights: { enabled: true, retentionDays: 7 },
+        monitoringIntervalSeconds: 60,
+        logExports: ["postgresql", "upgrade"],
+        proxy: { enabled: false, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 90 },
+      },
+      redis: { engine: "redis", nodes: 1, automaticFailover: false, multiAz: false, snapshotRetentionDays: 1, snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30" },
+      objectStorage: {
+        marketData: { lifecycle: { noncurrentVersionExpirationDays: 7 } },
+        accessLogs: { lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 } },
+      },
+    },
   },
   prod: {
     network: {
@@ -24,5 +44,25 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
     cluster: {},
+    data: {
+      protect: true,
+      secretRecoveryDays: 30,
+      logRetentionDays: 365,
+      postgres: {
+        multiAz: true,
+        backupRetentionDays: 30,
+        backupWindow: "17:00-18:00",
+        maintenanceWindow: "sun:18:30-sun:19:30",
+        performanceInsights: { enabled: true, retentionDays: 31 },
+        monitoringIntervalSeconds: 15,
+        logExports: ["postgresql", "upgrade"],
+        proxy: { enabled: true, idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 90 },
+      },
+      redis: { engine: "redis", nodes: 3, automaticFailover: true, multiAz: true, snapshotRetentionDays: 14, snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30" },
+      objectStorage: {
+        marketData: { lifecycle: { transitions: [{ days: 90, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }], noncurrentVersionExpirationDays: 90 } },
+        accessLogs: { lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: 400, noncurrentVersionExpirationDays: 30 } },
+      },
+    },
   },
 };

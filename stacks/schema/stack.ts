@@ -2,6 +2,7 @@ import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
 import { clusterSchema, validateCluster } from "./cluster";
+import { dataSchema, validateData } from "./data";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
@@ -71,6 +72,7 @@ function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx:
 const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
   cluster: area(clusterSchema, (v) => validateCluster(v, `${NAMESPACE}:cluster`)),
+  data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
 };
 
 type Areas = typeof AREAS;

@@ -49,6 +49,15 @@ export function secretPathsOf(value: unknown, prefix = ""): string[] {
   return Object.entries(value).flatMap(([k, v]) => secretPathsOf(v, prefix ? `${prefix}.${k}` : k));
 }
 
+/** Replaces Pulumi's secret wrappers (`{ <sig>: <secret sig>, value }`) by their values; secretPathsOf says where they were. */
+export function unwrapSecrets(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /** MockMonitor that also records parent, dependencies and options, which Mocks never see. */
 class RecordingMonitor extends MockMonitor {
   public readonly recorded: RecordedResource[] = [];
@@ -58,7 +67,7 @@ class RecordingMonitor extends MockMonitor {
   async registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: unknown) => void): Promise<void> {
     const struct = req.getObject();
     const rawInputs = struct?.toJavaScript() ?? {};
-    const inputs: Record<string, unknown> = struct ? pulumi.runtime.deserializeProperties(struct) : {};
+    const inputs = (struct ? unwrapSecrets(pulumi.runtime.deserializeProperties(struct)) : {}) as Record<string, unknown>;
     return super.registerResource(req, (err: unknown, resp: unknown) => {
       if (!err && resp && typeof resp === "object" && "getUrn" in resp && typeof resp.getUrn === "function") {
         const urn: string = resp.getUrn();

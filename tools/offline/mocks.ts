@@ -30,7 +30,46 @@ const COMPUTED: Record<string, ComputedState> = {
   "aws:ec2/natGateway:NatGateway": () => ({ publicIp: "203.0.113.10" }),
   "aws:ec2/eip:Eip": () => ({ publicIp: "203.0.113.10", allocationId: "eipalloc-0123" }),
   "aws:ec2/instance:Instance": () => ({ privateIp: "10.0.0.10" }),
+  "aws:rds/instance:Instance": (a, region) => {
+    const identifier = typeof a.inputs.identifier === "string" ? a.inputs.identifier : physicalName(a.name);
+    const address = `${identifier}.c0ffee123456.${region}.rds.amazonaws.com`;
+    return {
+      identifier,
+      address,
+      port: 5432,
+      endpoint: `${address}:5432`,
+      resourceId: `db-${hash(identifier, 26).toUpperCase()}`,
+      arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${identifier}`,
+    };
+  },
+  "aws:rds/parameterGroup:ParameterGroup": (a) => ({ name: typeof a.inputs.name === "string" ? a.inputs.name : physicalName(a.name) }),
+  "aws:rds/proxy:Proxy": (a, region) => ({ endpoint: `${String(a.inputs.name)}.proxy-c0ffee123456.${region}.rds.amazonaws.com`, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db-proxy:prx-${hash(a.name, 17)}` }),
+  "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup": () => ({ name: "default" }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (a, region) => {
+    const id = String(a.inputs.replicationGroupId);
+    return {
+      primaryEndpointAddress: `master.${id}.abc123.apn2.cache.amazonaws.com`,
+      readerEndpointAddress: `replica.${id}.abc123.apn2.cache.amazonaws.com`,
+      arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${id}`,
+    };
+  },
+  "aws:s3/bucket:Bucket": (a) => {
+    const bucket = typeof a.inputs.bucket === "string" ? a.inputs.bucket : physicalName(a.name);
+    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.ap-northeast-2.amazonaws.com` };
+  },
+  "aws:secretsmanager/secret:Secret": (a, region) => ({ arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${String(a.inputs.name)}-${hash(a.name, 6)}` }),
+  // The random provider's answer: a string of the requested length from the requested alphabet.
+  "random:index/randomPassword:RandomPassword": (a) => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + (a.inputs.special === false ? "" : typeof a.inputs.overrideSpecial === "string" ? a.inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?");
+    const bytes = crypto.createHash("sha512").update(a.name).digest();
+    const length = typeof a.inputs.length === "number" ? a.inputs.length : 16;
+    return { result: Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("") };
+  },
 };
+
+function hash(text: string, length: number): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
 
 export interface MockOptions {
   readonly region: string;
@@ -71,6 +110,14 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       case "aws:index/getAvailabilityZones:getAvailabilityZones": {
         const letters = ["a", "b", "c", "d"];
         return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `apne2-az${i + 1}`), id: region };
+      }
+      case "aws:elb/getServiceAccount:getServiceAccount": {
+        // The regional Elastic Load Balancing accounts that write access logs (regions before August 2022).
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+        const accounts: Record<string, string> = { "ap-northeast-2": "600734575887", "ap-northeast-1": "582318560864", "us-east-1": "127311923021" };
+        const account = accounts[region];
+        if (account) return { arn: `arn:aws:iam::${account}:root`, id: account };
+        break;
       }
       case "aws:ssm/getParameter:getParameter":
         if (typeof args.inputs.name === "string" && args.inputs.name.startsWith("/aws/service/ami-amazon-linux-latest/")) {

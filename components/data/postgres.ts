@@ -1,0 +1,273 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { postgresIdentifier, rdsLogGroupName, replicaIdentifier } from "../../lib/dataNames";
+import { EncryptionKey } from "../security/encryptionKey";
+import { BACKUP_TAG, Tags, named } from "../tags";
+import { storeSecret } from "./secret";
+
+export interface PostgresReplicaArgs {
+  /** Default: the primary's class. */
+  readonly instanceClass?: string;
+  /** Default: RDS picks one. */
+  readonly availabilityZone?: string;
+}
+
+export interface PostgresArgs {
+  /** Prefix of AWS names, e.g. `entasis-prod`. */
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  /** "17" (minors follow AWS) or "17.7" (pinned); the parameter family is `postgres<major>`. */
+  readonly engineVersion: string;
+  readonly autoMinorVersionUpgrade: boolean;
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling, above allocatedStorageGiB. */
+  readonly maxAllocatedStorageGiB: number;
+  readonly multiAz: boolean;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** 0..35 days; at least 1 when there are replicas. */
+  readonly backupRetentionDays: number;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  readonly performanceInsights: { readonly enabled: boolean; readonly retentionDays: number };
+  /** 0 turns Enhanced Monitoring off. */
+  readonly monitoringIntervalSeconds: number;
+  readonly logExports: readonly string[];
+  readonly logRetentionDays: number;
+  /** log_min_duration_statement in ms; -1 off. */
+  readonly slowQueryMs: number;
+  /** Read replicas keyed by a stable name. Default none. */
+  readonly replicas?: Readonly<Record<string, PostgresReplicaArgs>>;
+  /** The network's DB subnet group (database subnets only). */
+  readonly subnetGroupName: pulumi.Input<string>;
+  /** The database security group (5432 from the application tier). */
+  readonly securityGroupIds: pulumi.Input<string>[];
+  /** Key for the master-credential secret. */
+  readonly secretsKeyArn: pulumi.Input<string>;
+  /** Key for the exported-log groups (must allow CloudWatch Logs). */
+  readonly logsKeyArn: pulumi.Input<string>;
+  readonly secretRecoveryDays: number;
+  /** Deletion protection, a final snapshot and Pulumi `protect`. */
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/**
+ * RDS for PostgreSQL: the primary (writes), read replicas (reports, status queries), a parameter
+ * group that forces TLS, Enhanced Monitoring and Performance Insights, exported logs in our own
+ * KMS-encrypted log groups, and the master credential in Secrets Manager.
+ *
+ * The master password comes from `@pulumi/random` rather than RDS-managed secrets because RDS
+ * cannot create read replicas of a source whose master password it manages in Secrets Manager.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-limitations
+ */
+export class Postgres extends pulumi.ComponentResource {
+  public readonly primary: aws.rds.Instance;
+  /** Replicas keyed by their config name. */
+  public readonly replicas: Readonly<Record<string, aws.rds.Instance>>;
+  public readonly storageKey: EncryptionKey;
+  public readonly masterSecret: aws.secretsmanager.Secret;
+  public readonly address: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  /** First replica's address (config order), or the primary's when there is none. */
+  public readonly readerAddress: pulumi.Output<string>;
+  public readonly identifier: pulumi.Output<string>;
+  /** `db-...` resource ID, the resource part of `rds-db:connect` ARNs for IAM authentication. */
+  public readonly resourceId: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:data:Postgres", name, {}, opts);
+    const p = args.namePrefix;
+    const identifier = postgresIdentifier(p);
+    const major = args.engineVersion.split(".")[0];
+    const replicas = args.replicas ?? {};
+    const pi = args.performanceInsights;
+
+    this.storageKey = new EncryptionKey(
+      `${name}-storage`,
+      { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { parent: this },
+    );
+
+    // TLS is forced server-side, so a client that forgets sslmode fails instead of sending
+    // credentials and orders in clear text. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family: `postgres${major}`,
+        description: `${p} PostgreSQL ${major}: TLS only, slow-query and connection logging`,
+        parameters: [
+          { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+          { name: "log_min_duration_statement", value: String(args.slowQueryMs), applyMethod: "immediate" },
+          { name: "log_connections", value: "1", applyMethod: "immediate" },
+          { name: "log_disconnections", value: "1", applyMethod: "immediate" },
+          { name: "log_lock_waits", value: "1", applyMethod: "immediate" },
+          { name: "log_statement", value: "ddl", applyMethod: "immediate" },
+          { name: "log_temp_files", value: "0", applyMethod: "immediate" },
+          { name: "log_autovacuum_min_duration", value: "10000", applyMethod: "immediate" },
+        ],
+        tags: named(args.tags, `${p}-postgres${major}`),
+      },
+      { parent: this },
+    );
+
+    let monitoringRole: aws.iam.Role | undefined;
+    if (args.monitoringIntervalSeconds > 0) {
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+      monitoringRole = new aws.iam.Role(
+        `${name}-monitoring`,
+        {
+          description: `${p} RDS Enhanced Monitoring`,
+          assumeRolePolicy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
+          },
+          tags: named(args.tags, `${p}-rds-monitoring`),
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-monitoring`,
+        { role: monitoringRole.name, policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole` },
+        { parent: this },
+      );
+    }
+
+    // RDS would create these groups itself, unencrypted and kept forever; creating them first
+    // gives them our retention and key. Named after the DB identifier, so they are per instance.
+    const logGroups = (id: string, role: string): aws.cloudwatch.LogGroup[] =>
+      args.logExports.map(
+        (logType) =>
+          new aws.cloudwatch.LogGroup(
+            `${name}-${role}-${logType}`,
+            { name: rdsLogGroupName(id, logType), retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags: named(args.tags, `${id}-${logType}`) },
+            { parent: this },
+          ),
+      );
+
+    const masterPassword = new random.RandomPassword(
+      `${name}-master-password`,
+      {
+        length: 40,
+        special: true,
+        // RDS refuses / " @ and space in PostgreSQL master passwords; these also need no quoting in shells or URLs' userinfo.
+        overrideSpecial: "!#%^*()-_=+[]{}<>:?",
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+        minSpecial: 2,
+      },
+      { parent: this },
+    );
+
+    // Settings every instance shares, primary and replicas alike.
+    const common = {
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: this.storageKey.arn,
+      maxAllocatedStorage: args.maxAllocatedStorageGiB,
+      vpcSecurityGroupIds: args.securityGroupIds,
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      maintenanceWindow: args.maintenanceWindow,
+      autoMinorVersionUpgrade: args.autoMinorVersionUpgrade,
+      allowMajorVersionUpgrade: false,
+      iamDatabaseAuthenticationEnabled: true,
+      // RSA 2048 CA valid until 2061; clients pin the RDS CA bundle for verify-full.
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      performanceInsightsEnabled: pi.enabled,
+      performanceInsightsKmsKeyId: pi.enabled ? this.storageKey.arn : undefined,
+      performanceInsightsRetentionPeriod: pi.enabled ? pi.retentionDays : undefined,
+      monitoringInterval: args.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoringRole?.arn,
+      enabledCloudwatchLogsExports: [...args.logExports],
+      copyTagsToSnapshot: true,
+      deletionProtection: args.protect,
+    };
+
+    this.primary = new aws.rds.Instance(
+      `${name}-primary`,
+      {
+        ...common,
+        identifier,
+        engine: "postgres",
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        allocatedStorage: args.allocatedStorageGiB,
+        dbName: args.databaseName,
+        username: args.masterUsername,
+        password: pulumi.secret(masterPassword.result),
+        port: 5432,
+        dbSubnetGroupName: args.subnetGroupName,
+        multiAz: args.multiAz,
+        backupRetentionPeriod: args.backupRetentionDays,
+        backupWindow: args.backupWindow,
+        // Keep automated backups after deletion where the data matters.
+        deleteAutomatedBackups: !args.protect,
+        skipFinalSnapshot: !args.protect,
+        finalSnapshotIdentifier: args.protect ? `${identifier}-final` : undefined,
+        tags: named(args.tags, identifier, BACKUP_TAG),
+      },
+      { parent: this, protect: args.protect, dependsOn: logGroups(identifier, "primary") },
+    );
+
+    const replicaInstances: Record<string, aws.rds.Instance> = {};
+    for (const [key, replica] of Object.entries(replicas)) {
+      const id = replicaIdentifier(p, key);
+      // Same-region replica: the source's identifier, no subnet group, user or password (all
+      // inherited), no backups of its own and no final snapshot (RDS refuses one for replicas).
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html
+      replicaInstances[key] = new aws.rds.Instance(
+        `${name}-replica-${key}`,
+        {
+          ...common,
+          identifier: id,
+          replicateSourceDb: this.primary.identifier,
+          instanceClass: replica.instanceClass ?? args.instanceClass,
+          availabilityZone: replica.availabilityZone,
+          multiAz: false,
+          backupRetentionPeriod: 0,
+          skipFinalSnapshot: true,
+          // Not tagged for AWS Backup: a replica holds the primary's data, a second backup adds cost and no recovery point.
+          tags: named(args.tags, id, { Role: "read-replica" }),
+        },
+        { parent: this, protect: args.protect, dependsOn: logGroups(id, `replica-${key}`) },
+      );
+    }
+    this.replicas = replicaInstances;
+
+    this.address = this.primary.address;
+    this.port = this.primary.port;
+    this.identifier = this.primary.identifier;
+    this.resourceId = this.primary.resourceId;
+    const firstReplica = Object.values(replicaInstances)[0];
+    this.readerAddress = firstReplica ? firstReplica.address : this.primary.address;
+
+    // The document shape of RDS credential secrets, so Secrets Manager's rotation functions can use it.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html
+    this.masterSecret = storeSecret(this, `${name}-master`, {
+      secretName: `${p}/postgres/master`,
+      description: `${p} PostgreSQL master user (break-glass and schema bootstrap only; applications use IAM authentication)`,
+      kmsKeyId: args.secretsKeyArn,
+      recoveryWindowInDays: args.secretRecoveryDays,
+      value: pulumi.jsonStringify({
+        engine: "postgres",
+        host: this.primary.address,
+        port: this.primary.port,
+        dbname: args.databaseName,
+        username: args.masterUsername,
+        password: pulumi.secret(masterPassword.result),
+        dbInstanceIdentifier: identifier,
+      }),
+      protect: args.protect,
+      tags: args.tags,
+    }).secret;
+
+    this.registerOutputs({ address: this.address, readerAddress: this.readerAddress, port: this.port, masterSecretArn: this.masterSecret.arn });
+  }
+}

@@ -1,0 +1,134 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CACHE_AUTH_TOKEN_SPECIALS } from "../../lib/awsLimits";
+import { EncryptionKey } from "../security/encryptionKey";
+import { BACKUP_TAG, Tags, named } from "../tags";
+import { storeSecret } from "./secret";
+
+export interface RedisArgs {
+  readonly namePrefix: string;
+  /** Replication group ID, <= 40 chars (validated in config). */
+  readonly groupId: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  /** `redis` or `valkey`. */
+  readonly engine: string;
+  readonly engineVersion: string;
+  readonly nodeType: string;
+  /** Primary plus replicas; 2+ for failover and Multi-AZ. */
+  readonly nodes: number;
+  readonly automaticFailover: boolean;
+  readonly multiAz: boolean;
+  /** Days (0 turns snapshots off). */
+  readonly snapshotRetentionDays: number;
+  readonly snapshotWindow: string;
+  readonly maintenanceWindow: string;
+  /** AZs nodes are spread over, in order (the primary goes to the first). */
+  readonly availabilityZones: readonly string[];
+  /** The network's ElastiCache subnet group. */
+  readonly subnetGroupName: pulumi.Input<string>;
+  /** The database security group (6379 from the application tier only). */
+  readonly securityGroupIds: pulumi.Input<string>[];
+  readonly secretsKeyArn: pulumi.Input<string>;
+  readonly logsKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  readonly secretRecoveryDays: number;
+  /** Final snapshot and Pulumi `protect`. */
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/**
+ * ElastiCache replication group for caches and queues: TLS in transit (required, not just
+ * offered), at-rest encryption with our key, an AUTH token kept in Secrets Manager, nodes spread
+ * over the AZs, slow log to CloudWatch Logs.
+ */
+export class Redis extends pulumi.ComponentResource {
+  public readonly group: aws.elasticache.ReplicationGroup;
+  public readonly authSecret: aws.secretsmanager.Secret;
+  public readonly primaryEndpoint: pulumi.Output<string>;
+  public readonly readerEndpoint: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+
+  constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:data:Redis", name, {}, opts);
+    const p = args.namePrefix;
+
+    const key = new EncryptionKey(
+      `${name}-storage`,
+      { description: `${p} ElastiCache at-rest encryption`, alias: `${p}-redis`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { parent: this },
+    );
+
+    // 16..128 printable characters, specials limited to ! & # $ ^ < > -.
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html
+    const authToken = new random.RandomPassword(
+      `${name}-auth-token`,
+      { length: 64, special: true, overrideSpecial: CACHE_AUTH_TOKEN_SPECIALS, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 },
+      { parent: this },
+    );
+
+    const slowLog = new aws.cloudwatch.LogGroup(
+      `${name}-slow-log`,
+      { name: `/entasis/${p}/redis/slow-log`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags: named(args.tags, `${p}-redis-slow-log`) },
+      { parent: this },
+    );
+
+    const azs = args.availabilityZones;
+    this.group = new aws.elasticache.ReplicationGroup(
+      `${name}-group`,
+      {
+        replicationGroupId: args.groupId,
+        description: `${p} caches and queues`,
+        engine: args.engine,
+        engineVersion: args.engineVersion,
+        nodeType: args.nodeType,
+        port: 6379,
+        numCacheClusters: args.nodes,
+        // One node per AZ in turn, primary first, so a replica survives the primary's AZ.
+        preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => azs[i % azs.length]),
+        automaticFailoverEnabled: args.automaticFailover,
+        multiAzEnabled: args.multiAz,
+        subnetGroupName: args.subnetGroupName,
+        securityGroupIds: args.securityGroupIds,
+        atRestEncryptionEnabled: true,
+        kmsKeyId: key.arn,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: "required",
+        authToken: pulumi.secret(authToken.result),
+        snapshotRetentionLimit: args.snapshotRetentionDays,
+        snapshotWindow: args.snapshotWindow,
+        maintenanceWindow: args.maintenanceWindow,
+        finalSnapshotIdentifier: args.protect ? `${args.groupId}-final` : undefined,
+        autoMinorVersionUpgrade: true,
+        applyImmediately: false,
+        logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+        tags: named(args.tags, args.groupId, BACKUP_TAG),
+      },
+      { parent: this, protect: args.protect },
+    );
+
+    this.primaryEndpoint = this.group.primaryEndpointAddress;
+    this.readerEndpoint = this.group.readerEndpointAddress;
+    this.port = pulumi.output(6379);
+
+    this.authSecret = storeSecret(this, `${name}-auth`, {
+      secretName: `${p}/redis/auth`,
+      description: `${p} Redis AUTH token and endpoints (TLS required)`,
+      kmsKeyId: args.secretsKeyArn,
+      recoveryWindowInDays: args.secretRecoveryDays,
+      value: pulumi.jsonStringify({
+        host: this.group.primaryEndpointAddress,
+        readerHost: this.group.readerEndpointAddress,
+        port: 6379,
+        tls: true,
+        authToken: pulumi.secret(authToken.result),
+      }),
+      protect: args.protect,
+      tags: args.tags,
+    }).secret;
+
+    this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, authSecretArn: this.authSecret.arn });
+  }
+}
