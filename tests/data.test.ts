@@ -287,7 +287,7 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
       masterSecretArn: named(run(), "postgres-master", SECRET).state.arn,
       consumerSecretArns: { "trading-api": named(run(), "connection-secrets-trading-api", SECRET).state.arn, analytics: named(run(), "connection-secrets-analytics", SECRET).state.arn },
     });
-    expect((out.database as Record<string, unknown>).proxyEndpoint !== undefined).toBe(exp.proxy);
+    expect((out.database as Record<string, unknown>).proxyEndpoint !== null).toBe(exp.proxy);
     expect(out.redis).toMatchObject({ primaryEndpoint: `master.entasis-${stack}-redis.abc123.apn2.cache.amazonaws.com`, authSecretArn: named(run(), "redis-auth", SECRET).state.arn });
     expect(out.buckets).toEqual({ marketData: `entasis-${stack}-market-data-123456789012-ap-northeast-2`, accessLogs: `entasis-${stack}-access-logs-123456789012-ap-northeast-2` });
     const text = JSON.stringify(out);

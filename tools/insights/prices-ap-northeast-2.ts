@@ -99,10 +99,14 @@ export const PRICES_AP_NORTHEAST_2: PriceTable = {
     "db.t4g.medium": est(0.1, "hour", "rds"),
     "db.r6g.large": est(0.272, "hour", "rds"),
     "db.r6g.xlarge": est(0.544, "hour", "rds"),
+    // Graviton3 classes the prod stack uses; about 6% above r6g, as in every region's list.
+    "db.r7g.large": est(0.29, "hour", "rds"),
+    "db.r7g.xlarge": est(0.58, "hour", "rds"),
   },
   elasticache: {
     "cache.t4g.small": est(0.039, "hour", "elasticache"),
     "cache.r6g.large": est(0.247, "hour", "elasticache"),
+    "cache.r7g.large": est(0.263, "hour", "elasticache"),
   },
   other: {
     eksControlPlane: { usd: 0.1, unit: "hour", basis: "published", source: "eks", note: "standard support, per cluster" },
