@@ -16,6 +16,13 @@ export interface PlatformOutputs {
   readonly dbSubnetGroupName: pulumi.Output<string>;
   readonly cacheSubnetGroupName: pulumi.Output<string>;
   readonly bastionInstanceId?: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly clusterEndpoint: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  /** Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
+  readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
 }
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -33,5 +40,10 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,
     bastionInstanceId: p.bastion?.instance.id,
+    clusterName: p.cluster.clusterName,
+    clusterEndpoint: p.cluster.endpoint,
+    oidcProviderArn: p.cluster.oidcProviderArn,
+    kubeconfig: p.cluster.kubeconfig,
+    nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
   };
 }

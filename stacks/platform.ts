@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnets } from "../lib/subnetPlan";
+import { Cluster } from "../components/cluster/cluster";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
@@ -12,6 +13,7 @@ export interface Platform {
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
   readonly bastion?: Bastion;
+  readonly cluster: Cluster;
 }
 
 /**
@@ -58,5 +60,20 @@ export function buildPlatform(config: StackConfig): Platform {
       })
     : undefined;
 
-  return { config, network, securityGroups, bastion };
+  const cluster = new Cluster("cluster", {
+    namePrefix,
+    clusterName: namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    config: config.cluster,
+    privateSubnetIds: network.privateSubnetIds,
+    applicationSecurityGroupId: securityGroups.ids.application,
+    // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
+    apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
+    logsKeyArn: network.logsKey.arn,
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, cluster };
 }

@@ -14,7 +14,14 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
-    cluster: {},
+    cluster: {
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [],
+      logRetentionDays: 30,
+      addonVersions: {},
+      deletionProtection: false,
+      metricsServerReplicas: 1,
+    },
   },
   prod: {
     network: {
@@ -23,6 +30,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       flowLogs: { enabled: true, retentionDays: 365, trafficType: "ALL" },
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
-    cluster: {},
+    cluster: {
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [],
+      logRetentionDays: 365,
+      addonVersions: {},
+      deletionProtection: true,
+      metricsServerReplicas: 2,
+    },
   },
 };
