@@ -165,7 +165,7 @@ export class Cluster extends pulumi.ComponentResource {
 
     const adminAccess: pulumi.Resource[] = [];
     for (const arn of cfg.adminPrincipalArns) {
-      const key = arn.split(":").slice(5).join("-").replace(/[^a-zA-Z0-9-]/g, "-");
+      const key = arn.split(":").slice(4).join("-").replace(/[^a-zA-Z0-9-]/g, "-");
       const entry = new aws.eks.AccessEntry(`${name}-admin-${key}`, { clusterName: this.clusterName, principalArn: arn, type: "STANDARD", tags: named(args.tags, `${p}-eks-admin`) }, { parent: this });
       adminAccess.push(
         new aws.eks.AccessPolicyAssociation(
