@@ -84,3 +84,23 @@ export const S3_BUCKET_NAME_MAX = 63;
 /** Elastic Load Balancing writes access logs only to buckets encrypted with SSE-S3.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html */
 export const ALB_LOG_BUCKET_SSE = "AES256";
+
+/** Instance families the EKS NVIDIA AMIs support (x86_64), from "Use EKS-optimized accelerated AMIs
+ * for GPU instances". https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html */
+export const NVIDIA_INSTANCE_FAMILIES = ["p6-b300", "p6-b200", "p5", "p5e", "p5en", "p4d", "p4de", "p3", "p3dn", "g7e", "gr6", "g6", "g6e", "g6f", "gr6f", "g5", "g4dn"] as const;
+
+/** Managed node group names are at most 63 characters; a name prefix gets a 26-character unique
+ * suffix, so the prefix may be at most 37. https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html */
+export const NODE_GROUP_NAME_MAX = 63;
+export const NODE_GROUP_PREFIX_MAX = NODE_GROUP_NAME_MAX - 26;
+
+/** EKS cluster names: 1..100 characters, alphanumerics, hyphens and underscores, starting with an alphanumeric.
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html */
+export const EKS_CLUSTER_NAME_RE = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+/** IAM principals an EKS access entry accepts: an IAM role or user ARN (not an STS session).
+ * https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html */
+export const IAM_PRINCIPAL_ARN_RE = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]{1,512}$/;
+
+/** EKS add-on versions look like v1.19.2-eksbuild.1. */
+export const EKS_ADDON_VERSION_RE = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;

@@ -31,6 +31,13 @@ export interface PlatformOutputs {
   };
   readonly redis: { readonly primaryEndpoint: pulumi.Output<string>; readonly readerEndpoint: pulumi.Output<string>; readonly port: pulumi.Output<number>; readonly authSecretArn: pulumi.Output<string> };
   readonly buckets: { readonly marketData: pulumi.Output<string>; readonly accessLogs: pulumi.Output<string> };
+  readonly clusterName: pulumi.Output<string>;
+  readonly clusterEndpoint: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  /** Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
+  readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -67,6 +74,15 @@ export const OUTPUT_DOCS = {
       "PostgreSQL: writer (primary), reader (first replica, or the primary when there is none), replicas by name, RDS Proxy (prod; IAM auth, TLS required). Credentials are only in Secrets Manager: one connection secret per consumer (`consumerSecretArns`), the master secret for operators.",
   },
   redis: { type: "{ primaryEndpoint, readerEndpoint: string; port: number; authSecretArn: string }", secret: false, description: "Redis (TLS required): primary and reader endpoints; the AUTH token is in the secret `authSecretArn`." },
+  clusterName: { type: "string", secret: false, description: "EKS cluster name (`aws eks update-kubeconfig --name <clusterName>`)." },
+  clusterEndpoint: { type: "string", secret: false, description: "EKS API endpoint (private; reach it from the VPC or through the bastion unless public CIDRs are configured)." },
+  oidcProviderArn: { type: "string", secret: false, description: "IAM OIDC provider of the cluster, for IRSA roles of app teams' service accounts." },
+  kubeconfig: { type: "string", secret: true, description: "Kubeconfig (JSON) that authenticates with `aws eks get-token`; secret." },
+  nodePools: {
+    type: "Record<string, { labels: Record<string, string>; taints: { key, value?, effect }[] }>",
+    secret: false,
+    description: "Node pools by name with their labels and taints, for nodeSelectors and tolerations (`role: general | ai-inference | data-processing`).",
+  },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
@@ -97,5 +113,10 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     },
     redis: { primaryEndpoint: p.data.redis.primaryEndpoint, readerEndpoint: p.data.redis.readerEndpoint, port: p.data.redis.port, authSecretArn: p.data.redis.authSecret.arn },
     buckets: { marketData: p.data.objectStorage.marketDataBucketName, accessLogs: p.data.objectStorage.accessLogsBucketName },
+    clusterName: p.cluster.clusterName,
+    clusterEndpoint: p.cluster.endpoint,
+    oidcProviderArn: p.cluster.oidcProviderArn,
+    kubeconfig: p.cluster.kubeconfig,
+    nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
   };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnets } from "../lib/subnetPlan";
+import { Cluster } from "../components/cluster/cluster";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
@@ -14,6 +15,7 @@ export interface Platform {
   readonly securityGroups: SecurityGroups;
   readonly bastion?: Bastion;
   readonly data: DataTier;
+  readonly cluster: Cluster;
 }
 
 /**
@@ -62,5 +64,20 @@ export function buildPlatform(config: StackConfig): Platform {
 
   const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
 
-  return { config, network, securityGroups, bastion, data };
+  const cluster = new Cluster("cluster", {
+    namePrefix,
+    clusterName: namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    config: config.cluster,
+    privateSubnetIds: network.privateSubnetIds,
+    applicationSecurityGroupId: securityGroups.ids.application,
+    // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
+    apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
+    logsKeyArn: network.logsKey.arn,
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster };
 }

@@ -23,6 +23,16 @@ describe("npm run plan", () => {
     for (const az of ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]) expect(r.out).toContain(`aws:ec2/natGateway:NatGateway  network-nat-${az}`);
     expect(r.out).toMatch(/^3\s+aws:ec2\/natGateway:NatGateway$/m);
     expect(r.out).toMatch(/^9\s+aws:ec2\/subnet:Subnet$/m);
+    // The cluster and its pools sit under the Cluster component.
+    const tree = r.out.split("\n");
+    const clusterLine = tree.findIndex((l) => l.includes("[entasis:cluster:Cluster] cluster"));
+    expect(clusterLine).toBeGreaterThanOrEqual(0);
+    for (const pool of ["general", "ai-inference", "data-processing"]) {
+      const poolLine = tree.findIndex((l) => l.includes(`[entasis:cluster:NodePool] cluster-${pool}`));
+      expect(poolLine).toBeGreaterThan(clusterLine);
+      expect(tree[poolLine + 2]).toContain(`aws:eks/nodeGroup:NodeGroup  cluster-${pool}-ng`);
+    }
+    expect(r.out).toMatch(/^3\s+aws:eks\/nodeGroup:NodeGroup$/m);
     expect(r.out).toContain("note: secrets not in Pulumi.prod.yaml were filled with placeholders: entasis:slackWebhookUrl");
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as {
       stack: string;

@@ -1,6 +1,20 @@
 import { z } from "zod";
-import { INSTANCE_TYPE_RE } from "../../lib/awsLimits";
+import {
+  EKS_ADDON_VERSION_RE,
+  EKS_CLUSTER_NAME_RE,
+  IAM_PRINCIPAL_ARN_RE,
+  INSTANCE_TYPE_RE,
+  LOG_RETENTION_DAYS,
+  NODE_GROUP_PREFIX_MAX,
+  NVIDIA_INSTANCE_FAMILIES,
+} from "../../lib/awsLimits";
+import { parseCidr } from "../../lib/cidr";
+import { CHARTS, minorOf } from "../../lib/helmCharts";
 import { ConfigProblem, issue } from "./problems";
+
+/** EKS managed add-ons every cluster gets. https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html */
+export const EKS_ADDONS = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
 
 /** Managed node group AMI types we support (EKS `CreateNodegroup` amiType; AL2 is end-of-life for 1.33+).
  * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html */
@@ -31,17 +45,86 @@ export const nodePoolSchema = z.strictObject({
 });
 export type NodePoolConfig = z.infer<typeof nodePoolSchema>;
 
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+  message: issue("is not a valid IPv4 CIDR (a.b.c.d/n with no host bits set)", "use e.g. 203.0.113.0/24"),
+});
+
+const addonVersion = z.string().regex(EKS_ADDON_VERSION_RE, { message: issue("is not an EKS add-on version", "use e.g. v1.19.2-eksbuild.1 (aws eks describe-addon-versions), or leave it out to use the cluster version's default") });
+
 export const clusterSchema = z.strictObject({
   /** EKS Kubernetes minor version, e.g. "1.35". */
   kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { message: issue("is not a Kubernetes minor version", 'use e.g. "1.35" (quoted)') }),
+  /** API server endpoint. The private endpoint is always on; the public one is off by default. */
+  endpoint: z.strictObject({
+    /** Default false. */
+    publicAccess: z.boolean(),
+    /** Source CIDRs allowed to the public endpoint; required when publicAccess is true. Default none. */
+    publicAccessCidrs: z.array(cidr),
+  }),
+  /** IAM role/user ARNs given cluster-admin through EKS access entries (besides the identity running `pulumi up`). Default none. */
+  adminPrincipalArns: z.array(z.string().regex(IAM_PRINCIPAL_ARN_RE, { message: issue("is not an IAM role or user ARN", "use arn:aws:iam::<account>:role/<name> (not an sts assumed-role session ARN)") })),
+  /** Retention of the control-plane log group (api, audit, authenticator). Default 30 (dev) / 365 (prod). */
+  logRetentionDays: z
+    .number()
+    .int()
+    .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+      message: issue(`is not a CloudWatch Logs retention (allowed: ${LOG_RETENTION_DAYS.join(", ")})`, "pick the nearest allowed value, e.g. 90"),
+    }),
+  /** Add-on versions; an add-on left out gets the default version for kubernetesVersion. Default none pinned. */
+  addonVersions: z.partialRecord(z.enum(EKS_ADDONS), addonVersion),
+  /** EKS deletion protection. Default false (dev) / true (prod). */
+  deletionProtection: z.boolean(),
+  /** metrics-server replicas; 2+ adds a PodDisruptionBudget. Default 1 (dev) / 2 (prod). */
+  metricsServerReplicas: z.number().int().min(1).max(5),
   /** Node pools keyed by name: the key is the node group name and its identity. */
   nodePools: z.record(z.string(), nodePoolSchema),
 });
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
-/** Sizes, names and scheduling rules across pools. */
-export function validateCluster(cluster: ClusterConfig, areaKey = "entasis:cluster"): ConfigProblem[] {
+/** Instance family of an instance type: `g4dn.xlarge` -> `g4dn`. */
+function familyOf(instanceType: string): string {
+  return instanceType.split(".")[0];
+}
+
+/**
+ * Sizes, names and scheduling rules across pools, endpoint exposure and admin principals.
+ * `clusterName` is what the program will call the cluster (`entasis-<stack>`).
+ */
+export function validateCluster(cluster: ClusterConfig, areaKey = "entasis:cluster", clusterName = "entasis-dev"): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const autoscalerMinor = minorOf(CHARTS.clusterAutoscaler.appVersion);
+  if (cluster.kubernetesVersion !== autoscalerMinor) {
+    problems.push({
+      key: `${areaKey}.kubernetesVersion`,
+      value: cluster.kubernetesVersion,
+      problem: `does not match cluster-autoscaler ${CHARTS.clusterAutoscaler.appVersion} (chart ${CHARTS.clusterAutoscaler.version}), which must run the cluster's minor version`,
+      fix: `use "${autoscalerMinor}", or pin the autoscaler chart for ${cluster.kubernetesVersion} in lib/helmCharts.ts`,
+    });
+  }
+  if (!EKS_CLUSTER_NAME_RE.test(clusterName)) {
+    problems.push({ key: "stack name", value: clusterName, problem: "does not make a valid EKS cluster name (1..100 of A-Z a-z 0-9 - _)", fix: "rename the stack" });
+  }
+
+  const ep = cluster.endpoint;
+  if (ep.publicAccess && ep.publicAccessCidrs.length === 0) {
+    problems.push({ key: `${areaKey}.endpoint.publicAccessCidrs`, value: [], problem: "is empty while publicAccess is true, so EKS would open the API server to 0.0.0.0/0", fix: "list the operator/CI egress CIDRs, or set publicAccess: false" });
+  }
+  ep.publicAccessCidrs.forEach((c, i) => {
+    const block = parseCidr(c);
+    if (block && block.prefix === 0) {
+      problems.push({ key: `${areaKey}.endpoint.publicAccessCidrs[${i}]`, value: c, problem: "opens the Kubernetes API server to the whole internet", fix: "list only the operator/CI egress CIDRs" });
+    }
+  });
+  if (!ep.publicAccess && ep.publicAccessCidrs.length > 0) {
+    problems.push({ key: `${areaKey}.endpoint.publicAccessCidrs`, value: ep.publicAccessCidrs, problem: "has no effect while publicAccess is false", fix: "remove the CIDRs, or set publicAccess: true" });
+  }
+
+  cluster.adminPrincipalArns.forEach((arn, i) => {
+    if (cluster.adminPrincipalArns.indexOf(arn) !== i) {
+      problems.push({ key: `${areaKey}.adminPrincipalArns[${i}]`, value: arn, problem: "is listed twice (EKS allows one access entry per principal)", fix: "list each principal once" });
+    }
+  });
+
   const pools = Object.entries(cluster.nodePools);
   if (pools.length === 0) {
     problems.push({ key: `${areaKey}.nodePools`, value: {}, problem: "has no node pool", fix: "define at least the general pool" });
@@ -60,12 +143,34 @@ export function validateCluster(cluster: ClusterConfig, areaKey = "entasis:clust
     if (pool.amiType.includes("NVIDIA") && !pool.taints.some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")) {
       problems.push({ key: `${key}.taints`, value: pool.taints, problem: "is a GPU pool without the nvidia.com/gpu NO_SCHEDULE taint", fix: "add { key: nvidia.com/gpu, effect: NO_SCHEDULE } so only GPU workloads land there" });
     }
+    const nodeGroupPrefix = `${clusterName}-${name}-`;
+    if (POOL_NAME_RE.test(name) && nodeGroupPrefix.length > NODE_GROUP_PREFIX_MAX) {
+      problems.push({ key, value: name, problem: `makes the node group name prefix ${nodeGroupPrefix} ${nodeGroupPrefix.length} characters long (EKS allows ${NODE_GROUP_PREFIX_MAX} before the unique suffix)`, fix: "use a shorter pool name" });
+    }
+    const gpuAmi = pool.amiType.includes("NVIDIA");
+    pool.instanceTypes.forEach((t, i) => {
+      const gpuType = (NVIDIA_INSTANCE_FAMILIES as readonly string[]).includes(familyOf(t));
+      if (gpuAmi && !gpuType) {
+        problems.push({ key: `${key}.instanceTypes[${i}]`, value: t, problem: `is not an NVIDIA GPU instance type, but amiType is ${pool.amiType}`, fix: `use a GPU type (${NVIDIA_INSTANCE_FAMILIES.join(", ")} families) or a standard amiType` });
+      }
+      if (!gpuAmi && gpuType) {
+        problems.push({ key: `${key}.instanceTypes[${i}]`, value: t, problem: `is a GPU instance type, but amiType ${pool.amiType} has no NVIDIA driver`, fix: "use amiType AL2023_x86_64_NVIDIA with the nvidia.com/gpu taint" });
+      }
+    });
     if (pool.labels.role !== name) {
       problems.push({ key: `${key}.labels.role`, value: pool.labels.role, problem: "must equal the pool name", fix: `set labels.role: ${name} (workloads select pools by role)` });
     }
   }
-  if (pools.length > 0 && !pools.some(([, p]) => p.taints.length === 0)) {
+  const untainted = pools.filter(([, p]) => p.taints.length === 0);
+  if (pools.length > 0 && untainted.length === 0) {
     problems.push({ key: `${areaKey}.nodePools`, value: pools.map(([n]) => n), problem: "has no untainted pool, so CoreDNS and system pods cannot schedule", fix: "leave the general pool without taints" });
+  } else if (untainted.length > 0 && !untainted.some(([, p]) => p.minSize >= 1)) {
+    problems.push({
+      key: `${areaKey}.nodePools`,
+      value: untainted.map(([n]) => n),
+      problem: "has no untainted pool with minSize >= 1, so CoreDNS and the cluster autoscaler itself have no node to start on",
+      fix: "give the general pool minSize: 1 or more",
+    });
   }
   return problems;
 }

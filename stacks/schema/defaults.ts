@@ -14,7 +14,14 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       flowLogs: { enabled: true, retentionDays: 30, trafficType: "ALL" },
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
-    cluster: {},
+    cluster: {
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [],
+      logRetentionDays: 30,
+      addonVersions: {},
+      deletionProtection: false,
+      metricsServerReplicas: 1,
+    },
     data: {
       protect: false,
       secretRecoveryDays: 7,
@@ -43,7 +50,14 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       flowLogs: { enabled: true, retentionDays: 365, trafficType: "ALL" },
       bastion: { enabled: true, instanceType: "t3.micro" },
     },
-    cluster: {},
+    cluster: {
+      endpoint: { publicAccess: false, publicAccessCidrs: [] },
+      adminPrincipalArns: [],
+      logRetentionDays: 365,
+      addonVersions: {},
+      deletionProtection: true,
+      metricsServerReplicas: 2,
+    },
     data: {
       protect: true,
       secretRecoveryDays: 30,

@@ -71,7 +71,7 @@ function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx:
  */
 const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
-  cluster: area(clusterSchema, (v) => validateCluster(v, `${NAMESPACE}:cluster`)),
+  cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
 };
 

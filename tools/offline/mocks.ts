@@ -65,6 +65,27 @@ const COMPUTED: Record<string, ComputedState> = {
     const length = typeof a.inputs.length === "number" ? a.inputs.length : 16;
     return { result: Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("") };
   },
+  "aws:eks/cluster:Cluster": (a, region) => {
+    const oidcId = crypto.createHash("sha256").update(a.name).digest("hex").slice(0, 32).toUpperCase();
+    const vpcConfig = typeof a.inputs.vpcConfig === "object" && a.inputs.vpcConfig !== null ? a.inputs.vpcConfig : {};
+    return {
+      arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT_ID}:cluster/${String(a.inputs.name)}`,
+      endpoint: `https://${oidcId}.gr7.${region}.eks.amazonaws.com`,
+      certificateAuthority: { data: Buffer.from("-----BEGIN CERTIFICATE-----\nMOCK\n-----END CERTIFICATE-----\n").toString("base64") },
+      identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${oidcId}` }] }],
+      vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-eks${oidcId.slice(0, 13).toLowerCase()}`, vpcId: "vpc-mock" },
+      platformVersion: "eks.1",
+      status: "ACTIVE",
+    };
+  },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (a) => ({
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(a.inputs.url).replace(/^https:\/\//, "")}`,
+  }),
+  "aws:ec2/launchTemplate:LaunchTemplate": (a) => ({ latestVersion: 1, defaultVersion: 1, name: physicalName(a.name) }),
+  "aws:eks/nodeGroup:NodeGroup": (a, region) => {
+    const name = `${String(a.inputs.nodeGroupNamePrefix ?? "")}${crypto.createHash("sha256").update(a.name).digest("hex").slice(0, 26)}`;
+    return { nodeGroupName: name, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT_ID}:nodegroup/${String(a.inputs.clusterName)}/${name}/mock`, status: "ACTIVE" };
+  },
 };
 
 function hash(text: string, length: number): string {
@@ -119,6 +140,9 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         if (account) return { arn: `arn:aws:iam::${account}:root`, id: account };
         break;
       }
+      case "aws:eks/getAddonVersion:getAddonVersion":
+        // EKS's default version for the add-on on that Kubernetes version; the value is a stand-in.
+        return { addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, version: `v0.0.0-eksbuild.mock-${String(args.inputs.addonName)}-${String(args.inputs.kubernetesVersion)}`, id: String(args.inputs.addonName) };
       case "aws:ssm/getParameter:getParameter":
         if (typeof args.inputs.name === "string" && args.inputs.name.startsWith("/aws/service/ami-amazon-linux-latest/")) {
           return { name: args.inputs.name, value: MOCK_AMI_ID, insecureValue: MOCK_AMI_ID, type: "String", version: 1, arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`, id: args.inputs.name };

@@ -1,0 +1,142 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePoolConfig } from "../../stacks/schema/cluster";
+import { Tags, named } from "../tags";
+
+/** A node taint as Kubernetes spells it (tolerations must match this form). */
+export interface KubernetesTaint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
+}
+
+const K8S_EFFECT: Record<NodePoolConfig["taints"][number]["effect"], KubernetesTaint["effect"]> = {
+  NO_SCHEDULE: "NoSchedule",
+  NO_EXECUTE: "NoExecute",
+  PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
+
+export function kubernetesTaints(pool: NodePoolConfig): KubernetesTaint[] {
+  return pool.taints.map((t) => ({ key: t.key, value: t.value, effect: K8S_EFFECT[t.effect] }));
+}
+
+/** What later areas need to place workloads on a pool: its name, labels and taints. */
+export interface PoolDescription {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly KubernetesTaint[];
+}
+
+export interface NodePoolArgs {
+  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
+  readonly namePrefix: string;
+  /** Pool name; the `role` label equals it (validated). */
+  readonly poolName: string;
+  readonly pool: NodePoolConfig;
+  readonly clusterName: pulumi.Input<string>;
+  /** Node groups follow the control plane's version, so a cluster upgrade rolls the pools too. */
+  readonly kubernetesVersion: pulumi.Input<string>;
+  readonly nodeRoleArn: pulumi.Input<string>;
+  /** Private subnets, one per AZ: the pool spreads over all of them. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** The EKS-created cluster security group: control plane <-> nodes and node <-> node traffic. */
+  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  /** Further security groups for the nodes (the spec's application group). */
+  readonly securityGroupIds: readonly pulumi.Input<string>[];
+  /** Auto-discovery tags of the cluster autoscaler. */
+  readonly autoscalerTags: Tags;
+  readonly tags: Tags;
+}
+
+/**
+ * One EKS managed node group with its own launch template. The template only hardens the instance
+ * (IMDSv2, encrypted gp3 disk, security groups); EKS still picks the AMI from `amiType` and
+ * bootstraps the node, so the template sets neither an image nor an instance profile, which a
+ * managed node group forbids. https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
+ */
+export class NodePool extends pulumi.ComponentResource {
+  public readonly poolName: string;
+  public readonly launchTemplate: aws.ec2.LaunchTemplate;
+  public readonly nodeGroup: aws.eks.NodeGroup;
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly taints: readonly KubernetesTaint[];
+  public readonly description: PoolDescription;
+
+  constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:cluster:NodePool", name, {}, opts);
+    const pool = args.pool;
+    this.poolName = args.poolName;
+    const awsName = `${args.namePrefix}-${args.poolName}`;
+    // AL2023 boots from /dev/xvda. Bottlerocket keeps its OS on a small /dev/xvda and containers
+    // and images on the data volume /dev/xvdb, so that is the disk to size and encrypt.
+    const dataDevice = pool.amiType.startsWith("BOTTLEROCKET") ? "/dev/xvdb" : "/dev/xvda";
+
+    this.launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-lt`,
+      {
+        description: `${awsName} EKS managed node group`,
+        updateDefaultVersion: true,
+        // IMDSv2 only. Hop limit 2, not 1: pods on the VPC CNI sit one network hop behind the
+        // node, and the IMDSv2 token response must survive that hop for pods that still read
+        // instance metadata (region and VPC discovery of the autoscaler and the AWS Load Balancer
+        // Controller). Credentials for pods come from IRSA, not from the node role via IMDS.
+        // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2, instanceMetadataTags: "disabled" },
+        blockDeviceMappings: [
+          {
+            deviceName: dataDevice,
+            // The account's aws/ebs key: a customer key would also need a grant for the Auto
+            // Scaling service-linked role, or instances fail to launch.
+            ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          },
+        ],
+        // With security groups in the template, EKS does not add the cluster security group by
+        // itself, so it is listed here; without it nodes cannot reach the control plane.
+        vpcSecurityGroupIds: [args.clusterSecurityGroupId, ...args.securityGroupIds],
+        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+          resourceType,
+          tags: named(args.tags, awsName, { NodePool: args.poolName }),
+        })),
+        tags: named(args.tags, awsName),
+      },
+      { parent: this },
+    );
+
+    this.labels = { ...pool.labels };
+    this.taints = kubernetesTaints(pool);
+    this.description = { name: args.poolName, labels: this.labels, taints: this.taints };
+
+    this.nodeGroup = new aws.eks.NodeGroup(
+      `${name}-ng`,
+      {
+        clusterName: args.clusterName,
+        // A prefix, not a fixed name: changes EKS can only make by replacement (instance types,
+        // capacity type, AMI type) then create the new group before deleting the old one.
+        nodeGroupNamePrefix: `${awsName}-`,
+        version: args.kubernetesVersion,
+        nodeRoleArn: args.nodeRoleArn,
+        subnetIds: args.subnetIds,
+        amiType: pool.amiType,
+        capacityType: pool.capacityType,
+        instanceTypes: [...pool.instanceTypes],
+        scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
+        labels: this.labels,
+        taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+        launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply((v) => `${v}`) },
+        // Roll a third of the pool at a time on AMI or template updates.
+        updateConfig: { maxUnavailablePercentage: 33 },
+        // EKS replaces nodes that report unhealthy (e.g. GPU or kubelet failures).
+        nodeRepairConfig: { enabled: true },
+        tags: named(args.tags, awsName, { ...args.autoscalerTags, NodePool: args.poolName }),
+      },
+      {
+        parent: this,
+        // The cluster autoscaler owns the desired size between min and max; a later `pulumi up`
+        // must not pull it back to the config's starting value.
+        ignoreChanges: ["scalingConfig.desiredSize"],
+      },
+    );
+
+    this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName, labels: this.labels, taints: this.taints });
+  }
+}

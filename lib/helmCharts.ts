@@ -1,0 +1,24 @@
+/**
+ * Helm charts this platform installs, pinned. Values set on them must be keys of the chart's own
+ * values.yaml at that version (copies in /work/shared/charts, see its README).
+ */
+export interface ChartPin {
+  readonly chart: string;
+  readonly version: string;
+  /** Application version the chart ships; some must match the cluster (cluster-autoscaler). */
+  readonly appVersion: string;
+  readonly repo: string;
+}
+
+export const CHARTS = {
+  /** Autoscaler minor must equal the cluster's Kubernetes minor.
+   * https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases */
+  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", appVersion: "1.35.0", repo: "https://kubernetes.github.io/autoscaler" },
+  metricsServer: { chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+} as const satisfies Record<string, ChartPin>;
+
+/** `1.35.0` -> `1.35`. */
+export function minorOf(version: string): string {
+  return version.split(".").slice(0, 2).join(".");
+}
