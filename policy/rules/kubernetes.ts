@@ -1,0 +1,131 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { ResourceRule, resourceRule } from "./common";
+import { C } from "./controls";
+
+type PodSpec = pulumi.Unwrap<k8s.types.input.core.v1.PodSpec>;
+type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
+
+/** A workload's pod spec, and whether it runs continuously (probes make sense) or to completion. */
+interface Workload {
+  readonly kind: string;
+  readonly pod: PodSpec;
+  readonly longRunning: boolean;
+}
+
+/**
+ * The pod template of every workload kind this platform could declare. Helm releases
+ * (`kubernetes:helm.sh/v3:Release`) are opaque to CrossGuard: their manifests are rendered by
+ * the provider and never registered, so chart workloads are checked by the chart values, not here.
+ */
+function workloadOf(args: ResourceValidationArgs): Workload | undefined {
+  const deployment = args.asType(k8s.apps.v1.Deployment);
+  if (deployment) return deployment.spec.template.spec ? { kind: "Deployment", pod: deployment.spec.template.spec, longRunning: true } : undefined;
+  const sts = args.asType(k8s.apps.v1.StatefulSet);
+  if (sts) return sts.spec.template.spec ? { kind: "StatefulSet", pod: sts.spec.template.spec, longRunning: true } : undefined;
+  const ds = args.asType(k8s.apps.v1.DaemonSet);
+  if (ds) return ds.spec.template.spec ? { kind: "DaemonSet", pod: ds.spec.template.spec, longRunning: true } : undefined;
+  const rs = args.asType(k8s.apps.v1.ReplicaSet);
+  if (rs) return rs.spec?.template?.spec ? { kind: "ReplicaSet", pod: rs.spec.template.spec, longRunning: true } : undefined;
+  const job = args.asType(k8s.batch.v1.Job);
+  if (job) return job.spec?.template.spec ? { kind: "Job", pod: job.spec.template.spec, longRunning: false } : undefined;
+  const cron = args.asType(k8s.batch.v1.CronJob);
+  if (cron) return cron.spec?.jobTemplate.spec?.template.spec ? { kind: "CronJob", pod: cron.spec.jobTemplate.spec.template.spec, longRunning: false } : undefined;
+  const pod = args.asType(k8s.core.v1.Pod);
+  if (pod) return pod.spec ? { kind: "Pod", pod: pod.spec, longRunning: true } : undefined;
+  return undefined;
+}
+
+export const WORKLOAD_TYPES: readonly string[] = [
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:DaemonSet",
+  "kubernetes:apps/v1:ReplicaSet",
+  "kubernetes:batch/v1:Job",
+  "kubernetes:batch/v1:CronJob",
+  "kubernetes:core/v1:Pod",
+];
+
+function allContainers(pod: PodSpec): readonly Container[] {
+  return [...(pod.initContainers ?? []), ...pod.containers];
+}
+
+/** Runs `check` on every workload kind, and is not applicable to anything else. */
+function onWorkloads(check: (w: Workload, report: (message: string) => void) => void): ResourceValidation {
+  return (args, report) => {
+    const w = workloadOf(args);
+    if (!w) return args.notApplicable("not a Kubernetes workload with a pod template");
+    check(w, report);
+  };
+}
+
+function hasQuantity(q: { [key: string]: string } | undefined, key: string): boolean {
+  return q !== undefined && typeof q[key] === "string" && q[key] !== "";
+}
+
+export const kubernetesRules: readonly ResourceRule[] = [
+  resourceRule({
+    name: "k8s-resource-requests-limits",
+    control: C.EKS_BP_RESOURCES,
+    severity: "medium",
+    description: "Every container and init container of a workload requests cpu and memory and limits memory, so the scheduler can place it and a leak cannot starve its node.",
+    validateResource: onWorkloads((w, report) => {
+      for (const c of allContainers(w.pod)) {
+        const missing = [
+          hasQuantity(c.resources?.requests, "cpu") ? undefined : "requests.cpu",
+          hasQuantity(c.resources?.requests, "memory") ? undefined : "requests.memory",
+          hasQuantity(c.resources?.limits, "memory") ? undefined : "limits.memory",
+        ].filter((m): m is string => m !== undefined);
+        if (missing.length > 0) report(`${w.kind} container ${c.name} lacks resources.${missing.join(", resources.")}.`);
+      }
+    }),
+  }),
+  resourceRule({
+    name: "k8s-no-privileged-containers",
+    control: C.CIS_EKS_4_2_1,
+    severity: "critical",
+    description: "No container sets securityContext.privileged: true.",
+    validateResource: onWorkloads((w, report) => {
+      for (const c of allContainers(w.pod)) if (c.securityContext?.privileged === true) report(`${w.kind} container ${c.name} is privileged.`);
+    }),
+  }),
+  resourceRule({
+    name: "k8s-no-host-namespaces",
+    control: C.CIS_EKS_4_2_2_4,
+    severity: "high",
+    description: "Pods do not share the node's PID, IPC or network namespace (hostPID, hostIPC, hostNetwork).",
+    validateResource: onWorkloads((w, report) => {
+      const shared = (["hostPID", "hostIPC", "hostNetwork"] as const).filter((k) => w.pod[k] === true);
+      if (shared.length > 0) report(`${w.kind} sets ${shared.join(", ")}.`);
+    }),
+  }),
+  resourceRule({
+    name: "k8s-run-as-non-root",
+    control: C.CIS_EKS_4_2_6,
+    severity: "high",
+    description: "Every container runs as non-root: runAsNonRoot: true on the pod or on the container, and no runAsUser: 0.",
+    validateResource: onWorkloads((w, report) => {
+      const podNonRoot = w.pod.securityContext?.runAsNonRoot === true;
+      for (const c of allContainers(w.pod)) {
+        const nonRoot = c.securityContext?.runAsNonRoot ?? podNonRoot;
+        const uid = c.securityContext?.runAsUser ?? w.pod.securityContext?.runAsUser;
+        if (nonRoot !== true) report(`${w.kind} container ${c.name} does not set runAsNonRoot: true (pod or container securityContext).`);
+        else if (uid === 0) report(`${w.kind} container ${c.name} sets runAsUser: 0.`);
+      }
+    }),
+  }),
+  resourceRule({
+    name: "k8s-probes",
+    control: C.EKS_BP_PROBES,
+    severity: "medium",
+    description: "Every container of a long-running workload has a readiness and a liveness probe (Jobs and CronJobs run to completion and are exempt).",
+    validateResource: onWorkloads((w, report) => {
+      if (!w.longRunning) return;
+      for (const c of w.pod.containers) {
+        const missing = [c.readinessProbe ? undefined : "readinessProbe", c.livenessProbe ? undefined : "livenessProbe"].filter((m): m is string => m !== undefined);
+        if (missing.length > 0) report(`${w.kind} container ${c.name} lacks ${missing.join(" and ")}.`);
+      }
+    }),
+  }),
+];

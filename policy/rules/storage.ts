@@ -1,0 +1,162 @@
+import * as aws from "@pulumi/aws";
+import { validateResourceOfType } from "@pulumi/policy";
+import { ResourceRule, isSet, resourceRule } from "./common";
+import { C } from "./controls";
+import { RETENTION_SCHEMA, RetentionConfig } from "./data";
+
+const KMS_SSE = new Set(["aws:kms", "aws:kms:dsse"]);
+const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
+
+/** A statement of an S3 bucket policy, as the policy document JSON writes it. */
+interface Statement {
+  readonly Effect?: unknown;
+  readonly Condition?: unknown;
+}
+
+function statementsOf(policy: string | object): readonly Statement[] {
+  let doc: unknown = policy;
+  if (typeof policy === "string") {
+    try {
+      doc = JSON.parse(policy);
+    } catch {
+      return [];
+    }
+  }
+  if (typeof doc !== "object" || doc === null || !("Statement" in doc)) return [];
+  const st = doc.Statement;
+  const list: unknown[] = Array.isArray(st) ? st : [st];
+  return list.filter((s): s is Statement => typeof s === "object" && s !== null);
+}
+
+/** `Deny ... Condition: { Bool: { "aws:SecureTransport": "false" } }`, the AWS-documented TLS-only statement. */
+export function deniesInsecureTransport(policy: string | object): boolean {
+  return statementsOf(policy).some((s) => {
+    if (s.Effect !== "Deny" || typeof s.Condition !== "object" || s.Condition === null || !("Bool" in s.Condition)) return false;
+    const bool = s.Condition.Bool;
+    if (typeof bool !== "object" || bool === null || !("aws:SecureTransport" in bool)) return false;
+    const v = bool["aws:SecureTransport"];
+    return v === false || v === "false" || (Array.isArray(v) && v.length === 1 && (v[0] === "false" || v[0] === false));
+  });
+}
+
+export const storageRules: readonly ResourceRule[] = [
+  resourceRule({
+    name: "s3-sse-kms",
+    control: C.S3_17,
+    severity: "high",
+    description: "S3 default encryption uses a KMS key (aws:kms or aws:kms:dsse) with an explicit key and the S3 Bucket Key on.",
+    validateResource: validateResourceOfType(aws.s3.BucketServerSideEncryptionConfiguration, (sse, _args, report) => {
+      if (sse.rules.length === 0) report("declare one rule with applyServerSideEncryptionByDefault.");
+      for (const r of sse.rules) {
+        const def = r.applyServerSideEncryptionByDefault;
+        if (!def || !KMS_SSE.has(def.sseAlgorithm)) report(`sseAlgorithm is ${def ? def.sseAlgorithm : "unset"}; use aws:kms with the platform's customer-managed key.`);
+        else if (!isSet(def, "kmsMasterKeyId")) report("kmsMasterKeyId must name the customer-managed key (the aws/s3 managed key cannot be shared or audited per bucket).");
+        if (r.bucketKeyEnabled !== true) report("bucketKeyEnabled must be true (cuts KMS requests, and cost, by orders of magnitude).");
+      }
+    }),
+  }),
+  resourceRule({
+    name: "s3-public-access-block",
+    control: C.S3_8,
+    severity: "critical",
+    description: "S3 public access blocks turn on all four settings.",
+    validateResource: validateResourceOfType(aws.s3.BucketPublicAccessBlock, (pab, _args, report) => {
+      const off = (["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const).filter((k) => pab[k] !== true);
+      if (off.length > 0) report(`${off.join(", ")} must be true.`);
+    }),
+  }),
+  resourceRule({
+    name: "s3-tls-only-policy",
+    control: C.S3_5,
+    severity: "high",
+    description: 'S3 bucket policies deny every request made without TLS (Effect Deny, Condition Bool aws:SecureTransport "false").',
+    validateResource: validateResourceOfType(aws.s3.BucketPolicy, (bp, _args, report) => {
+      if (!deniesInsecureTransport(bp.policy)) report('the policy must contain a Deny statement on Condition { Bool: { "aws:SecureTransport": "false" } }.');
+    }),
+  }),
+  resourceRule({
+    name: "s3-versioning-enabled",
+    control: C.S3_14,
+    severity: "medium",
+    description: "S3 versioning resources set status Enabled (Suspended keeps old versions but stops protecting new writes).",
+    validateResource: validateResourceOfType(aws.s3.BucketVersioning, (v, _args, report) => {
+      if (v.versioningConfiguration.status !== "Enabled") report(`versioningConfiguration.status is ${v.versioningConfiguration.status}; it must be Enabled.`);
+    }),
+  }),
+  resourceRule({
+    name: "s3-no-public-acl",
+    control: C.S3_2,
+    severity: "critical",
+    description: "No bucket or bucket ACL grants a canned public ACL (public-read, public-read-write, authenticated-read).",
+    validateResource: [
+      validateResourceOfType(aws.s3.BucketAcl, (acl, _args, report) => {
+        if (acl.acl !== undefined && PUBLIC_ACLS.has(acl.acl)) report(`acl ${acl.acl} makes the bucket public.`);
+      }),
+      validateResourceOfType(aws.s3.Bucket, (b, _args, report) => {
+        if (b.acl !== undefined && PUBLIC_ACLS.has(b.acl)) report(`acl ${b.acl} makes the bucket public.`);
+      }),
+    ],
+  }),
+  resourceRule({
+    name: "ebs-encrypted",
+    control: C.EC2_3,
+    severity: "high",
+    description:
+      "Every EBS volume is encrypted: EBS volumes, instance root and data volumes, and every EBS mapping of a launch template (a launch template must declare its root volume, or the AMI's unencrypted default applies).",
+    validateResource: [
+      validateResourceOfType(aws.ebs.Volume, (vol, _args, report) => {
+        if (vol.encrypted !== true) report("encrypted must be true.");
+      }),
+      validateResourceOfType(aws.ec2.Instance, (inst, _args, report) => {
+        if (inst.rootBlockDevice?.encrypted !== true) report("rootBlockDevice.encrypted must be true.");
+        for (const d of inst.ebsBlockDevices ?? []) if (d.encrypted !== true) report(`ebsBlockDevices[${d.deviceName}].encrypted must be true.`);
+      }),
+      validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
+        const ebs = (lt.blockDeviceMappings ?? []).filter((m) => m.ebs !== undefined);
+        if (ebs.length === 0) report("declare the root volume in blockDeviceMappings with ebs.encrypted \"true\".");
+        for (const m of ebs) if (m.ebs?.encrypted !== "true") report(`blockDeviceMappings[${m.deviceName ?? "?"}].ebs.encrypted must be "true".`);
+      }),
+    ],
+  }),
+  resourceRule({
+    name: "kms-key-rotation",
+    control: C.KMS_4,
+    severity: "medium",
+    description: "Symmetric customer-managed KMS keys set enableKeyRotation: true (asymmetric and HMAC keys cannot rotate and are exempt).",
+    validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
+      const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+      if (spec !== "SYMMETRIC_DEFAULT") args.notApplicable(`${spec} keys do not support automatic rotation`);
+      if (key.enableKeyRotation !== true) report("enableKeyRotation must be true.");
+    }),
+  }),
+  resourceRule({
+    name: "backup-vault-cmk",
+    control: C.BACKUP_1,
+    severity: "high",
+    description: "AWS Backup vaults encrypt recovery points with a customer-managed KMS key (kmsKeyArn), so restores are governed by the key policy.",
+    validateResource: validateResourceOfType(aws.backup.Vault, (vault, _args, report) => {
+      if (!isSet(vault, "kmsKeyArn")) report("kmsKeyArn must name a customer-managed key.");
+    }),
+  }),
+  resourceRule({
+    name: "log-group-kms",
+    control: C.LOG_GROUP_KMS,
+    severity: "medium",
+    description: "CloudWatch log groups are encrypted with a customer-managed KMS key (kmsKeyId); flow logs and control-plane logs carry addresses and identities.",
+    validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (lg, _args, report) => {
+      if (!isSet(lg, "kmsKeyId")) report("kmsKeyId must name a customer-managed key.");
+    }),
+  }),
+  resourceRule({
+    name: "log-group-retention",
+    control: C.CLOUDWATCH_16,
+    severity: "low",
+    configSchema: RETENTION_SCHEMA,
+    description:
+      "CloudWatch log groups keep events for at least minRetentionDays (default 365, the control's default; dev's policy config lowers it to 30). Unset retention means never expire, which passes.",
+    validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (lg, args, report) => {
+      const min = args.getConfig<RetentionConfig>().minRetentionDays ?? 365;
+      if (lg.retentionInDays !== undefined && lg.retentionInDays !== 0 && lg.retentionInDays < min) report(`retentionInDays is ${lg.retentionInDays}; keep at least ${min}.`);
+    }),
+  }),
+];

@@ -1,0 +1,192 @@
+import { RULES } from "../policy/rules";
+import { PolicyInput, evaluatePolicies } from "./support/policy";
+import * as f from "./support/policyFixtures";
+import { patch, replace, res } from "./support/policyFixtures";
+
+/**
+ * Every rule against hand-made resources: each violating case makes that rule, and only that rule,
+ * fire; each compliant case passes every rule (so a rule that fires on everything is caught).
+ */
+interface Cases {
+  /** Sets that pass every rule and include a resource this rule applies to. */
+  readonly good: readonly (readonly PolicyInput[])[];
+  /** Sets that violate this rule only. */
+  readonly bad: readonly (readonly PolicyInput[])[];
+  /** Sets of types the rule declares itself not applicable to. */
+  readonly exempt?: readonly (readonly PolicyInput[])[];
+}
+
+const { TAGS } = f;
+const dbSet = [f.password, f.pgParams, f.primaryDb];
+const db = (changes: Record<string, unknown>): PolicyInput[] => replace(dbSet, patch(f.primaryDb, changes));
+const cacheSet = [f.redisToken, f.redis];
+const cache = (changes: Record<string, unknown>): PolicyInput[] => replace(cacheSet, patch(f.redis, changes));
+const cluster = (vpcConfig: Record<string, unknown>): PolicyInput[] => [patch(f.cluster, { vpcConfig: { subnetIds: ["subnet-a"], endpointPrivateAccess: true, ...vpcConfig } })];
+const edge = (r: PolicyInput): PolicyInput[] => replace(f.edgeSet, r);
+const pod = (changes: Record<string, unknown>): PolicyInput[] => [f.deploymentWith({ ...f.podSpec, ...changes })];
+const container = (changes: Record<string, unknown>): PolicyInput[] => pod({ containers: [f.containerWith(changes)] });
+const listener = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsListener, changes));
+const worldIngress = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsIn, changes));
+
+const CASES: Record<string, Cases> = {
+  "rds-storage-encrypted": { good: [dbSet, [f.replicaDb]], bad: [db({ storageEncrypted: undefined }), db({ storageEncrypted: false })] },
+  "rds-not-publicly-accessible": { good: [dbSet], bad: [db({ publiclyAccessible: true })] },
+  "rds-force-ssl": {
+    good: [dbSet, [patch(f.pgParams, { family: "mysql8.0", parameters: [] })]],
+    bad: [db({ parameterGroupName: undefined }), replace(dbSet, patch(f.pgParams, { parameters: [{ name: "rds.force_ssl", value: "0" }] })), replace(dbSet, patch(f.pgParams, { parameters: [] }))],
+  },
+  "rds-multi-az": { good: [dbSet, [f.replicaDb]], bad: [db({ multiAz: false }), db({ multiAz: undefined })] },
+  "rds-deletion-protection": { good: [dbSet, [f.replicaDb]], bad: [db({ deletionProtection: undefined })] },
+  "rds-automated-backups": { good: [dbSet, [f.replicaDb]], bad: [db({ backupRetentionPeriod: 1 }), db({ backupRetentionPeriod: undefined })] },
+  "rds-auto-minor-version-upgrade": { good: [dbSet, db({ autoMinorVersionUpgrade: true })], bad: [db({ autoMinorVersionUpgrade: false })] },
+  "rds-proxy-require-tls": { good: [[f.rdsProxy]], bad: [[patch(f.rdsProxy, { requireTls: false })], [patch(f.rdsProxy, { requireTls: undefined })]] },
+  "elasticache-at-rest-encryption": { good: [cacheSet], bad: [cache({ atRestEncryptionEnabled: undefined })] },
+  "elasticache-transit-encryption": {
+    good: [cacheSet, cache({ transitEncryptionMode: "required" })],
+    bad: [cache({ transitEncryptionEnabled: false }), cache({ transitEncryptionMode: "preferred" })],
+  },
+  "elasticache-private-subnet-group": { good: [cacheSet], bad: [cache({ subnetGroupName: undefined })] },
+  "elasticache-automatic-failover": { good: [cacheSet], bad: [cache({ automaticFailoverEnabled: false }), cache({ multiAzEnabled: undefined })] },
+  "elasticache-automatic-backups": { good: [cacheSet], bad: [cache({ snapshotRetentionLimit: 0 })] },
+  "s3-sse-kms": {
+    good: [f.s3Set],
+    bad: [
+      replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] })),
+      replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] })),
+      replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "k" } }] })),
+    ],
+  },
+  "s3-public-access-block": { good: [f.s3Set], bad: [replace(f.s3Set, patch(f.bucketPab, { restrictPublicBuckets: false })), replace(f.s3Set, patch(f.bucketPab, { blockPublicPolicy: undefined }))] },
+  "s3-tls-only-policy": {
+    good: [f.s3Set, replace(f.s3Set, patch(f.bucketPolicy, { policy: JSON.parse(f.TLS_ONLY_POLICY) }))],
+    bad: [
+      replace(f.s3Set, patch(f.bucketPolicy, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetObject", Resource: "*" }] }) })),
+      replace(f.s3Set, patch(f.bucketPolicy, { policy: f.TLS_ONLY_POLICY.replace('"Deny"', '"Allow"') })),
+    ],
+  },
+  "s3-versioning-enabled": { good: [f.s3Set], bad: [replace(f.s3Set, patch(f.bucketVersioning, { versioningConfiguration: { status: "Suspended" } }))] },
+  "s3-no-public-acl": {
+    good: [f.s3Set],
+    bad: [replace(f.s3Set, patch(f.bucketAcl, { acl: "public-read" })), replace(f.s3Set, patch(f.bucket, { acl: "public-read-write", tags: TAGS }))],
+  },
+  "s3-bucket-has-public-access-block": { good: [f.s3Set], bad: [f.s3Set.filter((r) => r !== f.bucketPab)] },
+  "s3-bucket-has-kms-encryption": { good: [f.s3Set], bad: [f.s3Set.filter((r) => r !== f.bucketSse)] },
+  "s3-bucket-has-tls-only-policy": { good: [f.s3Set], bad: [f.s3Set.filter((r) => r !== f.bucketPolicy)] },
+  "ebs-encrypted": {
+    good: [[f.volume], [f.instance], [f.launchTemplate]],
+    bad: [
+      [patch(f.volume, { encrypted: false })],
+      [patch(f.instance, { rootBlockDevice: { volumeSize: 30 } })],
+      [patch(f.instance, { ebsBlockDevices: [{ deviceName: "/dev/xvdb", volumeSize: 50 }] })],
+      [patch(f.launchTemplate, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] })],
+      [patch(f.launchTemplate, { blockDeviceMappings: undefined })],
+    ],
+  },
+  "kms-key-rotation": { good: [[f.kmsKey]], exempt: [[f.signingKey]], bad: [[patch(f.kmsKey, { enableKeyRotation: false })], [patch(f.kmsKey, { enableKeyRotation: undefined })]] },
+  "backup-vault-cmk": { good: [[f.vault]], bad: [[patch(f.vault, { kmsKeyArn: undefined })]] },
+  "log-group-kms": { good: [[f.logGroup]], bad: [[patch(f.logGroup, { kmsKeyId: undefined })]] },
+  "log-group-retention": { good: [[f.logGroup], [patch(f.logGroup, { retentionInDays: undefined })], [patch(f.logGroup, { retentionInDays: 731 })]], bad: [[patch(f.logGroup, { retentionInDays: 30 })]] },
+  "sg-world-ingress-web-ports-only": {
+    good: [f.edgeSet],
+    bad: [
+      worldIngress({ fromPort: 22, toPort: 22 }),
+      worldIngress({ fromPort: 0, toPort: 65535 }),
+      worldIngress({ ipProtocol: "-1", fromPort: undefined, toPort: undefined }),
+      worldIngress({ ipProtocol: "udp" }),
+      edge(patch(f.httpIn6, { fromPort: 3389, toPort: 3389 })),
+      [res("aws:ec2/securityGroupRule:SecurityGroupRule", "legacy", { type: "ingress", securityGroupId: "sg", protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["10.0.0.0/8", "0.0.0.0/0"] })],
+      [res("aws:ec2/securityGroup:SecurityGroup", "inline", { vpcId: "vpc", ingress: [{ protocol: "tcp", fromPort: 6379, toPort: 6379, ipv6CidrBlocks: ["::/0"] }], tags: TAGS })],
+    ],
+  },
+  "sg-world-ingress-alb-only": {
+    good: [f.edgeSet, f.edgeSet.filter((r) => r !== f.alb && r !== f.httpListener && r !== f.httpsListener)],
+    bad: [
+      [...f.edgeSet, res("aws:ec2/instance:Instance", "exposed", { ...f.instance.inputs, vpcSecurityGroupIds: ["sg-frontend-id"] }, { vpcSecurityGroupIds: [f.frontendSg] })],
+      [...f.edgeSet, res("aws:lb/loadBalancer:LoadBalancer", "nlb", { loadBalancerType: "network", subnets: ["subnet-a"], securityGroups: ["sg-frontend-id"], tags: TAGS }, { securityGroups: [f.frontendSg] })],
+    ],
+  },
+  "ec2-instance-imdsv2": {
+    good: [[f.instance]],
+    bad: [[patch(f.instance, { metadataOptions: { httpTokens: "optional" } })], [patch(f.instance, { metadataOptions: undefined })]],
+  },
+  "launch-template-imdsv2": { good: [[f.launchTemplate]], bad: [[patch(f.launchTemplate, { metadataOptions: { httpPutResponseHopLimit: 2 } })]] },
+  "ec2-instance-no-public-ip": { good: [[f.instance]], bad: [[patch(f.instance, { associatePublicIpAddress: true })], [patch(f.instance, { associatePublicIpAddress: undefined })]] },
+  "launch-template-no-public-ip": { good: [[f.launchTemplate]], bad: [[patch(f.launchTemplate, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] })]] },
+  "alb-http-redirects-to-https": {
+    good: [f.edgeSet],
+    bad: [edge(patch(f.httpListener, { defaultActions: [{ type: "forward", targetGroupArn: "tg-arn" }] })), edge(patch(f.httpListener, { protocol: undefined, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTP", port: "8080", statusCode: "HTTP_302" } }] }))],
+  },
+  "lb-tls-listener-policy": {
+    good: [f.edgeSet, listener({ sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06" })],
+    bad: [listener({ sslPolicy: undefined }), listener({ sslPolicy: "ELBSecurityPolicy-2016-08" }), listener({ certificateArn: undefined })],
+  },
+  "alb-drop-invalid-headers": { good: [f.edgeSet], bad: [edge(patch(f.alb, { dropInvalidHeaderFields: undefined })), edge(patch(f.alb, { loadBalancerType: undefined, dropInvalidHeaderFields: false }))] },
+  "vpc-flow-logs": { good: [f.edgeSet], bad: [f.edgeSet.filter((r) => r !== f.flowLog)] },
+  "eks-secrets-encryption": {
+    good: [[f.cluster]],
+    bad: [[patch(f.cluster, { encryptionConfig: undefined })], [patch(f.cluster, { encryptionConfig: { resources: [], provider: { keyArn: "k" } } })], [patch(f.cluster, { encryptionConfig: { resources: ["secrets"], provider: {} } })]],
+  },
+  "eks-public-endpoint-restricted": {
+    good: [[f.cluster], cluster({ endpointPublicAccess: false })],
+    bad: [cluster({ endpointPublicAccess: true }), cluster({}), cluster({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] })],
+  },
+  "eks-private-endpoint-enabled": { good: [[f.cluster]], bad: [cluster({ endpointPrivateAccess: false, endpointPublicAccess: false }), [patch(f.cluster, { vpcConfig: { subnetIds: ["a"], endpointPublicAccess: false } })]] },
+  "eks-control-plane-logging": { good: [[f.cluster]], bad: [[patch(f.cluster, { enabledClusterLogTypes: ["api", "authenticator"] })], [patch(f.cluster, { enabledClusterLogTypes: undefined })]] },
+  "eks-node-group-no-ssh": { good: [[f.nodeGroup]], bad: [[patch(f.nodeGroup, { remoteAccess: { ec2SshKey: "ops" } })]] },
+  "k8s-resource-requests-limits": {
+    good: [[f.deployment], [f.job], [f.daemonSet]],
+    bad: [container({ resources: { requests: { cpu: "1" }, limits: { memory: "1Gi" } } }), container({ resources: undefined }), pod({ initContainers: [{ name: "init", image: "busybox:1" }] })],
+  },
+  "k8s-no-privileged-containers": { good: [[f.deployment]], bad: [container({ securityContext: { privileged: true } })] },
+  "k8s-no-host-namespaces": { good: [[f.deployment]], bad: [pod({ hostNetwork: true }), pod({ hostPID: true })] },
+  "k8s-run-as-non-root": {
+    good: [[f.deployment], pod({ securityContext: {}, containers: [f.containerWith({ securityContext: { runAsNonRoot: true } })] })],
+    bad: [pod({ securityContext: undefined }), container({ securityContext: { runAsNonRoot: false } }), pod({ securityContext: { runAsNonRoot: true, runAsUser: 0 } })],
+  },
+  "k8s-probes": { good: [[f.deployment], [f.job]], bad: [container({ livenessProbe: undefined }), container({ readinessProbe: undefined })] },
+  "no-plaintext-credentials": {
+    good: [dbSet, cacheSet, [patch(f.primaryDb, { password: undefined, manageMasterUserPassword: true, parameterGroupName: "db-params-name" })]],
+    bad: [[f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" })].map((r) => (r === f.pgParams ? r : { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } })), [{ ...f.redis, propertyDependencies: {} }]],
+  },
+  "aws-required-tags": {
+    good: [[f.kmsKey], f.s3Set],
+    exempt: [[f.bucketPab, f.password]],
+    bad: [[patch(f.kmsKey, { tags: { Environment: "prod", Owner: "platform" } })], [patch(f.vault, { tags: undefined })], [patch(f.logGroup, { tags: { ...TAGS, Owner: "" } })]],
+  },
+};
+
+describe("policy rules on violating and compliant resources", () => {
+  it("has a violating and a compliant case for every rule, and cases only for rules that exist", () => {
+    const names = RULES.map((r) => r.name);
+    expect(Object.keys(CASES).sort()).toEqual([...names].sort());
+    for (const c of Object.values(CASES)) {
+      expect(c.good.length).toBeGreaterThan(0);
+      expect(c.bad.length).toBeGreaterThan(0);
+    }
+  });
+
+  describe.each(RULES.map((r) => [r.name] as const))("%s", (name) => {
+    const cases = CASES[name];
+
+    it("fires, alone, on every violating case", async () => {
+      for (const [i, set] of cases.bad.entries()) {
+        const { findings, cannotRun } = await evaluatePolicies(RULES, set);
+        expect(cannotRun).toEqual([]);
+        expect({ case: i, fired: [...new Set(findings.map((x) => x.policy))] }).toEqual({ case: i, fired: [name] });
+        for (const finding of findings) expect(finding.level).toBe("mandatory");
+      }
+    });
+
+    it("passes every compliant case, and applies to it", async () => {
+      for (const [i, set] of cases.good.entries()) {
+        const { findings, cannotRun, applied } = await evaluatePolicies(RULES, set);
+        expect({ case: i, findings, cannotRun }).toEqual({ case: i, findings: [], cannotRun: [] });
+        expect({ case: i, applied: (applied[name] ?? 0) > 0 }).toEqual({ case: i, applied: true });
+      }
+      for (const [i, set] of (cases.exempt ?? []).entries()) {
+        const { findings, applied } = await evaluatePolicies(RULES, set);
+        expect({ exempt: i, findings, applied: applied[name] ?? 0 }).toEqual({ exempt: i, findings: [], applied: 0 });
+      }
+    });
+  });
+});

@@ -1,0 +1,240 @@
+import { PolicyInput } from "./policy";
+
+/**
+ * Hand-written resources for the policy tests, shaped as the harness records them (type token,
+ * inputs with the SDK's property names, property dependencies by URN). Each `compliant*` set passes
+ * every rule; a violating case changes exactly one thing.
+ */
+export const TAGS = { Environment: "prod", Owner: "platform-engineering", CostCenter: "entasis-prod", Name: "fixture" } as const;
+
+export function res(type: string, name: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, readonly PolicyInput[]> = {}): PolicyInput {
+  const deps = Object.fromEntries(Object.entries(propertyDependencies).map(([k, v]) => [k, v.map((d) => d.urn)]));
+  return {
+    urn: `urn:pulumi:test::entasis-infra::${type}::${name}`,
+    type,
+    name,
+    inputs,
+    state: inputs,
+    propertyDependencies: deps,
+    dependencies: [...new Set(Object.values(deps).flat())],
+  };
+}
+
+/** The same resource with some inputs replaced (`undefined` removes the key). */
+export function patch(r: PolicyInput, changes: Record<string, unknown>): PolicyInput {
+  const inputs: Record<string, unknown> = { ...r.inputs };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) delete inputs[k];
+    else inputs[k] = v;
+  }
+  return { ...r, inputs, state: inputs };
+}
+
+/** Replaces the resource of the same URN in a set. */
+export function replace(set: readonly PolicyInput[], r: PolicyInput): PolicyInput[] {
+  return set.map((x) => (x.urn === r.urn ? r : x));
+}
+
+export const password = res("random:index/randomPassword:RandomPassword", "db-password", { length: 32, special: false });
+
+export const pgParams = res("aws:rds/parameterGroup:ParameterGroup", "db-params", { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "1" }], tags: TAGS });
+
+export const primaryDb = res(
+  "aws:rds/instance:Instance",
+  "db-primary",
+  {
+    engine: "postgres",
+    engineVersion: "16.4",
+    instanceClass: "db.r6g.large",
+    storageEncrypted: true,
+    kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/db",
+    publiclyAccessible: false,
+    parameterGroupName: "db-params-name",
+    dbSubnetGroupName: "db-subnets",
+    multiAz: true,
+    deletionProtection: true,
+    backupRetentionPeriod: 7,
+    username: "entasis",
+    password: "generated-by-random-password-0123456789",
+    tags: TAGS,
+  },
+  { password: [password], parameterGroupName: [pgParams] },
+);
+
+export const replicaDb = res("aws:rds/instance:Instance", "db-replica", { replicateSourceDb: "db-primary-id", instanceClass: "db.r6g.large", publiclyAccessible: false, tags: TAGS }, {});
+
+export const rdsProxy = res("aws:rds/proxy:Proxy", "db-proxy", { engineFamily: "POSTGRESQL", roleArn: "arn:aws:iam::123456789012:role/proxy", vpcSubnetIds: ["subnet-a"], requireTls: true, tags: TAGS });
+
+export const redisToken = res("random:index/randomPassword:RandomPassword", "redis-token", { length: 64, special: false });
+export const redis = res(
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "redis",
+  {
+    description: "trading cache",
+    engine: "redis",
+    nodeType: "cache.r6g.large",
+    numCacheClusters: 2,
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+    authToken: "generated-by-random-password-0123456789",
+    subnetGroupName: "cache-subnets",
+    automaticFailoverEnabled: true,
+    multiAzEnabled: true,
+    snapshotRetentionLimit: 7,
+    tags: TAGS,
+  },
+  { authToken: [redisToken] },
+);
+
+export const bucket = res("aws:s3/bucket:Bucket", "data", { tags: TAGS });
+export const bucketPab = res(
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "data-pab",
+  { bucket: "data-id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+  { bucket: [bucket] },
+);
+export const bucketSse = res(
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "data-sse",
+  { bucket: "data-id", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/s3" }, bucketKeyEnabled: true }] },
+  { bucket: [bucket] },
+);
+export const TLS_ONLY_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: ["arn:aws:s3:::data-bucket", "arn:aws:s3:::data-bucket/*"],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
+});
+export const bucketPolicy = res("aws:s3/bucketPolicy:BucketPolicy", "data-policy", { bucket: "data-id", policy: TLS_ONLY_POLICY }, { bucket: [bucket] });
+export const bucketVersioning = res("aws:s3/bucketVersioning:BucketVersioning", "data-versioning", { bucket: "data-id", versioningConfiguration: { status: "Enabled" } }, { bucket: [bucket] });
+export const bucketAcl = res("aws:s3/bucketAcl:BucketAcl", "data-acl", { bucket: "data-id", acl: "private" }, { bucket: [bucket] });
+export const s3Set: readonly PolicyInput[] = [bucket, bucketPab, bucketSse, bucketPolicy, bucketVersioning, bucketAcl];
+
+export const volume = res("aws:ebs/volume:Volume", "scratch", { availabilityZone: "ap-northeast-2a", size: 100, encrypted: true, tags: TAGS });
+export const instance = res("aws:ec2/instance:Instance", "bastion-host", {
+  ami: "ami-0a1b2c3d4e5f67890",
+  instanceType: "t3.micro",
+  associatePublicIpAddress: false,
+  metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+  rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true },
+  ebsBlockDevices: [{ deviceName: "/dev/xvdb", encrypted: true, volumeSize: 50 }],
+  tags: TAGS,
+});
+export const launchTemplate = res("aws:ec2/launchTemplate:LaunchTemplate", "nodes-lt", {
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+  blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 100, volumeType: "gp3" } }],
+  networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }],
+  tags: TAGS,
+});
+export const kmsKey = res("aws:kms/key:Key", "data-key", { description: "data", enableKeyRotation: true, tags: TAGS });
+export const signingKey = res("aws:kms/key:Key", "signing-key", { description: "signing", customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY", tags: TAGS });
+export const vault = res("aws:backup/vault:Vault", "vault", { kmsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/backup", tags: TAGS });
+export const logGroup = res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", { retentionInDays: 365, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/logs", tags: TAGS });
+
+export const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.20.0.0/16", tags: TAGS });
+export const flowLog = res("aws:ec2/flowLog:FlowLog", "vpc-flow", { vpcId: "vpc-id", trafficType: "ALL", logDestination: "arn:aws:logs:ap-northeast-2:123456789012:log-group:flow", tags: TAGS }, { vpcId: [vpc] });
+export const frontendSg = res("aws:ec2/securityGroup:SecurityGroup", "sg-frontend", { vpcId: "vpc-id", description: "alb", tags: TAGS }, { vpcId: [vpc] });
+export const appSg = res("aws:ec2/securityGroup:SecurityGroup", "sg-app", { vpcId: "vpc-id", description: "app", tags: TAGS }, { vpcId: [vpc] });
+export const httpsIn = res(
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "sg-frontend-in-443",
+  { securityGroupId: "sg-frontend-id", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", tags: TAGS },
+  { securityGroupId: [frontendSg] },
+);
+export const httpIn6 = res(
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "sg-frontend-in-80-v6",
+  { securityGroupId: "sg-frontend-id", ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv6: "::/0", tags: TAGS },
+  { securityGroupId: [frontendSg] },
+);
+export const appFromAlb = res(
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "sg-app-in-8080",
+  { securityGroupId: "sg-app-id", ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: "sg-frontend-id", tags: TAGS },
+  { securityGroupId: [appSg], referencedSecurityGroupId: [frontendSg] },
+);
+export const alb = res(
+  "aws:lb/loadBalancer:LoadBalancer",
+  "alb",
+  { loadBalancerType: "application", internal: false, subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-frontend-id"], dropInvalidHeaderFields: true, tags: TAGS },
+  { securityGroups: [frontendSg] },
+);
+export const httpListener = res(
+  "aws:lb/listener:Listener",
+  "alb-http",
+  { loadBalancerArn: "alb-arn", port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], tags: TAGS },
+  { loadBalancerArn: [alb] },
+);
+export const httpsListener = res(
+  "aws:lb/listener:Listener",
+  "alb-https",
+  {
+    loadBalancerArn: "alb-arn",
+    port: 443,
+    protocol: "HTTPS",
+    certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/x",
+    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    defaultActions: [{ type: "forward", targetGroupArn: "tg-arn" }],
+    tags: TAGS,
+  },
+  { loadBalancerArn: [alb] },
+);
+export const edgeSet: readonly PolicyInput[] = [vpc, flowLog, frontendSg, appSg, httpsIn, httpIn6, appFromAlb, alb, httpListener, httpsListener];
+
+export const cluster = res("aws:eks/cluster:Cluster", "eks", {
+  roleArn: "arn:aws:iam::123456789012:role/eks",
+  version: "1.35",
+  vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+  encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/eks" } },
+  enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+  tags: TAGS,
+});
+export const nodeGroup = res("aws:eks/nodeGroup:NodeGroup", "general", {
+  clusterName: "eks",
+  nodeRoleArn: "arn:aws:iam::123456789012:role/node",
+  subnetIds: ["subnet-a"],
+  scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 10 },
+  launchTemplate: { id: "lt-id", version: "1" },
+  tags: TAGS,
+});
+
+const container = {
+  name: "trading-api",
+  image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0",
+  resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "2Gi" } },
+  readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
+  livenessProbe: { httpGet: { path: "/health", port: 8080 } },
+  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+};
+export const podSpec = { securityContext: { runAsNonRoot: true, runAsUser: 10001 }, containers: [container] };
+export function deploymentWith(pod: Record<string, unknown>): PolicyInput {
+  return res("kubernetes:apps/v1:Deployment", "trading-api", {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "trading-api", namespace: "trading" },
+    spec: { replicas: 3, selector: { matchLabels: { app: "trading-api" } }, template: { metadata: { labels: { app: "trading-api" } }, spec: pod } },
+  });
+}
+export function containerWith(changes: Record<string, unknown>): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...container };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) delete c[k];
+    else c[k] = v;
+  }
+  return c;
+}
+export const deployment = deploymentWith(podSpec);
+export const daemonSet = res("kubernetes:apps/v1:DaemonSet", "filebeat", {
+  spec: { selector: { matchLabels: { app: "filebeat" } }, template: { metadata: { labels: { app: "filebeat" } }, spec: { ...podSpec, containers: [{ ...container, name: "filebeat" }] } } },
+});
+/** A Job runs to completion: no probes, still resources and non-root. */
+export const job = res("kubernetes:batch/v1:Job", "migrate", {
+  spec: { template: { spec: { restartPolicy: "Never", securityContext: { runAsNonRoot: true }, containers: [{ name: "migrate", image: "migrate:1", resources: container.resources }] } } },
+});
