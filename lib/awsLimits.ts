@@ -84,6 +84,9 @@ export const S3_BUCKET_NAME_MAX = 63;
 /** Elastic Load Balancing writes access logs only to buckets encrypted with SSE-S3.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html */
 export const ALB_LOG_BUCKET_SSE = "AES256";
+/** Role (and Pulumi-name suffix) of the platform's ALB access-log bucket; the policy pack lets
+ * exactly this bucket use SSE-S3 for the reason above. */
+export const ALB_LOG_BUCKET_ROLE = "access-logs";
 
 /** Instance families the EKS NVIDIA AMIs support (x86_64), from "Use EKS-optimized accelerated AMIs
  * for GPU instances". https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html */

@@ -28,11 +28,11 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
   const exp = EXPECTED[stack];
   const primary = (): RecordedResource => named(run(), "postgres-primary", RDS);
 
-  it("runs PostgreSQL 17.7 on the database subnet group and the database security group only, never public", () => {
+  it("runs PostgreSQL 17 on the database subnet group and the database security group only, never public", () => {
     expect(primary().inputs).toMatchObject({
       identifier: `entasis-${stack}-postgres`,
       engine: "postgres",
-      engineVersion: "17.7",
+      engineVersion: "17",
       instanceClass: exp.instanceClass,
       dbSubnetGroupName: named(run(), "network-db", "aws:rds/subnetGroup:SubnetGroup").state.name,
       vpcSecurityGroupIds: ["security-groups-database-id"],

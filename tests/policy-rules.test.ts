@@ -49,8 +49,9 @@ const CASES: Record<string, Cases> = {
   "elasticache-automatic-failover": { good: [cacheSet], bad: [cache({ automaticFailoverEnabled: false }), cache({ multiAzEnabled: undefined })] },
   "elasticache-automatic-backups": { good: [cacheSet], bad: [cache({ snapshotRetentionLimit: 0 })] },
   "s3-sse-kms": {
-    good: [f.s3Set],
+    good: [f.s3Set, replace(f.s3Set, { ...f.albLogsSse, urn: f.bucketSse.urn })],
     bad: [
+      replace(f.s3Set, { ...patch(f.albLogsSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "k" }, bucketKeyEnabled: true }] }), urn: f.bucketSse.urn }),
       replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] })),
       replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] })),
       replace(f.s3Set, patch(f.bucketSse, { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "k" } }] })),

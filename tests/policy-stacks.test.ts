@@ -18,11 +18,19 @@ beforeAll(async () => {
   }
 });
 
+/**
+ * Rules that read a document built from another resource's outputs (a bucket policy names the
+ * bucket's ARN): in a first preview CrossGuard cannot run them and says so (advisory); `pulumi up`
+ * evaluates them once the bucket exists.
+ */
+const DEFERRED_IN_FIRST_PREVIEW = new Set(["s3-tls-only-policy"]);
+
 describe.each(["dev", "prod"] as const)("the policy pack over the %s program", (stack) => {
   it.each(["up", "preview"] as const)("finds no mandatory violation and can run every rule (%s)", (mode) => {
     const report = reports[`${stack}:${mode}`];
     expect(report.findings.filter((f) => f.level === "mandatory")).toEqual([]);
-    expect(report.cannotRun).toEqual([]);
+    const cannotRun = report.cannotRun.filter((f) => !(mode === "preview" && DEFERRED_IN_FIRST_PREVIEW.has(f.policy)));
+    expect(cannotRun).toEqual([]);
   });
 
   it("reports advisory findings only for the rules the stack's config relaxes (none in prod)", () => {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ALB_LOG_BUCKET_SSE } from "../../lib/awsLimits";
+import { ALB_LOG_BUCKET_SSE, ALB_LOG_BUCKET_ROLE } from "../../lib/awsLimits";
 import { bucketName } from "../../lib/dataNames";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -78,7 +78,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
     // ap-northeast-2 predates August 2022, so delivery is by the regional ELB account, not the
     // logdelivery.elasticloadbalancing.amazonaws.com service principal.
     this.accessLogs = this.bucket(name, args, {
-      role: "access-logs",
+      role: ALB_LOG_BUCKET_ROLE,
       description: "load-balancer access logs",
       encryption: { applyServerSideEncryptionByDefault: { sseAlgorithm: ALB_LOG_BUCKET_SSE }, blockedEncryptionTypes: ["SSE-C"] },
       lifecycle: args.accessLogs.lifecycle,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
 import { ResourceRule, isSet, resourceRule } from "./common";
 import { C } from "./controls";
+import { ALB_LOG_BUCKET_ROLE, ALB_LOG_BUCKET_SSE } from "../../lib/awsLimits";
 import { RETENTION_SCHEMA, RetentionConfig } from "./data";
 
 const KMS_SSE = new Set(["aws:kms", "aws:kms:dsse"]);
@@ -44,9 +45,18 @@ export const storageRules: readonly ResourceRule[] = [
     name: "s3-sse-kms",
     control: C.S3_17,
     severity: "high",
-    description: "S3 default encryption uses a KMS key (aws:kms or aws:kms:dsse) with an explicit key and the S3 Bucket Key on.",
-    validateResource: validateResourceOfType(aws.s3.BucketServerSideEncryptionConfiguration, (sse, _args, report) => {
+    description:
+      "S3 default encryption uses a KMS key (aws:kms or aws:kms:dsse) with an explicit key and the S3 Bucket Key on; the one exception is the platform's ALB access-log bucket (Pulumi name ending `-access-logs`), which must use SSE-S3 because ALB log delivery supports nothing else (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html).",
+    validateResource: validateResourceOfType(aws.s3.BucketServerSideEncryptionConfiguration, (sse, args, report) => {
       if (sse.rules.length === 0) report("declare one rule with applyServerSideEncryptionByDefault.");
+      // Keyed on the Pulumi name, which is known even in a first preview (the bucket name is not).
+      if (args.name.endsWith(`-${ALB_LOG_BUCKET_ROLE}`)) {
+        for (const r of sse.rules) {
+          const alg = r.applyServerSideEncryptionByDefault?.sseAlgorithm;
+          if (alg !== ALB_LOG_BUCKET_SSE) report(`sseAlgorithm is ${alg ?? "unset"}; the ALB access-log bucket must use ${ALB_LOG_BUCKET_SSE} (ALB cannot write to KMS-encrypted buckets).`);
+        }
+        return;
+      }
       for (const r of sse.rules) {
         const def = r.applyServerSideEncryptionByDefault;
         if (!def || !KMS_SSE.has(def.sseAlgorithm)) report(`sseAlgorithm is ${def ? def.sseAlgorithm : "unset"}; use aws:kms with the platform's customer-managed key.`);

@@ -99,6 +99,13 @@ export const bucketSse = res(
   { bucket: "data-id", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/s3" }, bucketKeyEnabled: true }] },
   { bucket: [bucket] },
 );
+/** The ALB access-log bucket's encryption: SSE-S3 is the only kind ALB log delivery accepts. */
+export const albLogsSse = res(
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "object-storage-access-logs",
+  { bucket: "data-id", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+  { bucket: [bucket] },
+);
 export const TLS_ONLY_POLICY = JSON.stringify({
   Version: "2012-10-17",
   Statement: [
