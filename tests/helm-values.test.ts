@@ -1,0 +1,50 @@
+import { RunResult, runStack } from "../tools/offline/harness";
+import { FREE_FORM_VALUES, sharedCharts, unknownValueKeys } from "../tools/offline/sharedCharts";
+import { TEST_SECRETS, ofType } from "./support/query";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
+  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+});
+
+describe.each(["dev", "prod"])("Helm releases of %s", (stack) => {
+  const charts = sharedCharts();
+
+  it("pin a chart and version that exist in ../shared/charts, from the chart's own repository", () => {
+    const releases = ofType(runs[stack], RELEASE);
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) {
+      const chart = charts.find((c) => c.name === r.inputs.chart);
+      expect({ release: r.name, chart: r.inputs.chart, found: chart !== undefined }).toEqual({ release: r.name, chart: r.inputs.chart, found: true });
+      expect({ release: r.name, version: r.inputs.version }).toEqual({ release: r.name, version: chart?.version });
+      expect({ release: r.name, repo: typeof (r.inputs.repositoryOpts as { repo?: unknown } | undefined)?.repo }).toEqual({ release: r.name, repo: "string" });
+    }
+  });
+
+  it("set only keys that exist in the pinned chart's values.yaml (subcharts are checked against their own charts)", () => {
+    for (const r of ofType(runs[stack], RELEASE)) {
+      const chart = charts.find((c) => c.name === r.inputs.chart);
+      if (!chart) continue; // reported above
+      expect({ release: r.name, unknown: unknownValueKeys(r.inputs.values, chart.values, chart.subcharts, FREE_FORM_VALUES[chart.name] ?? []) }).toEqual({ release: r.name, unknown: [] });
+    }
+  });
+});
+
+describe("the values-key check itself", () => {
+  const defaults = { replicaCount: 1, nodeSelector: {}, image: { repository: "x", tag: "" }, args: [], grafana: { enabled: true } };
+  it("accepts known keys and anything under free-form maps", () => {
+    expect(unknownValueKeys({ replicaCount: 2, nodeSelector: { role: "general" }, image: { tag: "v1" }, args: ["--x"] }, defaults)).toEqual([]);
+  });
+  it("names a misspelt key by its path", () => {
+    expect(unknownValueKeys({ replicas: 2, image: { tags: "v1" } }, defaults)).toEqual(["replicas", "image.tags"]);
+  });
+  it("accepts any key under a map the chart's template ranges over", () => {
+    expect(unknownValueKeys({ extraArgs: { expander: "least-waste" } }, { extraArgs: { v: 4 } }, [], ["extraArgs"])).toEqual([]);
+    expect(unknownValueKeys({ extraArgs: { expander: "least-waste" } }, { extraArgs: { v: 4 } })).toEqual(["extraArgs.expander"]);
+  });
+  it("leaves subchart keys to their own chart", () => {
+    expect(unknownValueKeys({ grafana: { adminPassword: "x" } }, defaults, ["grafana"])).toEqual([]);
+  });
+});

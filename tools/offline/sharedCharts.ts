@@ -1,0 +1,73 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { PROJECT_ROOT } from "./stackFile";
+
+/**
+ * Copies of the real Chart.yaml / values.yaml (and CRDs) of the charts this platform installs,
+ * kept beside the repository in `../shared/charts` (CI has it there too). Read-only reference
+ * data: nothing of it is committed here.
+ */
+export const SHARED_CHARTS_DIR = path.resolve(PROJECT_ROOT, "..", "shared", "charts");
+
+export interface SharedChart {
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  /** Subchart names (or aliases): their values are checked against their own charts, not this one. */
+  readonly subcharts: readonly string[];
+  readonly values: Record<string, unknown>;
+}
+
+function loadYaml(file: string): unknown {
+  return yaml.load(fs.readFileSync(file, "utf8"));
+}
+
+export function sharedCharts(): SharedChart[] {
+  return fs
+    .readdirSync(SHARED_CHARTS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const dir = path.join(SHARED_CHARTS_DIR, d.name);
+      const meta = loadYaml(path.join(dir, "Chart.yaml")) as { name: string; version: string | number; dependencies?: { name: string; alias?: string }[] };
+      return {
+        dir,
+        name: meta.name,
+        version: String(meta.version),
+        subcharts: (meta.dependencies ?? []).map((x) => x.alias ?? x.name),
+        values: (loadYaml(path.join(dir, "values.yaml")) ?? {}) as Record<string, unknown>,
+      };
+    });
+}
+
+/** Documents of a YAML file (CRDs come several to a file). */
+export function loadYamlDocuments(file: string): unknown[] {
+  return yaml.loadAll(fs.readFileSync(file, "utf8")).filter((d) => d !== null && d !== undefined);
+}
+
+/**
+ * Maps a chart's templates range over (`{{- range $k, $v := .Values.extraArgs }}`), whose
+ * values.yaml shows a few defaults and documents the rest in comments: any key is valid there.
+ * Add a path only after reading the chart's template that ranges over it.
+ */
+export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
+  // templates/deployment.yaml: range $key, $value := .Values.extraArgs -> --key=value
+  "cluster-autoscaler": ["extraArgs"],
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Paths of `values` that the chart's values.yaml does not have. A default of `{}`, `[]`, null or
+ * a scalar placeholder is free-form (maps such as nodeSelector, podAnnotations), so anything
+ * below it is accepted; a non-empty default object is a schema the values must follow.
+ */
+export function unknownValueKeys(values: unknown, defaults: unknown, skipTopLevel: readonly string[] = [], freeForm: readonly string[] = [], prefix = ""): string[] {
+  if (!isObject(values) || !isObject(defaults) || Object.keys(defaults).length === 0 || freeForm.includes(prefix)) return [];
+  return Object.entries(values).flatMap(([k, v]) => {
+    const p = prefix ? `${prefix}.${k}` : k;
+    if (!prefix && skipTopLevel.includes(k)) return [];
+    if (!(k in defaults)) return [p];
+    return unknownValueKeys(v, defaults[k], [], freeForm, p);
+  });
+}
