@@ -166,11 +166,41 @@ export async function attemptStack(opts: RunOptions): Promise<RunResult> {
   }
 
   const region = config["aws:region"] ?? "ap-northeast-2";
-  const mocks = new CloudMocks({ region });
-  const monitor = new RecordingMonitor(mocks);
-  await pulumi.runtime.setMocks(mocks, PROJECT_NAME, opts.stack, opts.preview ?? true);
-  pulumi.runtime.setMockOptions(monitor, PROJECT_NAME, opts.stack, opts.preview ?? true);
-  pulumi.runtime.setAllConfig(config, secretKeys);
+  const result = await attemptProgram({
+    project: PROJECT_NAME,
+    stack: opts.stack,
+    config,
+    secretKeys,
+    preview: opts.preview,
+    mocks: new CloudMocks({ region }),
+    // Loaded lazily so the mocks are in place before any program module runs.
+    program: async () => (await import("../../stacks/program")).program(),
+  });
+  return { ...result, placeholders };
+}
+
+export interface ProgramRunOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** `ns:key` -> text, as the Pulumi CLI passes config to a program. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+  /** Default true (`pulumi preview`). */
+  readonly preview?: boolean;
+  readonly mocks: CloudMocks;
+  /** Runs the program and returns its stack outputs. */
+  readonly program: () => Promise<unknown>;
+}
+
+/**
+ * Runs any Pulumi program in-process under the given mocks and records what it registers: the
+ * platform itself (attemptStack) or a program that consumes it (examples/app-team).
+ */
+export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunResult, "placeholders">> {
+  const monitor = new RecordingMonitor(opts.mocks);
+  await pulumi.runtime.setMocks(opts.mocks, opts.project, opts.stack, opts.preview ?? true);
+  pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, opts.preview ?? true);
+  pulumi.runtime.setAllConfig({ ...opts.config }, [...(opts.secretKeys ?? [])]);
 
   const failures: unknown[] = [];
   const onRejection = (reason: unknown): void => {
@@ -179,13 +209,11 @@ export async function attemptStack(opts: RunOptions): Promise<RunResult> {
   process.on("unhandledRejection", onRejection);
   let error: unknown;
   try {
-    // Loaded lazily so the mocks are in place before any program module runs.
-    const { program } = await import("../../stacks/program");
-    // A synchronous throw (e.g. ConfigError) is what `pulumi up` would report; catch it here so
-    // the stack still completes and nothing else rejects behind our back.
+    // A throw (e.g. ConfigError) is what `pulumi up` would report; catch it here so the stack
+    // still completes and nothing else rejects behind our back.
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        return program();
+        return await opts.program();
       } catch (e) {
         error = e;
         return {};
@@ -204,8 +232,7 @@ export async function attemptStack(opts: RunOptions): Promise<RunResult> {
     resources: monitor.recorded,
     outputs: monitor.stackOutputs,
     secretOutputs: monitor.secretOutputs,
-    calls: mocks.calls,
-    placeholders,
+    calls: opts.mocks.calls,
     error: error ?? failures[0],
   };
 }

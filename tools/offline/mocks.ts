@@ -94,6 +94,8 @@ function hash(text: string, length: number): string {
 
 export interface MockOptions {
   readonly region: string;
+  /** Stacks a `pulumi.StackReference` may read: fully qualified name -> outputs and which are secret. */
+  readonly stackReferences?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
   /** Extra computed-state functions by type token (for tests of a single component). */
   readonly computed?: Record<string, ComputedState>;
 }
@@ -107,6 +109,13 @@ export class CloudMocks implements pulumi.runtime.Mocks {
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    if (args.type === "pulumi:pulumi:StackReference") {
+      // The Pulumi service's answer for another stack: its outputs and the names of secret ones.
+      const name = String(args.inputs.name);
+      const ref = this.opts.stackReferences?.[name];
+      if (!ref) throw new Error(`no stack ${name} in the offline stack references (known: ${Object.keys(this.opts.stackReferences ?? {}).join(", ") || "none"})`);
+      return { id: name, state: { name, outputs: ref.outputs, secretOutputNames: [...ref.secretOutputNames] } };
+    }
     const id = args.id && args.id !== "" ? args.id : `${args.name}-id`;
     const name = typeof args.inputs.name === "string" ? args.inputs.name : physicalName(args.name);
     const base: Record<string, unknown> = {

@@ -1,0 +1,3 @@
+import { appTeamProgram } from "./program";
+
+export = appTeamProgram();

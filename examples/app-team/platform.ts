@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { OUTPUT_DOCS } from "../../stacks/outputs";
+
+/** Names of the platform's outputs: the compiler rejects a name the platform does not export. */
+export type PlatformOutputName = keyof typeof OUTPUT_DOCS;
+
+export interface NodePoolInfo {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
+}
+
+function fail(stack: string, name: string, expected: string, got: unknown): never {
+  throw new Error(`platform stack ${stack}: output ${name} should be ${expected}, got ${JSON.stringify(got)?.slice(0, 80)}; is the platform deployed at a version with this output?`);
+}
+
+const isString = (v: unknown): boolean => typeof v === "string";
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isNodePools = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && Object.values(v).every((p) => typeof p === "object" && p !== null && "labels" in p && "taints" in p);
+
+/** The shape of each output this helper can read, as docs/outputs.md describes it. */
+const SHAPES: Partial<Record<PlatformOutputName, { readonly check: (v: unknown) => boolean; readonly expected: string }>> = {
+  kubeconfig: { check: isString, expected: "a string" },
+  clusterName: { check: isString, expected: "a string" },
+  clusterEndpoint: { check: isString, expected: "a string" },
+  oidcProviderArn: { check: isString, expected: "a string" },
+  vpcId: { check: isString, expected: "a string" },
+  privateSubnetIds: { check: isStringList, expected: "a list of strings" },
+  nodePools: { check: isNodePools, expected: "node pools with labels and taints" },
+};
+
+/**
+ * Typed access to the Entasis platform's stack outputs (docs/outputs.md). Every read checks the
+ * value's shape at run time, so a renamed or changed output fails the app's `pulumi preview` with
+ * a clear message instead of deploying something half-wired.
+ */
+export class PlatformReference {
+  private readonly ref: pulumi.StackReference;
+
+  constructor(private readonly stack: string, opts?: pulumi.CustomResourceOptions) {
+    this.ref = new pulumi.StackReference(stack, { name: stack }, opts);
+  }
+
+  /**
+   * Checks, before anything is created, that the platform exports every output this app needs in
+   * the expected shape; reports all that is missing or wrong at once.
+   */
+  async verify(names: readonly PlatformOutputName[]): Promise<void> {
+    const problems: string[] = [];
+    for (const name of names) {
+      const details = await this.ref.getOutputDetails(name);
+      const value: unknown = details.value ?? details.secretValue;
+      const shape = SHAPES[name];
+      if (value === undefined || value === null) problems.push(`output ${name} does not exist`);
+      else if (shape && !shape.check(value)) problems.push(`output ${name} should be ${shape.expected}, got ${JSON.stringify(value).slice(0, 80)}`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`platform stack ${this.stack} does not provide what this app needs (see the platform's docs/outputs.md):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+  }
+
+  string(name: PlatformOutputName): pulumi.Output<string> {
+    return this.ref.requireOutput(name).apply((v: unknown) => (typeof v === "string" ? v : fail(this.stack, name, "a string", v)));
+  }
+
+  strings(name: PlatformOutputName): pulumi.Output<string[]> {
+    return this.ref.requireOutput(name).apply((v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === "string") ? v : fail(this.stack, name, "a list of strings", v)));
+  }
+
+  /** The kubeconfig stays secret: requireOutput keeps the platform's secretness. */
+  get kubeconfig(): pulumi.Output<string> {
+    return this.string("kubeconfig");
+  }
+
+  get clusterName(): pulumi.Output<string> {
+    return this.string("clusterName");
+  }
+
+  nodePool(pool: string): pulumi.Output<NodePoolInfo> {
+    return this.ref.requireOutput("nodePools" satisfies PlatformOutputName).apply((v: unknown) => {
+      const p = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[pool] : undefined;
+      if (typeof p !== "object" || p === null || !("labels" in p)) return fail(this.stack, `nodePools.${pool}`, "a node pool", p);
+      return p as NodePoolInfo;
+    });
+  }
+}

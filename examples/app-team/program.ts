@@ -1,0 +1,59 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformReference } from "./platform";
+
+export interface AppTeamOutputs {
+  readonly namespace: pulumi.Output<string>;
+  readonly service: pulumi.Output<string>;
+  readonly cluster: pulumi.Output<string>;
+}
+
+/** An app team's whole program: a namespace, a Deployment and a Service on the platform's cluster. */
+export async function appTeamProgram(): Promise<AppTeamOutputs> {
+  const config = new pulumi.Config();
+  const platform = new PlatformReference(config.require("platformStack"));
+  const image = config.require("image");
+  await platform.verify(["kubeconfig", "clusterName", "nodePools"]);
+
+  const provider = new k8s.Provider("platform", { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
+  const general = platform.nodePool("general");
+
+  const ns = new k8s.core.v1.Namespace("analytics", { metadata: { name: "analytics", labels: { team: "analytics" } } }, { provider });
+  const labels = { app: "analytics-reports" };
+  const deployment = new k8s.apps.v1.Deployment(
+    "analytics-reports",
+    {
+      metadata: { name: "analytics-reports", namespace: ns.metadata.name, labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            // The platform publishes its pools' labels; the general pool is the untainted one.
+            nodeSelector: general.labels,
+            securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: "reports",
+                image,
+                ports: [{ name: "http", containerPort: 8080 }],
+                resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                readinessProbe: { httpGet: { path: "/health/ready", port: "http" } },
+                livenessProbe: { httpGet: { path: "/health", port: "http" } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    { provider },
+  );
+  const service = new k8s.core.v1.Service(
+    "analytics-reports",
+    { metadata: { name: "analytics-reports", namespace: ns.metadata.name, labels }, spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http" }] } },
+    { provider, dependsOn: [deployment] },
+  );
+  return { namespace: ns.metadata.name, service: service.metadata.name, cluster: platform.clusterName };
+}
