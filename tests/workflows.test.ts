@@ -37,7 +37,8 @@ describe("GitHub workflows", () => {
     const job = wf.jobs.preview as Job & { strategy: { matrix: { stack: string[] } } };
     expect(job.strategy.matrix.stack).toEqual(["dev", "prod"]);
     const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-    expect(pulumi?.with).toMatchObject({ command: "preview", "comment-on-pr": true });
+    expect(pulumi?.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policy", policyPackConfigs: "policy/config/${{ matrix.stack }}.json" });
+    expect(job.steps.map((s) => s.run)).toContain("npm ci --prefix policy");
     const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(aws?.with?.["role-to-assume"]).toBeDefined();
     expect(JSON.stringify(wf)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
@@ -50,7 +51,7 @@ describe("GitHub workflows", () => {
     expect(wf.jobs.prod.needs).toBe("dev");
     expect(wf.jobs.prod.environment).toBe("production");
     const up = (j: Job): Record<string, unknown> | undefined => j.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with;
-    expect(up(wf.jobs.dev)).toMatchObject({ command: "up", "stack-name": expect.stringMatching(/\/dev$/) });
-    expect(up(wf.jobs.prod)).toMatchObject({ command: "up", "stack-name": expect.stringMatching(/\/prod$/) });
+    expect(up(wf.jobs.dev)).toMatchObject({ command: "up", "stack-name": expect.stringMatching(/\/dev$/), policyPackConfigs: "policy/config/dev.json" });
+    expect(up(wf.jobs.prod)).toMatchObject({ command: "up", "stack-name": expect.stringMatching(/\/prod$/), policyPackConfigs: "policy/config/prod.json" });
   });
 });
