@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
-  testTimeout: 60000,
+  // Each stack is run once for the session; test files read the record (tests/support/stackRuns.ts).
+  globalSetup: "<rootDir>/tests/globalSetup.ts",
+  testTimeout: 120000,
 };

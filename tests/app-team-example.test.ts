@@ -1,9 +1,9 @@
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
-import { RecordedResource, RunResult, attemptProgram, runStack, unwrapSecrets } from "../tools/offline/harness";
+import { RecordedResource, RunResult, attemptProgram, unwrapSecrets } from "../tools/offline/harness";
 import { CloudMocks } from "../tools/offline/mocks";
-import { TEST_SECRETS } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const PLATFORM = "entasis/entasis-infra/dev";
 const CONFIG = { "app-team-analytics:platformStack": PLATFORM, "app-team-analytics:image": "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/analytics-reports:1.4.2" };
@@ -38,7 +38,7 @@ let platformOutputs: Record<string, unknown>;
 let app: AppRun;
 beforeAll(async () => {
   // The platform's own test run provides the outputs the app team's StackReference reads.
-  platform = await runStack({ stack: "dev", secrets: TEST_SECRETS });
+  platform = await stackRun("dev");
   platformOutputs = unwrapSecrets(platform.outputs) as Record<string, unknown>;
   app = await runExample(platformOutputs, platform.secretOutputs);
 });

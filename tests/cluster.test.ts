@@ -1,14 +1,15 @@
 import { RunResult, RecordedResource, runStack } from "../tools/offline/harness";
 import { CHARTS } from "../lib/helmCharts";
 import { TEST_SECRETS, byUrn, componentOf, jsonInput, named, ofType, tagsOf } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 // One dev and one prod run serve every test of the cluster area (runs are the slow part).
 
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
   // Sequential: the Pulumi runtime is process-global.
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 });
 
 /** The spec's node pools (004, "Node Configuration") in prod. */

@@ -3,14 +3,14 @@ import { OUTPUT_DOCS } from "../stacks/outputs";
 import { renderOutputsDoc } from "../tools/contract/docs";
 import { OUTPUTS_DOC, OUTPUTS_FILE, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
 import { lostStatefulUrns, statefulUrns } from "../tools/contract/stateful";
-import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
-import { TEST_SECRETS } from "./support/query";
+import { RecordedResource, RunResult } from "../tools/offline/harness";
+import { stackRun } from "./support/stackRuns";
 
 const UPDATE_HINT = "if the change is intended, run `npm run contract:update` and commit the diff";
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 });
 
 describe.each(["dev", "prod"])("the outputs contract of %s", (stack) => {

@@ -1,6 +1,7 @@
-import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
+import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { CACHE_AUTH_TOKEN_SPECIALS, RDS_PASSWORD_FORBIDDEN } from "../lib/awsLimits";
-import { TEST_SECRETS, componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
+import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const RDS = "aws:rds/instance:Instance";
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -15,8 +16,8 @@ const EXPECTED = {
 
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 });
 
 function secretDocument(run: RunResult, name: string): Record<string, unknown> {

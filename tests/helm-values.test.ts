@@ -1,12 +1,13 @@
-import { RunResult, runStack } from "../tools/offline/harness";
+import { RunResult } from "../tools/offline/harness";
 import { FREE_FORM_VALUES, sharedCharts, unknownValueKeys } from "../tools/offline/sharedCharts";
-import { TEST_SECRETS, ofType } from "./support/query";
+import { ofType } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 });
 
 describe.each(["dev", "prod"])("Helm releases of %s", (stack) => {

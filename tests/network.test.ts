@@ -1,6 +1,7 @@
-import { RunResult, runStack } from "../tools/offline/harness";
+import { RunResult } from "../tools/offline/harness";
 import { SPEC_RULES } from "../components/network/securityGroups";
-import { TEST_SECRETS, componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
+import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const EXPECTED = {
   dev: { azs: ["ap-northeast-2a", "ap-northeast-2c"], nat: 1, cidr: "10.10.0.0/16" },
@@ -10,8 +11,8 @@ const EXPECTED = {
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
   // Sequential: the Pulumi runtime is process-global.
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 });
 
 describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {

@@ -1,17 +1,17 @@
 import { DEV_ADVISORY, RULES } from "../policy/rules";
 import { CREDENTIAL_INPUTS, STORED_SECRET_INPUTS } from "../policy/rules/secrets";
 import { TAGGABLE_AWS_TYPES } from "../policy/rules/taggableTypes";
-import { RunResult, runStack } from "../tools/offline/harness";
+import { RunResult } from "../tools/offline/harness";
 import { PolicyReport, evaluatePolicies, loadPolicyConfig } from "./support/policy";
 import { bucket, bucketPolicy, s3Set } from "./support/policyFixtures";
-import { TEST_SECRETS } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const runs: Record<string, RunResult> = {};
 const reports: Record<string, PolicyReport> = {};
 beforeAll(async () => {
   // Sequential: the Pulumi runtime is process-global.
   for (const stack of ["dev", "prod"]) {
-    runs[stack] = await runStack({ stack, secrets: TEST_SECRETS });
+    runs[stack] = await stackRun(stack);
     const config = loadPolicyConfig(stack);
     reports[`${stack}:up`] = await evaluatePolicies(RULES, runs[stack].resources, { config });
     reports[`${stack}:preview`] = await evaluatePolicies(RULES, runs[stack].resources, { config, firstPreview: true });
