@@ -15,6 +15,9 @@ export const CHARTS = {
    * https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases */
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", appVersion: "1.35.0", repo: "https://kubernetes.github.io/autoscaler" },
   metricsServer: { chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+  /** ECK operator; its CRDs come with the chart's eck-operator-crds subchart (installCRDs).
+   * https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-install-helm.html */
+  eckOperator: { chart: "eck-operator", version: "3.5.0", appVersion: "3.5.0", repo: "https://helm.elastic.co" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
 } as const satisfies Record<string, ChartPin>;
 

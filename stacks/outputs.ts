@@ -38,6 +38,8 @@ export interface PlatformOutputs {
   readonly kubeconfig: pulumi.Output<string>;
   /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
   readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
+  /** Logging: in-cluster addresses only (TLS with ECK's self-signed CA). */
+  readonly logging: { readonly kibanaUrl: string; readonly elasticsearchService: string };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -83,6 +85,12 @@ export const OUTPUT_DOCS = {
     secret: false,
     description: "Node pools by name with their labels and taints, for nodeSelectors and tolerations (`role: general | ai-inference | data-processing`).",
   },
+  logging: {
+    type: "{ kibanaUrl, elasticsearchService: string }",
+    secret: false,
+    description:
+      "Logging (ECK): in-cluster Kibana URL and Elasticsearch HTTP service (`https://<service>:9200`; CA in Secret `logs-es-http-certs-public`, admin password in `logs-es-elastic-user`, namespace `logging`). Reach Kibana with `kubectl port-forward -n logging svc/logs-kb-http 5601`.",
+  },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
@@ -118,5 +126,6 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     oidcProviderArn: p.cluster.oidcProviderArn,
     kubeconfig: p.cluster.kubeconfig,
     nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
+    logging: { kibanaUrl: p.logging.kibanaUrl, elasticsearchService: p.logging.elasticsearchService },
   };
 }

@@ -4,6 +4,7 @@ import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
+import { Logging } from "../components/observability/logging";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
@@ -16,6 +17,7 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  readonly logging: Logging;
 }
 
 /**
@@ -79,5 +81,10 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster };
+  // Cluster-wide services go to the untainted pool (validation guarantees one with minSize >= 1).
+  const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
+  if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
+  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
+
+  return { config, network, securityGroups, bastion, data, cluster, logging };
 }

@@ -25,6 +25,27 @@ const cluster = (vpcConfig: Record<string, unknown>): PolicyInput[] => [patch(f.
 const edge = (r: PolicyInput): PolicyInput[] => replace(f.edgeSet, r);
 const pod = (changes: Record<string, unknown>): PolicyInput[] => [f.deploymentWith({ ...f.podSpec, ...changes })];
 const container = (changes: Record<string, unknown>): PolicyInput[] => pod({ containers: [f.containerWith(changes)] });
+/** A root log shipper as the logging area builds it; `changes` patch its metadata, container or mounts. */
+const rootShipper = (meta: { name?: string; namespace?: string } = {}, containerChanges: Record<string, unknown> = {}): PolicyInput[] => {
+  const mounts = [{ name: "pods", mountPath: "/var/log/pods", readOnly: true }, { name: "data", mountPath: "/usr/share/filebeat/data" }];
+  const shipper = f.containerWith({ name: "filebeat", securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } }, volumeMounts: mounts, ...containerChanges });
+  return [
+    patch(f.daemonSet, {
+      metadata: { name: meta.name ?? "filebeat", namespace: meta.namespace ?? "logging" },
+      spec: {
+        selector: { matchLabels: { app: "filebeat" } },
+        template: {
+          metadata: { labels: { app: "filebeat" } },
+          spec: {
+            securityContext: { runAsUser: 0, runAsNonRoot: false },
+            containers: [shipper],
+            volumes: [{ name: "pods", hostPath: { path: "/var/log/pods" } }, { name: "data", hostPath: { path: "/var/lib/filebeat-data" } }],
+          },
+        },
+      },
+    }),
+  ];
+};
 const listener = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsListener, changes));
 const worldIngress = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsIn, changes));
 
@@ -141,8 +162,19 @@ const CASES: Record<string, Cases> = {
   "k8s-no-privileged-containers": { good: [[f.deployment]], bad: [container({ securityContext: { privileged: true } })] },
   "k8s-no-host-namespaces": { good: [[f.deployment]], bad: [pod({ hostNetwork: true }), pod({ hostPID: true })] },
   "k8s-run-as-non-root": {
-    good: [[f.deployment], pod({ securityContext: {}, containers: [f.containerWith({ securityContext: { runAsNonRoot: true } })] })],
-    bad: [pod({ securityContext: undefined }), container({ securityContext: { runAsNonRoot: false } }), pod({ securityContext: { runAsNonRoot: true, runAsUser: 0 } })],
+    good: [[f.deployment], pod({ securityContext: {}, containers: [f.containerWith({ securityContext: { runAsNonRoot: true } })] }), rootShipper()],
+    bad: [
+      pod({ securityContext: undefined }),
+      container({ securityContext: { runAsNonRoot: false } }),
+      pod({ securityContext: { runAsNonRoot: true, runAsUser: 0 } }),
+      // The exemption is for the named DaemonSet only, and only while it stays locked down.
+      rootShipper({ name: "fluent-bit" }),
+      rootShipper({ namespace: "default" }),
+      rootShipper({}, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["NET_RAW"] } } }),
+      rootShipper({}, { securityContext: { allowPrivilegeEscalation: true, capabilities: { drop: ["ALL"] } } }),
+      rootShipper({}, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["DAC_READ_SEARCH"] } } }),
+      rootShipper({}, { volumeMounts: [{ name: "pods", mountPath: "/var/log/pods" }] }),
+    ],
   },
   "k8s-probes": { good: [[f.deployment], [f.job]], bad: [container({ livenessProbe: undefined }), container({ readinessProbe: undefined })] },
   "no-plaintext-credentials": {

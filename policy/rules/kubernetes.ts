@@ -37,6 +37,35 @@ function workloadOf(args: ResourceValidationArgs): Workload | undefined {
   return undefined;
 }
 
+/**
+ * Workloads that must run as root, each with the reason. Only DaemonSets that read node files
+ * qualify, identified by namespace and name, and only while every container drops all
+ * capabilities, cannot escalate, and mounts its hostPath volumes under /var/log read-only.
+ */
+export const ROOT_EXEMPTIONS: readonly { readonly namespace: string; readonly name: string; readonly reason: string }[] = [
+  {
+    namespace: "logging",
+    name: "filebeat",
+    // https://docs.aws.amazon.com/eks/latest/userguide/eks-optimized-ami.html (AL2023; kubelet writes pod logs 0640 root)
+    reason: "reads /var/log/pods/*, which the kubelet writes root:root 0640 on EKS AL2023 nodes: only uid 0 can read them",
+  },
+];
+
+function isExemptRootWorkload(args: ResourceValidationArgs, w: Workload): boolean {
+  const ds = args.asType(k8s.apps.v1.DaemonSet);
+  if (!ds || w.kind !== "DaemonSet") return false;
+  const exemption = ROOT_EXEMPTIONS.find((e) => e.namespace === ds.metadata?.namespace && e.name === ds.metadata?.name);
+  if (!exemption) return false;
+  const hostPathVolumes = new Map((w.pod.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path ?? ""]));
+  return allContainers(w.pod).every(
+    (c) =>
+      c.securityContext?.allowPrivilegeEscalation === false &&
+      (c.securityContext.capabilities?.drop ?? []).includes("ALL") &&
+      (c.securityContext.capabilities?.add ?? []).length === 0 &&
+      (c.volumeMounts ?? []).every((m) => !(hostPathVolumes.get(m.name) ?? "").startsWith("/var/log") || m.readOnly === true),
+  );
+}
+
 export const WORKLOAD_TYPES: readonly string[] = [
   "kubernetes:apps/v1:Deployment",
   "kubernetes:apps/v1:StatefulSet",
@@ -104,8 +133,12 @@ export const kubernetesRules: readonly ResourceRule[] = [
     name: "k8s-run-as-non-root",
     control: C.CIS_EKS_4_2_6,
     severity: "high",
-    description: "Every container runs as non-root: runAsNonRoot: true on the pod or on the container, and no runAsUser: 0.",
-    validateResource: onWorkloads((w, report) => {
+    description:
+      "Every container runs as non-root: runAsNonRoot: true on the pod or on the container, and no runAsUser: 0. Exempt: the log-shipper DaemonSets of ROOT_EXEMPTIONS, while they drop every capability, cannot escalate and mount /var/log read-only.",
+    validateResource: (args, report) => {
+      const w = workloadOf(args);
+      if (!w) return args.notApplicable("not a Kubernetes workload with a pod template");
+      if (isExemptRootWorkload(args, w)) return;
       const podNonRoot = w.pod.securityContext?.runAsNonRoot === true;
       for (const c of allContainers(w.pod)) {
         const nonRoot = c.securityContext?.runAsNonRoot ?? podNonRoot;
@@ -113,7 +146,7 @@ export const kubernetesRules: readonly ResourceRule[] = [
         if (nonRoot !== true) report(`${w.kind} container ${c.name} does not set runAsNonRoot: true (pod or container securityContext).`);
         else if (uid === 0) report(`${w.kind} container ${c.name} sets runAsUser: 0.`);
       }
-    }),
+    },
   }),
   resourceRule({
     name: "k8s-probes",

@@ -42,6 +42,12 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         accessLogs: { lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 } },
       },
     },
+    logging: {
+      retentionDays: 7,
+      elasticsearch: { nodes: 1, storageGiB: 20, heapMiB: 512, resources: { cpuMillis: 250, memoryMiB: 1536 }, reclaimPolicy: "Delete" },
+      kibana: { replicas: 1, resources: { cpuMillis: 100, memoryMiB: 1024 } },
+      filebeat: { resources: { cpuMillis: 50, memoryMiB: 200 } },
+    },
   },
   prod: {
     network: {
@@ -77,6 +83,12 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         marketData: { lifecycle: { transitions: [{ days: 90, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }], noncurrentVersionExpirationDays: 90 } },
         accessLogs: { lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: 400, noncurrentVersionExpirationDays: 30 } },
       },
+    },
+    logging: {
+      retentionDays: 30,
+      elasticsearch: { nodes: 3, storageGiB: 200, heapMiB: 4096, resources: { cpuMillis: 1000, memoryMiB: 8192 }, reclaimPolicy: "Retain" },
+      kibana: { replicas: 2, resources: { cpuMillis: 500, memoryMiB: 2048 } },
+      filebeat: { resources: { cpuMillis: 100, memoryMiB: 400 } },
     },
   },
 };

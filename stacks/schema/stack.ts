@@ -3,6 +3,7 @@ import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
+import { loggingSchema, validateLogging } from "./logging";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
@@ -73,6 +74,7 @@ const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
   cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
+  logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
 };
 
 type Areas = typeof AREAS;

@@ -1,0 +1,142 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CHARTS } from "../../lib/helmCharts";
+import { LoggingConfig } from "../../stacks/schema/logging";
+import { Tags } from "../tags";
+import { FILEBEAT_ROLE, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
+import { FilebeatDaemonSet } from "./loggingFilebeat";
+import { elasticsearchSpec, kibanaSpec, LOGGING_NAMES } from "./loggingStack";
+
+export interface LoggingArgs {
+  /** Validated `entasis:logging` config. */
+  readonly config: LoggingConfig;
+  readonly provider: k8s.Provider;
+  /** Labels of the untainted pool the operator, Elasticsearch and Kibana run on. */
+  readonly systemPoolLabels: Readonly<Record<string, string>>;
+  /** Base tags; also put on the EBS volumes the CSI driver creates for Elasticsearch. */
+  readonly tags: Tags;
+}
+
+/**
+ * Container logs of every node, searchable in Kibana: the ECK operator (Helm), an Elasticsearch
+ * cluster and Kibana as ECK resources on encrypted gp3 volumes, and Filebeat as a DaemonSet that
+ * ships `/var/log/containers/*.log` with Kubernetes metadata and installs the retention policy.
+ */
+export class Logging extends pulumi.ComponentResource {
+  public readonly operator: k8s.helm.v3.Release;
+  public readonly elasticsearch: k8s.apiextensions.CustomResource;
+  public readonly kibana: k8s.apiextensions.CustomResource;
+  public readonly filebeat: FilebeatDaemonSet;
+  /** In-cluster Kibana URL (TLS with ECK's self-signed CA). */
+  public readonly kibanaUrl: string;
+  /** In-cluster Elasticsearch HTTP service, `<name>-es-http.<namespace>.svc`. */
+  public readonly elasticsearchService: string;
+
+  constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:observability:Logging", name, {}, opts);
+    const cfg = args.config;
+    const n = LOGGING_NAMES;
+    const k8sOpts = { parent: this, provider: args.provider };
+    const labels = { "app.kubernetes.io/part-of": "entasis-logging", "app.kubernetes.io/managed-by": "pulumi" };
+
+    const operatorNs = new k8s.core.v1.Namespace(`${name}-operator-namespace`, { metadata: { name: n.operatorNamespace, labels } }, k8sOpts);
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: n.namespace, labels } }, k8sOpts);
+
+    // Encrypted gp3 through the EBS CSI add-on; WaitForFirstConsumer so each volume is created in
+    // the zone its pod was scheduled to. tagSpecification_N tags the volumes themselves.
+    // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md
+    const tagParameters = Object.fromEntries(Object.entries({ ...args.tags, Name: `entasis-logging-elasticsearch` }).map(([k, v], i) => [`tagSpecification_${i + 1}`, `${k}=${v}`]));
+    const storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-storage-class`,
+      {
+        metadata: { name: n.storageClass, labels },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", fsType: "ext4", ...tagParameters },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: cfg.elasticsearch.reclaimPolicy,
+      },
+      k8sOpts,
+    );
+
+    this.operator = new k8s.helm.v3.Release(
+      `${name}-eck-operator`,
+      {
+        chart: CHARTS.eckOperator.chart,
+        version: CHARTS.eckOperator.version,
+        repositoryOpts: { repo: CHARTS.eckOperator.repo },
+        name: "elastic-operator",
+        namespace: n.operatorNamespace,
+        cleanupOnFail: true,
+        values: {
+          // The CRDs (Elasticsearch, Kibana, ...) come with the eck-operator-crds subchart.
+          installCRDs: true,
+          // Watch only the logging namespace: nobody else gets an operator-managed cluster by accident.
+          managedNamespaces: [n.namespace],
+          nodeSelector: { role: args.systemPoolLabels.role },
+          resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        },
+      },
+      { ...k8sOpts, dependsOn: [operatorNs, ns] },
+    );
+
+    // Filebeat's own Elasticsearch user in ECK's file realm: write access to filebeat-* only,
+    // instead of handing the `elastic` superuser to a DaemonSet on every node.
+    // https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-users-and-roles.html
+    const password = new random.RandomPassword(`${name}-filebeat-password`, { length: 32, special: false }, { parent: this });
+    const userSecret = new k8s.core.v1.Secret(
+      `${name}-filebeat-user`,
+      {
+        metadata: { name: n.filebeatUserSecret, namespace: n.namespace, labels },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: FILEBEAT_USER, password: password.result, roles: FILEBEAT_ROLE },
+      },
+      { ...k8sOpts, dependsOn: [ns] },
+    );
+    const rolesSecret = new k8s.core.v1.Secret(
+      `${name}-filebeat-roles`,
+      { metadata: { name: n.filebeatRolesSecret, namespace: n.namespace, labels }, stringData: { "roles.yml": filebeatRoles() } },
+      { ...k8sOpts, dependsOn: [ns] },
+    );
+
+    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, rolesSecret] };
+    this.elasticsearch = new k8s.apiextensions.CustomResource(
+      `${name}-elasticsearch`,
+      {
+        apiVersion: "elasticsearch.k8s.elastic.co/v1",
+        kind: "Elasticsearch",
+        metadata: elasticsearchSpec(cfg, args.systemPoolLabels).metadata,
+        spec: elasticsearchSpec(cfg, args.systemPoolLabels).spec,
+      },
+      crOpts,
+    );
+    this.kibana = new k8s.apiextensions.CustomResource(
+      `${name}-kibana`,
+      { apiVersion: "kibana.k8s.elastic.co/v1", kind: "Kibana", metadata: kibanaSpec(cfg, args.systemPoolLabels).metadata, spec: kibanaSpec(cfg, args.systemPoolLabels).spec },
+      { ...crOpts, dependsOn: [this.elasticsearch] },
+    );
+
+    this.elasticsearchService = `${n.elasticsearch}-es-http.${n.namespace}.svc`;
+    this.kibanaUrl = `https://${n.kibana}-kb-http.${n.namespace}.svc:5601`;
+
+    this.filebeat = new FilebeatDaemonSet(
+      `${name}-filebeat`,
+      {
+        namespace: n.namespace,
+        stackVersion: cfg.stackVersion,
+        elasticsearchUrl: `https://${this.elasticsearchService}:9200`,
+        // ECK publishes the HTTP layer's CA in this Secret. https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-tls-certificates.html
+        caSecret: `${n.elasticsearch}-es-http-certs-public`,
+        userSecret: n.filebeatUserSecret,
+        retentionDays: cfg.retentionDays,
+        indexReplicas: cfg.elasticsearch.nodes > 1 ? 1 : 0,
+        resources: cfg.filebeat.resources,
+        provider: args.provider,
+      },
+      { parent: this, dependsOn: [this.elasticsearch, userSecret] },
+    );
+
+    this.registerOutputs({ kibanaUrl: this.kibanaUrl, elasticsearchService: this.elasticsearchService });
+  }
+}

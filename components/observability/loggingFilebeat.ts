@@ -1,0 +1,151 @@
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerResources } from "../../stacks/schema/logging";
+import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
+import { containerResources } from "./loggingStack";
+
+export interface FilebeatDaemonSetArgs {
+  readonly namespace: string;
+  /** Same version as Elasticsearch (Beats must not be newer than the cluster). */
+  readonly stackVersion: string;
+  readonly elasticsearchUrl: string;
+  /** Secret with `ca.crt` of the Elasticsearch HTTP layer. */
+  readonly caSecret: string;
+  /** basic-auth Secret (`username`, `password`) of Filebeat's Elasticsearch user. */
+  readonly userSecret: string;
+  readonly retentionDays: number;
+  /** Replicas of each log index. */
+  readonly indexReplicas: number;
+  readonly resources: ContainerResources;
+  readonly provider: k8s.Provider;
+}
+
+/** The names the policy pack's narrow root exemption refers to (policy/rules/kubernetes.ts). */
+export const FILEBEAT_NAME = "filebeat";
+export const ILM_POLICY_NAME = "entasis-logs";
+
+/**
+ * Filebeat on every node, tolerating every taint: reads the node's container logs read-only from
+ * hostPath and ships them to Elasticsearch. The registry (read offsets) lives on the node, so a
+ * restarted pod resumes where it stopped instead of re-shipping or skipping logs.
+ */
+export class FilebeatDaemonSet extends pulumi.ComponentResource {
+  public readonly daemonSet: k8s.apps.v1.DaemonSet;
+  public readonly configMap: k8s.core.v1.ConfigMap;
+
+  constructor(name: string, args: FilebeatDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:observability:FilebeatDaemonSet", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const labels = { "app.kubernetes.io/name": FILEBEAT_NAME, "app.kubernetes.io/part-of": "entasis-logging", "app.kubernetes.io/managed-by": "pulumi" };
+    const selector = { "app.kubernetes.io/name": FILEBEAT_NAME };
+    const metadata = { name: FILEBEAT_NAME, namespace: args.namespace, labels };
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, { metadata }, k8sOpts);
+    // add_kubernetes_metadata looks up pods and their owners (ReplicaSet -> Deployment, Job -> CronJob),
+    // namespaces and nodes. https://www.elastic.co/docs/reference/beats/filebeat/add-kubernetes-metadata
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-cluster-role`,
+      {
+        metadata: { name: FILEBEAT_NAME, labels },
+        rules: [
+          { apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
+          { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
+        ],
+      },
+      k8sOpts,
+    );
+    const binding = new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-cluster-role-binding`,
+      {
+        metadata: { name: FILEBEAT_NAME, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
+      },
+      k8sOpts,
+    );
+
+    this.configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: `${FILEBEAT_NAME}-config`, namespace: args.namespace, labels },
+        data: {
+          [FILEBEAT_PATHS.configFile]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas }),
+          [FILEBEAT_PATHS.ilmPolicyFile]: JSON.stringify(ilmPolicy(args.retentionDays), null, 2),
+        },
+      },
+      k8sOpts,
+    );
+
+    const probe = { httpGet: { path: "/", port: FILEBEAT_HTTP_PORT }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
+    this.daemonSet = new k8s.apps.v1.DaemonSet(
+      `${name}-daemonset`,
+      {
+        metadata,
+        spec: {
+          selector: { matchLabels: selector },
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+          template: {
+            metadata: {
+              labels,
+              // A config change rolls the pods (Filebeat does not reload its main config file).
+              annotations: { "entasis.dev/config-hash": this.configMap.data.apply((d) => hashOf(JSON.stringify(d))) },
+            },
+            spec: {
+              serviceAccountName: FILEBEAT_NAME,
+              terminationGracePeriodSeconds: 30,
+              // Every node, whatever its taints (GPU, data-processing, and any added later).
+              tolerations: [{ operator: "Exists" }],
+              // On EKS AL2023 the files under /var/log/pods are root:root 0640: only uid 0 can read
+              // them. Root, but with no capabilities, no privilege escalation, a read-only root
+              // filesystem and read-only log mounts; the policy pack exempts exactly this DaemonSet.
+              securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: FILEBEAT_NAME,
+                  image: `docker.elastic.co/beats/filebeat:${args.stackVersion}`,
+                  args: ["-c", `${FILEBEAT_PATHS.configDir}/${FILEBEAT_PATHS.configFile}`, "-e"],
+                  env: [
+                    { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                    { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: args.userSecret, key: "username" } } },
+                    { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: args.userSecret, key: "password" } } },
+                  ],
+                  ports: [{ name: "http", containerPort: FILEBEAT_HTTP_PORT }],
+                  resources: containerResources(args.resources),
+                  securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  livenessProbe: { ...probe, initialDelaySeconds: 30 },
+                  readinessProbe: { ...probe, initialDelaySeconds: 5 },
+                  volumeMounts: [
+                    { name: "config", mountPath: FILEBEAT_PATHS.configDir, readOnly: true },
+                    { name: "es-ca", mountPath: FILEBEAT_PATHS.caDir, readOnly: true },
+                    { name: "data", mountPath: FILEBEAT_PATHS.dataDir },
+                    // /var/log/containers holds symlinks into /var/log/pods: both are needed.
+                    { name: "varlogcontainers", mountPath: "/var/log/containers", readOnly: true },
+                    { name: "varlogpods", mountPath: "/var/log/pods", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                // Filebeat refuses a config file writable by others (strict.perms).
+                { name: "config", configMap: { name: this.configMap.metadata.name, defaultMode: 0o640 } },
+                { name: "es-ca", secret: { secretName: args.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                { name: "data", hostPath: { path: "/var/lib/filebeat-data", type: "DirectoryOrCreate" } },
+                { name: "varlogcontainers", hostPath: { path: "/var/log/containers", type: "Directory" } },
+                { name: "varlogpods", hostPath: { path: "/var/log/pods", type: "Directory" } },
+              ],
+            },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [serviceAccount, binding] },
+    );
+
+    this.registerOutputs({});
+  }
+}
+
+/** Short stable digest for the pod annotation. */
+function hashOf(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
