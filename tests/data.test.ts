@@ -300,10 +300,12 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
   });
 
   it("parents every data resource under a data component", () => {
-    const dataTypes = ["aws:rds/", "aws:elasticache/replicationGroup", "aws:s3/", "aws:secretsmanager/", "random:"];
+    // Databases, caches and their secrets and keys: other areas own their own buckets and passwords.
+    const dataTypes = ["aws:rds/", "aws:elasticache/replicationGroup"];
+    const dataNames = /^(postgres|redis|object-storage|connection-secrets|data-secrets)-/;
     const networkOwned = new Set(["aws:rds/subnetGroup:SubnetGroup"]);
-    for (const r of run().resources.filter((x) => dataTypes.some((t) => x.type.startsWith(t)) && !networkOwned.has(x.type))) {
-      expect(componentOf(run(), r)).toMatch(/^entasis:data:/);
-    }
+    const dataResources = run().resources.filter((x) => x.custom && ((dataTypes.some((t) => x.type.startsWith(t)) && !networkOwned.has(x.type)) || dataNames.test(x.name)));
+    expect(dataResources.length).toBeGreaterThan(20);
+    for (const r of dataResources) expect({ name: r.name, component: componentOf(run(), r) }).toEqual({ name: r.name, component: expect.stringMatching(/^entasis:(data|security):/) });
   });
 });

@@ -8,14 +8,15 @@ import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/Clus
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { CHARTS } from "../lib/helmCharts";
-import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
-import { TEST_SECRETS, componentOf, named, ofType } from "./support/query";
+import { RecordedResource, RunResult } from "../tools/offline/harness";
+import { componentOf, named, ofType } from "./support/query";
+import { stackRun } from "./support/stackRuns";
 
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
   // Sequential: the Pulumi runtime is process-global.
-  runs.dev = await runStack({ stack: "dev", secrets: TEST_SECRETS });
-  runs.prod = await runStack({ stack: "prod", secrets: TEST_SECRETS });
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
 }, 120_000);
 
 type Obj = Record<string, unknown>;
