@@ -15,6 +15,9 @@ export const CHARTS = {
    * https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases */
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", appVersion: "1.35.0", repo: "https://kubernetes.github.io/autoscaler" },
   metricsServer: { chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+  /** Prometheus Operator, Prometheus, Alertmanager, Grafana (subchart grafana 12.11.1 from
+   * https://grafana-community.github.io/helm-charts), kube-state-metrics, node-exporter. */
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1", repo: "https://prometheus-community.github.io/helm-charts" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
 } as const satisfies Record<string, ChartPin>;
 

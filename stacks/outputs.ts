@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { Platform } from "./platform";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
@@ -38,6 +39,8 @@ export interface PlatformOutputs {
   readonly kubeconfig: pulumi.Output<string>;
   /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
   readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
+  readonly grafanaUrl: string;
+  readonly grafanaAdminSecret: string;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -83,6 +86,12 @@ export const OUTPUT_DOCS = {
     secret: false,
     description: "Node pools by name with their labels and taints, for nodeSelectors and tolerations (`role: general | ai-inference | data-processing`).",
   },
+  grafanaUrl: {
+    type: "string",
+    secret: false,
+    description: "Grafana's in-cluster URL; from a workstation: `kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80`, then http://localhost:3000.",
+  },
+  grafanaAdminSecret: { type: "string", secret: false, description: "Kubernetes Secret (namespace `monitoring`) with Grafana's `admin-user` and `admin-password`." },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
@@ -118,5 +127,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     oidcProviderArn: p.cluster.oidcProviderArn,
     kubeconfig: p.cluster.kubeconfig,
     nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
+    grafanaUrl: p.monitoring.grafanaUrl,
+    grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
   };
 }

@@ -5,6 +5,7 @@ import { Cluster } from "../components/cluster/cluster";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
+import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 
@@ -16,6 +17,7 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  readonly monitoring: Monitoring;
 }
 
 /**
@@ -79,5 +81,17 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster };
+  // In-cluster Prometheus runs on the general pool (application SG), so it reaches pods directly;
+  // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
+  const generalPool = Object.values(cluster.nodePools).find((p) => p.taints.length === 0 && p.labels.role === "general");
+  if (!generalPool) throw new pulumi.RunError("monitoring needs an untainted node pool labelled role: general (entasis:cluster.nodePools)");
+  const monitoring = new Monitoring("monitoring", {
+    provider: cluster.provider,
+    config: config.monitoring,
+    generalPool: generalPool.description,
+    watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
+    slackWebhookUrl: config.secrets.slackWebhookUrl,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, monitoring };
 }

@@ -42,6 +42,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         accessLogs: { lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 } },
       },
     },
+    monitoring: {
+      slackChannel: "#alerts",
+      prometheus: { replicas: 1, retention: "7d", storageGiB: 20 },
+      alertmanager: { replicas: 1, storageGiB: 5 },
+      grafana: { replicas: 1 },
+      alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
+    },
   },
   prod: {
     network: {
@@ -77,6 +84,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         marketData: { lifecycle: { transitions: [{ days: 90, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }], noncurrentVersionExpirationDays: 90 } },
         accessLogs: { lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: 400, noncurrentVersionExpirationDays: 30 } },
       },
+    },
+    monitoring: {
+      slackChannel: "#alerts",
+      prometheus: { replicas: 2, retention: "15d", storageGiB: 100 },
+      alertmanager: { replicas: 2, storageGiB: 5 },
+      grafana: { replicas: 1 },
+      alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
     },
   },
 };
