@@ -18,6 +18,9 @@ export const CHARTS = {
   /** ECK operator; its CRDs come with the chart's eck-operator-crds subchart (installCRDs).
    * https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-install-helm.html */
   eckOperator: { chart: "eck-operator", version: "3.5.0", appVersion: "3.5.0", repo: "https://helm.elastic.co" },
+  /** Prometheus Operator, Prometheus, Alertmanager, Grafana (subchart grafana 12.11.1 from
+   * https://grafana-community.github.io/helm-charts), kube-state-metrics, node-exporter. */
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1", repo: "https://prometheus-community.github.io/helm-charts" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
 } as const satisfies Record<string, ChartPin>;
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { Platform } from "./platform";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
@@ -40,6 +41,8 @@ export interface PlatformOutputs {
   readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
   /** Logging: in-cluster addresses only (TLS with ECK's self-signed CA). */
   readonly logging: { readonly kibanaUrl: string; readonly elasticsearchService: string };
+  readonly grafanaUrl: string;
+  readonly grafanaAdminSecret: string;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -91,6 +94,12 @@ export const OUTPUT_DOCS = {
     description:
       "Logging (ECK): in-cluster Kibana URL and Elasticsearch HTTP service (`https://<service>:9200`; CA in Secret `logs-es-http-certs-public`, admin password in `logs-es-elastic-user`, namespace `logging`). Reach Kibana with `kubectl port-forward -n logging svc/logs-kb-http 5601`.",
   },
+  grafanaUrl: {
+    type: "string",
+    secret: false,
+    description: "Grafana's in-cluster URL; from a workstation: `kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80`, then http://localhost:3000.",
+  },
+  grafanaAdminSecret: { type: "string", secret: false, description: "Kubernetes Secret (namespace `monitoring`) with Grafana's `admin-user` and `admin-password`." },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
@@ -127,5 +136,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     kubeconfig: p.cluster.kubeconfig,
     nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
     logging: { kibanaUrl: p.logging.kibanaUrl, elasticsearchService: p.logging.elasticsearchService },
+    grafanaUrl: p.monitoring.grafanaUrl,
+    grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
   };
 }

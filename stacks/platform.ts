@@ -6,6 +6,7 @@ import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { Logging } from "../components/observability/logging";
 import { SecurityGroups } from "../components/network/securityGroups";
+import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 
@@ -18,6 +19,7 @@ export interface Platform {
   readonly data: DataTier;
   readonly cluster: Cluster;
   readonly logging: Logging;
+  readonly monitoring: Monitoring;
 }
 
 /**
@@ -86,5 +88,17 @@ export function buildPlatform(config: StackConfig): Platform {
   if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
   const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging };
+  // In-cluster Prometheus runs on the general pool (application SG), so it reaches pods directly;
+  // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
+  const generalPool = Object.values(cluster.nodePools).find((p) => p.taints.length === 0 && p.labels.role === "general");
+  if (!generalPool) throw new pulumi.RunError("monitoring needs an untainted node pool labelled role: general (entasis:cluster.nodePools)");
+  const monitoring = new Monitoring("monitoring", {
+    provider: cluster.provider,
+    config: config.monitoring,
+    generalPool: generalPool.description,
+    watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
+    slackWebhookUrl: config.secrets.slackWebhookUrl,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring };
 }

@@ -48,6 +48,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       kibana: { replicas: 1, resources: { cpuMillis: 100, memoryMiB: 1024 } },
       filebeat: { resources: { cpuMillis: 50, memoryMiB: 200 } },
     },
+    monitoring: {
+      slackChannel: "#alerts",
+      prometheus: { replicas: 1, retention: "7d", storageGiB: 20 },
+      alertmanager: { replicas: 1, storageGiB: 5 },
+      grafana: { replicas: 1 },
+      alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
+    },
   },
   prod: {
     network: {
@@ -89,6 +96,13 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       elasticsearch: { nodes: 3, storageGiB: 200, heapMiB: 4096, resources: { cpuMillis: 1000, memoryMiB: 8192 }, reclaimPolicy: "Retain" },
       kibana: { replicas: 2, resources: { cpuMillis: 500, memoryMiB: 2048 } },
       filebeat: { resources: { cpuMillis: 100, memoryMiB: 400 } },
+    },
+    monitoring: {
+      slackChannel: "#alerts",
+      prometheus: { replicas: 2, retention: "15d", storageGiB: 100 },
+      alertmanager: { replicas: 2, storageGiB: 5 },
+      grafana: { replicas: 1 },
+      alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
     },
   },
 };

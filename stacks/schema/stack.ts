@@ -5,6 +5,7 @@ import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
+import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
 
@@ -75,6 +76,7 @@ const AREAS = {
   cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
   logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
+  monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),
 };
 
 type Areas = typeof AREAS;

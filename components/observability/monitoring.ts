@@ -1,0 +1,195 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CHARTS } from "../../lib/helmCharts";
+import { MonitoringConfig } from "../../stacks/schema/monitoring";
+import { PoolDescription } from "../cluster/nodePool";
+import { CLUSTER_DASHBOARD, Dashboard, TRADING_API_DASHBOARD, dashboardJson } from "./monitoringDashboards";
+import { WatchedPool, platformRuleGroups } from "./monitoringRules";
+import { alertmanagerConfig, scrapeConfigs } from "./monitoringValues";
+
+export const MONITORING_NAMESPACE = "monitoring";
+/** Helm release name: the chart's rule/monitor selectors match `release: <this>`. */
+export const RELEASE_NAME = "kube-prometheus-stack";
+/** EBS CSI gp3 class (EKS creates no default StorageClass for the EBS CSI driver). */
+export const GP3_STORAGE_CLASS = "gp3";
+export const GRAFANA_ADMIN_SECRET = "grafana-admin";
+/** Secret holding the Slack webhook; the chart mounts it at /etc/alertmanager/secrets/<name>/. */
+export const SLACK_SECRET = "alertmanager-slack";
+export const SLACK_SECRET_KEY = "webhook-url";
+
+export interface MonitoringArgs {
+  readonly provider: k8s.Provider;
+  /** Validated `entasis:monitoring` config. */
+  readonly config: MonitoringConfig;
+  /** Untainted pool every monitoring pod but node-exporter runs on. */
+  readonly generalPool: PoolDescription;
+  /** Pools watched by the near-max alert (role label and maxSize). */
+  readonly watchedPools: readonly WatchedPool[];
+  /** Slack incoming webhook (secret). Without it (dev), alerts go to the `null` receiver. */
+  readonly slackWebhookUrl?: pulumi.Output<string>;
+}
+
+/**
+ * Prometheus, Alertmanager and Grafana from kube-prometheus-stack, with the spec's scrape jobs and
+ * Slack routing, the platform's alert rules and dashboards.
+ *
+ * CRDs: the Release owns them (`crds.enabled`, Helm's default skipCrds=false). Helm creates the
+ * chart's `crds/` files itself, without kubectl's last-applied annotation, so the 262144-byte
+ * annotation limit that `helm.v3.Chart`/client-side apply hit on prometheuses.monitoring.coreos.com
+ * never applies (https://github.com/bitnami/charts/issues/11008,
+ * https://github.com/prometheus-community/helm-charts/issues/1500). Helm never upgrades CRDs: on a
+ * chart bump, apply the new ones with `kubectl apply --server-side` first (chart README, "Upgrading Chart").
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  public readonly namespace: k8s.core.v1.Namespace;
+  public readonly storageClass: k8s.storage.v1.StorageClass;
+  public readonly release: k8s.helm.v3.Release;
+  public readonly grafanaPassword: random.RandomPassword;
+  public readonly grafanaAdminSecret: k8s.core.v1.Secret;
+  public readonly slackSecret?: k8s.core.v1.Secret;
+  public readonly rules: k8s.apiextensions.CustomResource;
+  public readonly dashboards: Readonly<Record<string, k8s.core.v1.ConfigMap>>;
+  /** In-cluster URL of Grafana (reach it with `kubectl port-forward`). */
+  public readonly grafanaUrl: string;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:observability:Monitoring", name, {}, opts);
+    const cfg = args.config;
+    const k8sOpts = { parent: this, provider: args.provider };
+    const nodeSelector = { role: args.generalPool.labels.role };
+
+    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE } }, k8sOpts);
+    const ns = this.namespace.metadata.name;
+
+    // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md
+    // WaitForFirstConsumer: the volume is created in the AZ the pod lands in (EBS is zonal).
+    this.storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-gp3`,
+      {
+        metadata: { name: GP3_STORAGE_CLASS },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+      },
+      k8sOpts,
+    );
+
+    // Alphanumeric only: the password also lands in grafana.ini-style env and URLs untouched.
+    this.grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
+    this.grafanaAdminSecret = new k8s.core.v1.Secret(
+      `${name}-grafana-admin`,
+      {
+        metadata: { name: GRAFANA_ADMIN_SECRET, namespace: ns },
+        type: "Opaque",
+        stringData: { "admin-user": "admin", "admin-password": this.grafanaPassword.result },
+      },
+      k8sOpts,
+    );
+
+    // The webhook never enters Helm values (stored in the release state); Alertmanager reads it
+    // from the mounted Secret through `api_url_file`.
+    this.slackSecret = args.slackWebhookUrl
+      ? new k8s.core.v1.Secret(
+          `${name}-alertmanager-slack`,
+          { metadata: { name: SLACK_SECRET, namespace: ns }, type: "Opaque", stringData: { [SLACK_SECRET_KEY]: pulumi.secret(args.slackWebhookUrl) } },
+          k8sOpts,
+        )
+      : undefined;
+
+    const pvc = (storageGiB: number) => ({
+      volumeClaimTemplate: { spec: { storageClassName: GP3_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${storageGiB}Gi` } } } },
+    });
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-kube-prometheus-stack`,
+      {
+        chart: CHARTS.kubePrometheusStack.chart,
+        version: CHARTS.kubePrometheusStack.version,
+        repositoryOpts: { repo: CHARTS.kubePrometheusStack.repo },
+        name: RELEASE_NAME,
+        namespace: ns,
+        skipCrds: false,
+        cleanupOnFail: true,
+        // Prometheus and Alertmanager StatefulSets wait for their gp3 volumes.
+        timeout: 900,
+        values: {
+          crds: { enabled: true },
+          // EKS runs the control plane: there is no etcd, scheduler or controller-manager to
+          // scrape, and kube-proxy binds its metrics to 127.0.0.1. Their targets would only page.
+          kubeEtcd: { enabled: false },
+          kubeScheduler: { enabled: false },
+          kubeControllerManager: { enabled: false },
+          kubeProxy: { enabled: false },
+          prometheusOperator: {
+            nodeSelector,
+            resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+            admissionWebhooks: { patch: { nodeSelector } },
+          },
+          prometheus: {
+            prometheusSpec: {
+              replicas: cfg.prometheus.replicas,
+              retention: cfg.prometheus.retention,
+              storageSpec: pvc(cfg.prometheus.storageGiB),
+              nodeSelector,
+              resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
+              additionalScrapeConfigs: scrapeConfigs(),
+            },
+          },
+          alertmanager: {
+            config: alertmanagerConfig(cfg.slackChannel, this.slackSecret ? { secret: SLACK_SECRET, key: SLACK_SECRET_KEY } : undefined),
+            alertmanagerSpec: {
+              replicas: cfg.alertmanager.replicas,
+              storage: pvc(cfg.alertmanager.storageGiB),
+              nodeSelector,
+              secrets: this.slackSecret ? [SLACK_SECRET] : [],
+              resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+            },
+          },
+          grafana: {
+            replicas: cfg.grafana.replicas,
+            nodeSelector,
+            admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+          },
+          // role on kube_node_labels for the node-pool alerts; kube-state-metrics 2.x exports
+          // no node labels unless allowlisted.
+          "kube-state-metrics": { nodeSelector, metricLabelsAllowlist: ["nodes=[role]"] },
+          // A DaemonSet for every node: tolerate every taint (GPU and data-processing pools).
+          "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
+        },
+      },
+      { ...k8sOpts, dependsOn: [this.storageClass, this.grafanaAdminSecret, ...(this.slackSecret ? [this.slackSecret] : [])] },
+    );
+
+    // PrometheusRule needs the CRD the release installs.
+    this.rules = new k8s.apiextensions.CustomResource(
+      `${name}-platform-rules`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "entasis-platform", namespace: ns, labels: { release: RELEASE_NAME } },
+        spec: { groups: platformRuleGroups(cfg.alerts, args.watchedPools) },
+      },
+      { ...k8sOpts, dependsOn: [this.release] },
+    );
+
+    const dashboards: Record<string, Dashboard> = { cluster: CLUSTER_DASHBOARD, "trading-api": TRADING_API_DASHBOARD };
+    this.dashboards = Object.fromEntries(
+      Object.entries(dashboards).map(([key, d]) => [
+        key,
+        new k8s.core.v1.ConfigMap(
+          `${name}-dashboard-${key}`,
+          { metadata: { name: `grafana-dashboard-${key}`, namespace: ns, labels: { grafana_dashboard: "1" } }, data: { [`${d.uid}.json`]: dashboardJson(d) } },
+          k8sOpts,
+        ),
+      ]),
+    );
+
+    // Grafana's Service is <release>-grafana (the subchart's fullname), port 80.
+    this.grafanaUrl = `http://${RELEASE_NAME}-grafana.${MONITORING_NAMESPACE}.svc.cluster.local`;
+    this.registerOutputs({ grafanaUrl: this.grafanaUrl, grafanaAdminSecret: GRAFANA_ADMIN_SECRET });
+  }
+}

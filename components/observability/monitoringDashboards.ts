@@ -1,0 +1,107 @@
+import { TRADING_API, TRADING_NAMESPACE } from "../workloads/names";
+import { TRADING_JOB } from "./monitoringRules";
+
+/**
+ * Grafana dashboards provisioned as ConfigMaps for the chart's dashboard sidecar. The sidecar
+ * writes every ConfigMap labelled `grafana_dashboard: "1"` into Grafana (chart values
+ * `grafana.sidecar.dashboards.label/labelValue`, default on). Datasource uid `prometheus` is the
+ * one the chart provisions (`grafana.sidecar.datasources.uid`).
+ */
+export const DATASOURCE = { type: "prometheus", uid: "prometheus" } as const;
+
+interface Panel {
+  readonly title: string;
+  readonly unit: string;
+  readonly targets: readonly { readonly expr: string; readonly legendFormat: string }[];
+}
+
+export interface Dashboard {
+  readonly uid: string;
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly panels: readonly Panel[];
+}
+
+/** Grafana dashboard JSON (schemaVersion 39): time-series panels two per row. */
+export function dashboardJson(d: Dashboard): string {
+  return JSON.stringify(
+    {
+      uid: d.uid,
+      title: d.title,
+      tags: d.tags,
+      timezone: "utc",
+      schemaVersion: 39,
+      editable: false,
+      refresh: "30s",
+      time: { from: "now-6h", to: "now" },
+      panels: d.panels.map((p, i) => ({
+        id: i + 1,
+        type: "timeseries",
+        title: p.title,
+        datasource: DATASOURCE,
+        gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+        fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
+        targets: p.targets.map((t, j) => ({ refId: String.fromCharCode(65 + j), datasource: DATASOURCE, expr: t.expr, legendFormat: t.legendFormat })),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export const CLUSTER_DASHBOARD: Dashboard = {
+  uid: "entasis-cluster",
+  title: "Entasis / Cluster",
+  tags: ["entasis", "cluster"],
+  panels: [
+    { title: "Nodes per pool", unit: "short", targets: [{ expr: "count by (label_role) (kube_node_labels)", legendFormat: "{{label_role}}" }] },
+    {
+      title: "Node CPU utilisation",
+      unit: "percentunit",
+      targets: [{ expr: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', legendFormat: "{{instance}}" }],
+    },
+    {
+      title: "Node memory utilisation",
+      unit: "percentunit",
+      targets: [{ expr: "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", legendFormat: "{{instance}}" }],
+    },
+    { title: "Pods by phase", unit: "short", targets: [{ expr: "sum by (phase) (kube_pod_status_phase)", legendFormat: "{{phase}}" }] },
+    { title: "Container restarts (1h)", unit: "short", targets: [{ expr: "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", legendFormat: "{{namespace}}" }] },
+    {
+      title: "HPA replicas vs max",
+      unit: "short",
+      targets: [
+        { expr: "kube_horizontalpodautoscaler_status_current_replicas", legendFormat: "{{namespace}}/{{horizontalpodautoscaler}} current" },
+        { expr: "kube_horizontalpodautoscaler_spec_max_replicas", legendFormat: "{{namespace}}/{{horizontalpodautoscaler}} max" },
+      ],
+    },
+  ],
+};
+
+const sel = `job="${TRADING_JOB}"`;
+export const TRADING_API_DASHBOARD: Dashboard = {
+  uid: "entasis-trading-api",
+  title: "Entasis / trading-api",
+  tags: ["entasis", TRADING_API],
+  panels: [
+    { title: "Requests per second", unit: "reqps", targets: [{ expr: `sum by (code) (rate(http_requests_total{${sel}}[5m]))`, legendFormat: "{{code}}" }] },
+    {
+      title: "5xx error ratio",
+      unit: "percentunit",
+      targets: [{ expr: `sum(rate(http_requests_total{${sel},code=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`, legendFormat: "5xx" }],
+    },
+    {
+      title: "Latency p50 / p99",
+      unit: "s",
+      targets: [
+        { expr: `histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`, legendFormat: "p50" },
+        { expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`, legendFormat: "p99" },
+      ],
+    },
+    {
+      title: "Replicas",
+      unit: "short",
+      targets: [{ expr: `kube_deployment_status_replicas_available{namespace="${TRADING_NAMESPACE}",deployment="${TRADING_API}"}`, legendFormat: "available" }],
+    },
+  ],
+};
