@@ -38,6 +38,10 @@ export interface PlatformOutputs {
   readonly kubeconfig: pulumi.Output<string>;
   /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
   readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
+  readonly backupVaultName: pulumi.Output<string>;
+  readonly backupVaultArn: pulumi.Output<string>;
+  /** null when Velero is disabled. */
+  readonly veleroBucket: pulumi.Output<string> | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -84,6 +88,9 @@ export const OUTPUT_DOCS = {
     description: "Node pools by name with their labels and taints, for nodeSelectors and tolerations (`role: general | ai-inference | data-processing`).",
   },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
+  backupVaultName: { type: "string", secret: false, description: "AWS Backup vault (KMS-encrypted; locked in prod) holding the hourly, daily, weekly and monthly recovery points of every resource tagged `backup=true`." },
+  backupVaultArn: { type: "string", secret: false, description: "ARN of the AWS Backup vault." },
+  veleroBucket: { type: "string | null", secret: false, description: "S3 bucket of Velero's cluster backups (SSE-KMS, versioned); null when Velero is disabled." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -118,5 +125,8 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     oidcProviderArn: p.cluster.oidcProviderArn,
     kubeconfig: p.cluster.kubeconfig,
     nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
+    backupVaultName: p.backup.vaultName,
+    backupVaultArn: p.backup.vaultArn,
+    veleroBucket: p.clusterBackup?.bucketName ?? null,
   };
 }

@@ -2,6 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
+import { BackupPolicy } from "../components/backup/backupPolicy";
+import { ClusterBackup } from "../components/backup/clusterBackup";
+import { parseDailyCron } from "../lib/backupSchedule";
+import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
@@ -16,6 +20,9 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  readonly backup: BackupPolicy;
+  /** Velero; absent when entasis:backup.velero.enabled is false. */
+  readonly clusterBackup?: ClusterBackup;
 }
 
 /**
@@ -79,5 +86,46 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster };
+  const backupCfg = config.backup;
+  const daily = parseDailyCron(backupCfg.schedule);
+  if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
+  const retentionDays = tierRetentionDays(backupCfg);
+  const backup = new BackupPolicy("backup", {
+    namePrefix,
+    accountId: identity.accountId,
+    partition,
+    daily,
+    timezone: backupCfg.timezone,
+    weeklyDay: backupCfg.weeklyDay,
+    monthlyDay: backupCfg.monthlyDay,
+    retentionDays,
+    continuousBackup: backupCfg.continuousBackup,
+    vaultLock: backupCfg.vaultLock.enabled,
+    manageRegionSettings: backupCfg.manageRegionSettings,
+    tags,
+  });
+
+  // Velero runs where the cluster-level services run: an untainted pool that never scales to zero.
+  const generalPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
+  const clusterBackup =
+    backupCfg.velero.enabled && generalPool
+      ? new ClusterBackup("cluster-backup", {
+          namePrefix,
+          region: config.region,
+          accountId: identity.accountId,
+          partition,
+          provider: cluster.provider,
+          oidcProviderArn: cluster.oidcProviderArn,
+          issuerHostPath: cluster.issuerHostPath,
+          nodeSelector: generalPool.labels,
+          schedule: backupCfg.schedule,
+          timezone: backupCfg.timezone,
+          retentionDays: retentionDays.daily,
+          snapshotVolumes: backupCfg.velero.snapshotVolumes,
+          protect: config.data.protect,
+          tags,
+        })
+      : undefined;
+
+  return { config, network, securityGroups, bastion, data, cluster, backup, clusterBackup };
 }

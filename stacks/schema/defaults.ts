@@ -42,6 +42,17 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         accessLogs: { lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 } },
       },
     },
+    backup: {
+      schedule: "0 1 * * *",
+      timezone: "Asia/Seoul",
+      retention: { hourly: 24, daily: 7, weekly: 4, monthly: 12 },
+      weeklyDay: "SUN",
+      monthlyDay: 1,
+      continuousBackup: true,
+      vaultLock: { enabled: false },
+      manageRegionSettings: false,
+      velero: { enabled: true, snapshotVolumes: true },
+    },
   },
   prod: {
     network: {
@@ -77,6 +88,17 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         marketData: { lifecycle: { transitions: [{ days: 90, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }], noncurrentVersionExpirationDays: 90 } },
         accessLogs: { lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: 400, noncurrentVersionExpirationDays: 30 } },
       },
+    },
+    backup: {
+      schedule: "0 1 * * *",
+      timezone: "Asia/Seoul",
+      retention: { hourly: 24, daily: 7, weekly: 4, monthly: 12 },
+      weeklyDay: "SUN",
+      monthlyDay: 1,
+      continuousBackup: true,
+      vaultLock: { enabled: true },
+      manageRegionSettings: true,
+      velero: { enabled: true, snapshotVolumes: true },
     },
   },
 };

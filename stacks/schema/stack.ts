@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
+import { backupSchema, validateBackup } from "./backup";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
@@ -73,6 +74,7 @@ const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
   cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
+  backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
 };
 
 type Areas = typeof AREAS;
