@@ -102,6 +102,7 @@ export function buildPlatform(config: StackConfig): Platform {
     continuousBackup: backupCfg.continuousBackup,
     vaultLock: backupCfg.vaultLock.enabled,
     manageRegionSettings: backupCfg.manageRegionSettings,
+    protect: config.data.protect,
     tags,
   });
 

@@ -105,6 +105,7 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
     const key = named(run(), "backup-vault-key", "aws:kms/key:Key");
     expect(vault.inputs).toMatchObject({ name: `entasis-${stack}-vault`, kmsKeyArn: key.state.arn, forceDestroy: false });
     expect(String(vault.inputs.name)).toMatch(/^[A-Za-z0-9_-]{2,50}$/);
+    expect(vault.protect).toBe(stack === "prod");
     expect(key.inputs.enableKeyRotation).toBe(true);
   });
 });
@@ -175,6 +176,7 @@ describe.each(["dev", "prod"] as const)("Velero cluster backups of %s", (stack) 
 
   it("writes to a dedicated bucket in the stack's region: versioned, SSE-KMS with its own key and a bucket key, private, TLS only, no ACLs", () => {
     expect(bucket().inputs.bucket).toBe(`entasis-${stack}-cluster-backups-123456789012-ap-northeast-2`);
+    expect(bucket().protect).toBe(stack === "prod");
     const n = "cluster-backup-cluster-backups";
     const key = named(run(), "cluster-backup-bucket-key", "aws:kms/key:Key");
     expect(named(run(), n, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([

@@ -23,6 +23,8 @@ export interface BackupPolicyArgs {
   readonly vaultLock: boolean;
   /** Own the account-region-wide opt-in settings (only one stack per account and region may). */
   readonly manageRegionSettings: boolean;
+  /** Pulumi `protect` on the vault. */
+  readonly protect: boolean;
   readonly tags: Tags;
 }
 
@@ -85,7 +87,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
     this.vault = new aws.backup.Vault(
       `${name}-vault`,
       { name: `${p}-vault`, kmsKeyArn: this.key.arn, forceDestroy: false, tags: named(args.tags, `${p}-vault`) },
-      { parent: this },
+      { parent: this, protect: args.protect },
     );
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
