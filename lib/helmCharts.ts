@@ -22,9 +22,16 @@ export const CHARTS = {
    * https://grafana-community.github.io/helm-charts), kube-state-metrics, node-exporter. */
   kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1", repo: "https://prometheus-community.github.io/helm-charts" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  velero: { chart: "velero", version: "12.1.0", appVersion: "1.18.1", repo: "https://vmware-tanzu.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /** `1.35.0` -> `1.35`. */
 export function minorOf(version: string): string {
   return version.split(".").slice(0, 2).join(".");
 }
+
+/**
+ * Velero's AWS plugin (init container image); plugin 1.14.x is the line for Velero 1.18.x.
+ * https://github.com/vmware-tanzu/velero-plugin-for-aws#compatibility
+ */
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";

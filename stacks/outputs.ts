@@ -43,6 +43,10 @@ export interface PlatformOutputs {
   readonly logging: { readonly kibanaUrl: string; readonly elasticsearchService: string };
   readonly grafanaUrl: string;
   readonly grafanaAdminSecret: string;
+  readonly backupVaultName: pulumi.Output<string>;
+  readonly backupVaultArn: pulumi.Output<string>;
+  /** null when Velero is disabled. */
+  readonly veleroBucket: pulumi.Output<string> | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -101,6 +105,9 @@ export const OUTPUT_DOCS = {
   },
   grafanaAdminSecret: { type: "string", secret: false, description: "Kubernetes Secret (namespace `monitoring`) with Grafana's `admin-user` and `admin-password`." },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
+  backupVaultName: { type: "string", secret: false, description: "AWS Backup vault (KMS-encrypted; locked in prod) holding the hourly, daily, weekly and monthly recovery points of every resource tagged `backup=true`." },
+  backupVaultArn: { type: "string", secret: false, description: "ARN of the AWS Backup vault." },
+  veleroBucket: { type: "string | null", secret: false, description: "S3 bucket of Velero's cluster backups (SSE-KMS, versioned); null when Velero is disabled." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -138,5 +145,8 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     logging: { kibanaUrl: p.logging.kibanaUrl, elasticsearchService: p.logging.elasticsearchService },
     grafanaUrl: p.monitoring.grafanaUrl,
     grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
+    backupVaultName: p.backup.vaultName,
+    backupVaultArn: p.backup.vaultArn,
+    veleroBucket: p.clusterBackup?.bucketName ?? null,
   };
 }

@@ -2,6 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
+import { BackupPolicy } from "../components/backup/backupPolicy";
+import { ClusterBackup } from "../components/backup/clusterBackup";
+import { parseDailyCron } from "../lib/backupSchedule";
+import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { Logging } from "../components/observability/logging";
@@ -20,6 +24,9 @@ export interface Platform {
   readonly cluster: Cluster;
   readonly logging: Logging;
   readonly monitoring: Monitoring;
+  readonly backup: BackupPolicy;
+  /** Velero; absent when entasis:backup.velero.enabled is false. */
+  readonly clusterBackup?: ClusterBackup;
 }
 
 /**
@@ -100,5 +107,46 @@ export function buildPlatform(config: StackConfig): Platform {
     slackWebhookUrl: config.secrets.slackWebhookUrl,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring };
+  const backupCfg = config.backup;
+  const daily = parseDailyCron(backupCfg.schedule);
+  if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
+  const retentionDays = tierRetentionDays(backupCfg);
+  const backup = new BackupPolicy("backup", {
+    namePrefix,
+    accountId: identity.accountId,
+    partition,
+    daily,
+    timezone: backupCfg.timezone,
+    weeklyDay: backupCfg.weeklyDay,
+    monthlyDay: backupCfg.monthlyDay,
+    retentionDays,
+    continuousBackup: backupCfg.continuousBackup,
+    vaultLock: backupCfg.vaultLock.enabled,
+    manageRegionSettings: backupCfg.manageRegionSettings,
+    protect: config.data.protect,
+    tags,
+  });
+
+  // Velero runs where the cluster-level services run: the untainted pool that never scales to zero.
+  const clusterBackup =
+    backupCfg.velero.enabled
+      ? new ClusterBackup("cluster-backup", {
+          namePrefix,
+          region: config.region,
+          accountId: identity.accountId,
+          partition,
+          provider: cluster.provider,
+          oidcProviderArn: cluster.oidcProviderArn,
+          issuerHostPath: cluster.issuerHostPath,
+          nodeSelector: systemPool.labels,
+          schedule: backupCfg.schedule,
+          timezone: backupCfg.timezone,
+          retentionDays: retentionDays.daily,
+          snapshotVolumes: backupCfg.velero.snapshotVolumes,
+          protect: config.data.protect,
+          tags,
+        })
+      : undefined;
+
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup };
 }

@@ -306,6 +306,6 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
     const networkOwned = new Set(["aws:rds/subnetGroup:SubnetGroup"]);
     const dataResources = run().resources.filter((x) => x.custom && ((dataTypes.some((t) => x.type.startsWith(t)) && !networkOwned.has(x.type)) || dataNames.test(x.name)));
     expect(dataResources.length).toBeGreaterThan(20);
-    for (const r of dataResources) expect({ name: r.name, component: componentOf(run(), r) }).toEqual({ name: r.name, component: expect.stringMatching(/^entasis:(data|security):/) });
+    for (const r of dataResources) expect({ name: r.name, component: componentOf(run(), r) }).toEqual({ name: r.name, component: expect.stringMatching(/^entasis:(data|security):|^entasis:backup:ClusterBackup$/) });
   });
 });

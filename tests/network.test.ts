@@ -174,6 +174,9 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 
 /** AWS resource types that have no tags argument (association and rule-less glue resources). */
 const UNTAGGABLE = new Set([
+  "aws:backup/regionSettings:RegionSettings",
+  "aws:backup/selection:Selection",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
   "aws:ec2/route:Route",
   "aws:ec2/routeTableAssociation:RouteTableAssociation",
   "aws:iam/rolePolicy:RolePolicy",

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig } from "../../stacks/schema/cluster";
 import { EncryptionKey } from "../security/encryptionKey";
-import { Tags, named } from "../tags";
+import { BACKUP_TAG, Tags, named } from "../tags";
 import { eksAddon } from "./addons";
 import { IrsaRole } from "./irsaRole";
 import { kubeconfigFor } from "./kubeconfig";
@@ -246,7 +246,10 @@ export class Cluster extends pulumi.ComponentResource {
     // attach there. https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md
     const workloadAddons = [
       addon("coredns", {}, nodeGroups),
-      addon("aws-ebs-csi-driver", { configuration: { node: { tolerateAllTaints: true } }, serviceAccountRoleArn: ebsRole.arn }, nodeGroups),
+      // Every volume the driver creates carries the base tags and BACKUP_TAG, so the AWS Backup
+      // selection covers persistent volumes whatever StorageClass created them.
+      // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
+      addon("aws-ebs-csi-driver", { configuration: { node: { tolerateAllTaints: true }, controller: { extraVolumeTags: { ...args.tags, ...BACKUP_TAG } } }, serviceAccountRoleArn: ebsRole.arn }, nodeGroups),
     ];
 
     this.kubeconfig = pulumi.secret(

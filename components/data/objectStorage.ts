@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ALB_LOG_BUCKET_SSE, ALB_LOG_BUCKET_ROLE } from "../../lib/awsLimits";
 import { bucketName } from "../../lib/dataNames";
 import { EncryptionKey } from "../security/encryptionKey";
+import { secureBucket } from "./secureBucket";
 import { BACKUP_TAG, Tags, named } from "../tags";
 
 export interface BucketLifecycleArgs {
@@ -100,59 +101,13 @@ export class ObjectStorage extends pulumi.ComponentResource {
 
   private bucket(name: string, args: ObjectStorageArgs, spec: BucketSpec): aws.s3.Bucket {
     const p = args.namePrefix;
-    const n = `${name}-${spec.role}`;
-    const bucket = new aws.s3.Bucket(
-      n,
-      {
-        bucket: pulumi.output(args.accountId).apply((account) => bucketName(p, spec.role, account, args.region)),
-        // Never empty a bucket to delete it: data loss must be a deliberate, separate act.
-        forceDestroy: false,
-        tags: named(args.tags, `${p}-${spec.role}`, { Purpose: spec.description, ...BACKUP_TAG }),
-      },
-      { parent: this, protect: args.protect },
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(n, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      n,
-      { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(n, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
-    new aws.s3.BucketServerSideEncryptionConfiguration(n, { bucket: bucket.bucket, rules: [spec.encryption] }, { parent: this });
-
-    const lc = spec.lifecycle;
-    // Lifecycle rules on noncurrent versions need versioning in place first.
-    new aws.s3.BucketLifecycleConfiguration(
-      n,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            id: "tiering-and-expiry",
-            status: "Enabled",
-            filter: {},
-            transitions: lc.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
-            expiration: lc.expirationDays !== undefined ? { days: lc.expirationDays } : undefined,
-            noncurrentVersionExpiration: { noncurrentDays: lc.noncurrentVersionExpirationDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: lc.abortIncompleteMultipartUploadDays },
-          },
-        ],
-      },
-      { parent: this, dependsOn: [versioning] },
-    );
-
-    const objects = pulumi.interpolate`${bucket.arn}/*`;
-    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
-    const policy: aws.iam.PolicyDocument = {
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-        { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
-        ...spec.allow(bucket.arn),
-      ],
-    };
-    // After the public-access block and ownership controls: S3 rejects concurrent bucket-level changes.
-    new aws.s3.BucketPolicy(n, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent: this, dependsOn: [publicAccess, ownership] });
-    return bucket;
+    return secureBucket(this, `${name}-${spec.role}`, {
+      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, spec.role, account, args.region)),
+      tags: named(args.tags, `${p}-${spec.role}`, { Purpose: spec.description, ...BACKUP_TAG }),
+      encryption: spec.encryption,
+      lifecycle: spec.lifecycle,
+      allow: spec.allow,
+      protect: args.protect,
+    });
   }
 }

@@ -55,6 +55,17 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       grafana: { replicas: 1 },
       alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
     },
+    backup: {
+      schedule: "0 1 * * *",
+      timezone: "Asia/Seoul",
+      retention: { hourly: 24, daily: 7, weekly: 4, monthly: 12 },
+      weeklyDay: "SUN",
+      monthlyDay: 1,
+      continuousBackup: true,
+      vaultLock: { enabled: false },
+      manageRegionSettings: false,
+      velero: { enabled: true, snapshotVolumes: true },
+    },
   },
   prod: {
     network: {
@@ -103,6 +114,17 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       alertmanager: { replicas: 2, storageGiB: 5 },
       grafana: { replicas: 1 },
       alerts: { errorRatePercent: 5, p99LatencySeconds: 0.5, podRestartsPerHour: 3, nodePoolUsagePercent: 80, for: "5m" },
+    },
+    backup: {
+      schedule: "0 1 * * *",
+      timezone: "Asia/Seoul",
+      retention: { hourly: 24, daily: 7, weekly: 4, monthly: 12 },
+      weeklyDay: "SUN",
+      monthlyDay: 1,
+      continuousBackup: true,
+      vaultLock: { enabled: true },
+      manageRegionSettings: true,
+      velero: { enabled: true, snapshotVolumes: true },
     },
   },
 };

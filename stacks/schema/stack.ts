@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
+import { backupSchema, validateBackup } from "./backup";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
@@ -77,6 +78,7 @@ const AREAS = {
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
   logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
   monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),
+  backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
 };
 
 type Areas = typeof AREAS;

@@ -1,0 +1,184 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { goDurationHours } from "../../lib/backupSchedule";
+import { bucketName } from "../../lib/dataNames";
+import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "../../lib/helmCharts";
+import { IrsaRole } from "../cluster/irsaRole";
+import { secureBucket } from "../data/secureBucket";
+import { EncryptionKey } from "../security/encryptionKey";
+import { Tags, named } from "../tags";
+
+export interface ClusterBackupArgs {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly issuerHostPath: pulumi.Input<string>;
+  /** Labels of the untainted pool Velero runs on (`role: general`). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** The spec's daily schedule, a five-field cron, and its IANA time zone. */
+  readonly schedule: string;
+  readonly timezone: string;
+  /** Days a cluster backup is kept: the daily tier's retention. */
+  readonly retentionDays: number;
+  /** Snapshot EBS persistent volumes too. */
+  readonly snapshotVolumes: boolean;
+  /** Pulumi `protect` on the bucket. */
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/** Where Velero runs and the identity it runs as. */
+export const VELERO_NAMESPACE = "velero";
+export const VELERO_SERVICE_ACCOUNT = "velero";
+/** Role of the bucket in its name (`<prefix>-cluster-backups-<account>-<region>`). */
+export const VELERO_BUCKET_ROLE = "cluster-backups";
+/** Prefix of Velero's objects in the bucket. */
+export const VELERO_PREFIX = "velero";
+
+/**
+ * Cluster backups with Velero: Kubernetes objects to a dedicated S3 bucket (versioned, SSE-KMS with
+ * our key, private, TLS only) and EBS snapshots of persistent volumes, daily at the spec's time,
+ * kept as long as the daily AWS Backup points. Velero authenticates with IRSA (no static keys).
+ */
+export class ClusterBackup extends pulumi.ComponentResource {
+  public readonly key: EncryptionKey;
+  public readonly bucket: aws.s3.Bucket;
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly role: IrsaRole;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ClusterBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:backup:ClusterBackup", name, {}, opts);
+    const p = args.namePrefix;
+
+    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+
+    // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
+    // Versioning keeps an overwritten or deleted backup for a week.
+    this.bucket = secureBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, {
+      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, VELERO_BUCKET_ROLE, account, args.region)),
+      tags: named(args.tags, `${p}-${VELERO_BUCKET_ROLE}`, { Purpose: "Velero cluster backups" }),
+      encryption: {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+        bucketKeyEnabled: true,
+        blockedEncryptionTypes: ["SSE-C"],
+      },
+      // Velero deletes expired backups itself (ttl); S3 only cleans up after it.
+      lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
+      protect: args.protect,
+    });
+    this.bucketName = this.bucket.bucket;
+
+    // Velero's documented policy: EBS snapshots, and objects in its own bucket only; plus the
+    // bucket's KMS key. https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero
+    const policy = pulumi.all([this.bucket.arn, this.key.arn]).apply(
+      ([bucketArn, keyArn]): aws.iam.PolicyDocument => ({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EbsSnapshots",
+            Effect: "Allow",
+            Action: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:CreateTags", "ec2:CreateVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"],
+            Resource: "*",
+          },
+          {
+            Sid: "BackupObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            Resource: `${bucketArn}/*`,
+          },
+          { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
+          { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+        ],
+      }),
+    );
+    this.role = new IrsaRole(
+      `${name}-velero`,
+      {
+        namePrefix: p,
+        oidcProviderArn: args.oidcProviderArn,
+        issuerHostPath: args.issuerHostPath,
+        namespace: VELERO_NAMESPACE,
+        serviceAccount: VELERO_SERVICE_ACCOUNT,
+        description: `${p} Velero cluster backups (IRSA)`,
+        inlinePolicies: { velero: policy },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-velero`,
+      {
+        chart: CHARTS.velero.chart,
+        version: CHARTS.velero.version,
+        repositoryOpts: { repo: CHARTS.velero.repo },
+        name: "velero",
+        namespace: VELERO_NAMESPACE,
+        createNamespace: true,
+        cleanupOnFail: true,
+        values: veleroValues({
+          bucket: this.bucketName,
+          region: args.region,
+          roleArn: this.role.arn,
+          nodeSelector: args.nodeSelector,
+          schedule: args.schedule,
+          timezone: args.timezone,
+          retentionDays: args.retentionDays,
+          snapshotVolumes: args.snapshotVolumes,
+        }),
+      },
+      { parent: this, provider: args.provider },
+    );
+
+    this.registerOutputs({ bucketName: this.bucketName, roleArn: this.role.arn });
+  }
+}
+
+export interface VeleroValuesInput {
+  readonly bucket: pulumi.Input<string>;
+  readonly region: string;
+  readonly roleArn: pulumi.Input<string>;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly schedule: string;
+  readonly timezone: string;
+  readonly retentionDays: number;
+  readonly snapshotVolumes: boolean;
+}
+
+/** Values of the velero chart (keys of its values.yaml; tests validate them against values.schema.json). */
+export function veleroValues(v: VeleroValuesInput): Record<string, pulumi.Input<unknown>> {
+  return {
+    // The AWS plugin is copied into the shared plugins volume by an init container.
+    initContainers: [{ name: "velero-plugin-for-aws", image: VELERO_AWS_PLUGIN_IMAGE, imagePullPolicy: "IfNotPresent", volumeMounts: [{ mountPath: "/target", name: "plugins" }] }],
+    configuration: {
+      backupStorageLocation: [{ name: "default", provider: "aws", bucket: v.bucket, prefix: VELERO_PREFIX, default: true, config: { region: v.region } }],
+      volumeSnapshotLocation: v.snapshotVolumes ? [{ name: "default", provider: "aws", config: { region: v.region } }] : [],
+    },
+    snapshotsEnabled: v.snapshotVolumes,
+    // IRSA, not a static key in a Secret.
+    credentials: { useSecret: false },
+    serviceAccount: { server: { create: true, name: VELERO_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": v.roleArn }, automountServiceAccountToken: true } },
+    // fsGroup makes the projected IRSA token readable by the non-root user (chart's values.yaml note).
+    podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 },
+    containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    // Velero's documented defaults. https://velero.io/docs/v1.18/customize-installation/#customize-resource-requests-and-limits
+    resources: { requests: { cpu: "500m", memory: "128Mi" }, limits: { cpu: "1000m", memory: "512Mi" } },
+    nodeSelector: { ...v.nodeSelector },
+    schedules: {
+      daily: {
+        disabled: false,
+        // Velero reads CRON_TZ (robfig/cron v3); without it the schedule would run in UTC.
+        // https://velero.io/docs/v1.18/backup-reference/#time-zone-specification
+        schedule: `CRON_TZ=${v.timezone} ${v.schedule}`,
+        useOwnerReferencesInBackup: false,
+        template: { ttl: goDurationHours(v.retentionDays), storageLocation: "default", includedNamespaces: ["*"], snapshotVolumes: v.snapshotVolumes },
+      },
+    },
+  };
+}

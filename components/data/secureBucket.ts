@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { BucketLifecycleArgs } from "./objectStorage";
+
+export interface SecureBucketArgs {
+  /** Physical bucket name (global; see lib/dataNames.ts bucketName). */
+  readonly bucketName: pulumi.Input<string>;
+  /** Tags of the bucket, `Name` included. */
+  readonly tags: Record<string, string>;
+  readonly encryption: aws.types.input.s3.BucketServerSideEncryptionConfigurationRule;
+  readonly lifecycle: BucketLifecycleArgs;
+  /** Statements beyond the TLS-only denies. Default none. */
+  readonly allow?: (arn: pulumi.Output<string>) => aws.iam.PolicyStatement[];
+  /** Pulumi `protect` on the bucket. */
+  readonly protect: boolean;
+}
+
+/**
+ * One S3 bucket with everything the platform requires of every bucket: versioned, owner-enforced
+ * (no ACLs), every public-access block on, default encryption, lifecycle rules, TLS 1.2+ only.
+ * Every child is named `name` (one per type), so URNs match the buckets built before this helper.
+ */
+export function secureBucket(parent: pulumi.Resource, name: string, args: SecureBucketArgs): aws.s3.Bucket {
+  const bucket = new aws.s3.Bucket(
+    name,
+    {
+      bucket: args.bucketName,
+      // Never empty a bucket to delete it: data loss must be a deliberate, separate act.
+      forceDestroy: false,
+      tags: args.tags,
+    },
+    { parent, protect: args.protect },
+  );
+  const ownership = new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    name,
+    { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    { parent },
+  );
+  const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent });
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [args.encryption] }, { parent });
+
+  const lc = args.lifecycle;
+  // Lifecycle rules on noncurrent versions need versioning in place first.
+  new aws.s3.BucketLifecycleConfiguration(
+    name,
+    {
+      bucket: bucket.bucket,
+      rules: [
+        {
+          id: "tiering-and-expiry",
+          status: "Enabled",
+          filter: {},
+          transitions: lc.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })),
+          expiration: lc.expirationDays !== undefined ? { days: lc.expirationDays } : undefined,
+          noncurrentVersionExpiration: { noncurrentDays: lc.noncurrentVersionExpirationDays },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: lc.abortIncompleteMultipartUploadDays },
+        },
+      ],
+    },
+    { parent, dependsOn: [versioning] },
+  );
+
+  const objects = pulumi.interpolate`${bucket.arn}/*`;
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+  const policy: aws.iam.PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      { Sid: "DenyOutdatedTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, objects], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+      ...(args.allow?.(bucket.arn) ?? []),
+    ],
+  };
+  // After the public-access block and ownership controls: S3 rejects concurrent bucket-level changes.
+  new aws.s3.BucketPolicy(name, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent, dependsOn: [publicAccess, ownership] });
+  return bucket;
+}
