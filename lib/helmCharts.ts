@@ -16,6 +16,10 @@ export const CHARTS = {
   clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", appVersion: "1.35.0", repo: "https://kubernetes.github.io/autoscaler" },
   metricsServer: { chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
+  /** Controller v3.5.0; its IAM policy in lib/lbControllerPolicy.ts is the one published for that version. */
+  awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "3.5.0", appVersion: "v3.5.0", repo: "https://aws.github.io/eks-charts" },
+  /** Fairwinds' packaging of the Kubernetes Vertical Pod Autoscaler (recommender, updater, admission controller). */
+  vpa: { chart: "vpa", version: "5.0.0", appVersion: "1.7.1", repo: "https://charts.fairwinds.com/stable" },
 } as const satisfies Record<string, ChartPin>;
 
 /** `1.35.0` -> `1.35`. */

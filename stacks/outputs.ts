@@ -38,6 +38,9 @@ export interface PlatformOutputs {
   readonly kubeconfig: pulumi.Output<string>;
   /** Node pools by name: their labels and taints (for nodeSelectors and tolerations). */
   readonly nodePools: Readonly<Record<string, { readonly labels: Readonly<Record<string, string>>; readonly taints: readonly { key: string; value?: string; effect: string }[] }>>;
+  readonly albDnsName: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -84,6 +87,9 @@ export const OUTPUT_DOCS = {
     description: "Node pools by name with their labels and taints, for nodeSelectors and tolerations (`role: general | ai-inference | data-processing`).",
   },
   buckets: { type: "{ marketData, accessLogs: string }", secret: false, description: "S3 bucket names: raw market data (SSE-KMS) and load-balancer access logs (SSE-S3)." },
+  albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
+  targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
+  tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -118,5 +124,8 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     oidcProviderArn: p.cluster.oidcProviderArn,
     kubeconfig: p.cluster.kubeconfig,
     nodePools: Object.fromEntries(Object.entries(p.cluster.nodePools).map(([n, pool]) => [n, { labels: pool.labels, taints: pool.taints }])),
+    albDnsName: p.edge.loadBalancer.dnsName,
+    targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
+    tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
   };
 }

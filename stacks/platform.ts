@@ -7,6 +7,7 @@ import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
+import { EdgeTier, buildEdgeTier } from "./edge";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -16,6 +17,7 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  readonly edge: EdgeTier;
 }
 
 /**
@@ -79,5 +81,20 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster };
+  const edge = buildEdgeTier(config.edge, config.workloads, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    subnetPlan,
+    network,
+    securityGroups,
+    cluster,
+    data,
+    dataConfig: config.data,
+    poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, edge };
 }

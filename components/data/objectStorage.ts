@@ -49,6 +49,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
   /** Bucket names (what the ALB's access_logs.s3.bucket and IAM policies take). */
   public readonly marketDataBucketName: pulumi.Output<string>;
   public readonly accessLogsBucketName: pulumi.Output<string>;
+  /** Bucket policies by bucket role; the ALB must wait for the access-log bucket's (ELB checks it on enabling logs). */
+  public readonly bucketPolicies: Record<string, aws.s3.BucketPolicy> = {};
 
   constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:data:ObjectStorage", name, {}, opts);
@@ -152,7 +154,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
       ],
     };
     // After the public-access block and ownership controls: S3 rejects concurrent bucket-level changes.
-    new aws.s3.BucketPolicy(n, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent: this, dependsOn: [publicAccess, ownership] });
+    this.bucketPolicies[spec.role] = new aws.s3.BucketPolicy(n, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent: this, dependsOn: [publicAccess, ownership] });
     return bucket;
   }
 }

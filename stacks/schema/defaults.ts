@@ -42,6 +42,20 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         accessLogs: { lifecycle: { expirationDays: 30, noncurrentVersionExpirationDays: 7 } },
       },
     },
+    edge: {
+      deletionProtection: false,
+      idleTimeoutSeconds: 60,
+      deregistrationDelaySeconds: 30,
+      healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+      internalNlb: { enabled: false },
+      lbControllerReplicas: 1,
+    },
+    workloads: {
+      namespace: "trading-api",
+      ports: { http: 8080, metrics: 9090 },
+      vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
+      pdbMinAvailable: 2,
+    },
   },
   prod: {
     network: {
@@ -77,6 +91,20 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
         marketData: { lifecycle: { transitions: [{ days: 90, storageClass: "STANDARD_IA" }, { days: 365, storageClass: "GLACIER_IR" }], noncurrentVersionExpirationDays: 90 } },
         accessLogs: { lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: 400, noncurrentVersionExpirationDays: 30 } },
       },
+    },
+    edge: {
+      deletionProtection: true,
+      idleTimeoutSeconds: 60,
+      deregistrationDelaySeconds: 60,
+      healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 2 },
+      internalNlb: { enabled: false },
+      lbControllerReplicas: 2,
+    },
+    workloads: {
+      namespace: "trading-api",
+      ports: { http: 8080, metrics: 9090 },
+      vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
+      pdbMinAvailable: 2,
     },
   },
 };

@@ -3,9 +3,11 @@ import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
+import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
+import { validateWorkloads, workloadsSchema } from "./workloads";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -40,6 +42,8 @@ export interface RawStackConfig {
 export interface AreaContext {
   readonly region: string;
   readonly environment: Environment;
+  /** False when entasis:environment is unknown and `environment` is prod only as the strictest fallback. */
+  readonly environmentKnown?: boolean;
   readonly stack: string;
 }
 
@@ -73,6 +77,8 @@ const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
   cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
+  edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`)),
+  workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
 };
 
 type Areas = typeof AREAS;
@@ -129,7 +135,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", stack: raw.stack };
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
