@@ -23,6 +23,10 @@ export const CHARTS = {
   kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1", repo: "https://prometheus-community.github.io/helm-charts" },
   nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
   velero: { chart: "velero", version: "12.1.0", appVersion: "1.18.1", repo: "https://vmware-tanzu.github.io/helm-charts" },
+  /** Controller v3.5.0; its IAM policy in lib/lbControllerPolicy.ts is the one published for that version. */
+  awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "3.5.0", appVersion: "v3.5.0", repo: "https://aws.github.io/eks-charts" },
+  /** Fairwinds' packaging of the Kubernetes Vertical Pod Autoscaler (recommender, updater, admission controller). */
+  vpa: { chart: "vpa", version: "5.0.0", appVersion: "1.7.1", repo: "https://charts.fairwinds.com/stable" },
 } as const satisfies Record<string, ChartPin>;
 
 /** `1.35.0` -> `1.35`. */

@@ -47,6 +47,9 @@ export interface PlatformOutputs {
   readonly backupVaultArn: pulumi.Output<string>;
   /** null when Velero is disabled. */
   readonly veleroBucket: pulumi.Output<string> | null;
+  readonly albDnsName: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -108,6 +111,9 @@ export const OUTPUT_DOCS = {
   backupVaultName: { type: "string", secret: false, description: "AWS Backup vault (KMS-encrypted; locked in prod) holding the hourly, daily, weekly and monthly recovery points of every resource tagged `backup=true`." },
   backupVaultArn: { type: "string", secret: false, description: "ARN of the AWS Backup vault." },
   veleroBucket: { type: "string | null", secret: false, description: "S3 bucket of Velero's cluster backups (SSE-KMS, versioned); null when Velero is disabled." },
+  albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
+  targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
+  tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -148,5 +154,8 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     backupVaultName: p.backup.vaultName,
     backupVaultArn: p.backup.vaultArn,
     veleroBucket: p.clusterBackup?.bucketName ?? null,
+    albDnsName: p.edge.loadBalancer.dnsName,
+    targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
+    tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
   };
 }

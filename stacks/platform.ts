@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TRADING_API } from "../components/workloads/names";
 import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
 import { BackupPolicy } from "../components/backup/backupPolicy";
@@ -13,6 +14,7 @@ import { SecurityGroups } from "../components/network/securityGroups";
 import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
+import { EdgeTier, buildEdgeTier } from "./edge";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -27,6 +29,7 @@ export interface Platform {
   readonly backup: BackupPolicy;
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
+  readonly edge: EdgeTier;
 }
 
 /**
@@ -105,6 +108,7 @@ export function buildPlatform(config: StackConfig): Platform {
     generalPool: generalPool.description,
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
+    tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
   });
 
   const backupCfg = config.backup;
@@ -148,5 +152,20 @@ export function buildPlatform(config: StackConfig): Platform {
         })
       : undefined;
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup };
+  const edge = buildEdgeTier(config.edge, config.workloads, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    subnetPlan,
+    network,
+    securityGroups,
+    cluster,
+    data,
+    dataConfig: config.data,
+    poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge };
 }

@@ -1,8 +1,10 @@
 import { IPrometheusRule, PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { CLUSTER_DASHBOARD, TRADING_API_DASHBOARD } from "../components/observability/monitoringDashboards";
+import { CLUSTER_DASHBOARD, tradingApiDashboard } from "../components/observability/monitoringDashboards";
 import { RULE_METRICS, RuleGroup, nearMaxNodes, platformRuleGroups } from "../components/observability/monitoringRules";
 import { ENVIRONMENT_DEFAULTS } from "../stacks/schema/defaults";
 import { MonitoringConfig, monitoringSchema } from "../stacks/schema/monitoring";
+
+const API = { namespace: "trading-api", service: "trading-api", metricsPort: 9090 } as const;
 
 const prodAlerts = monitoringSchema.parse(ENVIRONMENT_DEFAULTS.prod.monitoring).alerts;
 const POOLS = [
@@ -75,7 +77,7 @@ describe("PromQL structural check (the check itself)", () => {
 });
 
 describe("platform alert rules", () => {
-  const groups = platformRuleGroups(prodAlerts, POOLS);
+  const groups = platformRuleGroups(prodAlerts, POOLS, API);
 
   it("cover trading-api error rate and p99 latency, restarts, crash loops, HPA at max and node pools near max", () => {
     expect(groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual([
@@ -98,7 +100,7 @@ describe("platform alert rules", () => {
 
   it("take their thresholds from config", () => {
     const alerts: MonitoringConfig["alerts"] = { errorRatePercent: 2.5, p99LatencySeconds: 0.25, podRestartsPerHour: 7, nodePoolUsagePercent: 50, for: "10m" };
-    const g = platformRuleGroups(alerts, [{ role: "general", maxSize: 10 }]);
+    const g = platformRuleGroups(alerts, [{ role: "general", maxSize: 10 }], API);
     expect(rule(g, "TradingApiHighErrorRate")[0].expr).toBe(
       'sum(rate(http_requests_total{job="trading-metrics",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="trading-metrics"}[5m])) > 0.025',
     );
@@ -128,7 +130,7 @@ describe("platform alert rules", () => {
 
 describe("dashboards", () => {
   const known = new Set([...RULE_METRIC_SET, ...NODE_EXPORTER, ...KSM_DASHBOARD]);
-  it.each([CLUSTER_DASHBOARD, TRADING_API_DASHBOARD])("$title queries well-formed PromQL over installed exporters' metrics", (d) => {
+  it.each([CLUSTER_DASHBOARD, tradingApiDashboard(API)])("$title queries well-formed PromQL over installed exporters' metrics", (d) => {
     for (const p of d.panels) for (const t of p.targets) expect({ expr: t.expr, problems: promqlProblems(t.expr, known) }).toEqual({ expr: t.expr, problems: [] });
   });
 });

@@ -66,6 +66,19 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
     expect(named(runs[stack], "monitoring-namespace").inputs.metadata).toEqual({ name: "monitoring" });
   });
 
+  it("scrapes the trading-api Service the workloads area really creates, on its metrics port", () => {
+    const release = runs[stack].resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name.startsWith("monitoring"));
+    const values = release?.inputs.values as { prometheus: { prometheusSpec: { additionalScrapeConfigs: { job_name: string; static_configs?: { targets: string[] }[] }[] } } };
+    const target = values.prometheus.prometheusSpec.additionalScrapeConfigs.find((j) => j.job_name === "trading-metrics")?.static_configs?.[0].targets[0];
+    const services = runs[stack].resources.filter((r) => r.type === "kubernetes:core/v1:Service");
+    const matching = services.filter((svc) => {
+      const meta = svc.inputs.metadata as { name: string; namespace: string };
+      const ports = (svc.inputs.spec as { ports: { port: number }[] }).ports.map((p) => p.port);
+      return ports.some((port) => target === `${meta.name}.${meta.namespace}.svc:${port}`);
+    });
+    expect({ target, matching: matching.map((m) => m.name) }).toEqual({ target, matching: ["trading-api-service"] });
+  });
+
   it("lets the release own the CRDs (Helm creates them: no last-applied annotation, no 256 KiB limit)", () => {
     expect(release(runs[stack]).inputs.skipCrds).toBe(false);
     expect(values(runs[stack]).crds).toEqual({ enabled: true });
@@ -79,7 +92,7 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
         kubernetes_sd_configs: [{ role: "pod" }],
         relabel_configs: [{ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" }],
       },
-      { job_name: "trading-metrics", static_configs: [{ targets: ["trading-api.trading.svc:9090"] }] },
+      { job_name: "trading-metrics", static_configs: [{ targets: ["trading-api.trading-api.svc:9090"] }] },
     ]);
   });
 
@@ -189,7 +202,7 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
     const file = loadStackFile(stack).config["entasis:cluster"];
     const pools = (JSON.parse(file) as { nodePools: Record<string, { maxSize: number; labels: { role: string } }> }).nodePools;
     const alerts = monitoringSchema.parse(ENVIRONMENT_DEFAULTS[stack === "dev" ? "dev" : "prod"].monitoring).alerts;
-    expect(r.inputs.spec).toEqual({ groups: platformRuleGroups(alerts, Object.values(pools).map((p) => ({ role: p.labels.role, maxSize: p.maxSize }))) });
+    expect(r.inputs.spec).toEqual({ groups: platformRuleGroups(alerts, Object.values(pools).map((p) => ({ role: p.labels.role, maxSize: p.maxSize })), { namespace: "trading-api", service: "trading-api", metricsPort: 9090 }) });
   });
 
   it("validates its core Kubernetes objects against the Kubernetes schemas", () => {

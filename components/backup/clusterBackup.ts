@@ -71,7 +71,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
       // Velero deletes expired backups itself (ttl); S3 only cleans up after it.
       lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
-    });
+    }).bucket;
     this.bucketName = this.bucket.bucket;
 
     // Velero's documented policy: EBS snapshots, and objects in its own bucket only; plus the

@@ -50,6 +50,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
   /** Bucket names (what the ALB's access_logs.s3.bucket and IAM policies take). */
   public readonly marketDataBucketName: pulumi.Output<string>;
   public readonly accessLogsBucketName: pulumi.Output<string>;
+  /** Bucket policies by bucket role; the ALB must wait for the access-log bucket's (ELB checks it on enabling logs). */
+  public readonly bucketPolicies: Record<string, aws.s3.BucketPolicy> = {};
 
   constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:data:ObjectStorage", name, {}, opts);
@@ -101,7 +103,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
 
   private bucket(name: string, args: ObjectStorageArgs, spec: BucketSpec): aws.s3.Bucket {
     const p = args.namePrefix;
-    return secureBucket(this, `${name}-${spec.role}`, {
+    const { bucket, policy } = secureBucket(this, `${name}-${spec.role}`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, spec.role, account, args.region)),
       tags: named(args.tags, `${p}-${spec.role}`, { Purpose: spec.description, ...BACKUP_TAG }),
       encryption: spec.encryption,
@@ -109,5 +111,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
       allow: spec.allow,
       protect: args.protect,
     });
+    this.bucketPolicies[spec.role] = policy;
+    return bucket;
   }
 }

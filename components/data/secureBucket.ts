@@ -20,7 +20,13 @@ export interface SecureBucketArgs {
  * (no ACLs), every public-access block on, default encryption, lifecycle rules, TLS 1.2+ only.
  * Every child is named `name` (one per type), so URNs match the buckets built before this helper.
  */
-export function secureBucket(parent: pulumi.Resource, name: string, args: SecureBucketArgs): aws.s3.Bucket {
+/** A bucket and its policy (things that need the policy in force, such as ALB logging, wait on it). */
+export interface SecureBucket {
+  readonly bucket: aws.s3.Bucket;
+  readonly policy: aws.s3.BucketPolicy;
+}
+
+export function secureBucket(parent: pulumi.Resource, name: string, args: SecureBucketArgs): SecureBucket {
   const bucket = new aws.s3.Bucket(
     name,
     {
@@ -72,6 +78,6 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
     ],
   };
   // After the public-access block and ownership controls: S3 rejects concurrent bucket-level changes.
-  new aws.s3.BucketPolicy(name, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent, dependsOn: [publicAccess, ownership] });
-  return bucket;
+  const bucketPolicy = new aws.s3.BucketPolicy(name, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent, dependsOn: [publicAccess, ownership] });
+  return { bucket, policy: bucketPolicy };
 }

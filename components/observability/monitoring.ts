@@ -4,7 +4,8 @@ import * as random from "@pulumi/random";
 import { CHARTS } from "../../lib/helmCharts";
 import { MonitoringConfig } from "../../stacks/schema/monitoring";
 import { PoolDescription } from "../cluster/nodePool";
-import { CLUSTER_DASHBOARD, Dashboard, TRADING_API_DASHBOARD, dashboardJson } from "./monitoringDashboards";
+import { CLUSTER_DASHBOARD, Dashboard, dashboardJson, tradingApiDashboard } from "./monitoringDashboards";
+import { TradingApiLocation } from "../workloads/names";
 import { WatchedPool, platformRuleGroups } from "./monitoringRules";
 import { alertmanagerConfig, scrapeConfigs } from "./monitoringValues";
 
@@ -24,6 +25,8 @@ export interface MonitoringArgs {
   readonly config: MonitoringConfig;
   /** Untainted pool every monitoring pod but node-exporter runs on. */
   readonly generalPool: PoolDescription;
+  /** Where trading-api runs (scrape target, alert and dashboard selectors). */
+  readonly tradingApi: TradingApiLocation;
   /** Pools watched by the near-max alert (role label and maxSize). */
   readonly watchedPools: readonly WatchedPool[];
   /** Slack incoming webhook (secret). Without it (dev), alerts go to the `null` receiver. */
@@ -135,7 +138,7 @@ export class Monitoring extends pulumi.ComponentResource {
               storageSpec: pvc(cfg.prometheus.storageGiB),
               nodeSelector,
               resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
-              additionalScrapeConfigs: scrapeConfigs(),
+              additionalScrapeConfigs: scrapeConfigs(args.tradingApi),
             },
           },
           alertmanager: {
@@ -171,12 +174,12 @@ export class Monitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "entasis-platform", namespace: ns, labels: { release: RELEASE_NAME } },
-        spec: { groups: platformRuleGroups(cfg.alerts, args.watchedPools) },
+        spec: { groups: platformRuleGroups(cfg.alerts, args.watchedPools, args.tradingApi) },
       },
       { ...k8sOpts, dependsOn: [this.release] },
     );
 
-    const dashboards: Record<string, Dashboard> = { cluster: CLUSTER_DASHBOARD, "trading-api": TRADING_API_DASHBOARD };
+    const dashboards: Record<string, Dashboard> = { cluster: CLUSTER_DASHBOARD, "trading-api": tradingApiDashboard(args.tradingApi) };
     this.dashboards = Object.fromEntries(
       Object.entries(dashboards).map(([key, d]) => [
         key,

@@ -1,4 +1,4 @@
-import { TRADING_API, TRADING_NAMESPACE } from "../workloads/names";
+import { TRADING_API, TradingApiLocation } from "../workloads/names";
 import { TRADING_JOB } from "./monitoringRules";
 
 /**
@@ -79,7 +79,7 @@ export const CLUSTER_DASHBOARD: Dashboard = {
 };
 
 const sel = `job="${TRADING_JOB}"`;
-export const TRADING_API_DASHBOARD: Dashboard = {
+export const tradingApiDashboard = (api: TradingApiLocation): Dashboard => ({
   uid: "entasis-trading-api",
   title: "Entasis / trading-api",
   tags: ["entasis", TRADING_API],
@@ -101,7 +101,7 @@ export const TRADING_API_DASHBOARD: Dashboard = {
     {
       title: "Replicas",
       unit: "short",
-      targets: [{ expr: `kube_deployment_status_replicas_available{namespace="${TRADING_NAMESPACE}",deployment="${TRADING_API}"}`, legendFormat: "available" }],
+      targets: [{ expr: `kube_deployment_status_replicas_available{namespace="${api.namespace}",deployment="${TRADING_API}"}`, legendFormat: "available" }],
     },
   ],
-};
+});

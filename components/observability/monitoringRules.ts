@@ -1,5 +1,5 @@
 import { MonitoringConfig } from "../../stacks/schema/monitoring";
-import { TRADING_API, TRADING_NAMESPACE } from "../workloads/names";
+import { TRADING_API, TradingApiLocation } from "../workloads/names";
 
 /** Job name of the spec's static scrape of trading-api (alerts select on it). */
 export const TRADING_JOB = "trading-metrics";
@@ -55,7 +55,7 @@ export function nearMaxNodes(maxSize: number, percent: number): number {
  * the cluster config. The chart's default rules (KubePodCrashLooping etc.) stay on; these add the
  * platform's own thresholds and the trading-api rules the chart cannot know.
  */
-export function platformRuleGroups(alerts: MonitoringConfig["alerts"], pools: readonly WatchedPool[]): RuleGroup[] {
+export function platformRuleGroups(alerts: MonitoringConfig["alerts"], pools: readonly WatchedPool[], api: TradingApiLocation): RuleGroup[] {
   const sel = `job="${TRADING_JOB}"`;
   const errorRatio = alerts.errorRatePercent / 100;
   return [
@@ -118,7 +118,7 @@ export function platformRuleGroups(alerts: MonitoringConfig["alerts"], pools: re
           labels: { severity: "warning" },
           annotations: {
             summary: "HPA at its maximum replicas",
-            description: `{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at max replicas for 15 minutes; ${TRADING_NAMESPACE} load may exceed capacity.`,
+            description: `{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} has run at max replicas for 15 minutes; ${api.namespace} load may exceed capacity.`,
           },
         },
       ],

@@ -1,4 +1,4 @@
-import { METRICS_PORT, TRADING_API, TRADING_NAMESPACE } from "../workloads/names";
+import { TradingApiLocation } from "../workloads/names";
 import { TRADING_JOB } from "./monitoringRules";
 
 /** Where the chart mounts `alertmanagerSpec.secrets` entries: /etc/alertmanager/secrets/<secret>/<key>. */
@@ -13,7 +13,7 @@ export function alertmanagerSecretPath(secret: string, key: string): string {
  * inside trading-api's own namespace; Prometheus runs in `monitoring`, so the target is the
  * Service's cluster DNS name in `trading`.
  */
-export function scrapeConfigs(): Record<string, unknown>[] {
+export function scrapeConfigs(api: TradingApiLocation): Record<string, unknown>[] {
   return [
     {
       job_name: "kubernetes-pods",
@@ -23,7 +23,7 @@ export function scrapeConfigs(): Record<string, unknown>[] {
     },
     {
       job_name: TRADING_JOB,
-      static_configs: [{ targets: [`${TRADING_API}.${TRADING_NAMESPACE}.svc:${METRICS_PORT}`] }],
+      static_configs: [{ targets: [`${api.service}.${api.namespace}.svc:${api.metricsPort}`] }],
     },
   ];
 }

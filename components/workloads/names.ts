@@ -1,11 +1,17 @@
 /**
- * Names the workloads and the areas that observe them agree on (monitoring scrapes trading-api,
- * logging ships its logs). One place, so a rename cannot silently break a scrape job or an alert.
+ * What the areas that observe trading-api (monitoring scrapes it, alerts and dashboards select it)
+ * agree on with the workloads area. The namespace and ports come from `entasis:workloads`, so they
+ * are passed as a TradingApiLocation built from that config, never hard-coded twice.
  */
 
-/** Namespace of the trading workloads. */
-export const TRADING_NAMESPACE = "trading";
 /** trading-api's Deployment, Service and `app` label (the spec's `app: trading-api`). */
 export const TRADING_API = "trading-api";
-/** Port of trading-api's Service that serves Prometheus metrics (the spec's `trading-api:9090`). */
-export const METRICS_PORT = 9090;
+
+export interface TradingApiLocation {
+  /** Namespace (`entasis:workloads.namespace`). */
+  readonly namespace: string;
+  /** Service name (the spec's `trading-api`). */
+  readonly service: string;
+  /** Service port that serves Prometheus metrics (`entasis:workloads.ports.metrics`, the spec's 9090). */
+  readonly metricsPort: number;
+}

@@ -126,6 +126,7 @@ const albHttpRedirect = resourceRule({
   control: C.ELB_1,
   severity: "high",
   description: "An HTTP listener does nothing but redirect to HTTPS (every default action is a redirect with protocol HTTPS).",
+  devAdvisory: "dev may run without an ACM certificate (entasis:edge.certificateArn unset); its ALB then serves plain HTTP for testing and the program warns on every run",
   validateResource: validateResourceOfType(aws.lb.Listener, (l, _args, report) => {
     if ((l.protocol ?? "HTTP") !== "HTTP") return;
     const ok = l.defaultActions.length > 0 && l.defaultActions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");

@@ -66,6 +66,20 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       manageRegionSettings: false,
       velero: { enabled: true, snapshotVolumes: true },
     },
+    edge: {
+      deletionProtection: false,
+      idleTimeoutSeconds: 60,
+      deregistrationDelaySeconds: 30,
+      healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
+      internalNlb: { enabled: false },
+      lbControllerReplicas: 1,
+    },
+    workloads: {
+      namespace: "trading-api",
+      ports: { http: 8080, metrics: 9090 },
+      vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
+      pdbMinAvailable: 2,
+    },
   },
   prod: {
     network: {
@@ -125,6 +139,20 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<Environment, Readonly<Record<
       vaultLock: { enabled: true },
       manageRegionSettings: true,
       velero: { enabled: true, snapshotVolumes: true },
+    },
+    edge: {
+      deletionProtection: true,
+      idleTimeoutSeconds: 60,
+      deregistrationDelaySeconds: 60,
+      healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3, unhealthyThreshold: 2 },
+      internalNlb: { enabled: false },
+      lbControllerReplicas: 2,
+    },
+    workloads: {
+      namespace: "trading-api",
+      ports: { http: 8080, metrics: 9090 },
+      vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
+      pdbMinAvailable: 2,
     },
   },
 };

@@ -5,10 +5,12 @@ import { backupSchema, validateBackup } from "./backup";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
+import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
+import { validateWorkloads, workloadsSchema } from "./workloads";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -43,6 +45,8 @@ export interface RawStackConfig {
 export interface AreaContext {
   readonly region: string;
   readonly environment: Environment;
+  /** False when entasis:environment is unknown and `environment` is prod only as the strictest fallback. */
+  readonly environmentKnown?: boolean;
   readonly stack: string;
 }
 
@@ -79,6 +83,8 @@ const AREAS = {
   logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
   monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
+  edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`)),
+  workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
 };
 
 type Areas = typeof AREAS;
@@ -135,7 +141,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", stack: raw.stack };
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);

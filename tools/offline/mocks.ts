@@ -82,6 +82,17 @@ const COMPUTED: Record<string, ComputedState> = {
     arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(a.inputs.url).replace(/^https:\/\//, "")}`,
   }),
   "aws:ec2/launchTemplate:LaunchTemplate": (a) => ({ latestVersion: 1, defaultVersion: 1, name: physicalName(a.name) }),
+  "aws:lb/loadBalancer:LoadBalancer": (a, region) => {
+    const name = typeof a.inputs.name === "string" ? a.inputs.name : physicalName(a.name);
+    const kind = a.inputs.loadBalancerType === "network" ? "net" : "app";
+    return { dnsName: `${a.inputs.internal === true ? "internal-" : ""}${name}-1234567890.${region}.elb.amazonaws.com`, arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/${kind}/${name}/50dc6c495c0c9188` };
+  },
+  "aws:lb/targetGroup:TargetGroup": (a, region) => {
+    const name = typeof a.inputs.name === "string" ? a.inputs.name : physicalName(a.name);
+    return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${name}/73e2d6bc24d8a067` };
+  },
+  "aws:ecr/repository:Repository": (a, region) => ({ registryId: MOCK_ACCOUNT_ID, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${String(a.inputs.name)}` }),
+  "docker:index/image:Image": (a) => ({ repoDigest: `${String(a.inputs.imageName).split(":").slice(0, -1).join(":")}@sha256:${"0".repeat(64)}` }),
   "aws:eks/nodeGroup:NodeGroup": (a, region) => {
     const name = `${String(a.inputs.nodeGroupNamePrefix ?? "")}${crypto.createHash("sha256").update(a.name).digest("hex").slice(0, 26)}`;
     return { nodeGroupName: name, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT_ID}:nodegroup/${String(a.inputs.clusterName)}/${name}/mock`, status: "ACTIVE" };
@@ -152,6 +163,8 @@ export class CloudMocks implements pulumi.runtime.Mocks {
       case "aws:eks/getAddonVersion:getAddonVersion":
         // EKS's default version for the add-on on that Kubernetes version; the value is a stand-in.
         return { addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, version: `v0.0.0-eksbuild.mock-${String(args.inputs.addonName)}-${String(args.inputs.kubernetesVersion)}`, id: String(args.inputs.addonName) };
+      case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+        return { authorizationToken: "QVdTOm1vY2s=", userName: "AWS", password: "mock-ecr-password", proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${this.opts.region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: String(args.inputs.registryId ?? MOCK_ACCOUNT_ID) };
       case "aws:ssm/getParameter:getParameter":
         if (typeof args.inputs.name === "string" && args.inputs.name.startsWith("/aws/service/ami-amazon-linux-latest/")) {
           return { name: args.inputs.name, value: MOCK_AMI_ID, insecureValue: MOCK_AMI_ID, type: "String", version: 1, arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`, id: args.inputs.name };

@@ -1,0 +1,84 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../../lib/helmCharts";
+import { LB_CONTROLLER_POLICY } from "../../lib/lbControllerPolicy";
+import { IrsaRole } from "../cluster/irsaRole";
+import { Tags } from "../tags";
+
+export interface LbControllerArgs {
+  readonly namePrefix: string;
+  readonly clusterName: pulumi.Input<string>;
+  readonly region: string;
+  readonly vpcId: pulumi.Input<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly issuerHostPath: pulumi.Input<string>;
+  /** Node labels of the pool it runs on (the untainted general pool). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Default 1; 2 or more adds a PodDisruptionBudget. */
+  readonly replicas?: number;
+  readonly tags: Tags;
+}
+
+const NAMESPACE = "kube-system";
+const SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+/**
+ * The AWS Load Balancer Controller. Here it creates no load balancer (Pulumi owns the ALB); it
+ * only reconciles TargetGroupBindings: it registers the IPs of ready pods behind a Service in the
+ * bound target group and deregisters pods that go away, so scaling and rollouts reach the ALB.
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/
+ */
+export class LbController extends pulumi.ComponentResource {
+  public readonly role: IrsaRole;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: LbControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:edge:LbController", name, {}, opts);
+    const replicas = args.replicas ?? 1;
+
+    this.role = new IrsaRole(
+      `${name}-irsa`,
+      {
+        namePrefix: args.namePrefix,
+        oidcProviderArn: args.oidcProviderArn,
+        issuerHostPath: args.issuerHostPath,
+        namespace: NAMESPACE,
+        serviceAccount: SERVICE_ACCOUNT,
+        description: `${args.namePrefix} AWS Load Balancer Controller (IRSA)`,
+        inlinePolicies: { "aws-load-balancer-controller": LB_CONTROLLER_POLICY },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const chart = CHARTS.awsLoadBalancerController;
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        chart: chart.chart,
+        version: chart.version,
+        repositoryOpts: { repo: chart.repo },
+        namespace: NAMESPACE,
+        name: "aws-load-balancer-controller",
+        cleanupOnFail: true,
+        values: {
+          // clusterName tags what it creates; region and vpcId spare it the IMDS lookups that
+          // IMDSv2 with hop limit 1 blocks from pods.
+          clusterName: args.clusterName,
+          region: args.region,
+          vpcId: args.vpcId,
+          replicaCount: replicas,
+          serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.role.arn } },
+          nodeSelector: { ...args.nodeSelector },
+          podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+          // The ALB is Pulumi's; no IngressClass means no Ingress can make the controller build another.
+          createIngressClassResource: false,
+        },
+      },
+      { parent: this, provider: args.provider },
+    );
+
+    this.registerOutputs({ roleArn: this.role.arn });
+  }
+}

@@ -1,0 +1,198 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EdgeConfig } from "../../stacks/schema/edge";
+import { Tags, named } from "../tags";
+
+/**
+ * TLS 1.3 with TLS 1.2 fallback and forward-secret ciphers only; the policy pack requires it or newer.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+ */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Path the target group probes; trading-api answers 200 while the process is alive. */
+export const HEALTH_CHECK_PATH = "/health";
+
+export interface EdgeLoadBalancerArgs {
+  readonly namePrefix: string;
+  /** Validated `entasis:edge` config. */
+  readonly config: EdgeConfig;
+  readonly vpcId: pulumi.Input<string>;
+  /** Public subnets, one per AZ: the internet-facing ALB's nodes. */
+  readonly publicSubnetIds: pulumi.Input<string>[];
+  /** Private subnets, one per AZ: the internal NLB, when enabled. */
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  /** The spec's frontend security group (80/443 from the internet, 8080 to the application tier). */
+  readonly frontendSecurityGroupId: pulumi.Input<string>;
+  /** Port trading-api serves on; the target group registers pod IPs on it. */
+  readonly targetPort: number;
+  /** Access-log bucket (the data tier's) and the key prefix its bucket policy lets ELB write under. */
+  readonly accessLogs: { readonly bucket: pulumi.Input<string>; readonly prefix: string };
+  /** Resources that must exist before the ALB writes logs (the bucket policy). Default none. */
+  readonly accessLogsReady?: pulumi.Input<pulumi.Resource>[];
+  readonly tags: Tags;
+}
+
+/**
+ * The spec's "internet -> load balancer" hop: an internet-facing ALB owned by this program (its
+ * DNS name is a stack output) with an IP target group that the AWS Load Balancer Controller fills
+ * with trading-api pod IPs through a TargetGroupBinding. Health checks take a failed pod out and
+ * the remaining ones carry on; least-outstanding-requests sends new requests to the least busy pod.
+ */
+export class EdgeLoadBalancer extends pulumi.ComponentResource {
+  public readonly alb: aws.lb.LoadBalancer;
+  public readonly targetGroup: aws.lb.TargetGroup;
+  public readonly httpListener: aws.lb.Listener;
+  /** Absent without a certificate (dev). */
+  public readonly httpsListener?: aws.lb.Listener;
+  public readonly nlb?: aws.lb.LoadBalancer;
+  /** The internal NLB's IP target group, bound to the same Service. */
+  public readonly nlbTargetGroup?: aws.lb.TargetGroup;
+  public readonly dnsName: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:edge:EdgeLoadBalancer", name, {}, opts);
+    const cfg = args.config;
+    const p = args.namePrefix;
+    const hc = cfg.healthCheck;
+
+    // Names are autonamed (logical name + random suffix, within the 32-character limit) so that a
+    // replacement can be created before the old one is deleted.
+    this.alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        securityGroups: [args.frontendSecurityGroupId],
+        subnets: args.publicSubnetIds,
+        // Requests with header names that are not valid HTTP tokens are dropped, not forwarded
+        // (request smuggling). FSBP ELB.4.
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
+        enableHttp2: true,
+        idleTimeout: cfg.idleTimeoutSeconds,
+        enableDeletionProtection: cfg.deletionProtection,
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+        accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true },
+        tags: named(args.tags, `${p}-alb`),
+      },
+      { parent: this, dependsOn: args.accessLogsReady },
+    );
+
+    // IP targets: pod IPs from the VPC CNI, registered by the controller (no NodePort hop).
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-api`,
+      {
+        targetType: "ip",
+        port: args.targetPort,
+        protocol: "HTTP",
+        protocolVersion: "HTTP1",
+        vpcId: args.vpcId,
+        loadBalancingAlgorithmType: "least_outstanding_requests",
+        deregistrationDelay: cfg.deregistrationDelaySeconds,
+        healthCheck: {
+          enabled: true,
+          path: HEALTH_CHECK_PATH,
+          port: "traffic-port",
+          protocol: "HTTP",
+          matcher: "200",
+          interval: hc.intervalSeconds,
+          timeout: hc.timeoutSeconds,
+          healthyThreshold: hc.healthyThreshold,
+          unhealthyThreshold: hc.unhealthyThreshold,
+        },
+        tags: named(args.tags, `${p}-trading-api`),
+      },
+      { parent: this },
+    );
+    const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
+
+    if (cfg.certificateArn !== undefined) {
+      this.httpsListener = new aws.lb.Listener(
+        `${name}-https`,
+        {
+          loadBalancerArn: this.alb.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: ALB_SSL_POLICY,
+          certificateArn: cfg.certificateArn,
+          defaultActions: forward,
+          tags: named(args.tags, `${p}-alb-https`),
+        },
+        { parent: this },
+      );
+      this.httpListener = new aws.lb.Listener(
+        `${name}-http`,
+        {
+          loadBalancerArn: this.alb.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+          tags: named(args.tags, `${p}-alb-http`),
+        },
+        { parent: this },
+      );
+    } else {
+      pulumi.log.warn(`${p}: no entasis:edge.certificateArn, so the load balancer serves plain HTTP on port 80 without TLS. Set an ACM certificate before real traffic.`, this);
+      this.httpListener = new aws.lb.Listener(
+        `${name}-http`,
+        { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags: named(args.tags, `${p}-alb-http`) },
+        { parent: this },
+      );
+    }
+
+    if (cfg.wafWebAclArn !== undefined) {
+      new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.alb.arn, webAclArn: cfg.wafWebAclArn }, { parent: this });
+    }
+
+    if (cfg.internalNlb.enabled) {
+      // The spec's internal L4 path for in-VPC clients. With IP targets over TCP the NLB does not
+      // preserve client IPs, so pods see the NLB's private addresses (allowed by the workload's
+      // network policy). https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation
+      this.nlb = new aws.lb.LoadBalancer(
+        `${name}-nlb`,
+        {
+          loadBalancerType: "network",
+          internal: true,
+          securityGroups: [args.frontendSecurityGroupId],
+          subnets: args.privateSubnetIds,
+          enableCrossZoneLoadBalancing: true,
+          enableDeletionProtection: cfg.deletionProtection,
+          tags: named(args.tags, `${p}-nlb`),
+        },
+        { parent: this },
+      );
+      this.nlbTargetGroup = new aws.lb.TargetGroup(
+        `${name}-nlb-api`,
+        {
+          targetType: "ip",
+          port: args.targetPort,
+          protocol: "TCP",
+          vpcId: args.vpcId,
+          preserveClientIp: "false",
+          deregistrationDelay: cfg.deregistrationDelaySeconds,
+          healthCheck: {
+            enabled: true,
+            path: HEALTH_CHECK_PATH,
+            port: "traffic-port",
+            protocol: "HTTP",
+            matcher: "200",
+            interval: hc.intervalSeconds,
+            timeout: hc.timeoutSeconds,
+            healthyThreshold: hc.healthyThreshold,
+            unhealthyThreshold: hc.unhealthyThreshold,
+          },
+          tags: named(args.tags, `${p}-trading-api-l4`),
+        },
+        { parent: this },
+      );
+      new aws.lb.Listener(
+        `${name}-nlb-tcp`,
+        { loadBalancerArn: this.nlb.arn, port: 80, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: this.nlbTargetGroup.arn }], tags: named(args.tags, `${p}-nlb-tcp`) },
+        { parent: this },
+      );
+    }
+
+    this.dnsName = this.alb.dnsName;
+    this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroup.arn, nlbDnsName: this.nlb?.dnsName });
+  }
+}

@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ApiNetworkPoliciesArgs {
+  readonly namespace: string;
+  readonly httpPort: number;
+  readonly metricsPort: number;
+  /** Source CIDRs of the load balancers' ENIs (IP targets see these as client addresses). */
+  readonly loadBalancerCidrs: readonly string[];
+  /** Database subnets (PostgreSQL, RDS Proxy, Redis). */
+  readonly databaseCidrs: readonly string[];
+  /** Namespace and pod labels of Prometheus. Default namespace monitoring, kube-prometheus-stack's Prometheus pods. */
+  readonly prometheus?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  readonly provider: k8s.Provider;
+}
+
+const SELECTED = { app: "trading-api" } as const;
+const DEFAULT_PROMETHEUS = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } } as const;
+
+/**
+ * Network policies of the trading-api namespace. The VPC CNI enforces them (the cluster enables
+ * `enableNetworkPolicy`). Policies are additive: a pod accepts what any policy selecting it allows.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class ApiNetworkPolicies extends pulumi.ComponentResource {
+  public readonly policies: Readonly<Record<string, k8s.networking.v1.NetworkPolicy>>;
+
+  constructor(name: string, args: ApiNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:workloads:ApiNetworkPolicies", name, {}, opts);
+    const ns = args.namespace;
+    const prom = args.prometheus ?? DEFAULT_PROMETHEUS;
+    const k8sOpts = { parent: this, provider: args.provider };
+    const policy = (key: string, policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.networking.v1.NetworkPolicy =>
+      new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: policyName, namespace: ns }, spec }, k8sOpts);
+    const tcp = (port: number): { protocol: string; port: number } => ({ protocol: "TCP", port });
+
+    this.policies = {
+      // Nothing reaches any pod of the namespace unless a policy below allows it.
+      defaultDeny: policy("default-deny", "default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+
+      // The spec's policy, verbatim (004 "Network Policies"). Listing Egress with no egress rules
+      // isolates the pods for egress: on its own it would deny all egress (DNS, database, AWS APIs).
+      // The spec's object stays as written; `trading-api-egress` adds what the app needs.
+      spec: policy("api", "api-network-policy", {
+        podSelector: { matchLabels: { ...SELECTED } },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: { matchLabels: { role: "frontend" } } }], ports: [tcp(args.httpPort)] }],
+      }),
+
+      // ALB/NLB IP targets: requests and health checks arrive from the load balancers' ENIs in
+      // their subnets, not from pods, so the spec's pod selector alone would drop them.
+      loadBalancers: policy("load-balancers", "trading-api-from-load-balancers", {
+        podSelector: { matchLabels: { ...SELECTED } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: args.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(args.httpPort)] }],
+      }),
+
+      prometheus: policy("prometheus", "trading-api-metrics-from-prometheus", {
+        podSelector: { matchLabels: { ...SELECTED } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": prom.namespace } }, podSelector: { matchLabels: { ...prom.podLabels } } }],
+            ports: [tcp(args.metricsPort)],
+          },
+        ],
+      }),
+
+      egress: policy("egress", "trading-api-egress", {
+        podSelector: { matchLabels: { ...SELECTED } },
+        policyTypes: ["Egress"],
+        egress: [
+          // CoreDNS.
+          {
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
+          },
+          // PostgreSQL (instance or RDS Proxy) and Redis in the database subnets.
+          { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(5432), tcp(6379)] },
+          // AWS APIs (STS for IRSA, Secrets Manager) and exchange APIs, all over TLS.
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] },
+        ],
+      }),
+    };
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,115 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster/cluster";
+import { EdgeLoadBalancer } from "../components/edge/loadBalancer";
+import { LbController } from "../components/edge/lbController";
+import { Network } from "../components/network/network";
+import { SecurityGroups } from "../components/network/securityGroups";
+import { Tags } from "../components/tags";
+import { AppImage } from "../components/workloads/image";
+import { APP, TradingApi } from "../components/workloads/tradingApi";
+import { VpaController } from "../components/workloads/vpaController";
+import { ALB_LOG_BUCKET_ROLE } from "../lib/awsLimits";
+import { SubnetPlan } from "../lib/subnetPlan";
+import { DataTier } from "./data";
+import { EdgeConfig } from "./schema/edge";
+import { DataConfig } from "./schema/data";
+import { WorkloadsConfig } from "./schema/workloads";
+
+/** The spec's general pool: trading-api and the controllers run there. */
+export const GENERAL_POOL_SELECTOR = { role: "general" } as const;
+
+/** The edge and the trading-api workload as the rest of the platform sees them. */
+export interface EdgeTier {
+  readonly loadBalancer: EdgeLoadBalancer;
+  readonly lbController: LbController;
+  readonly vpaController: VpaController;
+  readonly image?: AppImage;
+  readonly tradingApi: TradingApi;
+}
+
+export interface EdgeTierInputs {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  readonly subnetPlan: SubnetPlan;
+  readonly network: Network;
+  readonly securityGroups: SecurityGroups;
+  readonly cluster: Cluster;
+  readonly data: DataTier;
+  readonly dataConfig: DataConfig;
+  /** Node pool labels by pool name (to check the general pool exists). */
+  readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly tags: Tags;
+}
+
+/** Composition of the edge and workloads areas (called from buildPlatform). */
+export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env: EdgeTierInputs): EdgeTier {
+  const { namePrefix, region, accountId, partition, network, securityGroups, cluster, data, tags } = env;
+  if (!Object.values(env.poolLabels).some((l) => l.role === GENERAL_POOL_SELECTOR.role)) {
+    throw new pulumi.RunError(`no node pool is labelled role=${GENERAL_POOL_SELECTOR.role}; trading-api and its controllers are scheduled there (add labels: { role: general } to a pool in entasis:cluster.nodePools)`);
+  }
+
+  const loadBalancer = new EdgeLoadBalancer("edge", {
+    namePrefix,
+    config: edge,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    frontendSecurityGroupId: securityGroups.ids.frontend,
+    targetPort: workloads.ports.http,
+    accessLogs: { bucket: data.objectStorage.accessLogsBucketName, prefix: env.dataConfig.objectStorage.accessLogs.prefix },
+    accessLogsReady: [data.objectStorage.bucketPolicies[ALB_LOG_BUCKET_ROLE]],
+    tags,
+  });
+
+  const k8sIdentity = { provider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, issuerHostPath: cluster.issuerHostPath };
+  const lbController = new LbController("lb-controller", {
+    namePrefix,
+    clusterName: cluster.clusterName,
+    region,
+    vpcId: network.vpcId,
+    ...k8sIdentity,
+    nodeSelector: GENERAL_POOL_SELECTOR,
+    replicas: edge.lbControllerReplicas,
+    tags,
+  });
+  const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR });
+
+  const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, tags }) : undefined;
+  const imageRef = image?.reference ?? workloads.image;
+  if (imageRef === undefined) throw new pulumi.RunError("entasis:workloads has neither image nor build (config validation should have caught this)");
+
+  const consumer = env.dataConfig.postgres.consumers[APP];
+  const connectionSecretArn = data.connectionSecrets.arns[APP];
+  if (!consumer || !connectionSecretArn) {
+    throw new pulumi.RunError(`entasis:data.postgres.consumers has no ${APP} entry; add ${APP}: { username: trading_api } so trading-api gets its database user and connection secret`);
+  }
+  const proxyResourceId = data.proxy?.proxy.arn.apply((arn) => arn.split(":").slice(-1)[0]);
+
+  const tradingApi = new TradingApi(APP, {
+    namePrefix,
+    region,
+    accountId,
+    partition,
+    config: workloads,
+    image: imageRef,
+    ...k8sIdentity,
+    nodeSelector: GENERAL_POOL_SELECTOR,
+    database: {
+      connectionSecretArn,
+      redisAuthSecretArn: data.redis.authSecret.arn,
+      secretsKeyArn: data.secretsKey.arn,
+      username: consumer.username,
+      dbUserResourceIds: proxyResourceId ? [data.postgres.resourceId, proxyResourceId] : [data.postgres.resourceId],
+    },
+    targetGroupArns: { alb: loadBalancer.targetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
+    deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
+    loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
+    databaseCidrs: Object.values(env.subnetPlan.database),
+    crdsFrom: [lbController.release, vpaController.release],
+    tags,
+  });
+
+  return { loadBalancer, lbController, vpaController, image, tradingApi };
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { ConfigProblem, issue } from "./problems";
+
+/** ACM certificate ARN (the HTTPS listener's default certificate). */
+export const ACM_CERTIFICATE_ARN_RE = /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** Regional WAFv2 web ACL ARN (an ALB takes only REGIONAL ACLs, never CLOUDFRONT ones). */
+export const WAFV2_REGIONAL_ACL_ARN_RE = /^arn:aws(-[a-z]+)*:wafv2:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:regional\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
+
+/**
+ * Target-group health-check limits for HTTP checks.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ */
+export const HEALTH_CHECK_LIMITS = { interval: [5, 300], timeout: [2, 120], threshold: [2, 10] } as const;
+
+const between = (range: readonly [number, number]) => z.number().int().min(range[0]).max(range[1]);
+
+export const edgeSchema = z.strictObject({
+  /** ACM certificate for the HTTPS listener; without one (dev) the ALB serves plain HTTP only. Default none. */
+  certificateArn: z.string().regex(ACM_CERTIFICATE_ARN_RE, { message: issue("is not an ACM certificate ARN", "use arn:aws:acm:<region>:<account>:certificate/<uuid> of a certificate in the stack's region") }).optional(),
+  /** ALB deletion protection. Default false (dev) / true (prod). */
+  deletionProtection: z.boolean(),
+  /** Seconds an idle connection stays open (1..4000). Default 60. */
+  idleTimeoutSeconds: z.number().int().min(1).max(4000),
+  /** Seconds a deregistering target keeps draining in-flight requests (0..3600). Default 30 (dev) / 60 (prod). */
+  deregistrationDelaySeconds: z.number().int().min(0).max(3600),
+  /** Target health check on `/health`. Default interval 15, timeout 5, healthy 3, unhealthy 2 (prod) / 3 (dev). */
+  healthCheck: z.strictObject({
+    intervalSeconds: between(HEALTH_CHECK_LIMITS.interval),
+    timeoutSeconds: between(HEALTH_CHECK_LIMITS.timeout),
+    healthyThreshold: between(HEALTH_CHECK_LIMITS.threshold),
+    unhealthyThreshold: between(HEALTH_CHECK_LIMITS.threshold),
+  }),
+  /** Regional WAFv2 web ACL to associate with the ALB. Default none. */
+  wafWebAclArn: z.string().regex(WAFV2_REGIONAL_ACL_ARN_RE, { message: issue("is not a regional WAFv2 web ACL ARN", "use arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>") }).optional(),
+  /** The spec's internal L4 load balancer (NLB on the private subnets). Default off. */
+  internalNlb: z.strictObject({ enabled: z.boolean() }),
+  /** AWS Load Balancer Controller replicas (it registers pod IPs in the target group). Default 1 (dev) / 2 (prod). */
+  lbControllerReplicas: z.number().int().min(1).max(5),
+});
+export type EdgeConfig = z.infer<typeof edgeSchema>;
+
+/** Cross-field rules AWS enforces at apply time; caught here instead. */
+export function validateEdge(edge: EdgeConfig, region: string, environment: string | undefined, areaKey: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  // Plain HTTP is for dev only; the policy pack's alb-http-redirects-to-https is mandatory in prod.
+  if (environment === "prod" && edge.certificateArn === undefined) {
+    problems.push({ key: `${areaKey}.certificateArn`, value: undefined, problem: "is required in prod (the ALB must serve HTTPS and redirect HTTP)", fix: "request or import a certificate in ACM in the stack's region and set its ARN" });
+  }
+  const hc = edge.healthCheck;
+  if (hc.timeoutSeconds >= hc.intervalSeconds) {
+    problems.push({ key: `${areaKey}.healthCheck.timeoutSeconds`, value: hc.timeoutSeconds, problem: `is not below intervalSeconds ${hc.intervalSeconds}, which Elastic Load Balancing rejects`, fix: "make the timeout shorter than the interval" });
+  }
+  // An ALB can only use certificates and web ACLs of its own region.
+  for (const [field, arn] of [["certificateArn", edge.certificateArn], ["wafWebAclArn", edge.wafWebAclArn]] as const) {
+    if (arn !== undefined && arn.split(":")[3] !== region) {
+      problems.push({ key: `${areaKey}.${field}`, value: arn, problem: `is in another region than the stack (${region})`, fix: `use one created in ${region}` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,148 @@
+import { RunResult, runStack } from "../tools/offline/harness";
+import { CHARTS } from "../lib/helmCharts";
+import { LB_CONTROLLER_POLICY } from "../lib/lbControllerPolicy";
+import { ALB_SSL_POLICY } from "../components/edge/loadBalancer";
+import { TEST_SECRETS, jsonInput, named, ofType, tagsOf } from "./support/query";
+import { stackRun } from "./support/stackRuns";
+
+// One run per case; the cert/WAF/NLB variant overrides prod's edge config.
+const CERT = "arn:aws:acm:ap-northeast-2:123456789012:certificate/0f5b2a1e-1c2d-4e5f-8a9b-0123456789ab";
+const WAF = "arn:aws:wafv2:ap-northeast-2:123456789012:regional/webacl/entasis/0f5b2a1e-1c2d-4e5f-8a9b-0123456789ab";
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
+  runs.tls = await runStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:edge": { certificateArn: CERT, wafWebAclArn: WAF, internalNlb: { enabled: true } } } });
+}, 300_000);
+
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const TG = "aws:lb/targetGroup:TargetGroup";
+const LISTENER = "aws:lb/listener:Listener";
+
+describe.each(["dev", "prod"])("the %s load balancer", (stack) => {
+  it("is an internet-facing ALB on the public subnets with the frontend security group", () => {
+    const run = runs[stack];
+    const alb = named(run, "edge-alb", LB);
+    expect(alb.inputs).toMatchObject({ loadBalancerType: "application", internal: false, dropInvalidHeaderFields: true });
+    const publicSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-public-")).map((s) => s.state.id ?? `${s.name}-id`);
+    expect([...(alb.inputs.subnets as string[])].sort()).toEqual(publicSubnets.sort());
+    expect(alb.inputs.securityGroups).toEqual(["security-groups-frontend-id"]);
+    expect(tagsOf(alb).Name).toBe(`entasis-${stack}-alb`);
+  });
+
+  it("writes access logs to the data tier's log bucket under the prefix its bucket policy allows", () => {
+    const run = runs[stack];
+    const bucket = named(run, "object-storage-access-logs", "aws:s3/bucket:Bucket");
+    const policy = jsonInput(named(run, "object-storage-access-logs", "aws:s3/bucketPolicy:BucketPolicy"), "policy") as { Statement: { Sid?: string; Resource: string }[] };
+    const allowed = policy.Statement.find((s) => s.Sid === "AlbLogDelivery")?.Resource;
+    const alb = named(run, "edge-alb", LB);
+    // ELB checks the bucket policy when logging is enabled, so the ALB waits for it.
+    expect(alb.dependencies).toContain(named(run, "object-storage-access-logs", "aws:s3/bucketPolicy:BucketPolicy").urn);
+    const logs = alb.inputs.accessLogs as { bucket: string; prefix: string; enabled: boolean };
+    expect(logs.enabled).toBe(true);
+    expect(logs.bucket).toBe(bucket.state.bucket);
+    expect(allowed?.startsWith(`arn:aws:s3:::${logs.bucket}/${logs.prefix}/AWSLogs/`)).toBe(true);
+  });
+
+  it("has an IP target group on 8080 with least-outstanding-requests and a /health check", () => {
+    const tg = named(runs[stack], "edge-api", TG);
+    expect(tg.inputs).toMatchObject({ targetType: "ip", port: 8080, protocol: "HTTP", loadBalancingAlgorithmType: "least_outstanding_requests" });
+    expect(tg.inputs.healthCheck).toMatchObject({ enabled: true, path: "/health", port: "traffic-port", protocol: "HTTP", matcher: "200" });
+  });
+
+  it("names stay within AWS's 32-character limit", () => {
+    for (const r of [...ofType(runs[stack], LB), ...ofType(runs[stack], TG)]) expect(String(r.state.name).length).toBeLessThanOrEqual(32);
+  });
+});
+
+describe("dev and prod differ as configured", () => {
+  it("turns deletion protection on in prod only", () => {
+    expect(named(runs.dev, "edge-alb", LB).inputs.enableDeletionProtection).toBe(false);
+    expect(named(runs.prod, "edge-alb", LB).inputs.enableDeletionProtection).toBe(true);
+  });
+
+  it("takes thresholds and deregistration delay from config (prod fails over faster and drains longer)", () => {
+    expect(named(runs.dev, "edge-api", TG).inputs).toMatchObject({ deregistrationDelay: 30, healthCheck: { interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 } });
+    expect(named(runs.prod, "edge-api", TG).inputs).toMatchObject({ deregistrationDelay: 60, healthCheck: { interval: 15, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 2 } });
+  });
+});
+
+describe("listener chain", () => {
+  it("without a certificate (dev) serves HTTP only, forwarding to the target group", () => {
+    const listeners = ofType(runs.dev, LISTENER);
+    expect(listeners.map((l) => l.name)).toEqual(["edge-http"]);
+    expect(listeners[0].inputs).toMatchObject({ port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: named(runs.dev, "edge-api", TG).state.arn }] });
+  });
+
+  it("prod as configured has the HTTPS listener and the redirect", () => {
+    expect(ofType(runs.prod, LISTENER).map((l) => l.name).sort()).toEqual(["edge-http", "edge-https"]);
+    expect(named(runs.prod, "edge-http", LISTENER).inputs.defaultActions).toEqual([{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]);
+  });
+
+  it("with a certificate redirects HTTP to HTTPS with a 301 and terminates TLS 1.2+ on 443", () => {
+    const http = named(runs.tls, "edge-http", LISTENER);
+    expect(http.inputs).toMatchObject({ port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }] });
+    const https = named(runs.tls, "edge-https", LISTENER);
+    expect(https.inputs).toMatchObject({ port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: CERT });
+    expect(ALB_SSL_POLICY).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect(https.inputs.defaultActions).toEqual([{ type: "forward", targetGroupArn: named(runs.tls, "edge-api", TG).state.arn }]);
+  });
+
+  it("associates the configured WAF web ACL with the ALB", () => {
+    const assoc = named(runs.tls, "edge-waf", "aws:wafv2/webAclAssociation:WebAclAssociation");
+    expect(assoc.inputs).toEqual({ resourceArn: named(runs.tls, "edge-alb", LB).state.arn, webAclArn: WAF });
+    expect(ofType(runs.prod, "aws:wafv2/webAclAssociation:WebAclAssociation")).toHaveLength(0);
+    expect(ofType(runs.dev, "aws:wafv2/webAclAssociation:WebAclAssociation")).toHaveLength(0);
+  });
+});
+
+describe("the optional internal NLB", () => {
+  it("is off by default", () => {
+    expect(ofType(runs.prod, LB)).toHaveLength(1);
+    expect(ofType(runs.dev, LB)).toHaveLength(1);
+  });
+
+  it("when enabled is internal, on the private subnets, with its own IP target group bound to trading-api", () => {
+    const nlb = named(runs.tls, "edge-nlb", LB);
+    expect(nlb.inputs).toMatchObject({ loadBalancerType: "network", internal: true });
+    const privateSubnets = ofType(runs.tls, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-")).map((s) => `${s.name}-id`);
+    expect([...(nlb.inputs.subnets as string[])].sort()).toEqual(privateSubnets.sort());
+    const tg = named(runs.tls, "edge-nlb-api", TG);
+    expect(tg.inputs).toMatchObject({ targetType: "ip", port: 8080, protocol: "TCP", healthCheck: { path: "/health", protocol: "HTTP" } });
+    const tgb = named(runs.tls, "trading-api-tgb-nlb", "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+    expect((tgb.inputs.spec as { targetGroupARN: string }).targetGroupARN).toBe(tg.state.arn);
+  });
+});
+
+describe.each(["dev", "prod"])("the AWS Load Balancer Controller in %s", (stack) => {
+  it("is the pinned chart with cluster name, region, VPC, the IRSA role and the general pool", () => {
+    const run = runs[stack];
+    const release = named(run, "lb-controller-release", "kubernetes:helm.sh/v3:Release");
+    expect(release.inputs).toMatchObject({ chart: "aws-load-balancer-controller", version: CHARTS.awsLoadBalancerController.version, namespace: "kube-system" });
+    const role = named(run, "lb-controller-irsa-role", "aws:iam/role:Role");
+    expect(release.inputs.values).toMatchObject({
+      clusterName: `entasis-${stack}`,
+      region: "ap-northeast-2",
+      vpcId: "network-vpc-id",
+      replicaCount: stack === "prod" ? 2 : 1,
+      serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: { "eks.amazonaws.com/role-arn": role.state.arn } },
+      nodeSelector: { role: "general" },
+    });
+    const trust = jsonInput(role, "assumeRolePolicy") as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+    expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:aws-load-balancer-controller");
+  });
+
+  it("has AWS's published IAM policy for the controller version, verbatim", () => {
+    const policy = jsonInput(named(runs[stack], "lb-controller-irsa-aws-load-balancer-controller", "aws:iam/rolePolicy:RolePolicy"), "policy");
+    expect(policy).toEqual(JSON.parse(JSON.stringify(LB_CONTROLLER_POLICY)));
+    const actions = (policy.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:DescribeTargetHealth"]));
+  });
+});
+
+describe("outputs", () => {
+  it.each(["dev", "prod"])("%s exports the ALB DNS name and target group ARN", (stack) => {
+    expect(runs[stack].outputs.albDnsName).toBe(named(runs[stack], "edge-alb", LB).state.dnsName);
+    expect(runs[stack].outputs.targetGroupArn).toBe(named(runs[stack], "edge-api", TG).state.arn);
+  });
+});
