@@ -52,7 +52,7 @@ export function loadStackConfig(): StackConfig {
   const config = new pulumi.Config(NAMESPACE);
   const secrets = { slackWebhookUrl: config.getSecret("slackWebhookUrl") };
   const secretsPresent = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v !== undefined]));
-  const result = validateStackConfig(toRawStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretsPresent));
+  const result = validateStackConfig({ ...toRawStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretsPresent), deploying: !pulumi.runtime.isDryRun() });
   if (!result.ok) throw new ConfigError(result.problems);
   return { ...result.config, secrets };
 }

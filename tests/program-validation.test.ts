@@ -48,3 +48,30 @@ describe("the offline cloud", () => {
     expect(JSON.parse(dev.config["entasis:network"])).toMatchObject({ natStrategy: "single" });
   });
 });
+
+describe("the placeholder certificate in Pulumi.prod.yaml", () => {
+  it("lets a preview run (reviewers and the offline plan see the whole stack)", async () => {
+    const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, preview: true });
+    expect(run.error).toBeUndefined();
+  });
+
+  it("stops `pulumi up` before any resource, naming the key and how to set it", async () => {
+    const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, preview: false });
+    expect(run.error).toBeInstanceOf(ConfigError);
+    expect(run.error instanceof ConfigError && run.error.problems.map((p) => `${p.key}: ${p.problem}`)).toEqual([
+      "entasis:edge.certificateArn: is the placeholder from the repository, and `pulumi up` would fail at the HTTPS listener",
+    ]);
+    expect(run.resources.filter((r) => r.custom)).toEqual([]);
+  });
+
+  it("lets `pulumi up` run once a real certificate is configured", async () => {
+    const edge = JSON.parse(loadStackFile("prod").config["entasis:edge"]) as Record<string, unknown>;
+    const run = await attemptStack({
+      stack: "prod",
+      secrets: TEST_SECRETS,
+      preview: false,
+      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" } },
+    });
+    expect(run.error).toBeUndefined();
+  });
+});

@@ -40,8 +40,21 @@ export const edgeSchema = z.strictObject({
 export type EdgeConfig = z.infer<typeof edgeSchema>;
 
 /** Cross-field rules AWS enforces at apply time; caught here instead. */
-export function validateEdge(edge: EdgeConfig, region: string, environment: string | undefined, areaKey: string): ConfigProblem[] {
+/** The all-zero certificate ID Pulumi.prod.yaml carries until the operator sets the real one. */
+export const PLACEHOLDER_CERTIFICATE_RE = /:certificate\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
+
+export function validateEdge(edge: EdgeConfig, region: string, environment: string | undefined, areaKey: string, deploying = false): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // Previews (pull requests, the offline plan) may run with the placeholder; `pulumi up` must not,
+  // or it would create everything else and then fail at the HTTPS listener.
+  if (deploying && edge.certificateArn !== undefined && PLACEHOLDER_CERTIFICATE_RE.test(edge.certificateArn)) {
+    problems.push({
+      key: `${areaKey}.certificateArn`,
+      value: edge.certificateArn,
+      problem: "is the placeholder from the repository, and `pulumi up` would fail at the HTTPS listener",
+      fix: "run: pulumi config set --path 'entasis:edge.certificateArn' <ARN of your ACM certificate in the stack's region>",
+    });
+  }
   // Plain HTTP is for dev only; the policy pack's alb-http-redirects-to-https is mandatory in prod.
   if (environment === "prod" && edge.certificateArn === undefined) {
     problems.push({ key: `${areaKey}.certificateArn`, value: undefined, problem: "is required in prod (the ALB must serve HTTPS and redirect HTTP)", fix: "request or import a certificate in ACM in the stack's region and set its ARN" });

@@ -39,6 +39,8 @@ export interface RawStackConfig {
   readonly values: Readonly<Record<string, unknown>>;
   /** Which secret keys are present (their values are never read here). */
   readonly secretsPresent: Readonly<Record<string, boolean>>;
+  /** True for `pulumi up`, false for a preview (placeholders are tolerated only in previews). Default false. */
+  readonly deploying?: boolean;
 }
 
 /** What an area validator may look at besides its own values. */
@@ -48,6 +50,8 @@ export interface AreaContext {
   /** False when entasis:environment is unknown and `environment` is prod only as the strictest fallback. */
   readonly environmentKnown?: boolean;
   readonly stack: string;
+  /** True for `pulumi up` (see RawStackConfig.deploying). */
+  readonly deploying: boolean;
 }
 
 interface AreaSpec<S extends z.ZodType> {
@@ -83,7 +87,7 @@ const AREAS = {
   logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
   monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
-  edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`)),
+  edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
 };
 
@@ -141,7 +145,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack };
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
