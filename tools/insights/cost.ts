@@ -64,6 +64,9 @@ type Rule =
 
 /** Types that cost nothing by themselves (their traffic, if any, is billed elsewhere). */
 const FREE_TYPES = new Set([
+  // Account settings of AWS Backup: no charge of their own (https://aws.amazon.com/backup/pricing/).
+  "aws:backup/regionSettings:RegionSettings",
+  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
   "aws:ec2/vpc:Vpc",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/routeTable:RouteTable",

@@ -137,7 +137,8 @@ export const ALLOWED_CROSS_AREA: Readonly<Record<string, readonly string[]>> = {
   data: ["network", "security"],
   edge: ["network", "security", "cluster", "data"],
   observability: ["network", "security", "cluster", "data", "edge"],
-  backup: ["network", "security", "data"],
+  // Velero's IRSA role trusts the cluster's OIDC provider; its chart runs on the cluster.
+  backup: ["network", "security", "data", "cluster"],
 };
 
 export interface Step {
