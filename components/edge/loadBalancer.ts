@@ -53,6 +53,19 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     const cfg = args.config;
     const p = args.namePrefix;
     const hc = cfg.healthCheck;
+    // One health check for every target group of trading-api (ALB and the optional NLB): the same
+    // endpoint decides whether a pod takes traffic, whatever the layer.
+    const healthCheck = {
+      enabled: true,
+      path: HEALTH_CHECK_PATH,
+      port: "traffic-port",
+      protocol: "HTTP",
+      matcher: "200",
+      interval: hc.intervalSeconds,
+      timeout: hc.timeoutSeconds,
+      healthyThreshold: hc.healthyThreshold,
+      unhealthyThreshold: hc.unhealthyThreshold,
+    };
 
     // Names are autonamed (logical name + random suffix, within the 32-character limit) so that a
     // replacement can be created before the old one is deleted.
@@ -89,17 +102,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         vpcId: args.vpcId,
         loadBalancingAlgorithmType: "least_outstanding_requests",
         deregistrationDelay: cfg.deregistrationDelaySeconds,
-        healthCheck: {
-          enabled: true,
-          path: HEALTH_CHECK_PATH,
-          port: "traffic-port",
-          protocol: "HTTP",
-          matcher: "200",
-          interval: hc.intervalSeconds,
-          timeout: hc.timeoutSeconds,
-          healthyThreshold: hc.healthyThreshold,
-          unhealthyThreshold: hc.unhealthyThreshold,
-        },
+        healthCheck,
         tags: named(args.tags, `${p}-trading-api`),
       },
       { parent: this },
@@ -170,17 +173,7 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
           vpcId: args.vpcId,
           preserveClientIp: "false",
           deregistrationDelay: cfg.deregistrationDelaySeconds,
-          healthCheck: {
-            enabled: true,
-            path: HEALTH_CHECK_PATH,
-            port: "traffic-port",
-            protocol: "HTTP",
-            matcher: "200",
-            interval: hc.intervalSeconds,
-            timeout: hc.timeoutSeconds,
-            healthyThreshold: hc.healthyThreshold,
-            unhealthyThreshold: hc.unhealthyThreshold,
-          },
+          healthCheck,
           tags: named(args.tags, `${p}-trading-api-l4`),
         },
         { parent: this },
