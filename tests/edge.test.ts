@@ -67,6 +67,14 @@ describe("dev and prod differ as configured", () => {
   });
 });
 
+describe("the plain-HTTP warning", () => {
+  it("is logged exactly once in dev (no certificate) and never in prod", () => {
+    const plainHttp = (run: RunResult): string[] => run.warnings.filter((w) => w.includes("serves plain HTTP"));
+    expect(plainHttp(runs.dev)).toEqual(["entasis-dev: no entasis:edge.certificateArn, so the load balancer serves plain HTTP on port 80 without TLS. Set an ACM certificate before real traffic."]);
+    expect(plainHttp(runs.prod)).toEqual([]);
+  });
+});
+
 describe("listener chain", () => {
   it("without a certificate (dev) serves HTTP only, forwarding to the target group", () => {
     const listeners = ofType(runs.dev, LISTENER);

@@ -133,6 +133,8 @@ export interface RunResult {
   readonly calls: readonly pulumi.runtime.MockCallArgs[];
   /** Secret keys that were filled with placeholders. */
   readonly placeholders: readonly string[];
+  /** Warnings the program logged (`pulumi.log.warn`), as `pulumi up` would print them. */
+  readonly warnings: readonly string[];
   /** The error the program failed with, if it did. */
   readonly error?: unknown;
 }
@@ -207,6 +209,14 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     failures.push(reason);
   };
   process.on("unhandledRejection", onRejection);
+  // Without an engine, pulumi.log.warn writes to console.warn; keep the program's warnings as data.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]): void => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+    else consoleWarn(...args);
+  };
   let error: unknown;
   try {
     // A throw (e.g. ConfigError) is what `pulumi up` would report; catch it here so the stack
@@ -226,6 +236,7 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     // Let late rejections surface before the listener goes.
     await new Promise((r) => setImmediate(r));
     process.off("unhandledRejection", onRejection);
+    console.warn = consoleWarn;
   }
   return {
     stack: opts.stack,
@@ -233,6 +244,7 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     outputs: monitor.stackOutputs,
     secretOutputs: monitor.secretOutputs,
     calls: opts.mocks.calls,
+    warnings,
     error: error ?? failures[0],
   };
 }

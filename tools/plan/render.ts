@@ -24,6 +24,7 @@ export function renderReport(r: PlanReport): string {
   if (r.placeholderSecrets.length > 0) {
     out.push(`note: secrets not in Pulumi.${r.stack}.yaml were filled with placeholders: ${r.placeholderSecrets.join(", ")}`);
   }
+  for (const w of r.warnings) out.push(`warning: ${w}`);
   out.push(...section("Resource tree"));
   renderTree(r.tree, "", true, true, out);
   out.push(...section("Resources by type"));

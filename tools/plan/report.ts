@@ -20,6 +20,8 @@ export interface PlanReport {
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly secretOutputs: readonly string[];
   readonly placeholderSecrets: readonly string[];
+  /** Warnings the program logged, as `pulumi preview` would print them. */
+  readonly warnings: readonly string[];
   readonly region: string;
   /** Monthly cost, creation time and failure domains (tools/insights). */
   readonly insights: Insights;
@@ -89,6 +91,7 @@ export function buildReport(run: RunResult, extras: ReportExtras = {}): PlanRepo
     outputs: maskSecrets(run.outputs, run.secretOutputs),
     secretOutputs: run.secretOutputs,
     placeholderSecrets: run.placeholders,
+    warnings: run.warnings,
     region,
     insights: insightsOf(run, region),
     costComparison: extras.costComparison,
