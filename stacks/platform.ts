@@ -93,19 +93,18 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  // Cluster-wide services go to the untainted pool (validation guarantees one with minSize >= 1).
+  // Cluster-wide services (logging, monitoring, Velero) all go to one pool: the untainted pool that
+  // never scales to zero (validation guarantees one). In both stacks that is `general`.
   const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
   if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
   const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
 
-  // In-cluster Prometheus runs on the general pool (application SG), so it reaches pods directly;
+  // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
-  const generalPool = Object.values(cluster.nodePools).find((p) => p.taints.length === 0 && p.labels.role === "general");
-  if (!generalPool) throw new pulumi.RunError("monitoring needs an untainted node pool labelled role: general (entasis:cluster.nodePools)");
   const monitoring = new Monitoring("monitoring", {
     provider: cluster.provider,
     config: config.monitoring,
-    generalPool: generalPool.description,
+    generalPool: systemPool.description,
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
@@ -131,7 +130,6 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  // Velero runs where the cluster-level services run: the untainted pool that never scales to zero.
   const clusterBackup =
     backupCfg.velero.enabled
       ? new ClusterBackup("cluster-backup", {
