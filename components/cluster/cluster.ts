@@ -59,6 +59,10 @@ export class Cluster extends pulumi.ComponentResource {
   /** Provider for every Kubernetes object of this cluster. */
   public readonly provider: k8s.Provider;
   public readonly systemCharts: SystemCharts;
+  /** The untainted pool that never scales to zero: cluster-wide services run there. */
+  public readonly systemPool: NodePool;
+  /** CoreDNS add-on: reports ACTIVE once its pods run, so anything that resolves names waits for it. */
+  public readonly coreDns: aws.eks.Addon;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:cluster:Cluster", name, {}, opts);
@@ -244,8 +248,9 @@ export class Cluster extends pulumi.ComponentResource {
     // These run Deployments and report ACTIVE only once their pods are scheduled, so they wait
     // for the nodes. The EBS CSI node DaemonSet must reach tainted pools too, or volumes cannot
     // attach there. https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md
+    this.coreDns = addon("coredns", {}, nodeGroups);
     const workloadAddons = [
-      addon("coredns", {}, nodeGroups),
+      this.coreDns,
       // Every volume the driver creates carries the base tags and BACKUP_TAG, so the AWS Backup
       // selection covers persistent volumes whatever StorageClass created them.
       // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
@@ -262,6 +267,7 @@ export class Cluster extends pulumi.ComponentResource {
 
     const systemPool = Object.values(pools).find((pool) => pool.taints.length === 0 && cfg.nodePools[pool.poolName].minSize >= 1);
     if (!systemPool) throw new pulumi.ResourceError("no untainted node pool with minSize >= 1 (config validation should have caught this)", this);
+    this.systemPool = systemPool;
     const gpuPools: PoolDescription[] = Object.values(pools)
       .filter((pool) => cfg.nodePools[pool.poolName].amiType.startsWith("AL2023") && cfg.nodePools[pool.poolName].amiType.includes("NVIDIA"))
       .map((pool) => pool.description);
@@ -290,5 +296,15 @@ export class Cluster extends pulumi.ComponentResource {
       clusterSecurityGroupId: this.clusterSecurityGroupId,
       kubeconfig: this.kubeconfig,
     });
+  }
+
+  /**
+   * What a pod on `poolName` needs before it can start: the pool's node group (nodes joined) and
+   * CoreDNS (names resolve). Every Helm release and workload passes this to `dependsOn`.
+   */
+  public scheduledOn(poolName: string): pulumi.Resource[] {
+    const pool = this.nodePools[poolName];
+    if (!pool) throw new pulumi.ResourceError(`no node pool named ${poolName} (known: ${Object.keys(this.nodePools).join(", ")})`, this);
+    return [pool.nodeGroup, this.coreDns];
   }
 }
