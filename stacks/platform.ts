@@ -12,6 +12,7 @@ import { Network } from "../components/network/network";
 import { Logging } from "../components/observability/logging";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { Monitoring } from "../components/observability/monitoring";
+import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
@@ -26,6 +27,8 @@ export interface Platform {
   readonly cluster: Cluster;
   readonly logging: Logging;
   readonly monitoring: Monitoring;
+  /** cert-manager: webhook certificates for the operators that need them. */
+  readonly certManager: CertManager;
   readonly backup: BackupPolicy;
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
@@ -97,6 +100,13 @@ export function buildPlatform(config: StackConfig): Platform {
   // never scales to zero (validation guarantees one). In both stacks that is `general`.
   const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
   if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
+  const certManager = new CertManager("cert-manager", {
+    provider: cluster.provider,
+    nodeSelector: systemPool.labels,
+    scheduledAfter: cluster.scheduledOn(systemPool.poolName),
+    replicas: config.cluster.certManagerReplicas,
+  });
+
   const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
@@ -165,5 +175,5 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge };
+  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge };
 }

@@ -76,6 +76,8 @@ export const clusterSchema = z.strictObject({
   deletionProtection: z.boolean(),
   /** metrics-server replicas; 2+ adds a PodDisruptionBudget. Default 1 (dev) / 2 (prod). */
   metricsServerReplicas: z.number().int().min(1).max(5),
+  /** cert-manager controller, webhook and cainjector replicas; 2+ adds PodDisruptionBudgets. Default 1 (dev) / 2 (prod). */
+  certManagerReplicas: z.number().int().min(1).max(5),
   /** Node pools keyed by name: the key is the node group name and its identity. */
   nodePools: z.record(z.string(), nodePoolSchema),
 });

@@ -57,7 +57,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
 const DEV: Readonly<Record<string, unknown>> = {
   network: { natStrategy: "single", flowLogs: { retentionDays: 30 } },
-  cluster: { logRetentionDays: 30, deletionProtection: false, metricsServerReplicas: 1 },
+  cluster: { logRetentionDays: 30, deletionProtection: false, metricsServerReplicas: 1, certManagerReplicas: 1 },
   data: {
     protect: false,
     secretRecoveryDays: 7,
@@ -100,7 +100,7 @@ const DEV: Readonly<Record<string, unknown>> = {
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
 const PROD: Readonly<Record<string, unknown>> = {
   network: { natStrategy: "one-per-az", flowLogs: { retentionDays: 365 } },
-  cluster: { logRetentionDays: 365, deletionProtection: true, metricsServerReplicas: 2 },
+  cluster: { logRetentionDays: 365, deletionProtection: true, metricsServerReplicas: 2, certManagerReplicas: 2 },
   data: {
     protect: true,
     secretRecoveryDays: 30,

@@ -53,6 +53,9 @@ export function loadYamlDocuments(file: string): unknown[] {
 export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   // templates/deployment.yaml: range $key, $value := .Values.extraArgs -> --key=value
   "cluster-autoscaler": ["extraArgs"],
+  // templates/*-deployment.yaml, startupapicheck-job.yaml: `with .Values.<part>.nodeSelector` -> toYaml.
+  // The defaults hold `kubernetes.io/os: linux`, which Helm keeps when a label is added.
+  "cert-manager": ["nodeSelector", "webhook.nodeSelector", "cainjector.nodeSelector", "startupapicheck.nodeSelector"],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
