@@ -8,5 +8,5 @@ module.exports = {
   },
   // Each stack is run once for the session; test files read the record (tests/support/stackRuns.ts).
   globalSetup: "<rootDir>/tests/globalSetup.ts",
-  testTimeout: 120000,
+  testTimeout: 300000,
 };

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, renderProblem } from "./schema/problems";
+import { BOOTSTRAP_NAMESPACE, BootstrapConfig, validateBootstrapConfig } from "./schema/bootstrap";
 import { NAMESPACE, RawStackConfig, SECRET_KEYS, ValidatedStackConfig, validateStackConfig } from "./schema/stack";
 
 /**
@@ -55,4 +56,17 @@ export function loadStackConfig(): StackConfig {
   const result = validateStackConfig({ ...toRawStackConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretsPresent), deploying: !pulumi.runtime.isDryRun() });
   if (!result.ok) throw new ConfigError(result.problems);
   return { ...result.config, secrets };
+}
+
+/** Config of the bootstrap project (`bootstrap/`, namespace `entasis-bootstrap`), validated as a whole. */
+export function loadBootstrapConfig(): BootstrapConfig {
+  const all = pulumi.runtime.allConfig();
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(all)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns === BOOTSTRAP_NAMESPACE && key !== undefined) values[key] = decode(text);
+  }
+  const result = validateBootstrapConfig({ stack: pulumi.getStack(), region: all["aws:region"], values, deploying: !pulumi.runtime.isDryRun() });
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
 }

@@ -16,6 +16,10 @@ import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { RunnerLink } from "./runner";
+import { RunnerPeering } from "../components/deploy/runnerPeering";
+import { PreviewAccess } from "../components/deploy/previewAccess";
+import { overlaps, parseCidr } from "../lib/cidr";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -33,13 +37,15 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
+  /** The in-VPC runners' path to the cluster; absent when the API endpoint is public and no bootstrap stack is set. */
+  readonly runner?: { readonly link: RunnerLink; readonly peering: RunnerPeering; readonly previewAccess: PreviewAccess };
 }
 
 /**
  * The one composition every environment uses; dev and prod differ only in their config.
  * Top-level components are named after their area, so URNs stay stable across refactors.
  */
-export function buildPlatform(config: StackConfig): Platform {
+export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platform {
   const namePrefix = `entasis-${config.stack}`;
   const identity = aws.getCallerIdentityOutput();
   const partition = aws.getPartitionOutput().partition;
@@ -79,6 +85,26 @@ export function buildPlatform(config: StackConfig): Platform {
       })
     : undefined;
 
+  // The deploy and preview runners reach the private API endpoint through a peering with their VPC.
+  let runnerPeering: RunnerPeering | undefined;
+  if (runner) {
+    const a = parseCidr(runner.cidr);
+    const b = parseCidr(config.network.cidr);
+    if (!a || !b || overlaps(a, b)) {
+      throw new pulumi.RunError(`runner VPC ${runner.cidr} of ${runner.stack} overlaps entasis:network.cidr ${config.network.cidr}; give the bootstrap stack a disjoint entasis-bootstrap:runner.cidr (AWS refuses to peer overlapping VPCs)`);
+    }
+    runnerPeering = new RunnerPeering("runner-peering", {
+      namePrefix,
+      vpcId: network.vpcId,
+      vpcCidr: config.network.cidr,
+      privateRouteTableIds: Object.fromEntries(Object.entries(network.privateRouteTables).map(([az, rt]) => [az, rt.id])),
+      runnerVpcId: runner.vpcId,
+      runnerCidr: runner.cidr,
+      runnerRouteTableIds: runner.routeTableIds,
+      tags,
+    });
+  }
+
   const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
 
   const cluster = new Cluster("cluster", {
@@ -92,6 +118,8 @@ export function buildPlatform(config: StackConfig): Platform {
     applicationSecurityGroupId: securityGroups.ids.application,
     // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
     apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
+    apiClientCidrs: runner ? { runner: runner.cidr } : {},
+    apiAccessReady: runnerPeering?.ready ?? [],
     logsKeyArn: network.logsKey.arn,
     tags,
   });
@@ -100,6 +128,8 @@ export function buildPlatform(config: StackConfig): Platform {
   // never scales to zero (validation guarantees one). In both stacks that is `general`.
   const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
   if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
+  const previewAccess = runner ? new PreviewAccess("preview-access", { clusterName: cluster.clusterName, previewRoleArn: runner.previewRoleArn, provider: cluster.provider, tags }) : undefined;
+
   const certManager = new CertManager("cert-manager", {
     provider: cluster.provider,
     nodeSelector: systemPool.labels,
@@ -175,5 +205,5 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge };
+  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge, runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined };
 }

@@ -30,23 +30,28 @@ describe("GitHub workflows", () => {
     expect(wf.jobs.test.steps.map((s) => s.run).filter(Boolean)).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
   });
 
-  it("preview both stacks on pull requests with the Pulumi action, commenting, with OIDC AWS credentials", () => {
+  it("preview both stacks and their bootstraps on pull requests with the Pulumi action, commenting, with the runner's role (no keys)", () => {
     const wf = load("preview.yml");
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-    expect(wf.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
-    const job = wf.jobs.preview as Job & { strategy: { matrix: { stack: string[] } } };
+    expect(wf.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const job = wf.jobs.preview as Job & { strategy: { matrix: { stack: string[]; project: string[] } } };
     expect(job.strategy.matrix.stack).toEqual(["dev", "prod"]);
+    expect(job.strategy.matrix.project).toEqual(["entasis-infra", "entasis-bootstrap"]);
     const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-    expect(pulumi?.with).toMatchObject({ command: "preview", "comment-on-pr": true, policyPacks: "policy", policyPackConfigs: "policy/config/${{ matrix.stack }}.json" });
+    expect(pulumi?.with).toMatchObject({
+      command: "preview",
+      "comment-on-pr": true,
+      policyPacks: "${{ github.workspace }}/policy",
+      policyPackConfigs: "${{ github.workspace }}/policy/config/${{ matrix.stack }}.json",
+      "work-dir": "${{ matrix.dir }}",
+    });
     expect(job.steps.map((s) => s.run)).toContain("npm ci --prefix policy");
-    const aws = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(aws?.with?.["role-to-assume"]).toBeDefined();
-    expect(JSON.stringify(wf)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
+    expect(JSON.stringify(wf)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY|configure-aws-credentials/);
   });
 
   it("deploy dev on merge to main, and prod only after dev behind the protected production environment", () => {
     const wf = load("deploy.yml");
-    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    expect(wf.on).toMatchObject({ push: { branches: ["main"] }, workflow_dispatch: { inputs: { "destroy-dev": { type: "boolean", default: false } } } });
     expect(wf.jobs.dev.needs).toBe("test");
     expect(wf.jobs.prod.needs).toBe("dev");
     expect(wf.jobs.prod.environment).toBe("production");

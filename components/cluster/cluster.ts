@@ -26,6 +26,10 @@ export interface ClusterArgs {
   readonly applicationSecurityGroupId: pulumi.Input<string>;
   /** Security groups allowed to the private API endpoint on 443 (e.g. the bastion), keyed by a stable name. Default none. */
   readonly apiClientSecurityGroupIds?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** CIDRs allowed to the private API endpoint on 443 (e.g. the deploy runners' VPC), keyed by a stable name. Default none. */
+  readonly apiClientCidrs?: Readonly<Record<string, string>>;
+  /** The network path from where `pulumi up` runs to the private endpoint; the Kubernetes provider waits for it. Default none. */
+  readonly apiAccessReady?: readonly pulumi.Resource[];
   /** KMS key of the platform's log groups. */
   readonly logsKeyArn: pulumi.Input<string>;
   readonly tags: Tags;
@@ -153,6 +157,23 @@ export class Cluster extends pulumi.ComponentResource {
       );
     }
 
+    const apiFromCidrs = Object.entries(args.apiClientCidrs ?? {}).map(
+      ([key, cidr]) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-api-from-${key}`,
+          {
+            securityGroupId: this.clusterSecurityGroupId,
+            cidrIpv4: cidr,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: `Kubernetes API from ${key} (${cidr})`,
+            tags: named(args.tags, `${p}-eks-api-from-${key}`),
+          },
+          { parent: this },
+        ),
+    );
+
     const issuer = this.cluster.identities.apply((ids) => {
       const url = ids[0]?.oidcs?.[0]?.issuer;
       if (!url) throw new pulumi.ResourceError("EKS returned no OIDC issuer", this.cluster);
@@ -263,7 +284,13 @@ export class Cluster extends pulumi.ComponentResource {
         return kubeconfigFor(n, endpoint, ca.data, args.region);
       }),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: adminAccess });
+    // The provider's first call needs the API to be reachable from where `pulumi up` runs: the
+    // runner peering and routes, and the rule admitting it, besides the admins' access entries.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this, dependsOn: [...adminAccess, ...apiFromCidrs, ...(args.apiAccessReady ?? [])] },
+    );
 
     const systemPool = Object.values(pools).find((pool) => pool.taints.length === 0 && cfg.nodePools[pool.poolName].minSize >= 1);
     if (!systemPool) throw new pulumi.ResourceError("no untainted node pool with minSize >= 1 (config validation should have caught this)", this);

@@ -46,6 +46,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
     healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3 },
     internalNlb: { enabled: false },
   },
+  deploy: {},
   workloads: {
     namespace: "trading-api",
     ports: { http: 8080, metrics: 9090 },

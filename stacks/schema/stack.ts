@@ -2,6 +2,7 @@ import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
 import { backupSchema, validateBackup } from "./backup";
+import { deploySchema, validateDeploy } from "./deploy";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
@@ -89,6 +90,7 @@ const AREAS = {
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
+  deploy: area(deploySchema, () => []),
 };
 
 type Areas = typeof AREAS;
@@ -150,6 +152,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
+
+  // Cross-area: the place `pulumi up` runs must reach the cluster's API endpoint.
+  const cluster = areas.cluster as AreaConfigs["cluster"] | undefined;
+  const deploy = areas.deploy as AreaConfigs["deploy"] | undefined;
+  if (cluster && deploy) problems.push(...validateDeploy(deploy, cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };

@@ -3,7 +3,8 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { RegisterResourceRequest, RegisterResourceOutputsRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { NAMESPACE, SECRET_KEYS } from "../../stacks/schema/stack";
 import { CloudMocks } from "./mocks";
-import { PROJECT_NAME, loadStackFile } from "./stackFile";
+import * as path from "path";
+import { BOOTSTRAP_DIR, BOOTSTRAP_PROJECT, PROJECT_NAME, loadStackFile } from "./stackFile";
 
 /** Marker Pulumi puts on serialized secret values. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -122,6 +123,12 @@ export interface RunOptions {
   readonly placeholderSecrets?: boolean;
   /** Run as `pulumi preview` (true) or `pulumi up` (false). Default true. */
   readonly preview?: boolean;
+  /**
+   * Outputs of the stacks a StackReference reads, by fully qualified name. Default: the bootstrap
+   * stack named in `entasis:deploy.bootstrapStack` is run first, under the same mocks, and its
+   * recorded outputs are what the platform reads.
+   */
+  readonly stackReferences?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
 }
 
 export interface RunResult {
@@ -168,17 +175,55 @@ export async function attemptStack(opts: RunOptions): Promise<RunResult> {
   }
 
   const region = config["aws:region"] ?? "ap-northeast-2";
+  const stackReferences = opts.stackReferences ?? (await bootstrapReferences(config));
   const result = await attemptProgram({
     project: PROJECT_NAME,
     stack: opts.stack,
     config,
     secretKeys,
     preview: opts.preview,
-    mocks: new CloudMocks({ region }),
+    mocks: new CloudMocks({ region, stackReferences }),
     // Loaded lazily so the mocks are in place before any program module runs.
     program: async () => (await import("../../stacks/program")).program(),
   });
   return { ...result, placeholders };
+}
+
+/** Runs the bootstrap project's program for one stack (`bootstrap/Pulumi.<stack>.yaml`). */
+export async function attemptBootstrap(opts: { readonly stack: string; readonly preview?: boolean; readonly overrides?: Readonly<Record<string, unknown>> }): Promise<RunResult> {
+  const file = loadStackFile(opts.stack, path.join(BOOTSTRAP_DIR, `Pulumi.${opts.stack}.yaml`));
+  const config: Record<string, string> = { ...file.config };
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+    if (v === undefined) delete config[k];
+    else config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  const result = await attemptProgram({
+    project: BOOTSTRAP_PROJECT,
+    stack: opts.stack,
+    config,
+    preview: opts.preview,
+    mocks: new CloudMocks({ region: config["aws:region"] ?? "ap-northeast-2" }),
+    program: async () => (await import("../../stacks/bootstrapProgram")).bootstrapProgram(),
+  });
+  return { ...result, placeholders: [] };
+}
+
+/** The bootstrap stack the platform config names, run offline, as the StackReference would read it. */
+async function bootstrapReferences(config: Readonly<Record<string, string>>): Promise<Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>> {
+  const text = config[`${NAMESPACE}:deploy`];
+  if (text === undefined) return {};
+  let name: unknown;
+  try {
+    name = (JSON.parse(text) as { bootstrapStack?: unknown }).bootstrapStack;
+  } catch {
+    return {};
+  }
+  if (typeof name !== "string") return {};
+  const stack = name.split("/").pop() ?? name;
+  // The bootstrap stack is deployed on its own, by hand; the platform's `pulumi up` only reads it.
+  const run = await attemptBootstrap({ stack, preview: true });
+  if (run.error !== undefined) throw run.error;
+  return { [name]: { outputs: run.outputs, secretOutputNames: [...run.secretOutputs] } };
 }
 
 export interface ProgramRunOptions {

@@ -4,6 +4,9 @@ import * as yaml from "js-yaml";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT_NAME = "entasis-infra";
+/** The bootstrap project (in-VPC runners), one stack per environment. */
+export const BOOTSTRAP_DIR = path.join(PROJECT_ROOT, "bootstrap");
+export const BOOTSTRAP_PROJECT = "entasis-bootstrap";
 
 export interface LoadedStackFile {
   readonly stack: string;
@@ -38,9 +41,9 @@ export function loadStackFile(stack: string, file = path.join(PROJECT_ROOT, `Pul
   return { stack, config, secretKeys: [], encryptedKeys };
 }
 
-export function listStacks(): string[] {
+export function listStacks(dir = PROJECT_ROOT): string[] {
   return fs
-    .readdirSync(PROJECT_ROOT)
+    .readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();

@@ -1,0 +1,4 @@
+import { bootstrapProgram } from "../stacks/bootstrapProgram";
+
+// Wiring only (see stacks/bootstrapProgram.ts): config -> runners -> stack outputs.
+export = bootstrapProgram();

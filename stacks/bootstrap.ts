@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GitHubRunner } from "../components/deploy/githubRunner";
+import { Network } from "../components/network/network";
+import { carveSubnets } from "../lib/subnetPlan";
+import { BootstrapConfig } from "./schema/bootstrap";
+
+/** Runner prefix lengths inside the /22: six /26 private slots, /28 public and spare (database) slots. */
+const RUNNER_PREFIXES = { private: 26, public: 28, database: 28 } as const;
+
+/** CodeBuild project names, one pair per environment (each environment is its own account or region). */
+export function runnerProjectNames(environment: string): { readonly deploy: string; readonly preview: string } {
+  return { deploy: `entasis-${environment}-deploy`, preview: `entasis-${environment}-preview` };
+}
+
+/**
+ * What the platform stack of the same environment reads from this stack (`stacks/runner.ts`).
+ * Plain values only: the platform keys its routes by the runner's AZs.
+ */
+export interface BootstrapOutputs {
+  readonly runnerVpcId: pulumi.Output<string>;
+  readonly runnerCidr: string;
+  /** Private route tables of the runner VPC keyed by AZ: the platform adds its routes there. */
+  readonly runnerRouteTableIds: Record<string, pulumi.Output<string>>;
+  readonly runnerEgressIps: pulumi.Output<string>[];
+  readonly deployProject: string;
+  readonly deployRoleArn: pulumi.Output<string>;
+  readonly previewProject: string;
+  readonly previewRoleArn: pulumi.Output<string>;
+}
+
+/**
+ * The bootstrap of one environment, run once by hand before the platform (docs/deploy.md): a small
+ * runner VPC (one NAT gateway) and two CodeBuild-hosted GitHub Actions runners in it, one that
+ * deploys (`pulumi up`) and one that previews. The platform peers with this VPC and admits it to
+ * the private EKS endpoint, so the runners reach the Kubernetes API on the first deploy and ever after.
+ */
+export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
+  const namePrefix = `entasis-bootstrap-${config.environment}`;
+  const identity = aws.getCallerIdentityOutput();
+  const partition = aws.getPartitionOutput().partition;
+  const runner = config.runner;
+  const subnetPlan = carveSubnets({ vpcCidr: runner.cidr, availabilityZones: runner.availabilityZones, prefixes: RUNNER_PREFIXES });
+  if (!subnetPlan) throw new pulumi.RunError(`entasis-bootstrap:runner.cidr ${runner.cidr} cannot hold the runner subnets; this is a bug in stacks/schema/bootstrap.ts`);
+
+  const network = new Network("runner-network", {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    cidr: runner.cidr,
+    availabilityZones: runner.availabilityZones,
+    subnetPlan,
+    natStrategy: "single",
+    flowLogs: { enabled: true, retentionDays: runner.logRetentionDays, trafficType: "ALL" },
+    tags: config.tags,
+  });
+
+  const projects = runnerProjectNames(config.environment);
+  const common = {
+    namePrefix,
+    githubRepository: runner.githubRepository,
+    connectionArn: runner.connectionArn,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    logsKeyArn: network.logsKey.arn,
+    logRetentionDays: runner.logRetentionDays,
+    computeType: runner.computeType,
+    buildTimeoutMinutes: runner.buildTimeoutMinutes,
+    tags: config.tags,
+  };
+  const policy = (name: string): pulumi.Output<string> => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
+  // `pulumi up` creates IAM roles, KMS keys and policies of every kind, so the deploy runner's role
+  // administers this account; only the deploy workflow of the repository runs on it.
+  const deploy = new GitHubRunner("deploy-runner", { ...common, projectName: projects.deploy, workflowName: "deploy", managedPolicyArns: { admin: policy("AdministratorAccess") } });
+  // Previews read: AWS read-only, plus Kubernetes dry-run rights that the platform grants this
+  // role (components/deploy/previewAccess.ts) and an admission policy that refuses its writes.
+  const preview = new GitHubRunner("preview-runner", { ...common, projectName: projects.preview, workflowName: "preview", managedPolicyArns: { readOnly: policy("ReadOnlyAccess") } });
+
+  return {
+    runnerVpcId: network.vpcId,
+    runnerCidr: runner.cidr,
+    runnerRouteTableIds: Object.fromEntries(runner.availabilityZones.map((az) => [az, network.privateRouteTables[az].id])),
+    runnerEgressIps: Object.values(network.natGateways).map((nat) => nat.publicIp),
+    deployProject: projects.deploy,
+    deployRoleArn: deploy.role.arn,
+    previewProject: projects.preview,
+    previewRoleArn: preview.role.arn,
+  };
+}
