@@ -31,7 +31,7 @@ export function renderReport(r: PlanReport): string {
   out.push(...table(Object.entries(r.countsByType).map(([t, n]) => [String(n), t]), ["count", "type"]));
   out.push(...section("Stack outputs"));
   out.push(...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"]));
-  out.push(...renderInsights(r.insights, r.costComparison));
+  out.push(...renderInsights(r.insights, r.costComparison, r.stack));
   out.push(...section("Diagram"));
   out.push(r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides).");
   return out.join("\n");
