@@ -74,6 +74,8 @@ describe("npm run plan", () => {
     expect(json.insights.preflight.quotas.needs.find((n) => n.quotaCode === "L-1216C47A")).toMatchObject({ atMax: 146, verdict: "blocks first deploy" });
     expect(json.insights.preflight.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["secret:slackWebhookUrl", "edge:certificate", "workloads:image-registry"]);
     expect(json.insights.preflight.blockers).toBe(5);
+    expect(r.out).toContain("If dev and prod share one AWS account (Region-wide and account-wide quotas add up):");
+    expect(r.out).toMatch(/^EC2-VPC Elastic IPs\s+L-0263D0A3\s+4\s+4\s+4\s+5\s+ok$/m);
   });
 
   it("prints the dev network tier with 2 AZs and a single NAT gateway", async () => {

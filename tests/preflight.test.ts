@@ -5,7 +5,7 @@ import { INSTANCE_VCPUS, vcpuBucketOf } from "../tools/insights/instanceTypes";
 import { ResourceIndex, field, numOf } from "../tools/insights/model";
 import { PreflightReport, analysePreflight, configOfRun } from "../tools/insights/preflight";
 import { PrerequisiteCheck, PreflightRun, evaluatePrerequisites } from "../tools/insights/prerequisites";
-import { QuotaNeed } from "../tools/insights/quotas";
+import { QuotaNeed, QuotaReport, combineQuotas } from "../tools/insights/quotas";
 import { QUOTAS_AP_NORTHEAST_2 } from "../tools/insights/quotas-ap-northeast-2";
 import { stackRun } from "./support/stackRuns";
 
@@ -117,6 +117,26 @@ describe("preflight quotas", () => {
     expect(need(stack, "applicationLoadBalancers").atMax).toBe(1);
     expect(need(stack, "networkLoadBalancers").atMax).toBe(c.edge.internalNlb.enabled ? 1 : 0);
     expect(need(stack, "iamRoles")).toMatchObject({ serviceCode: "iam", check: "aws service-quotas get-service-quota --service-code iam --quota-code L-FE177D64 --region us-east-1" });
+  });
+
+  it("adds up Region- and account-wide needs when dev and prod share one account, and leaves per-AZ/per-cluster ones out", () => {
+    const quotaReports: Record<string, QuotaReport> = {};
+    for (const stack of STACKS) {
+      const q = reports[stack].quotas;
+      if (q) quotaReports[stack] = q;
+    }
+    const shared = combineQuotas(quotaReports);
+    expect(shared.stacks).toEqual(["dev", "prod"]);
+    const row = (key: string): QuotaNeed | undefined => shared.needs.find((n) => n.key === key);
+    for (const key of ["onDemandStandardVcpus", "vpcs", "elasticIps", "iamRoles"]) {
+      expect(row(key)).toMatchObject({ atMin: need("dev", key).atMin + need("prod", key).atMin, atMax: need("dev", key).atMax + need("prod", key).atMax, peak: need("dev", key).peak + need("prod", key).peak });
+    }
+    expect(row("natGatewaysPerAz")).toBeUndefined();
+    expect(row("nodeGroupsPerCluster")).toBeUndefined();
+    const peak = need("dev", "onDemandStandardVcpus").peak + need("prod", "onDemandStandardVcpus").peak;
+    expect(row("onDemandStandardVcpus")?.request).toBe(`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value ${peak} --region ap-northeast-2`);
+    // 1 + 3 NAT gateways' Elastic IPs still fit the default of 5.
+    expect(row("elasticIps")).toMatchObject({ atMax: 4, verdict: "ok", request: undefined });
   });
 
   it("every default in the table names its quota code and an AWS source", () => {

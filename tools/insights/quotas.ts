@@ -24,6 +24,8 @@ export interface QuotaNeed {
   /** Needed while managed node groups at maximum size are updated (EKS launches extra nodes first). */
   readonly peak: number;
   readonly awsDefault?: number;
+  /** Region to ask Service Quotas in (us-east-1 for IAM's global quotas). */
+  readonly region?: string;
   readonly verdict: QuotaVerdict;
   /** What counts towards it, e.g. `cluster-general-ng: 3..10 (+6 during updates) x c5.2xlarge (8 vCPUs)`. */
   readonly from: readonly string[];
@@ -215,7 +217,8 @@ export function analyseQuotas(idx: ResourceIndex, table: QuotaTable): QuotaRepor
     }
     const q = table.quotas[key];
     const verdict = verdictOf(base, q.awsDefault);
-    const cmd = quotaCommands(q.serviceCode, q.quotaCode, q.serviceRegion ?? table.region, c.peak);
+    const region = q.serviceRegion ?? table.region;
+    const cmd = quotaCommands(q.serviceCode, q.quotaCode, region, c.peak);
     needs.push({
       ...base,
       serviceCode: q.serviceCode,
@@ -224,6 +227,7 @@ export function analyseQuotas(idx: ResourceIndex, table: QuotaTable): QuotaRepor
       scope: q.scope,
       unit: q.unit,
       awsDefault: q.awsDefault,
+      region,
       verdict,
       check: cmd.check,
       request: verdict === "ok" ? undefined : cmd.request,
@@ -245,4 +249,29 @@ export function analyseQuotas(idx: ResourceIndex, table: QuotaTable): QuotaRepor
       `vCPUs per instance type from tools/insights/instanceTypes.ts (${Object.values(INSTANCE_SPEC_PAGES).join(", ")}).`,
     ],
   };
+}
+
+/** Region-wide and account-wide needs of several stacks deployed into one account, summed. */
+export interface AccountQuotas {
+  readonly stacks: readonly string[];
+  readonly needs: readonly QuotaNeed[];
+}
+
+export function combineQuotas(reports: Readonly<Record<string, QuotaReport>>): AccountQuotas {
+  const stacks = Object.keys(reports).sort();
+  const byKey = new Map<string, QuotaNeed>();
+  for (const stack of stacks) {
+    const r = reports[stack];
+    for (const n of r.needs.filter((x) => x.scope === "region" || x.scope === "account (global)")) {
+      const cur = byKey.get(n.key);
+      const from = `${stack}: ${n.atMin}..${n.atMax} (peak ${n.peak})`;
+      byKey.set(n.key, cur ? { ...cur, atMin: cur.atMin + n.atMin, atMax: cur.atMax + n.atMax, peak: cur.peak + n.peak, from: [...cur.from, from] } : { ...n, from: [from] });
+    }
+  }
+  const needs = [...byKey.values()].map((n) => {
+    const verdict = verdictOf(n, n.awsDefault);
+    const request = verdict === "ok" || !n.quotaCode || !n.region ? undefined : quotaCommands(n.serviceCode, n.quotaCode, n.region, n.peak).request;
+    return { ...n, verdict, request };
+  });
+  return { stacks, needs: needs.filter((n) => n.atMax > 0) };
 }

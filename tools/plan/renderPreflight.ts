@@ -1,5 +1,5 @@
 import { PreflightReport } from "../insights/preflight";
-import { QuotaNeed } from "../insights/quotas";
+import { AccountQuotas, QuotaNeed } from "../insights/quotas";
 import { section, table } from "./render";
 
 const SHORT_VERDICT: Readonly<Record<QuotaNeed["verdict"], string>> = {
@@ -45,5 +45,14 @@ export function renderPreflight(p: PreflightReport, stack: string): string[] {
     out.push(`  - [${x.missing ? "MISSING" : "ok"}] ${x.id}: ${x.why}`);
     if (x.missing) out.push(`      fix: ${x.fix}`);
   }
+  return out;
+}
+
+/** The same quotas if every stack is deployed into one account and Region (they add up). */
+export function renderAccountQuotas(a: AccountQuotas): string[] {
+  const out = ["", `If ${a.stacks.join(" and ")} share one AWS account (Region-wide and account-wide quotas add up):`];
+  out.push(...table(a.needs.map((n) => [n.name, n.quotaCode ?? "-", String(n.atMin), String(n.atMax), String(n.peak), n.awsDefault === undefined ? "?" : String(n.awsDefault), SHORT_VERDICT[n.verdict]]), ["quota", "code", "need min", "need max", "peak (node updates)", "AWS default", "verdict"]));
+  const raise = a.needs.filter((n) => n.request);
+  if (raise.length > 0) out.push("", "Requests for a shared account:", ...raise.map((n) => `  ${n.request}`));
   return out;
 }

@@ -1,6 +1,7 @@
 import { RecordedResource, StackRunResult } from "../offline/harness";
 import { CostComparison, Insights, insightsOf } from "../insights";
 import { loadStackFile } from "../offline/stackFile";
+import { AccountQuotas } from "../insights/quotas";
 
 export interface TreeNode {
   readonly type: string;
@@ -27,6 +28,8 @@ export interface PlanReport {
   readonly insights: Insights;
   /** Cost of every stack side by side, with the dev/prod ratio. */
   readonly costComparison?: CostComparison;
+  /** Region- and account-wide quota needs of every stack deployed into one account. */
+  readonly accountQuotas?: AccountQuotas;
   /** Where the Mermaid diagram was written, if it was. */
   readonly diagramPath?: string;
 }
