@@ -40,7 +40,7 @@ const secretChecks: PrerequisiteCheck[] = Object.entries(SECRET_KEYS).map(([name
   applies: (config) => spec.requiredIn.includes(config.environment),
   missing: (_config, run) => !run.secretsSet.includes(name),
   fix: (config) => `pulumi config set --secret ${NAMESPACE}:${name} ${spec.example} -s ${config.stack}`,
-  why: `${spec.purpose}; \`pulumi up\` refuses the stack without it (config validation), and the plan ran with a placeholder`,
+  why: `${spec.purpose}; \`pulumi up\` refuses the stack without it (config validation); the offline plan fills a placeholder`,
 }));
 
 /** The tag or digest part of an image reference (`trading-api:1.0.0` -> `:1.0.0`). */
