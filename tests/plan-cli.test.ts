@@ -38,7 +38,12 @@ describe("npm run plan", () => {
       stack: string;
       countsByType: Record<string, number>;
       outputs: Record<string, unknown>;
-      insights: { cost: { monthlyMin: number; retrievedOn: string }; timeline: { criticalPathSeconds: number; lowerBoundSeconds: number }; failureDomains: { verdict: { ok: boolean } } };
+      insights: {
+        cost: { monthlyMin: number; retrievedOn: string };
+        timeline: { criticalPathSeconds: number; lowerBoundSeconds: number };
+        failureDomains: { verdict: { ok: boolean } };
+        preflight: { blockers: number; quotas: { needs: { quotaCode: string; atMax: number; verdict: string }[] }; prerequisites: { id: string; missing: boolean }[] };
+      };
       costComparison: { devToProd: { atMin: number } };
     };
     expect(json.stack).toBe("prod");
@@ -57,6 +62,20 @@ describe("npm run plan", () => {
     expect(json.insights.timeline.criticalPathSeconds).toBeGreaterThanOrEqual(json.insights.timeline.lowerBoundSeconds);
     expect(json.insights.failureDomains.verdict.ok).toBe(true);
     expect(json.costComparison.devToProd.atMin).toBeLessThan(1);
+    // Preflight: quotas beside AWS's defaults, then the missing prerequisites, each with its command.
+    expect(r.out).toContain("Preflight: before a real `pulumi up` of prod");
+    expect(r.out).toMatch(/^Running On-Demand G and VT instances\s+L-DB2E81BA\s+region\s+vCPU\s+8\s+20\s+44\s+0\s+BLOCKS FIRST DEPLOY$/m);
+    expect(r.out).toContain("request: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-DB2E81BA --desired-value 44 --region ap-northeast-2");
+    expect(r.out).toContain("check:   aws service-quotas get-service-quota --service-code ec2 --quota-code L-1216C47A --region ap-northeast-2");
+    expect(r.out).toMatch(/^ {2}- \[MISSING\] secret:slackWebhookUrl: /m);
+    expect(r.out).toContain("fix: pulumi config set --secret entasis:slackWebhookUrl https://hooks.slack.com/services/T000/B000/XXXX -s prod");
+    expect(r.out).toMatch(/^ {2}- \[MISSING\] edge:certificate: /m);
+    expect(r.out).toMatch(/^ {2}- \[MISSING\] workloads:image-registry: /m);
+    expect(json.insights.preflight.quotas.needs.find((n) => n.quotaCode === "L-1216C47A")).toMatchObject({ atMax: 146, verdict: "blocks first deploy" });
+    expect(json.insights.preflight.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["secret:slackWebhookUrl", "edge:certificate", "workloads:image-registry"]);
+    expect(json.insights.preflight.blockers).toBe(5);
+    expect(r.out).toContain("If dev and prod share one AWS account (Region-wide and account-wide quotas add up):");
+    expect(r.out).toMatch(/^EC2-VPC Elastic IPs\s+L-0263D0A3\s+4\s+4\s+4\s+5\s+ok$/m);
   });
 
   it("prints the dev network tier with 2 AZs and a single NAT gateway", async () => {
@@ -64,6 +83,8 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^1\s+aws:ec2\/natGateway:NatGateway$/m);
     expect(r.out).toMatch(/^6\s+aws:ec2\/subnet:Subnet$/m);
+    expect(r.out).toMatch(/^All G and VT Spot Instance Requests\s+L-3819A6DF\s+region\s+vCPU\s+0\s+8\s+24\s+0\s+REQUEST INCREASE$/m);
+    expect(r.out).not.toContain("secret:slackWebhookUrl");
     expect(r.out).toMatch(/^Verdict \(single zones accepted for cost\): \d+ single-zone point\(s\) of failure, accepted for cost in dev: network-nat-ap-northeast-2a \(ap-northeast-2a\)/m);
   });
 

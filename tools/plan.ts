@@ -3,7 +3,8 @@ import { ConfigError } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
 import * as path from "path";
 import { CostReport } from "./insights/cost";
-import { compareCosts } from "./insights";
+import { Insights, compareCosts } from "./insights";
+import { QuotaReport, combineQuotas } from "./insights/quotas";
 import { diagramOf, writeDiagram } from "./insights/diagramFiles";
 import { attemptStack } from "./offline/harness";
 import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
@@ -38,15 +39,15 @@ export interface MainOptions {
   readonly docsDir?: string;
 }
 
-/** Cost of the other stacks for the dev/prod ratio; runs are deterministic, so keep them. */
-const otherStackCosts = new Map<string, CostReport | undefined>();
+/** Insights of the other stacks, for the dev/prod cost ratio and the account-wide quotas; runs are deterministic, so keep them. */
+const otherStackInsights = new Map<string, Insights | undefined>();
 
-async function costOfStack(stack: string): Promise<CostReport | undefined> {
-  if (!otherStackCosts.has(stack)) {
+async function insightsOfStack(stack: string): Promise<Insights | undefined> {
+  if (!otherStackInsights.has(stack)) {
     const run = await attemptStack({ stack, placeholderSecrets: true });
-    otherStackCosts.set(stack, run.error === undefined ? buildReport(run).insights.cost : undefined);
+    otherStackInsights.set(stack, run.error === undefined ? buildReport(run).insights : undefined);
   }
-  return otherStackCosts.get(stack);
+  return otherStackInsights.get(stack);
 }
 
 /**
@@ -76,17 +77,20 @@ export async function main(
     return 1;
   }
   const first = buildReport(run);
-  // Every other stack is planned too (without overrides) for the cost comparison.
+  // Every other stack is planned too (without overrides) for the cost comparison and the quotas of one shared account.
   const costs: Record<string, CostReport> = {};
+  const quotas: Record<string, QuotaReport> = {};
   if (first.insights.cost) costs[args.stack] = first.insights.cost;
-  if (overrides === undefined) otherStackCosts.set(args.stack, first.insights.cost);
+  if (first.insights.preflight?.quotas) quotas[args.stack] = first.insights.preflight.quotas;
+  if (overrides === undefined) otherStackInsights.set(args.stack, first.insights);
   for (const other of listStacks().filter((s) => s !== args.stack)) {
-    const c = await costOfStack(other);
-    if (c) costs[other] = c;
+    const ins = await insightsOfStack(other);
+    if (ins?.cost) costs[other] = ins.cost;
+    if (ins?.preflight?.quotas) quotas[other] = ins.preflight.quotas;
   }
   const docsDir = options.docsDir ?? (overrides === undefined ? undefined : null);
   const diagramPath = docsDir === null ? undefined : writeDiagram(args.stack, diagramOf(run), docsDir);
-  const report = { ...first, costComparison: compareCosts(costs), diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath) };
+  const report = { ...first, costComparison: compareCosts(costs), accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined, diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath) };
   log(renderReport(report));
   if (args.jsonFile) {
     fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);

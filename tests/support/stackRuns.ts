@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { RunResult, runStack } from "../../tools/offline/harness";
+import { StackRunResult, runStack } from "../../tools/offline/harness";
 import { TEST_SECRETS } from "./query";
 
 /** Set by tests/globalSetup.ts: a directory with one recorded run per stack. */
@@ -16,8 +16,8 @@ export function cacheFile(dir: string, stack: string): string {
  * instead of each file running the whole program again. Without the setup (one file run through
  * an IDE), it runs the program itself.
  */
-export async function stackRun(stack: string): Promise<RunResult> {
+export async function stackRun(stack: string): Promise<StackRunResult> {
   const dir = process.env[RUN_CACHE_ENV];
-  if (dir && fs.existsSync(cacheFile(dir, stack))) return JSON.parse(fs.readFileSync(cacheFile(dir, stack), "utf8")) as RunResult;
+  if (dir && fs.existsSync(cacheFile(dir, stack))) return JSON.parse(fs.readFileSync(cacheFile(dir, stack), "utf8")) as StackRunResult;
   return runStack({ stack, secrets: TEST_SECRETS });
 }

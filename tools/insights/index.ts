@@ -1,12 +1,19 @@
-import { RunResult } from "../offline/harness";
+import * as fs from "fs";
+import * as path from "path";
+import { RunResult, StackRunResult } from "../offline/harness";
+import { PROJECT_ROOT } from "../offline/stackFile";
 import { CostReport, estimateCost } from "./cost";
 import { FailureDomainReport, analyseFailureDomains } from "./failureDomains";
 import { ResourceIndex } from "./model";
+import { PreflightReport, analysePreflight, configOfRun } from "./preflight";
 import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
+import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
 import { TimelineReport, analyseTimeline } from "./timeline";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
+/** Default-quota tables by region; a stack in another region gets prerequisites but no quota rows. */
+export const QUOTA_TABLES: Readonly<Record<string, QuotaTable>> = { "ap-northeast-2": QUOTAS_AP_NORTHEAST_2 };
 
 export interface Insights {
   readonly cost?: CostReport;
@@ -14,16 +21,28 @@ export interface Insights {
   readonly costUnavailable?: string;
   readonly timeline: TimelineReport;
   readonly failureDomains: FailureDomainReport;
+  /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
+  readonly preflight?: PreflightReport;
 }
 
-export function insightsOf(run: RunResult, region: string): Insights {
+/** Files of this repository (the build context of `workloads.build`). */
+const repoFileExists = (relative: string): boolean => fs.existsSync(path.join(PROJECT_ROOT, relative));
+
+function isStackRun(run: RunResult): run is StackRunResult {
+  return "config" in run && "secretsSet" in run;
+}
+
+/** `run` from attemptStack/runStack carries its config, which the preflight needs; other runs get none. */
+export function insightsOf(run: RunResult, region: string, fileExists: (relativePath: string) => boolean = repoFileExists): Insights {
   const idx = new ResourceIndex(run.resources);
   const table = PRICE_TABLES[region];
+  const config = isStackRun(run) ? configOfRun(run) : undefined;
   return {
     cost: table ? estimateCost(idx, table) : undefined,
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
     failureDomains: analyseFailureDomains(idx, run.stack),
+    preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
   };
 }
 

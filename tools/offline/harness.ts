@@ -146,11 +146,20 @@ export interface RunResult {
   readonly error?: unknown;
 }
 
+/** A run of this project's own program, with the configuration it was given (the preflight reads it). */
+export interface StackRunResult extends RunResult {
+  /** `ns:key` -> text as the program received it; secret values are replaced by "[secret]". */
+  readonly config: Readonly<Record<string, string>>;
+  /** `entasis:` secret keys (without the namespace) that hold a real value: given as `secrets`, or
+   * stored encrypted (`secure:`) in the stack file. Placeholders do not count. */
+  readonly secretsSet: readonly string[];
+}
+
 /**
  * Runs the real program for a stack, in-process, under mocks, with the real Pulumi.<stack>.yaml.
  * Runs are sequential: the Pulumi runtime is process-global.
  */
-export async function attemptStack(opts: RunOptions): Promise<RunResult> {
+export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
   const file = loadStackFile(opts.stack);
   const config: Record<string, string> = { ...file.config };
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
@@ -186,7 +195,9 @@ export async function attemptStack(opts: RunOptions): Promise<RunResult> {
     // Loaded lazily so the mocks are in place before any program module runs.
     program: async () => (await import("../../stacks/program")).program(),
   });
-  return { ...result, placeholders };
+  const shown = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, secretKeys.includes(k) ? "[secret]" : v]));
+  const secretsSet = Object.keys(SECRET_KEYS).filter((k) => Object.keys(opts.secrets ?? {}).includes(k) || file.encryptedKeys.includes(`${NAMESPACE}:${k}`));
+  return { ...result, placeholders, config: shown, secretsSet };
 }
 
 /** Runs the bootstrap project's program for one stack (`bootstrap/Pulumi.<stack>.yaml`). */
@@ -295,7 +306,7 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
 }
 
 /** Like attemptStack, but throws when the program fails. */
-export async function runStack(opts: RunOptions): Promise<RunResult> {
+export async function runStack(opts: RunOptions): Promise<StackRunResult> {
   const result = await attemptStack(opts);
   if (result.error !== undefined) throw result.error;
   return result;

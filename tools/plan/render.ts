@@ -1,5 +1,6 @@
 import { PlanReport, TreeNode } from "./report";
 import { renderInsights } from "./renderInsights";
+import { renderAccountQuotas } from "./renderPreflight";
 
 function renderTree(node: TreeNode, prefix: string, isLast: boolean, isRoot: boolean, out: string[]): void {
   const label = node.custom ? `${node.type}  ${node.name}` : `[${node.type}] ${node.name}`;
@@ -31,7 +32,8 @@ export function renderReport(r: PlanReport): string {
   out.push(...table(Object.entries(r.countsByType).map(([t, n]) => [String(n), t]), ["count", "type"]));
   out.push(...section("Stack outputs"));
   out.push(...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"]));
-  out.push(...renderInsights(r.insights, r.costComparison));
+  out.push(...renderInsights(r.insights, r.costComparison, r.stack));
+  if (r.accountQuotas) out.push(...renderAccountQuotas(r.accountQuotas));
   out.push(...section("Diagram"));
   out.push(r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides).");
   return out.join("\n");

@@ -3,6 +3,7 @@ import { CostReport } from "../insights/cost";
 import { FailureDomainReport } from "../insights/failureDomains";
 import { Step, TimelineReport } from "../insights/timeline";
 import { shortType } from "../insights/model";
+import { renderPreflight } from "./renderPreflight";
 import { section, table } from "./render";
 
 export const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -80,11 +81,12 @@ function renderFailureDomains(f: FailureDomainReport): string[] {
   return out;
 }
 
-export function renderInsights(ins: Insights, cmp: CostComparison | undefined): string[] {
+export function renderInsights(ins: Insights, cmp: CostComparison | undefined, stack: string): string[] {
   const out: string[] = [];
   if (ins.cost) out.push(...renderCost(ins.cost, cmp));
   else out.push(...section("Estimated monthly cost"), ins.costUnavailable ?? "unavailable");
   out.push(...renderTimeline(ins.timeline));
   out.push(...renderFailureDomains(ins.failureDomains));
+  if (ins.preflight) out.push(...renderPreflight(ins.preflight, stack));
   return out;
 }

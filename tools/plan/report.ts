@@ -1,6 +1,7 @@
-import { RecordedResource, RunResult } from "../offline/harness";
+import { RecordedResource, StackRunResult } from "../offline/harness";
 import { CostComparison, Insights, insightsOf } from "../insights";
 import { loadStackFile } from "../offline/stackFile";
+import { AccountQuotas } from "../insights/quotas";
 
 export interface TreeNode {
   readonly type: string;
@@ -23,10 +24,12 @@ export interface PlanReport {
   /** Warnings the program logged, as `pulumi preview` would print them. */
   readonly warnings: readonly string[];
   readonly region: string;
-  /** Monthly cost, creation time and failure domains (tools/insights). */
+  /** Monthly cost, creation time, failure domains and the preflight (tools/insights). */
   readonly insights: Insights;
   /** Cost of every stack side by side, with the dev/prod ratio. */
   readonly costComparison?: CostComparison;
+  /** Region- and account-wide quota needs of every stack deployed into one account. */
+  readonly accountQuotas?: AccountQuotas;
   /** Where the Mermaid diagram was written, if it was. */
   readonly diagramPath?: string;
 }
@@ -80,7 +83,7 @@ export function maskSecrets(outputs: Record<string, unknown>, secretPaths: reado
   return masked;
 }
 
-export function buildReport(run: RunResult, extras: ReportExtras = {}): PlanReport {
+export function buildReport(run: StackRunResult, extras: ReportExtras = {}): PlanReport {
   const region = extras.region ?? loadStackFile(run.stack).config["aws:region"] ?? "ap-northeast-2";
   return {
     stack: run.stack,

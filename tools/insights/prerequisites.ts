@@ -1,0 +1,106 @@
+import { imageHasRegistry } from "../../lib/image";
+import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
+import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
+import { ResourceIndex } from "./model";
+
+/** What a prerequisite check may look at besides the validated config. */
+export interface PreflightRun {
+  readonly stack: string;
+  readonly index: ResourceIndex;
+  /** Secret keys (without the namespace) that hold a real value (StackRunResult.secretsSet). */
+  readonly secretsSet: readonly string[];
+  /** Whether a file exists, relative to the project directory. The plan passes the file system. */
+  readonly fileExists: (relativePath: string) => boolean;
+}
+
+/**
+ * One thing a real `pulumi up` needs that the offline plan cannot provide by itself. Add a check by
+ * appending to PREREQUISITES; `applies` keeps it out of stacks it does not concern.
+ */
+export interface PrerequisiteCheck {
+  readonly id: string;
+  readonly applies: (config: ValidatedStackConfig, run: PreflightRun) => boolean;
+  readonly missing: (config: ValidatedStackConfig, run: PreflightRun) => boolean;
+  /** The command(s) that fix it; a function because commands name the stack (`-s <stack>`). */
+  readonly fix: (config: ValidatedStackConfig, run: PreflightRun) => string;
+  /** What fails without it. */
+  readonly why: string;
+}
+
+export interface PrerequisiteResult {
+  readonly id: string;
+  readonly missing: boolean;
+  readonly why: string;
+  readonly fix: string;
+}
+
+/** One check per secret key that the stack's environment requires (stacks/schema/stack.ts SECRET_KEYS). */
+const secretChecks: PrerequisiteCheck[] = Object.entries(SECRET_KEYS).map(([name, spec]) => ({
+  id: `secret:${name}`,
+  applies: (config) => spec.requiredIn.includes(config.environment),
+  missing: (_config, run) => !run.secretsSet.includes(name),
+  fix: (config) => `pulumi config set --secret ${NAMESPACE}:${name} ${spec.example} -s ${config.stack}`,
+  why: `${spec.purpose}; \`pulumi up\` refuses the stack without it (config validation); the offline plan fills a placeholder`,
+}));
+
+/** The tag or digest part of an image reference (`trading-api:1.0.0` -> `:1.0.0`). */
+function tagOf(image: string): string {
+  const at = image.indexOf("@");
+  if (at !== -1) return image.slice(at);
+  const colon = image.lastIndexOf(":");
+  return colon > image.lastIndexOf("/") ? image.slice(colon) : "";
+}
+
+function repositoryOf(image: string): string {
+  const bare = image.slice(0, image.length - tagOf(image).length);
+  return bare.slice(bare.lastIndexOf("/") + 1);
+}
+
+export const PREREQUISITES: readonly PrerequisiteCheck[] = [
+  ...secretChecks,
+  {
+    id: "edge:certificate",
+    applies: (config) => config.edge.certificateArn !== undefined,
+    missing: (config) => PLACEHOLDER_CERTIFICATE_RE.test(config.edge.certificateArn ?? ""),
+    fix: (config) =>
+      `aws acm request-certificate --domain-name <your domain> --validation-method DNS --region ${config.region}  # then add the DNS record it asks for; and: pulumi config set --path '${NAMESPACE}:edge.certificateArn' <the certificate ARN> -s ${config.stack}`,
+    why: "entasis:edge.certificateArn is the repository's all-zero placeholder: previews accept it, `pulumi up` refuses it in config validation (the HTTPS listener would fail after everything else was created)",
+  },
+  {
+    id: "workloads:image-registry",
+    applies: (config) => config.workloads.image !== undefined,
+    missing: (config) => !imageHasRegistry(config.workloads.image ?? ""),
+    fix: (config) => {
+      const image = config.workloads.image ?? "";
+      const registry = `<account>.dkr.ecr.${config.region}.amazonaws.com`;
+      const target = `${registry}/${repositoryOf(image)}${tagOf(image)}`;
+      return [
+        `aws ecr create-repository --repository-name ${repositoryOf(image)} --image-tag-mutability IMMUTABLE --region ${config.region}`,
+        `aws ecr get-login-password --region ${config.region} | docker login --username AWS --password-stdin ${registry}`,
+        `docker tag ${image} ${target} && docker push ${target}`,
+        `pulumi config set --path '${NAMESPACE}:workloads.image' ${target} -s ${config.stack}`,
+      ].join(" && ");
+    },
+    why: "entasis:workloads.image names no registry host, so the kubelet pulls it from Docker Hub (docker.io/library/...), where trading-api is not published: pods stay in ImagePullBackOff and the Deployment's await times out",
+  },
+  {
+    id: "workloads:build-context",
+    applies: (config) => config.workloads.build !== undefined,
+    missing: (config, run) => {
+      const b = config.workloads.build;
+      return b !== undefined && !run.fileExists(`${b.context}/${b.dockerfile}`);
+    },
+    fix: (config) => {
+      const b = config.workloads.build;
+      return `add ${b?.context}/${b?.dockerfile} to the repository, and run \`pulumi up\` where \`docker info\` answers (the build runs in the deploy job and pushes to the stack's ECR repository)`;
+    },
+    why: "entasis:workloads.build builds the image with Docker during `pulumi up`: it needs the Dockerfile in the repository and a Docker daemon on the machine that deploys",
+  },
+];
+
+export function evaluatePrerequisites(config: ValidatedStackConfig, run: PreflightRun, checks: readonly PrerequisiteCheck[] = PREREQUISITES): PrerequisiteResult[] {
+  return checks
+    .filter((c) => c.applies(config, run))
+    .map((c) => ({ id: c.id, missing: c.missing(config, run), why: c.why, fix: c.fix(config, run) }))
+    .sort((a, b) => Number(b.missing) - Number(a.missing));
+}
