@@ -14,6 +14,8 @@ import { SecurityGroups } from "../components/network/securityGroups";
 import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
+import { buildDatabaseRoles } from "./databaseRoles";
+import { DatabaseRoles } from "../components/data/databaseRoles";
 import { EdgeTier, buildEdgeTier } from "./edge";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
@@ -24,6 +26,8 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  /** The consumers' PostgreSQL roles, created by a Job in the cluster before any workload connects. */
+  readonly databaseRoles: DatabaseRoles;
   readonly logging: Logging;
   readonly monitoring: Monitoring;
   readonly backup: BackupPolicy;
@@ -150,6 +154,14 @@ export function buildPlatform(config: StackConfig): Platform {
         })
       : undefined;
 
+  const databaseRoles = buildDatabaseRoles(
+    config.data,
+    data,
+    cluster,
+    subnetPlan,
+    Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
+  );
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
     region: config.region,
@@ -160,10 +172,11 @@ export function buildPlatform(config: StackConfig): Platform {
     securityGroups,
     cluster,
     data,
+    databaseRoles,
     dataConfig: config.data,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge };
+  return { config, network, securityGroups, bastion, data, cluster, databaseRoles, logging, monitoring, backup, clusterBackup, edge };
 }

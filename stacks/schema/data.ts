@@ -104,7 +104,17 @@ export const postgresSchema = z.strictObject({
     maxConnectionsPercent: z.number().int().min(1).max(100),
   }),
   /** Applications that connect, keyed by name; each gets a Secrets Manager secret with its connection details. */
-  consumers: z.record(z.string(), z.strictObject({ /** Database user (IAM authentication). */ username: pgName("trading_api") })).default({}),
+  consumers: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** Database user (IAM authentication). */
+        username: pgName("trading_api"),
+        /** readWrite: may create its own tables in schema public (it owns them); readOnly: connect and use the schema only. Default readWrite. */
+        access: z.enum(["readWrite", "readOnly"]).default("readWrite"),
+      }),
+    )
+    .default({}),
 });
 export type PostgresConfig = z.infer<typeof postgresSchema>;
 
