@@ -79,7 +79,7 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
   });
   const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR });
 
-  const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, tags }) : undefined;
+  const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, forceDelete: !env.dataConfig.protect, tags }) : undefined;
   const imageRef = image?.reference ?? workloads.image;
   if (imageRef === undefined) throw new pulumi.RunError("entasis:workloads has neither image nor build (config validation should have caught this)");
 

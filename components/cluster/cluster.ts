@@ -263,7 +263,15 @@ export class Cluster extends pulumi.ComponentResource {
         return kubeconfigFor(n, endpoint, ca.data, args.region);
       }),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: adminAccess });
+    // Without deletion protection (dev), a destroy after the cluster is already gone drops its
+    // objects from state instead of failing on an unreachable API; a protected cluster (prod) never
+    // does, so a network partition cannot silently forget live objects.
+    // https://github.com/pulumi/pulumi-kubernetes/pull/2489
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: !cfg.deletionProtection },
+      { parent: this, dependsOn: adminAccess },
+    );
 
     const systemPool = Object.values(pools).find((pool) => pool.taints.length === 0 && cfg.nodePools[pool.poolName].minSize >= 1);
     if (!systemPool) throw new pulumi.ResourceError("no untainted node pool with minSize >= 1 (config validation should have caught this)", this);
