@@ -20,9 +20,10 @@ const POD_TARGET_LABELS = [
  * yields one target per declared container port, so without the usual relabelling it would also
  * scrape 8080 (closed to Prometheus by the network policies: down targets, TargetDown pages). The
  * standard relabelling from Prometheus's own Kubernetes example takes the port from
- * `prometheus.io/port` and the path from `prometheus.io/path`; targets that end up identical are
- * deduplicated by Prometheus.
+ * `prometheus.io/port` and the path from `prometheus.io/path`; the per-port targets that end up
+ * identical (same address and labels) are deduplicated by Prometheus.
  * https://github.com/prometheus/prometheus/blob/main/documentation/examples/prometheus-kubernetes.yml
+ * https://github.com/prometheus/prometheus/issues/3756
  *
  * `trading-metrics`: the spec's static `trading-api:9090` is the Service's virtual IP, so each
  * scrape would land on a random pod and counters from different pods would interleave in one
