@@ -11,6 +11,7 @@ import { VpaController } from "../components/workloads/vpaController";
 import { ALB_LOG_BUCKET_ROLE } from "../lib/awsLimits";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
+import { DatabaseRoles } from "../components/data/databaseRoles";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
@@ -37,6 +38,8 @@ export interface EdgeTierInputs {
   readonly securityGroups: SecurityGroups;
   readonly cluster: Cluster;
   readonly data: DataTier;
+  /** The consumers' database roles: trading-api's pods cannot become ready before they exist. */
+  readonly databaseRoles: DatabaseRoles;
   readonly dataConfig: DataConfig;
   /** Node pool labels by pool name (to check the general pool exists). */
   readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -76,7 +79,7 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
   });
   const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR });
 
-  const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, tags }) : undefined;
+  const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, forceDelete: !env.dataConfig.protect, tags }) : undefined;
   const imageRef = image?.reference ?? workloads.image;
   if (imageRef === undefined) throw new pulumi.RunError("entasis:workloads has neither image nor build (config validation should have caught this)");
 
@@ -85,7 +88,13 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
   if (!consumer || !connectionSecretArn) {
     throw new pulumi.RunError(`entasis:data.postgres.consumers has no ${APP} entry; add ${APP}: { username: trading_api } so trading-api gets its database user and connection secret`);
   }
+  // Every endpoint the connection secret names (components/data/connectionSecrets.ts: host,
+  // readerHost, proxyHost) authenticates IAM tokens against its own resource ID: the primary's and
+  // each replica's DbiResourceId (`db-...`), the proxy's `prx-...` (the last part of its ARN).
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy-connecting.html#rds-proxy-connecting-iam
   const proxyResourceId = data.proxy?.proxy.arn.apply((arn) => arn.split(":").slice(-1)[0]);
+  const dbUserResourceIds = { primary: data.postgres.resourceId, ...Object.fromEntries(Object.entries(data.postgres.replicaResourceIds).map(([key, id]) => [`replica-${key}`, id])), ...(proxyResourceId ? { proxy: proxyResourceId } : {}) };
 
   const tradingApi = new TradingApi(APP, {
     namePrefix,
@@ -101,8 +110,9 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
       redisAuthSecretArn: data.redis.authSecret.arn,
       secretsKeyArn: data.secretsKey.arn,
       username: consumer.username,
-      dbUserResourceIds: proxyResourceId ? [data.postgres.resourceId, proxyResourceId] : [data.postgres.resourceId],
+      dbUserResourceIds,
     },
+    databaseReady: [env.databaseRoles.job],
     targetGroupArns: { alb: loadBalancer.targetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
     deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],

@@ -15,6 +15,8 @@ import { Monitoring } from "../components/observability/monitoring";
 import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
+import { buildDatabaseRoles } from "./databaseRoles";
+import { DatabaseRoles } from "../components/data/databaseRoles";
 import { EdgeTier, buildEdgeTier } from "./edge";
 import { RunnerLink } from "./runner";
 import { RunnerPeering } from "../components/deploy/runnerPeering";
@@ -29,6 +31,8 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
+  /** The consumers' PostgreSQL roles, created by a Job in the cluster before any workload connects. */
+  readonly databaseRoles: DatabaseRoles;
   readonly logging: Logging;
   readonly monitoring: Monitoring;
   /** cert-manager: webhook certificates for the operators that need them. */
@@ -190,6 +194,14 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
+  const databaseRoles = buildDatabaseRoles(
+    config.data,
+    data,
+    cluster,
+    subnetPlan,
+    Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
+  );
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
     region: config.region,
@@ -200,10 +212,11 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     securityGroups,
     cluster,
     data,
+    databaseRoles,
     dataConfig: config.data,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge, runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined };
+  return { config, network, securityGroups, bastion, data, cluster, certManager, databaseRoles, logging, monitoring, backup, clusterBackup, edge, runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined };
 }

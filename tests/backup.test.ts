@@ -104,7 +104,7 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
   it("encrypts the vault with its own customer-managed, rotating KMS key", () => {
     const vault = named(run(), "backup-vault", VAULT);
     const key = named(run(), "backup-vault-key", "aws:kms/key:Key");
-    expect(vault.inputs).toMatchObject({ name: `entasis-${stack}-vault`, kmsKeyArn: key.state.arn, forceDestroy: false });
+    expect(vault.inputs).toMatchObject({ name: `entasis-${stack}-vault`, kmsKeyArn: key.state.arn, forceDestroy: stack === "dev" });
     expect(String(vault.inputs.name)).toMatch(/^[A-Za-z0-9_-]{2,50}$/);
     expect(vault.protect).toBe(stack === "prod");
     expect(key.inputs.enableKeyRotation).toBe(true);

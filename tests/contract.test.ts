@@ -70,6 +70,7 @@ describe("the URN guard itself", () => {
     ignoreChanges: [],
     retainOnDelete: false,
     deleteBeforeReplace: false,
+    replaceOnChanges: [],
     aliases,
   });
 

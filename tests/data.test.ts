@@ -203,7 +203,8 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
       const bucket = named(run(), n, "aws:s3/bucket:Bucket");
       expect(str(bucket, "bucket")).toBe(`entasis-${stack}-${role}-123456789012-ap-northeast-2`);
       expect(str(bucket, "bucket").length).toBeLessThanOrEqual(63);
-      expect(bucket.inputs.forceDestroy).toBe(false);
+      // Emptied on destroy only where nothing is protected (tests/teardown.test.ts).
+      expect(bucket.inputs.forceDestroy).toBe(stack === "dev");
       expect(named(run(), n, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
       expect(named(run(), n, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
       expect(named(run(), n, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
@@ -259,7 +260,7 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
   it("gives every consumer a secret with its connection details and no password", () => {
     for (const [consumer, username] of [["trading-api", "trading_api"], ["analytics", "analytics"]]) {
       const secret = named(run(), `connection-secrets-${consumer}`, SECRET);
-      expect(secret.inputs).toMatchObject({ name: `entasis-${stack}/postgres/${consumer}`, kmsKeyId: KEY_ARN("data-secrets"), recoveryWindowInDays: stack === "prod" ? 30 : 7 });
+      expect(secret.inputs).toMatchObject({ name: `entasis-${stack}/postgres/${consumer}`, kmsKeyId: KEY_ARN("data-secrets"), recoveryWindowInDays: stack === "prod" ? 30 : 0 });
       expect(componentOf(run(), secret)).toBe("entasis:data:ConnectionSecrets");
       const doc = secretDocument(run(), `connection-secrets-${consumer}`);
       expect(doc).toEqual({

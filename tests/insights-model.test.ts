@@ -37,6 +37,7 @@ function res(type: string, name: string, inputs: Record<string, unknown> = {}, s
     ignoreChanges: [],
     retainOnDelete: false,
     deleteBeforeReplace: false,
+    replaceOnChanges: [],
     aliases: [],
   };
 }

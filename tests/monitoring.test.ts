@@ -10,6 +10,7 @@ import { loadStackFile } from "../tools/offline/stackFile";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { TEST_SECRETS, byUrn, named, ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
+import { Labels, RelabelRule, relabel, targetOf } from "./support/relabel";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const COMPONENT = "entasis:observability:Monitoring";
@@ -66,34 +67,82 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
     expect(named(runs[stack], "monitoring-namespace").inputs.metadata).toEqual({ name: "monitoring" });
   });
 
-  it("scrapes the trading-api Service the workloads area really creates, on its metrics port", () => {
-    const release = runs[stack].resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.name.startsWith("monitoring"));
-    const values = release?.inputs.values as { prometheus: { prometheusSpec: { additionalScrapeConfigs: { job_name: string; static_configs?: { targets: string[] }[] }[] } } };
-    const target = values.prometheus.prometheusSpec.additionalScrapeConfigs.find((j) => j.job_name === "trading-metrics")?.static_configs?.[0].targets[0];
-    const services = runs[stack].resources.filter((r) => r.type === "kubernetes:core/v1:Service");
-    const matching = services.filter((svc) => {
-      const meta = svc.inputs.metadata as { name: string; namespace: string };
-      const ports = (svc.inputs.spec as { ports: { port: number }[] }).ports.map((p) => p.port);
-      return ports.some((port) => target === `${meta.name}.${meta.namespace}.svc:${port}`);
-    });
-    expect({ target, matching: matching.map((m) => m.name) }).toEqual({ target, matching: ["trading-api-service"] });
-  });
-
   it("lets the release own the CRDs (Helm creates them: no last-applied annotation, no 256 KiB limit)", () => {
     expect(release(runs[stack]).inputs.skipCrds).toBe(false);
     expect(values(runs[stack]).crds).toEqual({ enabled: true });
     expect(ofType(runs[stack], "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")).toEqual([]);
   });
 
-  it("has exactly the spec's scrape jobs, trading-metrics on trading-api's cluster DNS name", () => {
-    expect(at(values(runs[stack]), "prometheus", "prometheusSpec", "additionalScrapeConfigs")).toEqual([
-      {
-        job_name: "kubernetes-pods",
-        kubernetes_sd_configs: [{ role: "pod" }],
-        relabel_configs: [{ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" }],
-      },
-      { job_name: "trading-metrics", static_configs: [{ targets: ["trading-api.trading-api.svc:9090"] }] },
+  type ScrapeJob = { job_name: string; kubernetes_sd_configs: { role: string; namespaces?: { names: string[] } }[]; relabel_configs: RelabelRule[]; static_configs?: unknown };
+  const jobs = (): ScrapeJob[] => at(values(runs[stack]), "prometheus", "prometheusSpec", "additionalScrapeConfigs") as ScrapeJob[];
+  const job = (name: string): ScrapeJob => {
+    const found = jobs().find((j) => j.job_name === name);
+    if (!found) throw new Error(`no scrape job ${name}`);
+    return found;
+  };
+  /** What pod discovery yields for each declared container port of trading-api's pod template. */
+  const tradingApiPodTargets = (): Labels[] => {
+    const deployment = named(runs[stack], "trading-api-deployment", "kubernetes:apps/v1:Deployment");
+    const template = at(deployment.inputs, "spec", "template") as { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; spec: { containers: { ports: { containerPort: number }[] }[] } };
+    const ns = String(at(deployment.inputs, "metadata", "namespace"));
+    const annotations = Object.fromEntries(Object.entries(template.metadata.annotations).map(([k, v]) => [`__meta_kubernetes_pod_annotation_${k.replace(/[^a-zA-Z0-9_]/g, "_")}`, v]));
+    const labels = Object.fromEntries(Object.entries(template.metadata.labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, "_")}`, v]));
+    return template.spec.containers[0].ports.map((p) => ({
+      __address__: `10.0.1.23:${p.containerPort}`,
+      __metrics_path__: "/metrics",
+      __meta_kubernetes_namespace: ns,
+      __meta_kubernetes_pod_name: "trading-api-6d4cf56db6-x7k2p",
+      __meta_kubernetes_pod_phase: "Running",
+      __meta_kubernetes_pod_container_port_number: String(p.containerPort),
+      ...annotations,
+      ...labels,
+    }));
+  };
+  /** Ports the network policies let Prometheus reach on trading-api's pods. */
+  const portsOpenToPrometheus = (): number[] => {
+    const policy = named(runs[stack], "trading-api-netpol-prometheus", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    return (at(policy.inputs, "spec", "ingress") as { ports: { port: number }[] }[]).flatMap((r) => r.ports.map((p) => p.port));
+  };
+
+  it("keeps the spec's two job names, both discovering pods (no static Service address)", () => {
+    expect(jobs().map((j) => j.job_name)).toEqual(["kubernetes-pods", "trading-metrics"]);
+    expect(jobs().every((j) => j.static_configs === undefined)).toBe(true);
+    expect(job("kubernetes-pods").kubernetes_sd_configs).toEqual([{ role: "pod" }]);
+    expect(job("trading-metrics").kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["trading-api"] } }]);
+  });
+
+  it("kubernetes-pods keeps annotated pods and takes port and path from prometheus.io/port and prometheus.io/path", () => {
+    expect(job("kubernetes-pods").relabel_configs).toEqual([
+      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
+      { source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"], action: "replace", regex: "([^:]+)(?::\\d+)?;(\\d+)", replacement: "$1:$2", target_label: "__address__" },
+      { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
+      { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
     ]);
+  });
+
+  it("kubernetes-pods scrapes trading-api's pod only on the annotated port, which the network policies open to Prometheus", () => {
+    const rules = job("kubernetes-pods").relabel_configs;
+    const targets = tradingApiPodTargets().map((t) => targetOf(relabel(t, rules)));
+    expect(targets).toHaveLength(2); // one per declared port (http, metrics) before relabelling
+    const distinct = [...new Set(targets.map((t) => JSON.stringify(t)))].map((t) => JSON.parse(t) as unknown);
+    expect(distinct).toEqual([{ address: "10.0.1.23:9090", path: "/metrics", labels: { namespace: "trading-api", pod: "trading-api-6d4cf56db6-x7k2p" } }]);
+    expect(portsOpenToPrometheus()).toEqual([9090]);
+    // Control: a pod with a custom path and port, and an unannotated pod.
+    const custom = relabel({ __address__: "10.0.2.7", __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true", __meta_kubernetes_pod_annotation_prometheus_io_port: "8443", __meta_kubernetes_pod_annotation_prometheus_io_path: "/stats" }, rules);
+    expect(targetOf(custom)).toMatchObject({ address: "10.0.2.7:8443", path: "/stats" });
+    expect(relabel({ __address__: "10.0.2.8:80" }, rules)).toBeUndefined();
+  });
+
+  it("trading-metrics scrapes each trading-api pod on its metrics port, one target per pod, never the Service's virtual IP", () => {
+    const rules = job("trading-metrics").relabel_configs;
+    const targets = tradingApiPodTargets().map((t) => targetOf(relabel(t, rules))).filter((t) => t !== undefined);
+    expect(targets).toEqual([{ address: "10.0.1.23:9090", path: "/metrics", labels: { namespace: "trading-api", pod: "trading-api-6d4cf56db6-x7k2p" } }]);
+    expect(portsOpenToPrometheus()).toContain(9090);
+    // Another app's pod in the namespace and a finished pod are not scraped.
+    const base = tradingApiPodTargets()[1];
+    expect(relabel({ ...base, __meta_kubernetes_pod_label_app: "other" }, rules)).toBeUndefined();
+    expect(relabel({ ...base, __meta_kubernetes_pod_phase: "Succeeded" }, rules)).toBeUndefined();
   });
 
   it("routes every alert to the spec's slack receiver (Watchdog to null), reading the webhook from the mounted Secret", () => {

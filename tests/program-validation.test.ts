@@ -1,4 +1,5 @@
 import { ConfigError } from "../stacks/config";
+import { renderProblem } from "../stacks/schema/problems";
 import { attemptStack } from "../tools/offline/harness";
 import { CloudMocks } from "../tools/offline/mocks";
 import { loadStackFile } from "../tools/offline/stackFile";
@@ -60,18 +61,45 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error instanceof ConfigError && run.error.problems.map((p) => `${p.key}: ${p.problem}`)).toEqual([
       "entasis:edge.certificateArn: is the placeholder from the repository, and `pulumi up` would fail at the HTTPS listener",
+      "entasis:workloads.image: names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out",
     ]);
     expect(run.resources.filter((r) => r.custom)).toEqual([]);
   });
 
-  it("lets `pulumi up` run once a real certificate is configured", async () => {
+  it("lets `pulumi up` run once a real certificate (and a real image) is configured", async () => {
     const edge = JSON.parse(loadStackFile("prod").config["entasis:edge"]) as Record<string, unknown>;
     const run = await attemptStack({
       stack: "prod",
       secrets: TEST_SECRETS,
       preview: false,
-      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" } },
+      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod") },
     });
     expect(run.error).toBeUndefined();
+  });
+});
+
+const ECR_IMAGE = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0";
+const withEcrImage = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:workloads"]) as Record<string, unknown>), image: ECR_IMAGE });
+
+describe("the spec's bare image name trading-api:1.0.0 in the stack files", () => {
+  it("lets a preview run", async () => {
+    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: true });
+    expect(run.error).toBeUndefined();
+  });
+
+  it("stops `pulumi up` before any resource: it would resolve to Docker Hub, where it does not exist", async () => {
+    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false });
+    expect(run.error).toBeInstanceOf(ConfigError);
+    expect(run.error instanceof ConfigError && run.error.problems.map(renderProblem)).toEqual([
+      'entasis:workloads.image "trading-api:1.0.0" names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out; run: pulumi config set --path \'entasis:workloads.image\' <account>.dkr.ecr.<region>.amazonaws.com/trading-api:1.0.0 (an image you pushed), or set entasis:workloads.build to build and push it to this stack\'s ECR repository',
+    ]);
+    expect(run.resources.filter((r) => r.custom)).toEqual([]);
+  });
+
+  it("lets `pulumi up` run with an image in a registry, and the Deployment runs exactly that image", async () => {
+    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false, overrides: { "entasis:workloads": withEcrImage("dev") } });
+    expect(run.error).toBeUndefined();
+    const deployment = run.resources.find((r) => r.name === "trading-api-deployment");
+    expect(JSON.stringify(deployment?.inputs)).toContain(`"image":"${ECR_IMAGE}"`);
   });
 });

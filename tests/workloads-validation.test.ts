@@ -1,4 +1,7 @@
-import { IMAGE_REF_RE, cpuMillis, memoryBytes } from "../stacks/schema/workloads";
+import { IMAGE_REF_RE, WorkloadsConfig, cpuMillis, memoryBytes, registryHost, validateWorkloads, workloadsSchema } from "../stacks/schema/workloads";
+import { ENVIRONMENT_DEFAULTS } from "../stacks/schema/defaults";
+import { deepMerge } from "../lib/merge";
+import { loadStackFile } from "../tools/offline/stackFile";
 import { validateWith, withField } from "./support/config";
 
 const workloads = (stack: string, path: string[], value: unknown) => validateWith(stack, (a) => ({ ...a, workloads: withField(a.workloads, path, value) }));
@@ -19,6 +22,31 @@ describe("workloads config validation", () => {
     expect(workloads("dev", ["image"], "trading-api").messages).toEqual([
       'entasis:workloads.image "trading-api" is not a container image reference with a tag or digest; use e.g. 123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0',
     ]);
+  });
+
+  it("tells a registry host from a Docker Hub name the way the distribution reference does", () => {
+    expect(
+      ["trading-api:1.0.0", "org/app:1", "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0", "localhost/app:1", "registry:5000/app:1", "docker.io/org/app:1"].map((i) => [i, registryHost(i)]),
+    ).toEqual([
+      ["trading-api:1.0.0", undefined],
+      ["org/app:1", undefined],
+      ["123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0", "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com"],
+      ["localhost/app:1", "localhost"],
+      ["registry:5000/app:1", "registry:5000"],
+      ["docker.io/org/app:1", "docker.io"],
+    ]);
+  });
+
+  it("at deploy time, an image must name its registry unless build is set (previews accept the spec's bare name)", () => {
+    const deploying = (w: WorkloadsConfig): string[] => validateWorkloads(w, "entasis:workloads", true).map((p) => `${p.key}: ${p.problem}`);
+    const base = workloadsSchema.parse(deepMerge(ENVIRONMENT_DEFAULTS.dev.workloads, JSON.parse(loadStackFile("dev").config["entasis:workloads"]) as unknown));
+    expect(validateWorkloads(base, "entasis:workloads", false)).toEqual([]);
+    expect(deploying(base)).toEqual([
+      "entasis:workloads.image: names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out",
+    ]);
+    expect(deploying({ ...base, image: "org/trading-api:1.0.0" })[0]).toContain("docker.io/org/trading-api:1.0.0");
+    expect(deploying({ ...base, image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0" })).toEqual([]);
+    expect(deploying({ ...base, image: undefined, build: { context: "app", dockerfile: "Dockerfile", tag: "1.0.0" } })).toEqual([]);
   });
 
   it("requires an image or a build, not both", () => {

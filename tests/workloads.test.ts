@@ -77,8 +77,8 @@ describe.each(["dev", "prod"])("trading-api in %s", (stack) => {
     expect(connect?.Action).toBe("rds-db:connect");
     const resources = connect?.Resource as string[];
     expect(resources.every((r) => r.endsWith("/trading_api"))).toBe(true);
-    // Through RDS Proxy in prod as well as directly.
-    expect(resources).toHaveLength(stack === "prod" ? 2 : 1);
+    // Primary and replica directly, and through RDS Proxy in prod (tests/database-access.test.ts maps each to its host).
+    expect(resources).toHaveLength(stack === "prod" ? 3 : 1);
     expect(JSON.stringify(doc)).not.toContain('"*"');
   });
 
@@ -133,6 +133,26 @@ describe.each(["dev", "prod"])("trading-api in %s", (stack) => {
     const tgb = named(run, "trading-api-tgb-alb", "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
     expect(spec(tgb)).toEqual({ serviceRef: { name: "trading-api", port: 8080 }, targetGroupARN: named(run, "edge-api", "aws:lb/targetGroup:TargetGroup").state.arn, targetType: "ip" });
     expect(tgb.dependencies).toContain(named(run, "lb-controller-release").urn);
+  });
+
+  it("labels its namespace for the load balancer controller's readiness gate, and creates pods only once the bindings exist", () => {
+    const run = runs[stack];
+    expect(meta(named(run, "trading-api-ns", "kubernetes:core/v1:Namespace")).labels).toEqual({
+      "kubernetes.io/metadata.name": "trading-api",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+    });
+    // The webhook injects a gate per TargetGroupBinding that selects the pod when it is created.
+    const bindings = ofType(run, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+    expect(bindings.length).toBeGreaterThan(0);
+    const deployment = named(run, "trading-api-deployment", "kubernetes:apps/v1:Deployment");
+    for (const tgb of bindings) expect(deployment.dependencies).toContain(tgb.urn);
+  });
+
+  it("replaces (never updates) a TargetGroupBinding whose target group changes, deleting the old one first", () => {
+    for (const tgb of ofType(runs[stack], "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding")) {
+      expect({ name: tgb.name, replaceOnChanges: tgb.replaceOnChanges, deleteBeforeReplace: tgb.deleteBeforeReplace }).toEqual({ name: tgb.name, replaceOnChanges: ["spec.targetGroupARN"], deleteBeforeReplace: true });
+    }
   });
 
   it("keeps the spec's api-network-policy exactly", () => {

@@ -23,7 +23,7 @@ export interface BackupPolicyArgs {
   readonly vaultLock: boolean;
   /** Own the account-region-wide opt-in settings (only one stack per account and region may). */
   readonly manageRegionSettings: boolean;
-  /** Pulumi `protect` on the vault. */
+  /** Pulumi `protect` on the vault; an unprotected vault is force-destroyed with its recovery points. */
   readonly protect: boolean;
   readonly tags: Tags;
 }
@@ -86,7 +86,10 @@ export class BackupPolicy extends pulumi.ComponentResource {
     // Vault names: 2..50 letters, digits, hyphens, underscores (config validation bounds namePrefix).
     this.vault = new aws.backup.Vault(
       `${name}-vault`,
-      { name: `${p}-vault`, kmsKeyArn: this.key.arn, forceDestroy: false, tags: named(args.tags, `${p}-vault`) },
+      // A vault with recovery points cannot be deleted: unprotected stacks (dev, never vault-locked)
+      // delete the points on destroy; protected ones keep them (and prod's Vault Lock forbids it anyway).
+      // https://www.pulumi.com/registry/packages/aws/api-docs/backup/vault/#forcedestroy_nodejs
+      { name: `${p}-vault`, kmsKeyArn: this.key.arn, forceDestroy: !args.protect, tags: named(args.tags, `${p}-vault`) },
       { parent: this, protect: args.protect },
     );
     this.vaultName = this.vault.name;

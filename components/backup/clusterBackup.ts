@@ -71,6 +71,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
       // Velero deletes expired backups itself (ttl); S3 only cleans up after it.
       lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
+      forceDestroy: !args.protect,
     }).bucket;
     this.bucketName = this.bucket.bucket;
 

@@ -286,9 +286,13 @@ export class Cluster extends pulumi.ComponentResource {
     );
     // The provider's first call needs the API to be reachable from where `pulumi up` runs: the
     // runner peering and routes, and the rule admitting it, besides the admins' access entries.
+    // Without deletion protection (dev), a destroy after the cluster is already gone drops its
+    // objects from state instead of failing on an unreachable API; a protected cluster (prod) never
+    // does, so a network partition cannot silently forget live objects.
+    // https://github.com/pulumi/pulumi-kubernetes/pull/2489
     this.provider = new k8s.Provider(
       `${name}-k8s`,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: !cfg.deletionProtection },
       { parent: this, dependsOn: [...adminAccess, ...apiFromCidrs, ...(args.apiAccessReady ?? [])] },
     );
 

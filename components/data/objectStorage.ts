@@ -110,6 +110,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
       lifecycle: spec.lifecycle,
       allow: spec.allow,
       protect: args.protect,
+      forceDestroy: !args.protect,
     });
     this.bucketPolicies[spec.role] = policy;
     return bucket;

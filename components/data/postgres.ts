@@ -78,6 +78,10 @@ export class Postgres extends pulumi.ComponentResource {
   public readonly identifier: pulumi.Output<string>;
   /** `db-...` resource ID, the resource part of `rds-db:connect` ARNs for IAM authentication. */
   public readonly resourceId: pulumi.Output<string>;
+  /** Each replica's own `db-...` resource ID, keyed like `replicas`: IAM tokens are per instance. */
+  public readonly replicaResourceIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Master password (secret): for the role bootstrap Job only. */
+  public readonly masterPassword: pulumi.Output<string>;
 
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:data:Postgres", name, {}, opts);
@@ -245,6 +249,8 @@ export class Postgres extends pulumi.ComponentResource {
     this.port = this.primary.port;
     this.identifier = this.primary.identifier;
     this.resourceId = this.primary.resourceId;
+    this.replicaResourceIds = Object.fromEntries(Object.entries(replicaInstances).map(([key, r]) => [key, r.resourceId]));
+    this.masterPassword = pulumi.secret(masterPassword.result);
     const firstReplica = Object.values(replicaInstances)[0];
     this.readerAddress = firstReplica ? firstReplica.address : this.primary.address;
 

@@ -8,7 +8,7 @@ export interface StoredSecretArgs {
   readonly description: string;
   /** Customer-managed key the secret is encrypted with. */
   readonly kmsKeyId: pulumi.Input<string>;
-  /** Days a deleted secret stays restorable (7..30). */
+  /** Days a deleted secret stays restorable (7..30), or 0 to delete at once (dev: a rebuild can reuse the name). */
   readonly recoveryWindowInDays: number;
   /** The secret's JSON document. Pass secret Outputs for credentials: the value stays encrypted in state. */
   readonly value: pulumi.Input<string>;

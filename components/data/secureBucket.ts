@@ -13,6 +13,8 @@ export interface SecureBucketArgs {
   readonly allow?: (arn: pulumi.Output<string>) => aws.iam.PolicyStatement[];
   /** Pulumi `protect` on the bucket. */
   readonly protect: boolean;
+  /** Let `pulumi destroy` empty the bucket (every object version) before deleting it: for stacks that are not protected (dev). */
+  readonly forceDestroy: boolean;
 }
 
 /**
@@ -31,8 +33,9 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
     name,
     {
       bucket: args.bucketName,
-      // Never empty a bucket to delete it: data loss must be a deliberate, separate act.
-      forceDestroy: false,
+      // A versioned bucket holding data cannot be deleted; unprotected stacks (dev) empty it on
+      // destroy so teardown succeeds; protected ones (prod) never: data loss stays a deliberate act.
+      forceDestroy: args.forceDestroy,
       tags: args.tags,
     },
     { parent, protect: args.protect },

@@ -9,6 +9,8 @@ export interface AppImageArgs {
   readonly repositoryName: string;
   /** Docker build context and Dockerfile (relative to the project directory), and the tag to push. */
   readonly build: { readonly context: string; readonly dockerfile: string; readonly tag: string };
+  /** Delete the repository with its images on destroy (unprotected stacks, dev). Default false. */
+  readonly forceDelete?: boolean;
   /** Platform of the nodes that run it. Default linux/amd64 (the general pool is x86_64). */
   readonly platform?: string;
   readonly tags: Tags;
@@ -35,7 +37,7 @@ export class AppImage extends pulumi.ComponentResource {
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "KMS" }],
-        forceDelete: false,
+        forceDelete: args.forceDelete ?? false,
         tags: named(args.tags, `${args.namePrefix}-${name}`),
       },
       { parent: this },

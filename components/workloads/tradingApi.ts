@@ -7,6 +7,8 @@ import { ApiNetworkPolicies } from "./networkPolicies";
 
 export const APP = "trading-api";
 export const APP_LABELS = { app: APP } as const;
+/** Namespace label that turns on the load balancer controller's pod readiness gate injection. */
+export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
 export interface TradingApiArgs {
   readonly namePrefix: string;
@@ -28,9 +30,11 @@ export interface TradingApiArgs {
     readonly redisAuthSecretArn: pulumi.Input<string>;
     readonly secretsKeyArn: pulumi.Input<string>;
     readonly username: string;
-    /** `db-...` of the instance and `prx-...` of the proxy, when there is one: targets of rds-db:connect. */
-    readonly dbUserResourceIds: pulumi.Input<string>[];
+    /** Resource IDs of every endpoint the app may connect to, keyed by endpoint (`db-...` of the primary and each replica, `prx-...` of the proxy): targets of rds-db:connect. */
+    readonly dbUserResourceIds: Readonly<Record<string, pulumi.Input<string>>>;
   };
+  /** What must exist before the pods start, e.g. the database roles Job (pods are ready only once they can log in). Default none. */
+  readonly databaseReady?: pulumi.Input<pulumi.Resource>[];
   /** Target groups to bind the Service to, keyed by a stable name (alb, nlb). */
   readonly targetGroupArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** Seconds a target drains after deregistration; pods stay up at least that long. */
@@ -67,7 +71,15 @@ export class TradingApi extends pulumi.ComponentResource {
     const ns = cfg.namespace;
     const k8sOpts = { parent: this, provider: args.provider };
 
-    this.namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted" } } }, k8sOpts);
+    // The load balancer controller injects a readiness gate into pods of labelled namespaces: a new
+    // pod turns Ready only once its target is healthy in the target group, so a rollout never
+    // removes old pods while the new ones are still `initial` in the ALB.
+    // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted", [READINESS_GATE_LABEL]: "enabled" } } },
+      k8sOpts,
+    );
     this.namespaceName = this.namespace.metadata.name;
     const inNs = { ...k8sOpts, dependsOn: [this.namespace] };
 
@@ -94,7 +106,7 @@ export class TradingApi extends pulumi.ComponentResource {
                 Sid: "ConnectAsOwnUser",
                 Effect: "Allow",
                 Action: "rds-db:connect",
-                Resource: db.dbUserResourceIds.map((id) => pulumi.interpolate`arn:${args.partition}:rds-db:${args.region}:${args.accountId}:dbuser:${id}/${db.username}`),
+                Resource: Object.values(db.dbUserResourceIds).map((id) => pulumi.interpolate`arn:${args.partition}:rds-db:${args.region}:${args.accountId}:dbuser:${id}/${db.username}`),
               },
             ],
           },
@@ -112,6 +124,47 @@ export class TradingApi extends pulumi.ComponentResource {
 
     const http = cfg.ports.http;
     const metrics = cfg.ports.metrics;
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: APP, namespace: ns, labels: APP_LABELS },
+        spec: {
+          type: "ClusterIP",
+          selector: APP_LABELS,
+          ports: [
+            { name: "http", port: http, targetPort: "http", protocol: "TCP" },
+            { name: "metrics", port: metrics, targetPort: "metrics", protocol: "TCP" },
+          ],
+        },
+      },
+      inNs,
+    );
+    this.serviceName = this.service.metadata.name;
+
+    // Before the Deployment: the readiness gate is injected when a pod is created, for the
+    // bindings that select it at that moment (the controller doc: create the Service objects
+    // before the pods).
+    const bindings: Record<string, k8s.apiextensions.CustomResource> = {};
+    for (const [key, targetGroupARN] of Object.entries(args.targetGroupArns)) {
+      bindings[key] = new k8s.apiextensions.CustomResource(
+        `${name}-tgb-${key}`,
+        {
+          apiVersion: "elbv2.k8s.aws/v1beta1",
+          kind: "TargetGroupBinding",
+          metadata: { name: `${APP}-${key}`, namespace: ns, labels: APP_LABELS },
+          // No `networking`: the nodes' security group already allows 8080 from the frontend group
+          // (components/network/securityGroups.ts), so the controller need not edit security groups.
+          spec: { serviceRef: { name: APP, port: http }, targetGroupARN, targetType: "ip" },
+        },
+        // The controller's webhook rejects any change of spec.targetGroupARN ("TargetGroupBinding
+        // update may not change these fields"), so a new target group replaces the binding; the
+        // name is fixed, so the old one goes first.
+        // https://github.com/kubernetes-sigs/aws-load-balancer-controller/issues/2764
+        { ...inNs, dependsOn: [this.namespace, this.service, ...args.crdsFrom], replaceOnChanges: ["spec.targetGroupARN"], deleteBeforeReplace: true },
+      );
+    }
+    this.targetGroupBindings = bindings;
+
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -168,25 +221,8 @@ export class TradingApi extends pulumi.ComponentResource {
           },
         },
       },
-      { ...inNs, dependsOn: [this.namespace, this.serviceAccount], ignoreChanges: ["spec.replicas"] },
+      { ...inNs, dependsOn: [this.namespace, this.serviceAccount, ...Object.values(this.targetGroupBindings), ...(args.databaseReady ?? [])], ignoreChanges: ["spec.replicas"] },
     );
-
-    this.service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: APP, namespace: ns, labels: APP_LABELS },
-        spec: {
-          type: "ClusterIP",
-          selector: APP_LABELS,
-          ports: [
-            { name: "http", port: http, targetPort: "http", protocol: "TCP" },
-            { name: "metrics", port: metrics, targetPort: "metrics", protocol: "TCP" },
-          ],
-        },
-      },
-      inNs,
-    );
-    this.serviceName = this.service.metadata.name;
 
     this.pdb = new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
@@ -238,23 +274,6 @@ export class TradingApi extends pulumi.ComponentResource {
       },
       { ...inNs, dependsOn: [this.namespace, ...args.crdsFrom] },
     );
-
-    const bindings: Record<string, k8s.apiextensions.CustomResource> = {};
-    for (const [key, targetGroupARN] of Object.entries(args.targetGroupArns)) {
-      bindings[key] = new k8s.apiextensions.CustomResource(
-        `${name}-tgb-${key}`,
-        {
-          apiVersion: "elbv2.k8s.aws/v1beta1",
-          kind: "TargetGroupBinding",
-          metadata: { name: `${APP}-${key}`, namespace: ns, labels: APP_LABELS },
-          // No `networking`: the nodes' security group already allows 8080 from the frontend group
-          // (components/network/securityGroups.ts), so the controller need not edit security groups.
-          spec: { serviceRef: { name: APP, port: http }, targetGroupARN, targetType: "ip" },
-        },
-        { ...inNs, dependsOn: [this.namespace, this.service, ...args.crdsFrom] },
-      );
-    }
-    this.targetGroupBindings = bindings;
 
     new ApiNetworkPolicies(
       `${name}-netpol`,

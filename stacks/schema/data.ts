@@ -104,7 +104,17 @@ export const postgresSchema = z.strictObject({
     maxConnectionsPercent: z.number().int().min(1).max(100),
   }),
   /** Applications that connect, keyed by name; each gets a Secrets Manager secret with its connection details. */
-  consumers: z.record(z.string(), z.strictObject({ /** Database user (IAM authentication). */ username: pgName("trading_api") })).default({}),
+  consumers: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** Database user (IAM authentication). */
+        username: pgName("trading_api"),
+        /** readWrite: may create its own tables in schema public (it owns them); readOnly: connect and use the schema only. Default readWrite. */
+        access: z.enum(["readWrite", "readOnly"]).default("readWrite"),
+      }),
+    )
+    .default({}),
 });
 export type PostgresConfig = z.infer<typeof postgresSchema>;
 
@@ -160,8 +170,15 @@ export const dataSchema = z.strictObject({
   protect: z.boolean(),
   /** Retention of PostgreSQL exported logs and the Redis slow log. Default 30 (dev) / 365 (prod). */
   logRetentionDays: logRetention,
-  /** Days a deleted secret can be restored (7..30). Default 7 (dev) / 30 (prod). */
-  secretRecoveryDays: z.number().int().min(7).max(30),
+  /**
+   * Days a deleted secret can be restored (7..30), or 0: deleted at once, so a rebuild can reuse the
+   * fixed names (a secret pending deletion blocks its name). 0 only without protection. Default 0 (dev) / 30 (prod).
+   * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html
+   */
+  secretRecoveryDays: z
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 7 && v <= 30), { message: issue("is not a Secrets Manager recovery window", "use 7..30 days, or 0 (delete at once) in an unprotected stack") }),
   postgres: postgresSchema,
   redis: redisSchema,
   objectStorage: objectStorageSchema,
@@ -175,6 +192,14 @@ export function validateData(data: DataConfig, ctx: AreaContext, areaKey = "enta
   const pg = data.postgres;
   const pgKey = `${areaKey}.postgres`;
 
+  if (data.secretRecoveryDays === 0 && (data.protect || ctx.environment === "prod")) {
+    problems.push({
+      key: `${areaKey}.secretRecoveryDays`,
+      value: 0,
+      problem: `deletes secrets at once with no way to restore them, which only an unprotected dev stack may do (${ctx.environment === "prod" ? "this is prod" : "protect is true"})`,
+      fix: "use 7..30 days (prod default 30)",
+    });
+  }
   if (ctx.environment === "prod" && !data.protect) {
     problems.push({ key: `${areaKey}.protect`, value: false, problem: "turns off deletion protection and final snapshots in prod", fix: "keep protect: true in prod; remove protection in a reviewed change right before a planned teardown" });
   }

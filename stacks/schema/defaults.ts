@@ -61,7 +61,8 @@ const DEV: Readonly<Record<string, unknown>> = {
   cluster: { logRetentionDays: 30, deletionProtection: false, metricsServerReplicas: 1, certManagerReplicas: 1 },
   data: {
     protect: false,
-    secretRecoveryDays: 7,
+    // Deleted at once: the secrets' names are fixed, and a 7-day window would block a rebuild.
+    secretRecoveryDays: 0,
     logRetentionDays: 30,
     postgres: {
       multiAz: false,

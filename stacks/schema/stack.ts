@@ -89,7 +89,7 @@ const AREAS = {
   monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
-  workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
+  workloads: area(workloadsSchema, (v, ctx) => validateWorkloads(v, `${NAMESPACE}:workloads`, ctx.deploying)),
   deploy: area(deploySchema, () => []),
 };
 

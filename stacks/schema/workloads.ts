@@ -1,3 +1,4 @@
+import { registryHost } from "../../lib/image";
 import { z } from "zod";
 import { ConfigProblem, issue } from "./problems";
 
@@ -64,8 +65,20 @@ export function memoryBytes(q: string): number {
   return Number(q.slice(0, -2)) * UNITS[q.slice(-2)];
 }
 
-export function validateWorkloads(w: WorkloadsConfig, areaKey: string): ConfigProblem[] {
+export { registryHost };
+
+export function validateWorkloads(w: WorkloadsConfig, areaKey: string, deploying = false): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // Previews may run with the spec's bare name; `pulumi up` must not: nodes would pull it from
+  // Docker Hub, where it does not exist, and the Deployment would wait until its timeout.
+  if (deploying && w.build === undefined && w.image !== undefined && registryHost(w.image) === undefined) {
+    problems.push({
+      key: `${areaKey}.image`,
+      value: w.image,
+      problem: `names no registry, so nodes would pull docker.io/${w.image.includes("/") ? "" : "library/"}${w.image} from Docker Hub, where it does not exist, and \`pulumi up\` would wait on the Deployment until it times out`,
+      fix: `run: pulumi config set --path '${areaKey}.image' <account>.dkr.ecr.<region>.amazonaws.com/${w.image} (an image you pushed), or set ${areaKey}.build to build and push it to this stack's ECR repository`,
+    });
+  }
   if (w.image === undefined && w.build === undefined) {
     problems.push({ key: `${areaKey}.image`, value: undefined, problem: "is required when no build is configured", fix: `set ${areaKey}.image (e.g. <account>.dkr.ecr.<region>.amazonaws.com/trading-api:1.0.0) or ${areaKey}.build.context` });
   }

@@ -35,6 +35,7 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   "kubernetes:helm.sh/v3:Release": { seconds: 120, range: "1-3 min", source: "estimate: install and wait until its workloads are ready (Pulumi waits by default)" },
   "kubernetes:apps/v1:Deployment": { seconds: 60, range: "0.5-2 min", source: "estimate: Pulumi's await logic waits for the rollout to become ready" },
   "kubernetes:apps/v1:DaemonSet": { seconds: 60, range: "0.5-2 min", source: "estimate: rollout ready" },
+  "kubernetes:batch/v1:Job": { seconds: 45, range: "0.5-2 min", source: "estimate: image pull, one short run to completion (Pulumi waits for the Job to complete)" },
   "kubernetes:apps/v1:StatefulSet": { seconds: 120, range: "1-3 min", source: "estimate: ordered pod start" },
   "kubernetes:core/v1:Service": { seconds: 10, range: "seconds (minutes for type LoadBalancer)", source: "estimate" },
   "aws:ec2/instance:Instance": { seconds: 45, range: "0.5-1 min", source: "estimate: pending -> running" },

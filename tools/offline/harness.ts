@@ -32,6 +32,8 @@ export interface RecordedResource {
   readonly ignoreChanges: readonly string[];
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
+  /** Input paths whose change replaces the resource (`replaceOnChanges` option). */
+  readonly replaceOnChanges: readonly string[];
   /** Former identities this resource claims (`aliases` option): a URN, or the parts that changed. */
   readonly aliases: readonly AliasRecord[];
 }
@@ -92,6 +94,7 @@ class RecordingMonitor extends MockMonitor {
           ignoreChanges: req.getIgnorechangesList(),
           retainOnDelete: req.getRetainondelete() === true,
           deleteBeforeReplace: req.getDeletebeforereplace(),
+          replaceOnChanges: req.getReplaceonchangesList(),
           aliases: req.getAliasesList().map((a): AliasRecord => {
             const spec = a.getSpec();
             if (!spec) return { urn: a.getUrn() };
