@@ -1,4 +1,7 @@
+import * as path from "path";
 import { imageHasRegistry } from "../../lib/image";
+import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_CONNECTION_RE } from "../../stacks/schema/bootstrap";
+import { BOOTSTRAP_DIR, loadStackFile } from "../offline/stackFile";
 import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
 import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
 import { ResourceIndex } from "./model";
@@ -56,8 +59,29 @@ function repositoryOf(image: string): string {
   return bare.slice(bare.lastIndexOf("/") + 1);
 }
 
+/** The GitHub connection ARN in the bootstrap stack file that `entasis:deploy.bootstrapStack` names. */
+function bootstrapConnectionArn(config: ValidatedStackConfig): string | undefined {
+  const stack = config.deploy.bootstrapStack?.split("/").pop();
+  if (!stack) return undefined;
+  const file = path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`);
+  try {
+    const runner = JSON.parse(loadStackFile(stack, file).config[`${BOOTSTRAP_NAMESPACE}:runner`] ?? "{}") as { connectionArn?: string };
+    return runner.connectionArn;
+  } catch {
+    return undefined;
+  }
+}
+
 export const PREREQUISITES: readonly PrerequisiteCheck[] = [
   ...secretChecks,
+  {
+    id: "deploy:runner-connection",
+    applies: (config) => config.deploy.bootstrapStack !== undefined,
+    missing: (config) => PLACEHOLDER_CONNECTION_RE.test(bootstrapConnectionArn(config) ?? "connection/00000000-0000-0000-0000-000000000000"),
+    fix: (config) =>
+      `aws codeconnections create-connection --provider-type GitHub --connection-name entasis-github --region ${config.region}  # then authorise it in the console (Developer Tools > Settings > Connections > Update pending connection); and: cd bootstrap && pulumi config set --path '${BOOTSTRAP_NAMESPACE}:runner.connectionArn' <connection ARN> -s ${config.deploy.bootstrapStack ?? ""} && pulumi up -s ${config.deploy.bootstrapStack ?? ""}`,
+    why: "the deploy and preview runners (bootstrap/) fetch the repository through a CodeConnections GitHub connection; the bootstrap stack file holds the all-zero placeholder, which its `pulumi up` refuses, so no runner exists to deploy this stack from inside the VPC (docs/deploy.md, step 2)",
+  },
   {
     id: "edge:certificate",
     applies: (config) => config.edge.certificateArn !== undefined,
