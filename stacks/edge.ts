@@ -63,6 +63,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     tags,
   });
 
+  const generalPool = Object.entries(env.poolLabels).find(([, l]) => l.role === GENERAL_POOL_SELECTOR.role)?.[0] ?? GENERAL_POOL_SELECTOR.role;
+  const onGeneralPool = cluster.scheduledOn(generalPool);
   const k8sIdentity = { provider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, issuerHostPath: cluster.issuerHostPath };
   const lbController = new LbController("lb-controller", {
     namePrefix,
@@ -72,9 +74,10 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     ...k8sIdentity,
     nodeSelector: GENERAL_POOL_SELECTOR,
     replicas: edge.lbControllerReplicas,
+    scheduledAfter: onGeneralPool,
     tags,
   });
-  const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR });
+  const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR, scheduledAfter: onGeneralPool });
 
   const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, tags }) : undefined;
   const imageRef = image?.reference ?? workloads.image;
@@ -108,6 +111,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
     databaseCidrs: Object.values(env.subnetPlan.database),
     crdsFrom: [lbController.release, vpaController.release],
+    scheduledAfter: onGeneralPool,
+    podAdmission: [lbController.release],
     tags,
   });
 

@@ -94,10 +94,11 @@ export function buildPlatform(config: StackConfig): Platform {
   });
 
   // Cluster-wide services (logging, monitoring, Velero) all go to one pool: the untainted pool that
-  // never scales to zero (validation guarantees one). In both stacks that is `general`.
-  const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
-  if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
-  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
+  // never scales to zero (validation guarantees one). In both stacks that is `general`. They wait
+  // for its nodes and CoreDNS, never for the other pools.
+  const systemPool = cluster.systemPool;
+  const onSystemPool = cluster.scheduledOn(systemPool.poolName);
+  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, tags });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -108,6 +109,7 @@ export function buildPlatform(config: StackConfig): Platform {
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
+    scheduledAfter: onSystemPool,
   });
 
   const backupCfg = config.backup;
@@ -146,6 +148,7 @@ export function buildPlatform(config: StackConfig): Platform {
           retentionDays: retentionDays.daily,
           snapshotVolumes: backupCfg.velero.snapshotVolumes,
           protect: config.data.protect,
+          scheduledAfter: onSystemPool,
           tags,
         })
       : undefined;

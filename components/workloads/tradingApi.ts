@@ -41,6 +41,14 @@ export interface TradingApiArgs {
   readonly databaseCidrs: readonly string[];
   /** Controllers the custom objects need (LB controller for TargetGroupBinding, VPA for its CRD). */
   readonly crdsFrom: pulumi.Input<pulumi.Resource>[];
+  /** What the pods wait for: the general pool's node group and CoreDNS (`cluster.scheduledOn(pool)`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
+  /**
+   * Releases whose admission webhooks mutate these pods: the load balancer controller injects the
+   * readiness gates into pods of a namespace labelled for it, and a pod created while its webhook is
+   * down (failurePolicy Ignore) silently gets none. The Deployment waits for them.
+   */
+  readonly podAdmission: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -168,7 +176,7 @@ export class TradingApi extends pulumi.ComponentResource {
           },
         },
       },
-      { ...inNs, dependsOn: [this.namespace, this.serviceAccount], ignoreChanges: ["spec.replicas"] },
+      { ...inNs, dependsOn: [this.namespace, this.serviceAccount, ...args.scheduledAfter, ...args.podAdmission], ignoreChanges: ["spec.replicas"] },
     );
 
     this.service = new k8s.core.v1.Service(
