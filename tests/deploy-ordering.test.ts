@@ -174,6 +174,23 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
     expect(summary(checkWebhooks(graphOf(racing)))).toEqual([
       "trading-api-deployment: its Pod is admitted by mpod.elbv2.k8s.aws (lb-controller-release, failurePolicy Ignore) but it does not wait for that release",
     ]);
+    // A pod no bound Service selects loses nothing when the fail-open webhook is down (a Job, say)...
+    const deployment = named(runs.prod, "trading-api-deployment");
+    const job: RecordedResource = {
+      ...deployment,
+      urn: deployment.urn.replace("apps/v1:Deployment", "batch/v1:Job").replace("trading-api-deployment", "trading-api-job"),
+      type: "kubernetes:batch/v1:Job",
+      name: "trading-api-job",
+      inputs: { metadata: deployment.inputs.metadata, spec: { template: { metadata: { labels: { app: "db-bootstrap" } }, spec: {} } } },
+      dependencies: [urn("cluster-general-ng"), urn("cluster-coredns")],
+      propertyDependencies: {},
+    };
+    expect(summary(checkWebhooks(graphOf([...labelled, job])))).toEqual([]);
+    // ...but is rejected when the webhook fails closed.
+    const closed = doctor(labelled, "lb-controller-release", (r) => withInputs({ values: { ...(r.inputs.values as object), podMutatorWebhookConfig: { failurePolicy: "Fail" } } })(r));
+    expect(summary(checkWebhooks(graphOf([...closed, job])))).toEqual([
+      "trading-api-job: its Pod is admitted by mpod.elbv2.k8s.aws (lb-controller-release, failurePolicy Fail) but it does not wait for that release",
+    ]);
   });
 
   it("flags Helm's default timeout and a chart with Jobs that does not wait for them", () => {

@@ -121,32 +121,57 @@ function matches(w: WebhookSpec, r: RecordedResource, kind: string, nsLabels: Re
   if (!w.admits.includes(kind)) return false;
   if (w.namespaceLabel && nsLabels[w.namespaceLabel[0]] !== w.namespaceLabel[1]) return false;
   if (w.objectLabel) {
-    const podLabels = kind === "Pod" && r.type !== RELEASE ? labelsOf(field(field(r.inputs, "spec"), "template")) : labelsOf(r.inputs);
+    const podLabels = kind === "Pod" && r.type !== RELEASE ? podTemplateLabels(r) : labelsOf(r.inputs);
     if (podLabels[w.objectLabel[0]] !== w.objectLabel[1]) return false;
   }
   return true;
 }
 
+function podTemplateLabels(r: RecordedResource): Record<string, unknown> {
+  return labelsOf(field(field(r.inputs, "spec"), "template"));
+}
+
+/** `namespace/name` of every Service a TargetGroupBinding binds, with that Service's pod selector. */
+function boundSelectors(idx: ResourceIndex): { namespace: string; selector: Record<string, unknown> }[] {
+  const services = idx.ofType("kubernetes:core/v1:Service");
+  return idx.resources
+    .filter((r) => customKind(r) === "elbv2.k8s.aws/TargetGroupBinding")
+    .flatMap((tgb) => {
+      const ns = namespaceOf(tgb);
+      const name = strOf(field(field(tgb.inputs, "spec"), "serviceRef"), "name");
+      const svc = services.find((s) => namespaceOf(s) === ns && strOf(field(s.inputs, "metadata"), "name") === name);
+      const selector = field(field(svc?.inputs, "spec"), "selector");
+      return ns && typeof selector === "object" && selector !== null ? [{ namespace: ns, selector: selector as Record<string, unknown> }] : [];
+    });
+}
+
 /**
- * Nothing is admitted by a webhook that would reject it (fails closed) or silently miss it
- * (mutations that must not be missed) before the release running that webhook is installed.
+ * Nothing is admitted by a webhook that would reject it (fails closed), or that would silently
+ * miss a mutation it needs (fails open), before the release running that webhook is installed.
  * Releases count as creating pods and Services in their namespace.
  */
 export function checkWebhooks(graph: WaitGraph): OrderingViolation[] {
   const idx = graph.idx;
   const nsLabels = new Map(idx.ofType("kubernetes:core/v1:Namespace").map((n) => [strOf(field(n.inputs, "metadata"), "name") ?? n.name, labelsOf(n.inputs)]));
+  const bound = boundSelectors(idx);
+  const behindBinding = (r: RecordedResource): boolean => {
+    const labels = podTemplateLabels(r);
+    return bound.some((b) => b.namespace === namespaceOf(r) && Object.entries(b.selector).every(([k, val]) => labels[k] === val));
+  };
   const active = idx.ofType(RELEASE).flatMap((rel) => {
     const values = field(rel.inputs, "values");
-    return WEBHOOKS.filter((w) => w.chart === strOf(rel.inputs, "chart") && w.enabled(values) && (w.failurePolicy(values) === "Fail" || w.mustNotMiss === true)).map((w) => ({ rel, w }));
+    return WEBHOOKS.filter((w) => w.chart === strOf(rel.inputs, "chart") && w.enabled(values)).map((w) => ({ rel, w, policy: w.failurePolicy(values) }));
   });
+  const mustWait = (w: WebhookSpec, policy: "Fail" | "Ignore", r: RecordedResource, kind: string): boolean =>
+    policy === "Fail" || (w.mustNotMiss === "pods-behind-target-group-binding" && kind === "Pod" && r.type !== RELEASE && behindBinding(r));
   return idx.resources
     .filter((r) => r.custom && r.type.startsWith("kubernetes:"))
     .flatMap((r) => {
       const labels = nsLabels.get(namespaceOf(r) ?? "") ?? {};
       return admittedKinds(r).flatMap((kind) =>
         active
-          .filter(({ rel, w }) => rel.urn !== r.urn && matches(w, r, kind, labels) && !graph.waitsFor(r.urn, rel.urn))
-          .map(({ rel, w }) => v("webhook", r, `its ${kind} is admitted by ${w.name} (${rel.name}, failurePolicy ${w.failurePolicy(field(rel.inputs, "values"))}) but it does not wait for that release`)),
+          .filter(({ rel, w, policy }) => rel.urn !== r.urn && matches(w, r, kind, labels) && mustWait(w, policy, r, kind) && !graph.waitsFor(r.urn, rel.urn))
+          .map(({ rel, w, policy }) => v("webhook", r, `its ${kind} is admitted by ${w.name} (${rel.name}, failurePolicy ${policy}) but it does not wait for that release`)),
       );
     });
 }

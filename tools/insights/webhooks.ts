@@ -17,8 +17,12 @@ export interface WebhookSpec {
   readonly objectLabel?: readonly [string, string];
   readonly enabled: (values: unknown) => boolean;
   readonly failurePolicy: (values: unknown) => "Fail" | "Ignore";
-  /** When it fails open, an object admitted while it is down is silently missing its mutation. Default false. */
-  readonly mustNotMiss?: boolean;
+  /**
+   * When it fails open, which admitted objects are silently wrong if it is down: "pods behind a
+   * TargetGroupBinding" (readiness gates are injected only into pods a bound Service selects).
+   * Default none: failing open loses nothing that matters.
+   */
+  readonly mustNotMiss?: "pods-behind-target-group-binding";
   readonly source: string;
 }
 
@@ -51,8 +55,8 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
     namespaceLabel: ["elbv2.k8s.aws/pod-readiness-gate-inject", "enabled"],
     enabled: always,
     failurePolicy: (v) => policy(v, "podMutatorWebhookConfig.failurePolicy", "Ignore"),
-    // A pod admitted without it gets no readiness gate, so rollouts drop traffic.
-    mustNotMiss: true,
+    // A pod behind a TargetGroupBinding admitted without it gets no readiness gate: rollouts drop traffic.
+    mustNotMiss: "pods-behind-target-group-binding",
     source: LBC,
   },
   { chart: "aws-load-balancer-controller", name: "quicid.elbv2.k8s.aws", admits: ["Pod"], namespaceLabel: ["elbv2.k8s.aws/quic-server-id-inject", "enabled"], enabled: always, failurePolicy: fail, source: LBC },
