@@ -8,29 +8,127 @@ export interface ChartPin {
   /** Application version the chart ships; some must match the cluster (cluster-autoscaler). */
   readonly appVersion: string;
   readonly repo: string;
+  /** How long `helm install --wait` typically takes once the pool has nodes: the timeline's figure for this release and the base of its timeout. */
+  readonly install: InstallTime;
+  /** The chart runs Jobs (hook or not) that the install must wait for: set `waitForJobs`. Default false. */
+  readonly runsJobs?: boolean;
+  /**
+   * Its only workload is a DaemonSet for the nodes of other pools (a per-node agent): the install
+   * succeeds with zero of those nodes, so it waits for the system pool, never for the pools it
+   * serves. Default false.
+   */
+  readonly perNodeAgent?: boolean;
 }
+
+export interface InstallTime {
+  readonly seconds: number;
+  readonly range: string;
+  /** What the figure rests on (templates read, published reports, or "estimate"). */
+  readonly source: string;
+}
+
+/** Typical time for a new managed node to launch and join (the timeline's node group figure). */
+export const NODE_JOIN_SECONDS = 240;
 
 export const CHARTS = {
   /** Autoscaler minor must equal the cluster's Kubernetes minor.
    * https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases */
-  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.59.0", appVersion: "1.35.0", repo: "https://kubernetes.github.io/autoscaler" },
-  metricsServer: { chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+  clusterAutoscaler: {
+    chart: "cluster-autoscaler",
+    version: "9.59.0",
+    appVersion: "1.35.0",
+    repo: "https://kubernetes.github.io/autoscaler",
+    install: { seconds: 45, range: "0.5-1 min", source: "estimate: one Deployment, one small image" },
+  },
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.1",
+    appVersion: "0.8.1",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: one Deployment whose readiness probe waits for its first scrape of the kubelets" },
+  },
   /** ECK operator; its CRDs come with the chart's eck-operator-crds subchart (installCRDs).
    * https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-install-helm.html */
-  eckOperator: { chart: "eck-operator", version: "3.5.0", appVersion: "3.5.0", repo: "https://helm.elastic.co" },
+  eckOperator: {
+    chart: "eck-operator",
+    version: "3.5.0",
+    appVersion: "3.5.0",
+    repo: "https://helm.elastic.co",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: 12 CRDs and a one-pod operator StatefulSet" },
+  },
   /** Prometheus Operator, Prometheus, Alertmanager, Grafana (subchart grafana 12.11.1 from
    * https://grafana-community.github.io/helm-charts), kube-state-metrics, node-exporter. */
-  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", appVersion: "v0.93.1", repo: "https://prometheus-community.github.io/helm-charts" },
-  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.20.0", appVersion: "0.20.0", repo: "https://nvidia.github.io/k8s-device-plugin" },
-  velero: { chart: "velero", version: "12.1.0", appVersion: "1.18.1", repo: "https://vmware-tanzu.github.io/helm-charts" },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    appVersion: "v0.93.1",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    install: {
+      seconds: 240,
+      range: "2-6 min",
+      source:
+        "estimate: pre-install admission-certificate Job, 10 CRDs (4.4 MB), operator, Grafana, kube-state-metrics, node-exporter on every node, post-install webhook patch Job (templates/prometheus-operator/admission-webhooks/job-patch)",
+    },
+    runsJobs: true,
+  },
+  nvidiaDevicePlugin: {
+    chart: "nvidia-device-plugin",
+    version: "0.20.0",
+    appVersion: "0.20.0",
+    repo: "https://nvidia.github.io/k8s-device-plugin",
+    install: { seconds: 30, range: "seconds (no GPU node yet) to 1 min", source: "estimate: one DaemonSet; ready at once while no GPU node has joined" },
+    perNodeAgent: true,
+  },
+  velero: {
+    chart: "velero",
+    version: "12.1.0",
+    appVersion: "1.18.1",
+    repo: "https://vmware-tanzu.github.io/helm-charts",
+    install: { seconds: 90, range: "1-2 min", source: "estimate: pre-install upgrade-CRDs Job (kubectl image), then the server Deployment after its plugin init container" },
+    runsJobs: true,
+  },
   /** Controller v3.5.0; its IAM policy in lib/lbControllerPolicy.ts is the one published for that version. */
-  awsLoadBalancerController: { chart: "aws-load-balancer-controller", version: "3.5.0", appVersion: "v3.5.0", repo: "https://aws.github.io/eks-charts" },
+  awsLoadBalancerController: {
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    appVersion: "v3.5.0",
+    repo: "https://aws.github.io/eks-charts",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: one Deployment (leader election), webhook certificate rendered by Helm" },
+  },
   /** Fairwinds' packaging of the Kubernetes Vertical Pod Autoscaler (recommender, updater, admission controller). */
-  vpa: { chart: "vpa", version: "5.0.0", appVersion: "1.7.1", repo: "https://charts.fairwinds.com/stable" },
+  vpa: {
+    chart: "vpa",
+    version: "5.0.0",
+    appVersion: "1.7.1",
+    repo: "https://charts.fairwinds.com/stable",
+    install: { seconds: 90, range: "1-2 min", source: "estimate: pre-install certgen Job, three Deployments, post-install certgen patch Job (templates/webhooks/jobs)" },
+    runsJobs: true,
+  },
   /** Issues webhook certificates for later operators; CRDs as chart templates (crds.enabled).
    * https://cert-manager.io/docs/installation/helm/ */
-  certManager: { chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1", repo: "https://charts.jetstack.io" },
+  certManager: {
+    chart: "cert-manager",
+    version: "v1.21.1",
+    appVersion: "v1.21.1",
+    repo: "https://charts.jetstack.io",
+    install: { seconds: 90, range: "1-2 min", source: "estimate: six CRDs, three Deployments, then the post-install startupapicheck Job that retries until the webhook answers (templates/startupapicheck-job.yaml)" },
+    runsJobs: true,
+  },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * `timeout` of a release (seconds): what `helm install --wait` waits for is the chart's own
+ * rollout and, when the pool is full, one node the cluster autoscaler adds; doubled for margin and
+ * rounded up to whole minutes. Never below Helm's 300 s default.
+ */
+export function helmTimeoutSeconds(pin: ChartPin): number {
+  return Math.max(300, Math.ceil((2 * (pin.install.seconds + NODE_JOIN_SECONDS)) / 60) * 60);
+}
+
+/** Release options every chart gets from its pin: the sized timeout and, for charts with Jobs, waitForJobs. */
+export function helmWaitOptions(pin: ChartPin): { timeout: number; waitForJobs?: boolean } {
+  return pin.runsJobs ? { timeout: helmTimeoutSeconds(pin), waitForJobs: true } : { timeout: helmTimeoutSeconds(pin) };
+}
 
 /** `1.35.0` -> `1.35`. */
 export function minorOf(version: string): string {

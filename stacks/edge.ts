@@ -66,6 +66,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     tags,
   });
 
+  const generalPool = Object.entries(env.poolLabels).find(([, l]) => l.role === GENERAL_POOL_SELECTOR.role)?.[0] ?? GENERAL_POOL_SELECTOR.role;
+  const onGeneralPool = cluster.scheduledOn(generalPool);
   const k8sIdentity = { provider: cluster.provider, oidcProviderArn: cluster.oidcProviderArn, issuerHostPath: cluster.issuerHostPath };
   const lbController = new LbController("lb-controller", {
     namePrefix,
@@ -75,9 +77,10 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     ...k8sIdentity,
     nodeSelector: GENERAL_POOL_SELECTOR,
     replicas: edge.lbControllerReplicas,
+    scheduledAfter: onGeneralPool,
     tags,
   });
-  const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR });
+  const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR, scheduledAfter: onGeneralPool });
 
   const image = workloads.build ? new AppImage("trading-api-image", { namePrefix, repositoryName: `${namePrefix}/${APP}`, build: workloads.build, forceDelete: !env.dataConfig.protect, tags }) : undefined;
   const imageRef = image?.reference ?? workloads.image;
@@ -118,6 +121,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
     databaseCidrs: Object.values(env.subnetPlan.database),
     crdsFrom: [lbController.release, vpaController.release],
+    scheduledAfter: onGeneralPool,
+    podAdmission: [lbController.release],
     tags,
   });
 

@@ -129,19 +129,20 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   });
 
   // Cluster-wide services (logging, monitoring, Velero) all go to one pool: the untainted pool that
-  // never scales to zero (validation guarantees one). In both stacks that is `general`.
-  const systemPool = Object.values(cluster.nodePools).find((pool) => pool.taints.length === 0 && config.cluster.nodePools[pool.poolName].minSize >= 1);
-  if (!systemPool) throw new pulumi.RunError("no untainted node pool with minSize >= 1 after validation passed; this is a bug in stacks/schema/cluster.ts");
+  // never scales to zero (validation guarantees one). In both stacks that is `general`. They wait
+  // for its nodes and CoreDNS, never for the other pools.
+  const systemPool = cluster.systemPool;
+  const onSystemPool = cluster.scheduledOn(systemPool.poolName);
   const previewAccess = runner ? new PreviewAccess("preview-access", { clusterName: cluster.clusterName, previewRoleArn: runner.previewRoleArn, provider: cluster.provider, tags }) : undefined;
 
   const certManager = new CertManager("cert-manager", {
     provider: cluster.provider,
     nodeSelector: systemPool.labels,
-    scheduledAfter: cluster.scheduledOn(systemPool.poolName),
+    scheduledAfter: onSystemPool,
     replicas: config.cluster.certManagerReplicas,
   });
 
-  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, tags });
+  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, tags });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -152,6 +153,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
+    scheduledAfter: onSystemPool,
   });
 
   const backupCfg = config.backup;
@@ -190,6 +192,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           retentionDays: retentionDays.daily,
           snapshotVolumes: backupCfg.velero.snapshotVolumes,
           protect: config.data.protect,
+          scheduledAfter: onSystemPool,
           tags,
         })
       : undefined;

@@ -129,13 +129,17 @@ describe.each(["dev", "prod"] as const)("EKS cluster of %s", (stack) => {
     expect(named(run(), "cluster-ebs-csi-ebs", "aws:iam/rolePolicyAttachment:RolePolicyAttachment").inputs.policyArn).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
   });
 
-  it("creates networking add-ons before the nodes and CoreDNS/EBS CSI after them", () => {
+  it("creates networking add-ons before the nodes and CoreDNS/EBS CSI after the system pool's nodes only", () => {
     const addonUrn = (n: string): string => named(run(), `cluster-${n}`, "aws:eks/addon:Addon").urn;
     const poolComponent = named(run(), "cluster-general", "entasis:cluster:NodePool");
     for (const n of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) expect(poolComponent.dependencies).toContain(addonUrn(n));
+    const general = named(run(), "cluster-general-ng", "aws:eks/nodeGroup:NodeGroup").urn;
+    const others = ofType(run(), "aws:eks/nodeGroup:NodeGroup").filter((ng) => ng.urn !== general);
+    expect(others.map((ng) => ng.name).sort()).toEqual(["cluster-ai-inference-ng", "cluster-data-processing-ng"]);
     for (const n of ["coredns", "aws-ebs-csi-driver"]) {
       const deps = named(run(), `cluster-${n}`, "aws:eks/addon:Addon").dependencies;
-      for (const ng of ofType(run(), "aws:eks/nodeGroup:NodeGroup")) expect(deps).toContain(ng.urn);
+      expect(deps).toContain(general);
+      for (const ng of others) expect(deps).not.toContain(ng.urn);
     }
   });
 });
@@ -301,9 +305,23 @@ describe.each(["dev", "prod"] as const)("Kubernetes side of %s", (stack) => {
     });
   });
 
-  it("installs the charts only after CoreDNS and the EBS CSI driver, whose pods need nodes", () => {
-    const charts = named(run(), "cluster-system", "entasis:cluster:SystemCharts");
-    expect(charts.dependencies).toEqual(expect.arrayContaining([named(run(), "cluster-coredns", "aws:eks/addon:Addon").urn, named(run(), "cluster-aws-ebs-csi-driver", "aws:eks/addon:Addon").urn]));
+  it("installs each chart only after the system pool's nodes and CoreDNS, with a timeout sized from its install time", () => {
+    const waits = [named(run(), "cluster-general-ng", "aws:eks/nodeGroup:NodeGroup").urn, named(run(), "cluster-coredns", "aws:eks/addon:Addon").urn];
+    const releases = ofType(run(), "kubernetes:helm.sh/v3:Release").filter((r) => r.parent === named(run(), "cluster-system", "entasis:cluster:SystemCharts").urn);
+    expect(releases.map((r) => r.name).sort()).toEqual(["cluster-system-cluster-autoscaler", "cluster-system-metrics-server", "cluster-system-nvidia-device-plugin"]);
+    for (const r of releases) {
+      expect(r.dependencies).toEqual(expect.arrayContaining(waits));
+      // Never the GPU pool, even for the GPU pools' device plugin: a quota-blocked pool must not hold it.
+      expect(r.dependencies).not.toContain(named(run(), "cluster-ai-inference-ng", "aws:eks/nodeGroup:NodeGroup").urn);
+    }
+    // 2 x (typical install + one new node of 240 s), whole minutes: 45 s, 60 s and 30 s installs.
+    expect(Object.fromEntries(releases.map((r) => [r.name, r.inputs.timeout]))).toEqual({
+      "cluster-system-cluster-autoscaler": 600,
+      "cluster-system-metrics-server": 600,
+      "cluster-system-nvidia-device-plugin": 540,
+    });
+    // The autoscaler's IAM role does not wait for nodes: the component itself waits for nothing.
+    expect(named(run(), "cluster-system", "entasis:cluster:SystemCharts").dependencies).toEqual([]);
   });
 
   it("exports the contract later areas build on", () => {

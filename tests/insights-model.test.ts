@@ -188,14 +188,55 @@ describe("critical path", () => {
     expect(t.lowerBoundPath.map((s) => s.name)).toEqual(["network-vpc", "network-private-a", "network-db", "data-postgres", "data-postgres-replica"]);
   });
 
-  it("makes a Helm release wait for nodes through its provider even with no declared edge to the node group", () => {
-    const rs = tinyStack({ nodeSubnets: "ab", dbMultiAz: false, cacheNodes: 1, dbWaitsForCluster: false }).filter((r) => !r.name.startsWith("data-postgres"));
+  // The timeline uses only the waits the program registers: a release with no edge to its nodes is
+  // reported, not given the wait it lacks.
+  const noDb = (): RecordedResource[] => tinyStack({ nodeSubnets: "ab", dbMultiAz: false, cacheNodes: 1, dbWaitsForCluster: false }).filter((r) => !r.name.startsWith("data-postgres"));
+  const withCoreDns = (rs: RecordedResource[]): RecordedResource[] => {
+    const cluster = rs.find((r) => r.name === "cluster");
+    const ng = rs.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
+    if (!cluster || !ng) throw new Error("tiny stack without cluster");
+    return [...rs, res("aws:eks/addon:Addon", "cluster-coredns", { addonName: "coredns", clusterName: "cluster-eks-phys" }, { parent: cluster, deps: [ng] })];
+  };
+  const urnOfName = (rs: readonly RecordedResource[], name: string): string => {
+    const r = rs.find((x) => x.name === name && x.custom);
+    if (!r) throw new Error(name);
+    return r.urn;
+  };
+
+  it("gives a Helm release with no declared edge to its nodes no wait, and reports it as a finding", () => {
+    const rs = withCoreDns(noDb());
     const t = analyseTimeline(new ResourceIndex(rs));
-    // vpc 5 + subnet 5 + EKS 600 + node group 240 + release 120.
-    expect(t.criticalPathSeconds).toBe(970);
-    expect(t.criticalPath.map((s) => s.name)).toEqual(["network-vpc", "network-private-a", "cluster-eks", "cluster-general", "observability-prometheus"]);
-    expect(t.lowerBoundSeconds).toBe(970);
+    // vpc 5 + subnet 5 + EKS 600 + node group 240 + CoreDNS 60; the release (240) only waits for the provider (EKS): 850.
+    expect(t.criticalPathSeconds).toBe(910);
+    expect(t.criticalPath.map((s) => s.name)).toEqual(["network-vpc", "network-private-a", "cluster-eks", "cluster-general", "cluster-coredns"]);
+    expect(t.missingPoolWaits.map((m) => `${m.name}: ${m.problem}`)).toEqual([
+      "observability-prometheus: does not wait for node group cluster-general (no node selection: untainted nodes, the system pool)",
+      "observability-prometheus: does not wait for CoreDNS (cluster-coredns)",
+    ]);
     expect(t.defaultDuration).toEqual({ "aws:sns/topic:Topic": 1 });
+  });
+
+  it("times a release after its nodes and CoreDNS when it declares them, and bounds it below by the same chain", () => {
+    const base = withCoreDns(noDb());
+    const waits = [urnOfName(base, "cluster-general"), urnOfName(base, "cluster-coredns")];
+    const rs = base.map((r) => (r.name === "observability-prometheus" ? { ...r, dependencies: waits } : r));
+    const t = analyseTimeline(new ResourceIndex(rs));
+    // vpc 5 + subnet 5 + EKS 600 + node group 240 + CoreDNS 60 + kube-prometheus-stack 240.
+    expect(t.criticalPathSeconds).toBe(1150);
+    expect(t.criticalPath.map((s) => s.name)).toEqual(["network-vpc", "network-private-a", "cluster-eks", "cluster-general", "cluster-coredns", "observability-prometheus"]);
+    expect(t.criticalPath.at(-1)?.durationKey).toBe("kubernetes:helm.sh/v3:Release (kube-prometheus-stack)");
+    expect(t.lowerBoundSeconds).toBe(1150);
+    expect(t.missingPoolWaits).toEqual([]);
+  });
+
+  it("makes a child wait for what its component parent waits for, as the SDK registers it", () => {
+    const base = withCoreDns(noDb());
+    const obs = res("entasis:observability:Monitoring", "observability", {}, { deps: base.filter((r) => r.name === "cluster-general" || r.name === "cluster-coredns") });
+    const rs = [...base.map((r) => (r.name === "observability-prometheus" ? { ...r, parent: obs.urn } : r)), obs];
+    const t = analyseTimeline(new ResourceIndex(rs));
+    expect(t.criticalPathSeconds).toBe(1150);
+    expect(t.criticalPath.at(-1)?.name).toBe("observability-prometheus");
+    expect(t.missingPoolWaits).toEqual([]);
   });
 });
 

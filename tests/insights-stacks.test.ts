@@ -56,6 +56,13 @@ describe("insights of the real stacks", () => {
     }
   });
 
+  it("builds the timeline from the real waits: every workload waits for its pool and CoreDNS, and dev's path runs through them", () => {
+    for (const stack of ["dev", "prod"]) expect(insights[stack].timeline.missingPoolWaits).toEqual([]);
+    const names = insights.dev.timeline.criticalPath.map((s) => s.name);
+    // The cluster layer dominates dev: nodes, then CoreDNS, then the longest chart.
+    expect(names.slice(names.indexOf("cluster-general-ng"))).toEqual(["cluster-general-ng", "cluster-coredns", "monitoring-kube-prometheus-stack", "monitoring-platform-rules"]);
+  });
+
   it.each(["dev", "prod"])("docs/architecture-%s.md matches the program (run `npm run diagrams` after changing it)", (stack) => {
     const expected = diagramOf(runs[stack]);
     expect(expected).toContain("```mermaid\ngraph LR\n");

@@ -30,7 +30,7 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
   it("installs the ECK operator chart pinned to 3.5.0 from helm.elastic.co, with its CRDs, on the general pool in elastic-system", () => {
     const release = named(runs[stack], "logging-eck-operator");
     expect(componentOf(runs[stack], release)).toBe("entasis:observability:Logging");
-    expect(CHARTS.eckOperator).toEqual({ chart: "eck-operator", version: "3.5.0", appVersion: "3.5.0", repo: "https://helm.elastic.co" });
+    expect(CHARTS.eckOperator).toMatchObject({ chart: "eck-operator", version: "3.5.0", appVersion: "3.5.0", repo: "https://helm.elastic.co" });
     expect(release.inputs).toMatchObject({ chart: "eck-operator", version: "3.5.0", repositoryOpts: { repo: "https://helm.elastic.co" }, namespace: "elastic-system" });
     expect(release.inputs.values).toMatchObject({ installCRDs: true, managedNamespaces: ["logging"], nodeSelector: { role: "general" } });
   });

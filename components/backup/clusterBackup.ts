@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { goDurationHours } from "../../lib/backupSchedule";
 import { bucketName } from "../../lib/dataNames";
-import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "../../lib/helmCharts";
+import { CHARTS, VELERO_AWS_PLUGIN_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
@@ -28,6 +28,8 @@ export interface ClusterBackupArgs {
   readonly snapshotVolumes: boolean;
   /** Pulumi `protect` on the bucket. */
   readonly protect: boolean;
+  /** What the release waits for: its pool's node group and CoreDNS (`cluster.scheduledOn`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -123,6 +125,8 @@ export class ClusterBackup extends pulumi.ComponentResource {
         namespace: VELERO_NAMESPACE,
         createNamespace: true,
         cleanupOnFail: true,
+        // The upgrade-CRDs Job runs as a pre-install hook.
+        ...helmWaitOptions(CHARTS.velero),
         values: veleroValues({
           bucket: this.bucketName,
           region: args.region,
@@ -134,7 +138,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
           snapshotVolumes: args.snapshotVolumes,
         }),
       },
-      { parent: this, provider: args.provider },
+      { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] },
     );
 
     this.registerOutputs({ bucketName: this.bucketName, roleArn: this.role.arn });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 
 export interface CertManagerArgs {
   readonly provider: k8s.Provider;
@@ -50,9 +50,8 @@ export class CertManager extends pulumi.ComponentResource {
         createNamespace: true,
         name: "cert-manager",
         cleanupOnFail: true,
-        // Image pulls, three Deployments and the startupapicheck Job (which retries for up to 1 min).
-        timeout: 600,
-        waitForJobs: true,
+        // Three Deployments and the startupapicheck Job (it retries until the webhook answers).
+        ...helmWaitOptions(chart),
         values: {
           crds: { enabled: true, keep: true },
           ...placement,

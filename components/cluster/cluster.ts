@@ -67,6 +67,8 @@ export class Cluster extends pulumi.ComponentResource {
   public readonly systemPool: NodePool;
   /** CoreDNS add-on: reports ACTIVE once its pods run, so anything that resolves names waits for it. */
   public readonly coreDns: aws.eks.Addon;
+  /** EBS CSI add-on: persistent volumes (gp3 StorageClasses) are provisioned only once it runs. */
+  public readonly ebsCsi: aws.eks.Addon;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:cluster:Cluster", name, {}, opts);
@@ -264,19 +266,23 @@ export class Cluster extends pulumi.ComponentResource {
       );
     }
     this.nodePools = pools;
-    const nodeGroups = Object.values(pools).map((pool) => pool.nodeGroup);
+    const systemPool = Object.values(pools).find((pool) => pool.taints.length === 0 && cfg.nodePools[pool.poolName].minSize >= 1);
+    if (!systemPool) throw new pulumi.ResourceError("no untainted node pool with minSize >= 1 (config validation should have caught this)", this);
+    this.systemPool = systemPool;
 
     // These run Deployments and report ACTIVE only once their pods are scheduled, so they wait
-    // for the nodes. The EBS CSI node DaemonSet must reach tainted pools too, or volumes cannot
-    // attach there. https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md
-    this.coreDns = addon("coredns", {}, nodeGroups);
-    const workloadAddons = [
-      this.coreDns,
-      // Every volume the driver creates carries the base tags and BACKUP_TAG, so the AWS Backup
-      // selection covers persistent volumes whatever StorageClass created them.
-      // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
-      addon("aws-ebs-csi-driver", { configuration: { node: { tolerateAllTaints: true }, controller: { extraVolumeTags: { ...args.tags, ...BACKUP_TAG } } }, serviceAccountRoleArn: ebsRole.arn }, nodeGroups),
-    ];
+    // for nodes: the system pool's only. CoreDNS tolerates no custom taint, so it can only run on
+    // untainted nodes; the EBS CSI controller likewise, and its node DaemonSet (tolerating every
+    // taint, or volumes could not attach on tainted pools) reaches the other pools whenever their
+    // nodes join. Waiting for the GPU or data pools as well would let a pool blocked by a quota
+    // (new accounts often have 0 G-family vCPUs) hold back every Kubernetes object of the stack.
+    // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md
+    const systemNodes = [systemPool.nodeGroup];
+    this.coreDns = addon("coredns", {}, systemNodes);
+    // Every volume the driver creates carries the base tags and BACKUP_TAG, so the AWS Backup
+    // selection covers persistent volumes whatever StorageClass created them.
+    // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/tagging.md
+    this.ebsCsi = addon("aws-ebs-csi-driver", { configuration: { node: { tolerateAllTaints: true }, controller: { extraVolumeTags: { ...args.tags, ...BACKUP_TAG } } }, serviceAccountRoleArn: ebsRole.arn }, systemNodes);
 
     this.kubeconfig = pulumi.secret(
       pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority]).apply(([n, endpoint, ca]) => {
@@ -296,9 +302,6 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...adminAccess, ...apiFromCidrs, ...(args.apiAccessReady ?? [])] },
     );
 
-    const systemPool = Object.values(pools).find((pool) => pool.taints.length === 0 && cfg.nodePools[pool.poolName].minSize >= 1);
-    if (!systemPool) throw new pulumi.ResourceError("no untainted node pool with minSize >= 1 (config validation should have caught this)", this);
-    this.systemPool = systemPool;
     const gpuPools: PoolDescription[] = Object.values(pools)
       .filter((pool) => cfg.nodePools[pool.poolName].amiType.startsWith("AL2023") && cfg.nodePools[pool.poolName].amiType.includes("NVIDIA"))
       .map((pool) => pool.description);
@@ -315,9 +318,10 @@ export class Cluster extends pulumi.ComponentResource {
         systemPool: systemPool.description,
         gpuPools,
         metricsServerReplicas: cfg.metricsServerReplicas,
+        scheduledAfter: this.scheduledOn(systemPool.poolName),
         tags: args.tags,
       },
-      { parent: this, dependsOn: workloadAddons },
+      { parent: this },
     );
 
     this.registerOutputs({

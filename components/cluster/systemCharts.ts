@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, ChartPin } from "../../lib/helmCharts";
+import { CHARTS, ChartPin, helmWaitOptions } from "../../lib/helmCharts";
 import { Tags } from "../tags";
 import { IrsaRole } from "./irsaRole";
 import { KubernetesTaint, PoolDescription } from "./nodePool";
@@ -19,14 +19,19 @@ export interface SystemChartsArgs {
   readonly gpuPools?: readonly PoolDescription[];
   /** Default 1; 2 or more adds a PodDisruptionBudget. */
   readonly metricsServerReplicas?: number;
+  /**
+   * What every release waits for: the system pool's node group and CoreDNS (`cluster.scheduledOn`
+   * of the system pool). The NVIDIA device plugin waits for these too, never for the GPU pools.
+   */
+  readonly scheduledAfter: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
 const NAMESPACE = "kube-system";
 const AUTOSCALER_SA = "cluster-autoscaler";
 
-function release(chart: ChartPin): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts" | "namespace" | "cleanupOnFail"> {
-  return { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, namespace: NAMESPACE, cleanupOnFail: true };
+function release(chart: ChartPin): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts" | "namespace" | "cleanupOnFail" | "timeout" | "waitForJobs"> {
+  return { chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, namespace: NAMESPACE, cleanupOnFail: true, ...helmWaitOptions(chart) };
 }
 
 /**
@@ -44,7 +49,8 @@ export class SystemCharts extends pulumi.ComponentResource {
     super("entasis:cluster:SystemCharts", name, {}, opts);
     const replicas = args.metricsServerReplicas ?? 1;
     const gpuPools = args.gpuPools ?? [];
-    const k8sOpts = { parent: this, provider: args.provider };
+    // On the releases, not on this component: the autoscaler's IAM role need not wait for nodes.
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] };
     const onSystemPool = { nodeSelector: { role: args.systemPool.labels.role } };
 
     // The autoscaler's documented policy ("Full Cluster Autoscaler Features Policy"), with the
@@ -140,6 +146,9 @@ export class SystemCharts extends pulumi.ComponentResource {
     );
 
     if (gpuPools.length > 0) {
+      // A per-node agent: with no GPU node joined yet its DaemonSet has nothing to schedule and the
+      // install succeeds; pods start as GPU nodes join. So it waits for the system pool like the
+      // other charts and never for the GPU pools, whose node groups a quota can block for good.
       // The chart's default affinity wants node-feature-discovery labels, which nothing here sets;
       // select the GPU pools by their role label instead and tolerate exactly their taints.
       // Lists replace the chart's defaults wholesale, so CriticalAddonsOnly is kept explicitly.

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { LB_CONTROLLER_POLICY } from "../../lib/lbControllerPolicy";
 import { IrsaRole } from "../cluster/irsaRole";
 import { Tags } from "../tags";
@@ -17,6 +17,8 @@ export interface LbControllerArgs {
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Default 1; 2 or more adds a PodDisruptionBudget. */
   readonly replicas?: number;
+  /** What the release waits for: its pool's node group and CoreDNS (`cluster.scheduledOn(pool)`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -62,6 +64,7 @@ export class LbController extends pulumi.ComponentResource {
         namespace: NAMESPACE,
         name: "aws-load-balancer-controller",
         cleanupOnFail: true,
+        ...helmWaitOptions(chart),
         values: {
           // clusterName tags what it creates; region and vpcId spare it the IMDS lookups that
           // IMDSv2 with hop limit 1 blocks from pods.
@@ -74,9 +77,21 @@ export class LbController extends pulumi.ComponentResource {
           podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
           // The ALB is Pulumi's; no IngressClass means no Ingress can make the controller build another.
           createIngressClassResource: false,
+          // Its webhooks fail closed. The Service mutator (mservice.elbv2.k8s.aws) admits every new
+          // Service in every namespace, so while the controller's pods are pending every chart's and
+          // trading-api's Services would be rejected. It only makes the controller the default for
+          // Services of type LoadBalancer, which nothing here creates: off (the chart then renders
+          // no such webhook). Ingress validation (vingress) admits every Ingress of the cluster for
+          // a controller that reconciles none (no IngressClass): off too. TargetGroupBindings and
+          // pods in namespaces labelled for readiness-gate injection still go through the
+          // controller's webhooks, so those wait for this release.
+          // https://github.com/aws/eks-charts/blob/v0.0.242/stable/aws-load-balancer-controller/templates/webhook.yaml
+          // https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller#configuration
+          enableServiceMutatorWebhook: false,
+          webhookConfig: { disableIngressValidation: true },
         },
       },
-      { parent: this, provider: args.provider },
+      { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] },
     );
 
     this.registerOutputs({ roleArn: this.role.arn });

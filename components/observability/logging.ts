@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { LoggingConfig } from "../../stacks/schema/logging";
 import { Tags } from "../tags";
 import { FILEBEAT_ROLE, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
@@ -14,6 +14,8 @@ export interface LoggingArgs {
   readonly provider: k8s.Provider;
   /** Labels of the untainted pool the operator, Elasticsearch and Kibana run on. */
   readonly systemPoolLabels: Readonly<Record<string, string>>;
+  /** What the operator, Elasticsearch, Kibana and Filebeat wait for: the system pool's node group and CoreDNS (`cluster.scheduledOn`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
   /** Base tags; also put on the EBS volumes the CSI driver creates for Elasticsearch. */
   readonly tags: Tags;
 }
@@ -69,6 +71,7 @@ export class Logging extends pulumi.ComponentResource {
         name: "elastic-operator",
         namespace: n.operatorNamespace,
         cleanupOnFail: true,
+        ...helmWaitOptions(CHARTS.eckOperator),
         values: {
           // The CRDs (Elasticsearch, Kibana, ...) come with the eck-operator-crds subchart.
           installCRDs: true,
@@ -78,7 +81,8 @@ export class Logging extends pulumi.ComponentResource {
           resources: { requests: { cpu: "100m", memory: "150Mi" }, limits: { cpu: "1", memory: "1Gi" } },
         },
       },
-      { ...k8sOpts, dependsOn: [operatorNs, ns] },
+      // Its validating webhook (ECK kinds only) fails open (webhook.failurePolicy: Ignore, chart default).
+      { ...k8sOpts, dependsOn: [operatorNs, ns, ...args.scheduledAfter] },
     );
 
     // Filebeat's own Elasticsearch user in ECK's file realm: write access to filebeat-* only,
@@ -100,7 +104,8 @@ export class Logging extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [ns] },
     );
 
-    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, rolesSecret] };
+    // The operator release installs the CRDs and admits these kinds; the pods they make go to the system pool.
+    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, rolesSecret, ...args.scheduledAfter] };
     this.elasticsearch = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
       {
@@ -114,7 +119,7 @@ export class Logging extends pulumi.ComponentResource {
     this.kibana = new k8s.apiextensions.CustomResource(
       `${name}-kibana`,
       { apiVersion: "kibana.k8s.elastic.co/v1", kind: "Kibana", metadata: kibanaSpec(cfg, args.systemPoolLabels).metadata, spec: kibanaSpec(cfg, args.systemPoolLabels).spec },
-      { ...crOpts, dependsOn: [this.elasticsearch] },
+      { ...crOpts, dependsOn: [...crOpts.dependsOn, this.elasticsearch] },
     );
 
     this.elasticsearchService = `${n.elasticsearch}-es-http.${n.namespace}.svc`;
@@ -133,6 +138,7 @@ export class Logging extends pulumi.ComponentResource {
         indexReplicas: cfg.elasticsearch.nodes > 1 ? 1 : 0,
         resources: cfg.filebeat.resources,
         provider: args.provider,
+        scheduledAfter: args.scheduledAfter,
       },
       { parent: this, dependsOn: [this.elasticsearch, userSecret] },
     );

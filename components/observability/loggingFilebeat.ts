@@ -19,6 +19,11 @@ export interface FilebeatDaemonSetArgs {
   readonly indexReplicas: number;
   readonly resources: ContainerResources;
   readonly provider: k8s.Provider;
+  /**
+   * What the DaemonSet waits for: the system pool's node group and CoreDNS. It runs on every node,
+   * but its rollout only counts nodes that have joined, so other pools never hold it back.
+   */
+  readonly scheduledAfter: readonly pulumi.Resource[];
 }
 
 /** The names the policy pack's narrow root exemption refers to (policy/rules/kubernetes.ts). */
@@ -138,7 +143,7 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [serviceAccount, binding] },
+      { ...k8sOpts, dependsOn: [serviceAccount, binding, ...args.scheduledAfter] },
     );
 
     this.registerOutputs({});

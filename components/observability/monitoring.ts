@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { MonitoringConfig } from "../../stacks/schema/monitoring";
 import { PoolDescription } from "../cluster/nodePool";
 import { CLUSTER_DASHBOARD, Dashboard, dashboardJson, tradingApiDashboard } from "./monitoringDashboards";
@@ -31,6 +31,8 @@ export interface MonitoringArgs {
   readonly watchedPools: readonly WatchedPool[];
   /** Slack incoming webhook (secret). Without it (dev), alerts go to the `null` receiver. */
   readonly slackWebhookUrl?: pulumi.Output<string>;
+  /** What the release waits for: the general pool's node group and CoreDNS (`cluster.scheduledOn`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
 }
 
 /**
@@ -116,8 +118,9 @@ export class Monitoring extends pulumi.ComponentResource {
         namespace: ns,
         skipCrds: false,
         cleanupOnFail: true,
-        // Prometheus and Alertmanager StatefulSets wait for their gp3 volumes.
-        timeout: 900,
+        // Its admission webhooks (PrometheusRule only) fail open while the certificate Jobs run
+        // (patch.enabled: failurePolicy Ignore); the Jobs are hooks Helm must see complete.
+        ...helmWaitOptions(CHARTS.kubePrometheusStack),
         values: {
           crds: { enabled: true },
           // EKS runs the control plane: there is no etcd, scheduler or controller-manager to
@@ -164,7 +167,7 @@ export class Monitoring extends pulumi.ComponentResource {
           "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
         },
       },
-      { ...k8sOpts, dependsOn: [this.storageClass, this.grafanaAdminSecret, ...(this.slackSecret ? [this.slackSecret] : [])] },
+      { ...k8sOpts, dependsOn: [this.storageClass, this.grafanaAdminSecret, ...(this.slackSecret ? [this.slackSecret] : []), ...args.scheduledAfter] },
     );
 
     // PrometheusRule needs the CRD the release installs.

@@ -45,6 +45,14 @@ export interface TradingApiArgs {
   readonly databaseCidrs: readonly string[];
   /** Controllers the custom objects need (LB controller for TargetGroupBinding, VPA for its CRD). */
   readonly crdsFrom: pulumi.Input<pulumi.Resource>[];
+  /** What the pods wait for: the general pool's node group and CoreDNS (`cluster.scheduledOn(pool)`). */
+  readonly scheduledAfter: readonly pulumi.Resource[];
+  /**
+   * Releases whose admission webhooks mutate these pods: the load balancer controller injects the
+   * readiness gates into pods of a namespace labelled for it, and a pod created while its webhook is
+   * down (failurePolicy Ignore) silently gets none. The Deployment waits for them.
+   */
+  readonly podAdmission: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -221,7 +229,7 @@ export class TradingApi extends pulumi.ComponentResource {
           },
         },
       },
-      { ...inNs, dependsOn: [this.namespace, this.serviceAccount, ...Object.values(this.targetGroupBindings), ...(args.databaseReady ?? [])], ignoreChanges: ["spec.replicas"] },
+      { ...inNs, dependsOn: [this.namespace, this.serviceAccount, ...Object.values(this.targetGroupBindings), ...(args.databaseReady ?? []), ...args.scheduledAfter, ...args.podAdmission], ignoreChanges: ["spec.replicas"] },
     );
 
     this.pdb = new k8s.policy.v1.PodDisruptionBudget(

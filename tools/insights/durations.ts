@@ -1,3 +1,4 @@
+import { CHARTS, NODE_JOIN_SECONDS } from "../../lib/helmCharts";
 import { RecordedResource } from "../offline/harness";
 import { boolOf, strOf } from "./model";
 
@@ -14,6 +15,7 @@ export interface Duration {
   readonly source: string;
 }
 
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 const FAST = "estimate: a synchronous API call or two";
 const TF_TIMEOUTS = "upper bound: the provider's default create timeout in the Pulumi AWS resource docs (https://www.pulumi.com/registry/packages/aws/api-docs/)";
 
@@ -23,7 +25,7 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
     range: "8-15 min",
     source: "https://github.com/aws/containers-roadmap/issues/1227 (control plane provisioning averaged 15 min, since reduced); eksctl and EKS blueprints quote 10-15 min; timeout 30 min",
   },
-  "aws:eks/nodeGroup:NodeGroup": { seconds: 240, range: "3-5 min", source: `estimate: instances launch and join the cluster; ${TF_TIMEOUTS} (60 min)` },
+  "aws:eks/nodeGroup:NodeGroup": { seconds: NODE_JOIN_SECONDS, range: "3-5 min", source: `estimate: instances launch and join the cluster; ${TF_TIMEOUTS} (60 min)` },
   "aws:eks/addon:Addon": { seconds: 60, range: "0.5-2 min", source: "estimate: add-on reaches ACTIVE once its pods run" },
   "aws:ec2/natGateway:NatGateway": { seconds: 120, range: "1-2 min (up to 5)", source: `estimate: pending -> available (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html); ${TF_TIMEOUTS} (10 min)` },
   "aws:rds/instance:Instance": { seconds: 600, range: "8-12 min single-AZ", source: `estimate: creating -> available; ${TF_TIMEOUTS} (40 min)` },
@@ -33,6 +35,8 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
   "aws:lb/loadBalancer:LoadBalancer": { seconds: 180, range: "2-3 min", source: `estimate: provisioning -> active; ${TF_TIMEOUTS} (10 min)` },
   "kubernetes:helm.sh/v3:Release": { seconds: 120, range: "1-3 min", source: "estimate: install and wait until its workloads are ready (Pulumi waits by default)" },
+  // Each pinned chart's own figure (lib/helmCharts.ts), which its release's `timeout` is sized from.
+  ...Object.fromEntries(Object.values(CHARTS).map((pin): [string, Duration] => [`${RELEASE} (${pin.chart})`, pin.install])),
   "kubernetes:apps/v1:Deployment": { seconds: 60, range: "0.5-2 min", source: "estimate: Pulumi's await logic waits for the rollout to become ready" },
   "kubernetes:apps/v1:DaemonSet": { seconds: 60, range: "0.5-2 min", source: "estimate: rollout ready" },
   "kubernetes:batch/v1:Job": { seconds: 45, range: "0.5-2 min", source: "estimate: image pull, one short run to completion (Pulumi waits for the Job to complete)" },
@@ -82,8 +86,12 @@ export interface ResolvedDuration {
   readonly known: boolean;
 }
 
-/** Duration key of a resource: RDS instances differ by Multi-AZ and replica inputs. */
+/** Duration key of a resource: RDS instances differ by Multi-AZ and replica inputs, Helm releases by chart. */
 export function durationKey(r: RecordedResource): string {
+  if (r.type === RELEASE) {
+    const key = `${r.type} (${strOf(r.inputs, "chart") ?? ""})`;
+    return key in DURATIONS ? key : r.type;
+  }
   if (r.type === "aws:rds/instance:Instance") {
     if (strOf(r.inputs, "replicateSourceDb") !== undefined) return `${r.type} (read replica)`;
     if (boolOf(r.inputs, "multiAz") === true) return `${r.type} (Multi-AZ)`;

@@ -1,14 +1,16 @@
 import { RecordedResource } from "../offline/harness";
 import { DEFAULT_DURATION, DURATIONS, Duration, durationOf } from "./durations";
-import { ResourceIndex } from "./model";
+import { ResourceIndex, strOf } from "./model";
+import { OrderingViolation, checkPoolWaits } from "./ordering";
+import { ADDON, NODE_GROUP, makesPods } from "./pools";
+import { WaitGraph, WaitKind } from "./waits";
 
 /** A dependency edge: `from` waits for `to`. */
 export interface Edge {
   readonly from: string;
   readonly to: string;
-  /** declared: dependsOn or an input's dependency; parent: a custom parent; provider: the explicit
-   * provider resource; implicit: a runtime wait no edge declares (workloads need nodes). */
-  readonly kind: "declared" | "parent" | "provider" | "implicit";
+  /** Why it waits (tools/insights/waits.ts): declared, provider, custom parent, or inherited from a component ancestor. */
+  readonly kind: WaitKind;
 }
 
 export interface PathResult {
@@ -59,9 +61,6 @@ export function longestPath(nodes: ReadonlyMap<string, number>, edges: readonly 
   return { length: last === undefined ? 0 : (finish.get(last) ?? 0), path, finish };
 }
 
-/** Kubernetes workloads become ready only once a node group has nodes, declared or not. */
-const NEEDS_NODES = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job"]);
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
 /**
  * Dependencies AWS (or Kubernetes) itself imposes: the dependent cannot be created without the
@@ -93,8 +92,10 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   "aws:rds/subnetGroup:SubnetGroup": ["aws:ec2/subnet:Subnet"],
   "aws:elasticache/subnetGroup:SubnetGroup": ["aws:ec2/subnet:Subnet"],
   "aws:eks/cluster:Cluster": ["aws:ec2/subnet:Subnet", "aws:iam/role:Role", "aws:ec2/securityGroup:SecurityGroup", "aws:kms/key:Key"],
-  "aws:eks/nodeGroup:NodeGroup": ["aws:eks/cluster:Cluster", "aws:ec2/subnet:Subnet", "aws:iam/role:Role", "aws:ec2/launchTemplate:LaunchTemplate"],
-  "aws:eks/addon:Addon": ["aws:eks/cluster:Cluster", "aws:iam/role:Role"],
+  // Nodes report Ready only with the VPC CNI running; add-ons that run pods (CoreDNS, EBS CSI)
+  // reach ACTIVE only once nodes have joined.
+  "aws:eks/nodeGroup:NodeGroup": ["aws:eks/cluster:Cluster", "aws:ec2/subnet:Subnet", "aws:iam/role:Role", "aws:ec2/launchTemplate:LaunchTemplate", "aws:eks/addon:Addon"],
+  "aws:eks/addon:Addon": ["aws:eks/cluster:Cluster", "aws:iam/role:Role", "aws:eks/nodeGroup:NodeGroup"],
   "aws:eks/accessEntry:AccessEntry": ["aws:eks/cluster:Cluster", "aws:iam/role:Role"],
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": ["aws:eks/cluster:Cluster", "aws:iam/role:Role"],
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ["aws:eks/cluster:Cluster"],
@@ -116,6 +117,8 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
 };
 
 function required(dependent: RecordedResource, dependency: RecordedResource): boolean {
+  // Pods need nodes and name resolution: Kubernetes imposes the pool and CoreDNS on whatever makes them.
+  if (makesPods(dependent) && (dependency.type === NODE_GROUP || (dependency.type === ADDON && strOf(dependency.inputs, "addonName") === "coredns"))) return true;
   if (dependent.type.startsWith("kubernetes:")) {
     // Kubernetes objects need their provider (the cluster), their namespace and CRDs they use.
     return dependency.type === "pulumi:providers:kubernetes" || dependency.type === "kubernetes:core/v1:Namespace" || dependency.type.startsWith("kubernetes:apiextensions.k8s.io");
@@ -174,59 +177,39 @@ export interface TimelineReport {
   readonly defaultDuration: Readonly<Record<string, number>>;
   /** The table entries this stack used. */
   readonly durationsUsed: Readonly<Record<string, Duration>>;
+  /** Helm releases and workloads that do not really wait for their pool's node group and CoreDNS (should be none). */
+  readonly missingPoolWaits: readonly OrderingViolation[];
 }
 
 export const TIMELINE_ASSUMPTIONS = [
   "unlimited parallelism: a resource starts as soon as everything it waits for is ready (pulumi up --parallel large enough)",
-  "edges: each resource's dependencies (dependsOn and every input's dependencies; a dependency on a component means all its custom descendants), its explicit provider resource, and its parent when the parent is a custom resource",
-  "components, providers and random values take no time; a child does not wait for a component parent (components register instantly)",
-  "Kubernetes workloads (Helm releases, Deployments...) also wait for the first node group to be ready even without a declared edge: their pods need nodes",
-  "lower bound: the same longest path over only the dependencies AWS or Kubernetes impose (a subnet needs its VPC, a node group its cluster...)",
+  "edges: only the waits the program really registers: each resource's dependencies (dependsOn and every input's dependencies; a dependency on a component means all its custom descendants), its explicit provider resource, its parent when the parent is a custom resource, and what its component ancestors wait for (the SDK registers a child only after its parent, which registers only after its own dependencies)",
+  "components, providers and random values take no time",
+  "nothing is assumed: a Helm release or workload without a real wait on its pool's node group and CoreDNS is listed as a finding, not given one",
+  "lower bound: the same longest path over only the dependencies AWS or Kubernetes impose (a subnet needs its VPC, a node group its cluster, pods their pool's nodes and CoreDNS...)",
 ];
 
-export function buildEdges(idx: ResourceIndex): Edge[] {
-  const edges: Edge[] = [];
-  for (const r of idx.resources.filter((x) => x.custom)) {
-    for (const urn of r.dependencies) {
-      const d = idx.get(urn);
-      if (!d) continue;
-      if (d.custom) edges.push({ from: r.urn, to: d.urn, kind: "declared" });
-      else for (const c of idx.customDescendants(d.urn)) edges.push({ from: r.urn, to: c.urn, kind: "declared" });
-    }
-    const parent = idx.get(r.parent);
-    if (parent?.custom) edges.push({ from: r.urn, to: parent.urn, kind: "parent" });
-    const provider = idx.providerOf(r);
-    if (provider) edges.push({ from: r.urn, to: provider.urn, kind: "provider" });
-  }
-  return edges;
-}
-
-function withImplicit(idx: ResourceIndex, nodes: ReadonlyMap<string, number>, edges: readonly Edge[]): Edge[] {
-  const groups = idx.ofType(NODE_GROUP);
-  if (groups.length === 0) return [...edges];
-  const first = longestPath(nodes, edges).finish;
-  const earliest = groups.reduce((a, b) => ((first.get(b.urn) ?? 0) < (first.get(a.urn) ?? 0) ? b : a));
-  const implicit = idx.resources.filter((r) => NEEDS_NODES.has(r.type)).map((r): Edge => ({ from: r.urn, to: earliest.urn, kind: "implicit" }));
-  return [...edges, ...implicit];
+export function buildEdges(idx: ResourceIndex, graph: WaitGraph = new WaitGraph(idx)): Edge[] {
+  return idx.resources.filter((x) => x.custom).flatMap((r) => graph.direct(r.urn).map((w): Edge => ({ from: r.urn, to: w.to, kind: w.kind })));
 }
 
 export function analyseTimeline(idx: ResourceIndex): TimelineReport {
   const custom = idx.resources.filter((r) => r.custom);
   const nodes = new Map(custom.map((r) => [r.urn, durationOf(r).seconds]));
-  const declared = buildEdges(idx);
-  const all = withImplicit(idx, nodes, declared);
+  const graph = new WaitGraph(idx);
+  const all = buildEdges(idx, graph);
   const critical = longestPath(nodes, all);
 
-  const requiredEdges = declared.filter((e) => {
+  const requiredEdges = all.filter((e) => {
     const from = idx.get(e.from);
     const to = idx.get(e.to);
     return from !== undefined && to !== undefined && required(from, to);
   });
-  const lower = longestPath(nodes, withImplicit(idx, nodes, requiredEdges));
+  const lower = longestPath(nodes, requiredEdges);
 
   const unneeded: UnneededDependency[] = [];
   const seen = new Set<string>();
-  for (const e of declared.filter((x) => x.kind === "declared")) {
+  for (const e of all.filter((x) => x.kind === "declared" || x.kind === "inherited")) {
     const from = idx.get(e.from);
     const to = idx.get(e.to);
     if (!from || !to) continue;
@@ -273,5 +256,6 @@ export function analyseTimeline(idx: ResourceIndex): TimelineReport {
     withoutUnneededSeconds: withoutUnneeded,
     defaultDuration: Object.fromEntries(Object.entries(defaults).sort(([a], [b]) => a.localeCompare(b))),
     durationsUsed: Object.fromEntries(Object.entries(used).sort(([a], [b]) => a.localeCompare(b))),
+    missingPoolWaits: checkPoolWaits(graph),
   };
 }

@@ -74,3 +74,41 @@ export function unknownValueKeys(values: unknown, defaults: unknown, skipTopLeve
     return unknownValueKeys(v, defaults[k], [], freeForm, p);
   });
 }
+
+function yamlFilesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return yamlFilesUnder(p);
+    return /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+interface CrdDocument {
+  readonly kind?: string;
+  readonly spec?: { readonly group?: string; readonly names?: { readonly kind?: string } };
+}
+
+/**
+ * `group/Kind` -> which of the given charts install that CRD, from the CRD files of each chart and
+ * of its subcharts in ../shared/charts (e.g. eck-operator installs eck-operator-crds').
+ */
+export function crdOwners(chartNames: readonly string[]): Map<string, string[]> {
+  const charts = sharedCharts();
+  const owners = new Map<string, string[]>();
+  for (const name of new Set(chartNames)) {
+    const chart = charts.find((c) => c.name === name);
+    if (!chart) continue;
+    const dirs = [chart.dir, ...chart.subcharts.flatMap((s) => charts.filter((c) => c.name === s).map((c) => c.dir))];
+    for (const file of dirs.flatMap((d) => yamlFilesUnder(path.join(d, "crds")))) {
+      for (const doc of loadYamlDocuments(file) as CrdDocument[]) {
+        const group = doc.spec?.group;
+        const kind = doc.spec?.names?.kind;
+        if (doc.kind !== "CustomResourceDefinition" || !group || !kind) continue;
+        const key = `${group}/${kind}`;
+        owners.set(key, [...new Set([...(owners.get(key) ?? []), name])]);
+      }
+    }
+  }
+  return owners;
+}

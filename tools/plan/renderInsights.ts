@@ -51,6 +51,12 @@ function renderTimeline(t: TimelineReport): string[] {
     out.push(`Unneeded cross-area dependencies (${t.unneededDependencies.length}); without them the critical path is ${mmss(t.withoutUnneededSeconds)}:`);
     out.push(...table(t.unneededDependencies.map((u) => [`${u.from} (${u.fromArea})`, `${u.to} (${u.toArea})`, u.toType]), ["waits", "for", "type"]));
   }
+  out.push(
+    t.missingPoolWaits.length === 0
+      ? "Workloads without a real wait on their pool's nodes and CoreDNS: none."
+      : `Workloads without a real wait on their pool's nodes and CoreDNS (${t.missingPoolWaits.length}; the timeline does not add the wait for them):`,
+  );
+  if (t.missingPoolWaits.length > 0) out.push(...table(t.missingPoolWaits.map((m) => [m.name, m.problem]), ["resource", "problem"]));
   const defaults = Object.entries(t.defaultDuration);
   out.push("", defaults.length === 0 ? "Default duration: none." : `Default duration (${Object.values(t.defaultDuration).reduce((a, b) => a + b, 0)} resources with no entry, timed at ${t.durationsUsed["(default)"]?.seconds ?? 0}s): ${defaults.map(([k, n]) => `${n} ${k}`).join(", ")}`);
   out.push("", "Durations used:");
