@@ -36,12 +36,14 @@ describe.each(STACKS)("first deploy ordering of %s", (stack) => {
   const run = (): RunResult => runs[stack];
   const urn = (name: string, type?: string): string => named(run(), name, type).urn;
 
-  it("has every release and pod-making object under the rules (eight charts, trading-api, Elasticsearch, Kibana, Filebeat)", () => {
+  it("has every release and pod-making object under the rules (nine charts, trading-api, the database role Job, Elasticsearch, Kibana, Filebeat)", () => {
     expect(run().resources.filter(makesPods).map((r) => r.name).sort()).toEqual([
+      "cert-manager-release",
       "cluster-backup-velero",
       "cluster-system-cluster-autoscaler",
       "cluster-system-metrics-server",
       "cluster-system-nvidia-device-plugin",
+      "database-roles-job",
       "lb-controller-release",
       "logging-eck-operator",
       "logging-elasticsearch",
@@ -79,6 +81,7 @@ describe.each(STACKS)("first deploy ordering of %s", (stack) => {
     const crs = run().resources.filter((r) => customKind(r) !== undefined);
     expect(crs.map((r) => customKind(r)).sort()).toEqual([
       "autoscaling.k8s.io/VerticalPodAutoscaler",
+      "cert-manager.io/ClusterIssuer",
       "elasticsearch.k8s.elastic.co/Elasticsearch",
       "elbv2.k8s.aws/TargetGroupBinding",
       "kibana.k8s.elastic.co/Kibana",
@@ -101,6 +104,7 @@ describe.each(STACKS)("first deploy ordering of %s", (stack) => {
     const timeouts = Object.fromEntries(run().resources.filter((r) => r.type === RELEASE).map((r) => [String(r.inputs.chart), [r.inputs.timeout, r.inputs.waitForJobs ?? false]]));
     expect(timeouts).toEqual({
       "aws-load-balancer-controller": [600, false],
+      "cert-manager": [660, true],
       "cluster-autoscaler": [600, false],
       "eck-operator": [600, false],
       "kube-prometheus-stack": [960, true],
@@ -170,7 +174,9 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
     const meta = ns.inputs.metadata as { labels: Record<string, string> };
     const labelled = doctor(prod(), "trading-api-ns", withInputs({ metadata: { ...meta, labels: { ...meta.labels, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } } }));
     expect(summary(checkWebhooks(graphOf(labelled)))).toEqual([]);
-    const racing = doctor(labelled, "trading-api-deployment", withoutDeps([urn("lb-controller-release")]));
+    // Its bindings wait for the controller too, so both edges go.
+    const bindings = runs.prod.resources.filter((r) => r.type === "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").map((r) => r.urn);
+    const racing = doctor(labelled, "trading-api-deployment", withoutDeps([urn("lb-controller-release"), ...bindings]));
     expect(summary(checkWebhooks(graphOf(racing)))).toEqual([
       "trading-api-deployment: its Pod is admitted by mpod.elbv2.k8s.aws (lb-controller-release, failurePolicy Ignore) but it does not wait for that release",
     ]);

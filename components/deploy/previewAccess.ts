@@ -87,7 +87,11 @@ export class PreviewAccess extends pulumi.ComponentResource {
         metadata: { name: `${PREVIEW_GROUP}-dry-run-only` },
         spec: {
           failurePolicy: "Fail",
-          matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"], scope: "*" }] },
+          // Reviews (SelfSubjectAccessReview, TokenReview) are questions, not writes: never stop them.
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"], scope: "*" }],
+            excludeResourceRules: [{ apiGroups: ["authorization.k8s.io", "authentication.k8s.io"], apiVersions: ["*"], operations: ["*"], resources: ["*"], scope: "*" }],
+          },
           matchConditions: [{ name: "preview-identity", expression: `request.userInfo.groups.exists(g, g == '${PREVIEW_GROUP}')` }],
           validations: [{ expression: "request.dryRun == true", message: `${PREVIEW_GROUP} may only dry-run (pulumi preview); writes come from the deploy runner`, reason: "Forbidden" }],
         },
