@@ -6,7 +6,11 @@ import { CostReport } from "./insights/cost";
 import { Insights, compareCosts } from "./insights";
 import { QuotaReport, combineQuotas } from "./insights/quotas";
 import { diagramOf, writeDiagram } from "./insights/diagramFiles";
-import { attemptStack } from "./offline/harness";
+import { attemptBootstrap, attemptStack } from "./offline/harness";
+import { estimateCost } from "./insights/cost";
+import { ResourceIndex } from "./insights/model";
+import { PRICES_AP_NORTHEAST_2 } from "./insights/prices-ap-northeast-2";
+import { loadStackFile } from "./offline/stackFile";
 import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
 import { buildReport } from "./plan/report";
 import { renderReport } from "./plan/render";
@@ -90,13 +94,40 @@ export async function main(
   }
   const docsDir = options.docsDir ?? (overrides === undefined ? undefined : null);
   const diagramPath = docsDir === null ? undefined : writeDiagram(args.stack, diagramOf(run), docsDir);
-  const report = { ...first, costComparison: compareCosts(costs), accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined, diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath) };
+  const bootstrap = await bootstrapSummary(args.stack);
+  const report = { ...first, costComparison: compareCosts(costs), accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined, diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath), bootstrap };
   log(renderReport(report));
+  if (bootstrap) {
+    log("");
+    log("Deploy path (bootstrap stack)");
+    log("=============================");
+    log(`${bootstrap.stack}: ${bootstrap.cloudResources} cloud resources; runner VPC ${bootstrap.runnerCidr} peered with the platform VPC and admitted to the API on 443`);
+    log(`runners: codebuild-${bootstrap.deployProject}-* (pulumi up), codebuild-${bootstrap.previewProject}-* (pulumi preview)`);
+    log(`estimated monthly cost: $${bootstrap.monthly.toFixed(0)} (its NAT gateway and log/flow-log charges; CodeBuild build minutes are billed per use)`);
+  }
   if (args.jsonFile) {
     fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
     log(`\nwrote ${args.jsonFile}`);
   }
   return 0;
+}
+
+/** The bootstrap stack that `entasis:deploy.bootstrapStack` names, planned offline: what the deploy path itself costs. */
+async function bootstrapSummary(stack: string): Promise<{ stack: string; cloudResources: number; runnerCidr: string; deployProject: string; previewProject: string; monthly: number } | undefined> {
+  const text = loadStackFile(stack).config["entasis:deploy"];
+  const name = text ? (JSON.parse(text) as { bootstrapStack?: string }).bootstrapStack : undefined;
+  if (!name) return undefined;
+  const run = await attemptBootstrap({ stack: name.split("/").pop() ?? name });
+  if (run.error !== undefined) return undefined;
+  const cost = estimateCost(new ResourceIndex(run.resources), PRICES_AP_NORTHEAST_2);
+  return {
+    stack: name,
+    cloudResources: run.resources.filter((r) => r.custom).length,
+    runnerCidr: String(run.outputs.runnerCidr),
+    deployProject: String(run.outputs.deployProject),
+    previewProject: String(run.outputs.previewProject),
+    monthly: cost.monthlyMin,
+  };
 }
 
 if (require.main === module) {
