@@ -30,6 +30,12 @@ export const CHARTS = {
   /** Issues webhook certificates for later operators; CRDs as chart templates (crds.enabled).
    * https://cert-manager.io/docs/installation/helm/ */
   certManager: { chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1", repo: "https://charts.jetstack.io" },
+  /** CloudNativePG operator 1.30; CRDs are chart templates (`crds.create`), so custom resources wait for this release.
+   * https://cloudnative-pg.io/charts/ */
+  cloudnativePg: { chart: "cloudnative-pg", version: "0.29.0", appVersion: "1.30.0", repo: "https://cloudnative-pg.github.io/charts" },
+  /** Barman Cloud CNPG-I plugin (WAL archiving and base backups to S3); needs CNPG >= 1.26 and cert-manager,
+   * installed in the operator's namespace. https://cloudnative-pg.io/plugin-barman-cloud/docs/installation/ */
+  barmanCloud: { chart: "plugin-barman-cloud", version: "0.7.0", appVersion: "v0.13.0", repo: "https://cloudnative-pg.github.io/charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /** `1.35.0` -> `1.35`. */

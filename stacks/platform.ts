@@ -16,6 +16,7 @@ import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { TimeseriesTier, buildTimeseriesTier } from "./timeseries";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -33,6 +34,8 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
+  /** TimescaleDB on CloudNativePG: market data and candles. */
+  readonly timeseries: TimeseriesTier;
 }
 
 /**
@@ -175,5 +178,20 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge };
+  const timeseries = buildTimeseriesTier(config.timeseries, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    cluster,
+    certManager,
+    monitoring,
+    backup: backupCfg,
+    secretsKeyArn: data.secretsKey.arn,
+    secretRecoveryDays: config.data.secretRecoveryDays,
+    protect: config.data.protect,
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge, timeseries };
 }
