@@ -1,4 +1,8 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
+import { BACKUP_COVERAGE } from "../components/backup/coverage";
 import { TIMESERIES_RULE_METRICS } from "../components/timeseries/timeseriesRules";
 import { byUrn, jsonInput, named, ofType, str } from "./support/query";
 import { kubernetesObjects, schemaErrors } from "./support/k8sSchema";
@@ -116,6 +120,9 @@ describe.each([
     const access = jsonInput(named(run(), "timeseries-backup-barman-barman", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: { Resource: string }[] };
     expect(access.Statement.map((st) => st.Resource)).toEqual([`${String(bucket.state.arn)}/*`, bucket.state.arn, named(run(), "timeseries-backup-bucket-key").state.arn]);
     expect(bucket.protect).toBe(stack === "prod");
+    // What backup coverage states for the type is what the program builds.
+    expect(BACKUP_COVERAGE[CLUSTER]).toMatchObject({ by: "other", how: expect.stringContaining("WAL archiving") });
+    expect((s.inheritedMetadata as Obj)).toEqual({ labels: { "velero.io/exclude-from-backup": "true" } });
   });
 
   it("gives every consumer its own role, password, database with TimescaleDB and Secrets Manager secret", () => {
@@ -183,5 +190,20 @@ describe("prod spreads the time-series store over zones", () => {
     expect(s.instances).toBe(1);
     expect((s.postgresql as Obj).synchronous).toBeUndefined();
     expect(s.affinity).toMatchObject({ podAntiAffinityType: "preferred" });
+  });
+});
+
+describe("the documented restore procedure", () => {
+  const doc = (): string => fs.readFileSync(path.join(__dirname, "..", "docs", "timeseries-restore.md"), "utf8");
+  it("is a Cluster manifest valid against the CNPG CRD that recovers from the program's object store, server and image catalog", () => {
+    const manifest = yaml.load(doc().match(/```yaml\n([\s\S]*?)```/)?.[1] ?? "") as Obj;
+    expect(schemaErrors(manifest)).toEqual([]);
+    const s = manifest.spec as Obj;
+    const prod = spec(named(runs.prod, "timeseries-cluster", CLUSTER));
+    expect(s.imageCatalogRef).toEqual(prod.imageCatalogRef);
+    expect(s.serviceAccountName).toBe("timeseries");
+    expect((s.bootstrap as Obj).recovery).toMatchObject({ source: "origin", recoveryTarget: { targetTime: expect.any(String) } });
+    expect(s.externalClusters).toEqual([{ name: "origin", plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: (named(runs.prod, "timeseries-object-store").inputs.metadata as Obj).name, serverName: "timeseries" } } }]);
+    expect(s.plugins).toBeUndefined();
   });
 });

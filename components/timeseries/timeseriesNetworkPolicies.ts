@@ -41,8 +41,9 @@ export class TimeseriesNetworkPolicies extends pulumi.ComponentResource {
     const ns = args.namespace;
     const policy = (key: string, policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.networking.v1.NetworkPolicy =>
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: policyName, namespace: ns }, spec }, { parent: this, provider: args.provider });
-    const clusterPods = { matchLabels: { "cnpg.io/cluster": args.clusterName } };
-    const instances = { matchLabels: { "cnpg.io/cluster": args.clusterName, "cnpg.io/podRole": "instance" } };
+    // Every CNPG cluster of the namespace (the program's, and a restore drill's side cluster).
+    const clusterPods = { matchExpressions: [{ key: "cnpg.io/cluster", operator: "Exists" }] };
+    const instances = { matchLabels: { "cnpg.io/podRole": "instance" } };
     const pooler = { matchLabels: { "cnpg.io/poolerName": args.poolerName } };
     const clients = args.clientNamespaces.length > 0 ? [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...args.clientNamespaces] }] } }] : [];
     const dns = {
