@@ -12,7 +12,7 @@ import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNe
 import { parseDailyCron } from "../lib/backupSchedule";
 import { cnpgDailyScheduleUtc } from "../lib/cnpgSchedule";
 import { BackupConfig } from "./schema/backup";
-import { TimeseriesConfig } from "./schema/timeseries";
+import { TimeseriesConfig, effectiveRetention } from "./schema/timeseries";
 
 /** The time-series store as the rest of the platform sees it. */
 export interface TimeseriesTier {
@@ -106,7 +106,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     pluginRelease: plugin.release,
     backupBucket: backupStore.bucketName,
     backupRoleArn: backupStore.role.arn,
-    backupRetention: ts.backup.retention,
+    backupRetention: effectiveRetention(ts, env.backup),
     // The spec's 01:00 in its zone, as CNPG's six-field cron in UTC (the operator's zone).
     backupSchedule: cnpgDailyScheduleUtc(daily, env.backup.timezone),
     consumers: ts.consumers,

@@ -54,6 +54,11 @@ describe("entasis:timeseries validation", () => {
     expect(ts("dev", ["backup", "retention"], "2w").ok).toBe(true);
   });
 
+  it("follows the spec's daily tier when no retention is set, so a longer daily tier never conflicts", () => {
+    const r = validateWith("prod", (a) => ({ ...a, backup: withField(withField(a.backup, ["retention", "daily"], 14), ["retention", "weekly"], 4) }));
+    expect(r).toEqual({ ok: true, messages: [] });
+  });
+
   it("rejects a backup time zone with daylight saving time (CNPG schedules are fixed UTC crons)", () => {
     const r = validateWith("prod", (a) => ({ ...a, backup: withField(a.backup, ["timezone"], "Europe/Berlin") }));
     expect(r.messages).toEqual(['entasis:backup.timezone "Europe/Berlin" has daylight saving time, and CloudNativePG\'s ScheduledBackup runs on a fixed UTC cron; use a zone with one UTC offset all year (e.g. Asia/Seoul) or Etc/UTC']);

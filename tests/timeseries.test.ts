@@ -148,8 +148,8 @@ describe.each([
     const np = (n: string): Obj => spec(named(run(), `timeseries-network-policies-${n}`, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
     expect(np("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const ingress = JSON.stringify(np("instances-ingress"));
-    for (const fragment of ['"cnpg-system"', '"port":8000', '"port":9187', '"cnpg.io/poolerName":"timeseries-pooler-rw"', '"values":["trading-api"]']) expect(ingress).toContain(fragment);
-    expect(JSON.stringify(np("pooler-ingress"))).toContain('"values":["trading-api"]');
+    for (const fragment of ['"cnpg-system"', '"port":8000', '"port":9187', '"cnpg.io/poolerName":"timeseries-pooler-rw"', '"values":["trading-api","analytics"]']) expect(ingress).toContain(fragment);
+    expect(JSON.stringify(np("pooler-ingress"))).toContain('"values":["trading-api","analytics"]');
     expect(JSON.stringify(np("pooler-ingress"))).toContain('"port":9127');
     const egress = JSON.stringify(np("cluster-egress"));
     expect(egress).toContain('"port":443');

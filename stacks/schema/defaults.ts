@@ -52,7 +52,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
     postgresMajor: 17,
     image: "timescale/timescaledb-ha:pg17.4-ts2.18.2",
     pooler: { poolMode: "transaction", defaultPoolSize: 20, maxClientConnections: 1000 },
-    backup: { retention: "7d" },
+    backup: {},
     alerts: { replicationLagSeconds: 30, storageUsagePercent: 80, for: "5m" },
     clientNamespaces: ["trading-api"],
     consumers: {},

@@ -46,8 +46,8 @@ export const timeseriesSchema = z.strictObject({
     maxClientConnections: z.number().int().min(1).max(100000),
   }),
   backup: z.strictObject({
-    /** Recovery window of WAL and base backups (CNPG `retentionPolicy`). Default "7d" (the spec's daily tier). */
-    retention: z.string().regex(CNPG_RETENTION_RE, { message: issue("is not a CNPG retention policy (<n>d, <n>w or <n>m)", 'use e.g. "7d"') }),
+    /** Recovery window of WAL and base backups (CNPG `retentionPolicy`). Default: the spec's daily tier, `<entasis:backup.retention.daily>d` ("7d"). */
+    retention: z.string().regex(CNPG_RETENTION_RE, { message: issue("is not a CNPG retention policy (<n>d, <n>w or <n>m)", 'use e.g. "7d"') }).optional(),
   }),
   alerts: z.strictObject({
     /** Standby replay lag that warns, seconds. Default 30. */
@@ -71,6 +71,11 @@ export function retentionPolicyDays(policy: string): number {
   const n = Number(policy.slice(0, -1));
   const unit = policy.slice(-1);
   return unit === "d" ? n : unit === "w" ? n * 7 : n * 28;
+}
+
+/** The CNPG recovery window: the configured one, or the spec's daily tier in days. */
+export function effectiveRetention(ts: TimeseriesConfig, backup: BackupConfig): string {
+  return ts.backup.retention ?? `${backup.retention.daily}d`;
 }
 
 /** Checks of `entasis:timeseries` on its own. */
@@ -128,8 +133,7 @@ export function validateTimeseriesAgainst(ts: TimeseriesConfig, cluster: Cluster
       problems.push({ key: `${areaKey}.instances`, value: ts.instances, problem: `exceeds pool ${ts.pool}'s maxSize ${pool.maxSize}; instances need a node each`, fix: `raise entasis:cluster.nodePools.${ts.pool}.maxSize or lower instances` });
     }
   }
-  const days = retentionPolicyDays(ts.backup.retention);
-  if (days < backup.retention.daily) {
+  if (ts.backup.retention !== undefined && retentionPolicyDays(ts.backup.retention) < backup.retention.daily) {
     problems.push({ key: `${areaKey}.backup.retention`, value: ts.backup.retention, problem: `keeps less than the spec's daily tier (entasis:backup.retention.daily = ${backup.retention.daily} days)`, fix: `use at least "${backup.retention.daily}d"` });
   }
   if (!zoneHasFixedOffset(backup.timezone)) {

@@ -121,7 +121,8 @@ function links(idx: ResourceIndex, shown: ReadonlySet<string>): Link[] {
       else if (r.type === "aws:backup/plan:Plan" && d.type === "aws:backup/vault:Vault") add(r, d, "stores in");
       else if (r.type === "kubernetes:postgresql.cnpg.io/v1:Pooler" && d.type === CNPG_CLUSTER) add(r, d, "pooled SQL");
       else if (r.type === CNPG_CLUSTER && d.type === "kubernetes:barmancloud.cnpg.io/v1:ObjectStore") add(r, d, "WAL + base backups");
-      else if (r.type === CNPG_CLUSTER && d.type === "aws:eks/nodeGroup:NodeGroup") add(r, d, "runs on", "placement");
+      // Only the pool it waits for directly (CoreDNS, also a dependency, waits for every pool).
+      else if (r.type === CNPG_CLUSTER && d.type === "aws:eks/nodeGroup:NodeGroup" && r.dependencies.includes(d.urn)) add(r, d, "runs on", "placement");
       else if (r.type === "kubernetes:barmancloud.cnpg.io/v1:ObjectStore" && STORES.has(d.type)) add(r, d, "S3 API");
     }
   }
