@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TRADING_API } from "../components/workloads/names";
+import { APP_LABELS } from "../components/workloads/tradingApi";
 import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
 import { BackupPolicy } from "../components/backup/backupPolicy";
@@ -186,6 +187,8 @@ export function buildPlatform(config: StackConfig): Platform {
     cluster,
     certManager,
     monitoring,
+    // trading-api's own policy limits its egress; it gets a rule to the database when it is a client.
+    clientEgress: config.timeseries.clientNamespaces.includes(config.workloads.namespace) ? [{ key: TRADING_API, namespace: edge.tradingApi.namespaceName, podLabels: APP_LABELS }] : [],
     backup: backupCfg,
     secretsKeyArn: data.secretsKey.arn,
     secretRecoveryDays: config.data.secretRecoveryDays,

@@ -32,6 +32,8 @@ export interface TimeseriesTierInputs {
   readonly cluster: Cluster;
   readonly certManager: CertManager;
   readonly monitoring: Monitoring;
+  /** Platform-managed clients whose egress is restricted (trading-api), for their egress policies. */
+  readonly clientEgress: readonly { readonly key: string; readonly namespace: pulumi.Input<string>; readonly podLabels: Readonly<Record<string, string>> }[];
   readonly backup: BackupConfig;
   readonly secretsKeyArn: pulumi.Input<string>;
   readonly secretRecoveryDays: number;
@@ -135,6 +137,8 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     operator: { namespace: operator.namespace, podLabels: CNPG_OPERATOR_POD_LABELS },
     prometheus: { namespace: MONITORING_NAMESPACE, podLabels: { "app.kubernetes.io/name": "prometheus" } },
     clientNamespaces: ts.clientNamespaces,
+    namespaceName: ts.namespace,
+    clientEgress: env.clientEgress,
   });
 
   return { operator, plugin, backupStore, database, monitoring, networkPolicies };

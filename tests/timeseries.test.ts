@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { insightsOf } from "../tools/insights";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { BACKUP_COVERAGE } from "../components/backup/coverage";
 import { TIMESERIES_RULE_METRICS } from "../components/timeseries/timeseriesRules";
@@ -151,6 +152,11 @@ describe.each([
     for (const fragment of ['"cnpg-system"', '"port":8000', '"port":9187', '"cnpg.io/poolerName":"timeseries-pooler-rw"', '"values":["trading-api","analytics"]']) expect(ingress).toContain(fragment);
     expect(JSON.stringify(np("pooler-ingress"))).toContain('"values":["trading-api","analytics"]');
     expect(JSON.stringify(np("pooler-ingress"))).toContain('"port":9127');
+    // trading-api's own policy restricts its egress: it gets 5432 to the database namespace, in its namespace.
+    const tradingEgress = named(run(), "timeseries-network-policies-egress-trading-api", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    expect(tradingEgress.inputs).toMatchObject({ metadata: { name: "trading-api-to-timeseries", namespace: "trading-api" }, spec: { podSelector: { matchLabels: { app: "trading-api" } }, policyTypes: ["Egress"] } });
+    expect(spec(tradingEgress).egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "timeseries" } } }], ports: [{ protocol: "TCP", port: 5432 }] }]);
+    expect(tradingEgress.dependencies).toContain(urnOf(stack, "trading-api-ns", "kubernetes:core/v1:Namespace"));
     const egress = JSON.stringify(np("cluster-egress"));
     expect(egress).toContain('"port":443');
     expect(egress).toContain('"k8s-app":"kube-dns"');
@@ -190,6 +196,26 @@ describe("prod spreads the time-series store over zones", () => {
     expect(s.instances).toBe(1);
     expect((s.postgresql as Obj).synchronous).toBeUndefined();
     expect(s.affinity).toMatchObject({ podAntiAffinityType: "preferred" });
+  });
+});
+
+describe("the time-series store in the plan's insights", () => {
+  it("is a single-zone point of failure in dev only; prod's one-per-zone cluster with a sync standby is not", () => {
+    const dev = insightsOf(runs.dev, "ap-northeast-2").failureDomains.singlePoints.map((p) => p.name);
+    const prod = insightsOf(runs.prod, "ap-northeast-2").failureDomains;
+    expect(dev).toContain("timeseries-cluster");
+    expect(prod.singlePoints.map((p) => p.name)).not.toContain("timeseries-cluster");
+    expect(prod.perZone.flatMap((z) => z.degraded).filter((d) => d.startsWith("timeseries-cluster"))).toHaveLength(0);
+  });
+
+  it("prices the instances' gp3 volumes (compute is the pool's) and the backup bucket by use", () => {
+    for (const [stack, gib] of [["dev", 25], ["prod", 750]] as const) {
+      const cost = insightsOf(runs[stack], "ap-northeast-2").cost;
+      const line = cost?.lines.find((l) => l.name === "timeseries-cluster");
+      expect(line?.formula).toContain("GiB gp3 (PGDATA + WAL)");
+      expect(line?.monthlyMin).toBeCloseTo(gib * 0.0912, 2);
+      expect(cost?.usageBased.map((u) => u.name)).toContain("timeseries-backup-timeseries-backups");
+    }
   });
 });
 

@@ -13,6 +13,13 @@ export interface TimeseriesNetworkPoliciesArgs {
   readonly prometheus: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
   /** Namespaces whose pods may connect on 5432. */
   readonly clientNamespaces: readonly string[];
+  /** The database namespace's name, for selectors in other namespaces. */
+  readonly namespaceName: string;
+  /**
+   * Client workloads of this platform whose own policies restrict egress (trading-api): each gets
+   * an egress policy in its namespace to the database on 5432, keyed by workload. Default none.
+   */
+  readonly clientEgress?: readonly { readonly key: string; readonly namespace: pulumi.Input<string>; readonly podLabels: Readonly<Record<string, string>> }[];
 }
 
 /** PostgreSQL, the instance manager's status endpoint, and the two exporters. */
@@ -83,6 +90,23 @@ export class TimeseriesNetworkPolicies extends pulumi.ComponentResource {
         policyTypes: ["Egress"],
         egress: [dns, { to: [{ podSelector: instances }], ports: [tcp(PORTS.postgres)] }, https],
       }),
+      ...Object.fromEntries(
+        (args.clientEgress ?? []).map((c) => [
+          `egress-${c.key}`,
+          new k8s.networking.v1.NetworkPolicy(
+            `${name}-egress-${c.key}`,
+            {
+              metadata: { name: `${c.key}-to-timeseries`, namespace: c.namespace },
+              spec: {
+                podSelector: { matchLabels: { ...c.podLabels } },
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.namespaceName } } }], ports: [tcp(PORTS.postgres)] }],
+              },
+            },
+            { parent: this, provider: args.provider },
+          ),
+        ]),
+      ),
     };
     this.registerOutputs({});
   }
