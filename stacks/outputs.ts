@@ -50,6 +50,17 @@ export interface PlatformOutputs {
   readonly albDnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
+  /** TimescaleDB (CloudNativePG): in-cluster endpoints, databases, connection secrets, backup bucket. */
+  readonly timeseries: {
+    readonly namespace: string;
+    readonly poolerEndpoint: string;
+    readonly rwEndpoint: string;
+    readonly roEndpoint: string;
+    readonly port: number;
+    readonly databases: Readonly<Record<string, string>>;
+    readonly consumerSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+    readonly backupBucket: pulumi.Output<string>;
+  };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -114,6 +125,12 @@ export const OUTPUT_DOCS = {
   albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
+  timeseries: {
+    type: "{ namespace, poolerEndpoint, rwEndpoint, roEndpoint: string; port: number; databases: Record<string, string>; consumerSecretArns: Record<string, string>; backupBucket: string }",
+    secret: false,
+    description:
+      "TimescaleDB on CloudNativePG, in-cluster only (TLS required): PgBouncer (`poolerEndpoint`, transaction pooling, the default), the primary (`rwEndpoint`) and hot standbys (`roEndpoint`); each application's database by consumer name and its Secrets Manager secret (host, port, dbname, username, password, sslmode). Pods connect from the namespaces listed in `entasis:timeseries.clientNamespaces`. `backupBucket` holds the WAL archive and base backups (restore: docs/timeseries-restore.md).",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -157,5 +174,15 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     albDnsName: p.edge.loadBalancer.dnsName,
     targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
     tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
+    timeseries: {
+      namespace: p.config.timeseries.namespace,
+      poolerEndpoint: p.timeseries.database.endpoints.pooler,
+      rwEndpoint: p.timeseries.database.endpoints.rw,
+      roEndpoint: p.timeseries.database.endpoints.ro,
+      port: p.timeseries.database.endpoints.port,
+      databases: Object.fromEntries(Object.entries(p.config.timeseries.consumers).map(([k, c]) => [k, c.database])),
+      consumerSecretArns: p.timeseries.database.consumers.arns,
+      backupBucket: p.timeseries.backupStore.bucketName,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TRADING_API } from "../components/workloads/names";
+import { APP_LABELS } from "../components/workloads/tradingApi";
 import { carveSubnets } from "../lib/subnetPlan";
 import { Cluster } from "../components/cluster/cluster";
 import { BackupPolicy } from "../components/backup/backupPolicy";
@@ -22,6 +23,7 @@ import { RunnerLink } from "./runner";
 import { RunnerPeering } from "../components/deploy/runnerPeering";
 import { PreviewAccess } from "../components/deploy/previewAccess";
 import { overlaps, parseCidr } from "../lib/cidr";
+import { TimeseriesTier, buildTimeseriesTier } from "./timeseries";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -43,6 +45,8 @@ export interface Platform {
   readonly edge: EdgeTier;
   /** The in-VPC runners' path to the cluster; absent when the API endpoint is public and no bootstrap stack is set. */
   readonly runner?: { readonly link: RunnerLink; readonly peering: RunnerPeering; readonly previewAccess: PreviewAccess };
+  /** TimescaleDB on CloudNativePG: market data and candles. */
+  readonly timeseries: TimeseriesTier;
 }
 
 /**
@@ -221,5 +225,38 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, databaseRoles, logging, monitoring, backup, clusterBackup, edge, runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined };
+  const timeseries = buildTimeseriesTier(config.timeseries, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    cluster,
+    certManager,
+    monitoring,
+    // trading-api's own policy limits its egress; it gets a rule to the database when it is a client.
+    clientEgress: config.timeseries.clientNamespaces.includes(config.workloads.namespace) ? [{ key: TRADING_API, namespace: edge.tradingApi.namespaceName, podLabels: APP_LABELS }] : [],
+    backup: backupCfg,
+    secretsKeyArn: data.secretsKey.arn,
+    secretRecoveryDays: config.data.secretRecoveryDays,
+    protect: config.data.protect,
+    tags,
+  });
+
+  return {
+    config,
+    network,
+    securityGroups,
+    bastion,
+    data,
+    cluster,
+    certManager,
+    databaseRoles,
+    logging,
+    monitoring,
+    backup,
+    clusterBackup,
+    edge,
+    timeseries,
+    runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
+  };
 }

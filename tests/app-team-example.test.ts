@@ -70,6 +70,14 @@ describe("the app-team example against the platform's real outputs", () => {
     new Service({ ...one(app, "analytics-reports", "kubernetes:core/v1:Service").inputs }).validate();
   });
 
+  it("reads its TimescaleDB connection secret from the platform's time-series outputs", () => {
+    const d = one(app, "analytics-reports", "kubernetes:apps/v1:Deployment");
+    const env = (d.inputs.spec as { template: { spec: { containers: { env: unknown }[] } } }).template.spec.containers[0].env;
+    const ts = platformOutputs.timeseries as { consumerSecretArns: Record<string, string> };
+    expect(env).toEqual([{ name: "TIMESERIES_SECRET_ARN", value: ts.consumerSecretArns.analytics }]);
+    expect(ts.consumerSecretArns.analytics).toMatch(/^arn:aws:secretsmanager:ap-northeast-2:\d{12}:secret:entasis-dev\/timeseries\/analytics/);
+  });
+
   it("exports the cluster name it deployed to", () => {
     expect(app.outputs.cluster).toBe(platformOutputs.clusterName);
   });
@@ -91,7 +99,9 @@ describe("the contract, seen from the app team", () => {
   });
 
   it("names every output that changed type, all at once", async () => {
-    const run = await runExample({ ...platformOutputs, clusterName: 42, nodePools: ["general"] }, platform.secretOutputs);
-    expect(String(run.error)).toContain("  - output clusterName should be a string, got 42\n  - output nodePools should be node pools with labels and taints, got [\"general\"]");
+    const run = await runExample({ ...platformOutputs, clusterName: 42, nodePools: ["general"], timeseries: "timeseries-rw" }, platform.secretOutputs);
+    expect(String(run.error)).toContain(
+      '  - output clusterName should be a string, got 42\n  - output nodePools should be node pools with labels and taints, got ["general"]\n  - output timeseries should be the time-series store (poolerEndpoint, consumerSecretArns), got "timeseries-rw"',
+    );
   });
 });

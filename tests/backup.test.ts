@@ -152,9 +152,10 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     expect(tagged).toEqual(["object-storage-access-logs", "object-storage-market-data", "postgres-primary"]);
   });
 
-  it("exempts only read replicas and Velero's own bucket", () => {
+  it("exempts only read replicas, Velero's own bucket and the time-series backup bucket", () => {
     const exempt = run().resources.filter((r) => backupExemption(r) !== undefined).map((r) => r.name).sort();
-    expect(exempt).toEqual(stack === "prod" ? ["cluster-backup-cluster-backups", "postgres-replica-reporting"] : ["cluster-backup-cluster-backups"]);
+    const buckets = ["cluster-backup-cluster-backups", "timeseries-backup-timeseries-backups"];
+    expect(exempt).toEqual(stack === "prod" ? [...buckets, "postgres-replica-reporting"].sort() : buckets);
   });
 
   it("tags every EBS volume the CSI driver creates for backup (persistent volumes of any StorageClass)", () => {

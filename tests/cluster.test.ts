@@ -351,6 +351,8 @@ describe("config reaches the cluster", () => {
           addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
           nodePools: { general: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 1, maxSize: 2, labels: { role: "general" } } },
         },
+        // The time-series store needs a pool that exists; with one pool it shares it.
+        "entasis:timeseries": { pool: "general" },
       },
     });
     const eks = named(run, "cluster-eks", "aws:eks/cluster:Cluster");

@@ -49,7 +49,28 @@ const rootShipper = (meta: { name?: string; namespace?: string } = {}, container
 const listener = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsListener, changes));
 const worldIngress = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsIn, changes));
 
+/** The Cluster of the CNPG fixture set with `spec` fields replaced. */
+const cnpg = (specChanges: Record<string, unknown>): PolicyInput[] => {
+  const spec = { ...(f.cnpgCluster.inputs.spec as Record<string, unknown>), ...specChanges };
+  return replace(f.cnpgSet, patch(f.cnpgCluster, { spec }));
+};
+const cnpgPg = (pg: Record<string, unknown>): Record<string, unknown> => ({ postgresql: { ...((f.cnpgCluster.inputs.spec as Record<string, Record<string, unknown>>).postgresql), ...pg } });
+
 const CASES: Record<string, Cases> = {
+  "cnpg-cluster-ha": {
+    good: [f.cnpgSet],
+    exempt: [[f.cnpgScheduledBackup]],
+    bad: [cnpg({ instances: 1 }), cnpg({ affinity: { podAntiAffinityType: "preferred", topologyKey: "topology.kubernetes.io/zone" } }), cnpg(cnpgPg({ synchronous: undefined }))],
+  },
+  "cnpg-cluster-tls-only": {
+    good: [f.cnpgSet],
+    exempt: [[f.cnpgScheduledBackup]],
+    bad: [cnpg(cnpgPg({ pg_hba: ["hostssl all all all scram-sha-256"] })), cnpg(cnpgPg({ pg_hba: ["host all all all scram-sha-256", "hostnossl all all all reject"] }))],
+  },
+  "cnpg-cluster-backup": {
+    good: [f.cnpgSet],
+    bad: [[f.cnpgCluster], cnpg({ plugins: [] }), [f.cnpgCluster, patch(f.cnpgScheduledBackup, { metadata: { name: "other", namespace: "elsewhere" } })]],
+  },
   "rds-storage-encrypted": { good: [dbSet, [f.replicaDb]], bad: [db({ storageEncrypted: undefined }), db({ storageEncrypted: false })] },
   "rds-not-publicly-accessible": { good: [dbSet], bad: [db({ publiclyAccessible: true })] },
   "rds-force-ssl": {

@@ -1,3 +1,4 @@
+import { TIMESERIES_BUCKET_ROLE } from "../timeseries/backupStore";
 import { VELERO_BUCKET_ROLE } from "./clusterBackup";
 
 /**
@@ -31,6 +32,12 @@ export const BACKUP_COVERAGE: Readonly<Record<string, BackupCoverage>> = {
   "aws:neptune/cluster:Cluster": AWS_BACKUP,
   // Not an AWS Backup resource type; ElastiCache takes its own daily snapshots.
   "aws:elasticache/replicationGroup:ReplicationGroup": { by: "other", how: "ElastiCache automatic snapshots (entasis:data redis.snapshotRetentionDays > 0)" },
+  // TimescaleDB on CloudNativePG: its EBS volumes are tagged backup=false and Velero skips its
+  // objects (a crash-consistent copy of PGDATA and WAL on two volumes is not a consistent database).
+  "kubernetes:postgresql.cnpg.io/v1:Cluster": {
+    by: "other",
+    how: "Barman Cloud plugin: continuous WAL archiving and a daily base backup (01:00 Asia/Seoul) to the timeseries-backups S3 bucket, kept for entasis:timeseries.backup.retention; restore with docs/timeseries-restore.md",
+  },
   "aws:eks/cluster:Cluster": { by: "other", how: "Velero: Kubernetes objects to S3 and EBS volume snapshots, daily (entasis:backup.velero)" },
   "aws:secretsmanager/secret:Secret": { by: "other", how: "Secrets Manager's recovery window; generated values are regenerated, connection details derived from the stack" },
   "aws:ecr/repository:Repository": { by: "other", how: "images are rebuilt from source by CI" },
@@ -59,6 +66,9 @@ export function backupExemption(r: ExemptionInput): string | undefined {
   }
   if (r.type === "aws:s3/bucket:Bucket" && r.name.endsWith(`-${VELERO_BUCKET_ROLE}`)) {
     return "Velero's bucket holds backups itself (versioned, SSE-KMS); backing it up again would only double the cost";
+  }
+  if (r.type === "aws:s3/bucket:Bucket" && r.name.endsWith(`-${TIMESERIES_BUCKET_ROLE}`)) {
+    return "the time-series database's WAL archive and base backups (versioned, SSE-KMS): it is the backup";
   }
   return undefined;
 }

@@ -15,6 +15,8 @@ function fail(stack: string, name: string, expected: string, got: unknown): neve
 
 const isString = (v: unknown): boolean => typeof v === "string";
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isTimeseries = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && "poolerEndpoint" in v && "consumerSecretArns" in v && typeof (v as { consumerSecretArns: unknown }).consumerSecretArns === "object";
 const isNodePools = (v: unknown): boolean =>
   typeof v === "object" && v !== null && Object.values(v).every((p) => typeof p === "object" && p !== null && "labels" in p && "taints" in p);
 
@@ -27,6 +29,7 @@ const SHAPES: Partial<Record<PlatformOutputName, { readonly check: (v: unknown) 
   vpcId: { check: isString, expected: "a string" },
   privateSubnetIds: { check: isStringList, expected: "a list of strings" },
   nodePools: { check: isNodePools, expected: "node pools with labels and taints" },
+  timeseries: { check: isTimeseries, expected: "the time-series store (poolerEndpoint, consumerSecretArns)" },
 };
 
 /**
@@ -74,6 +77,15 @@ export class PlatformReference {
 
   get clusterName(): pulumi.Output<string> {
     return this.string("clusterName");
+  }
+
+  /** ARN of the Secrets Manager secret with `consumer`'s TimescaleDB connection (host, dbname, username, password). */
+  timeseriesSecretArn(consumer: string): pulumi.Output<string> {
+    return this.ref.requireOutput("timeseries" satisfies PlatformOutputName).apply((v: unknown) => {
+      const arns = typeof v === "object" && v !== null ? (v as { consumerSecretArns?: Record<string, unknown> }).consumerSecretArns : undefined;
+      const arn = arns?.[consumer];
+      return typeof arn === "string" ? arn : fail(this.stack, `timeseries.consumerSecretArns.${consumer}`, "a secret ARN", arn);
+    });
   }
 
   nodePool(pool: string): pulumi.Output<NodePoolInfo> {

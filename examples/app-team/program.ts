@@ -13,7 +13,7 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
   const config = new pulumi.Config();
   const platform = new PlatformReference(config.require("platformStack"));
   const image = config.require("image");
-  await platform.verify(["kubeconfig", "clusterName", "nodePools"]);
+  await platform.verify(["kubeconfig", "clusterName", "nodePools", "timeseries"]);
 
   const provider = new k8s.Provider("platform", { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
   const general = platform.nodePool("general");
@@ -38,6 +38,9 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
                 name: "reports",
                 image,
                 ports: [{ name: "http", containerPort: 8080 }],
+                // Candles: the app reads its TimescaleDB connection from Secrets Manager at start-up
+                // (its namespace is listed in the platform's entasis:timeseries.clientNamespaces).
+                env: [{ name: "TIMESERIES_SECRET_ARN", value: platform.timeseriesSecretArn("analytics") }],
                 resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },
                 readinessProbe: { httpGet: { path: "/health/ready", port: "http" } },
                 livenessProbe: { httpGet: { path: "/health", port: "http" } },

@@ -47,4 +47,7 @@ export const C = {
   EKS_BP_NODE_SSH: { framework: "EKS-BP", id: "Security: minimize access to worker nodes", title: "Use SSM Session Manager instead of SSH keys on worker nodes" },
   TAGS: { framework: "TAGGING", id: "requiredTagKeys", title: "Resources should be tagged with the required tag keys" },
   SECRETS: { framework: "NIST", id: "IA-5(7)", title: "No embedded unencrypted static authenticators" },
+  CNPG_HA: { framework: "EKS-BP", id: "Reliability: spread across AZs", title: "Spread stateful replicas across Availability Zones" },
+  CNPG_BACKUP: { framework: "NIST", id: "CP-9", title: "System backup (continuous WAL archiving and scheduled base backups)" },
+  CNPG_TLS: { framework: "NIST", id: "SC-8", title: "Transmission confidentiality and integrity (PostgreSQL pg_hba hostssl only)" },
 } as const satisfies Record<string, Control>;

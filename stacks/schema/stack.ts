@@ -11,6 +11,7 @@ import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { ConfigProblem, zodProblems } from "./problems";
+import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from "./timeseries";
 import { validateWorkloads, workloadsSchema } from "./workloads";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
@@ -91,6 +92,7 @@ const AREAS = {
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v, ctx) => validateWorkloads(v, `${NAMESPACE}:workloads`, ctx.deploying)),
   deploy: area(deploySchema, () => []),
+  timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`)),
 };
 
 type Areas = typeof AREAS;
@@ -153,10 +155,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
 
-  // Cross-area: the place `pulumi up` runs must reach the cluster's API endpoint.
-  const cluster = areas.cluster as AreaConfigs["cluster"] | undefined;
-  const deploy = areas.deploy as AreaConfigs["deploy"] | undefined;
-  if (cluster && deploy) problems.push(...validateDeploy(deploy, cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
+  // Checks across areas, once each area involved has parsed.
+  const parsed = areas as Partial<AreaConfigs>;
+  if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
+  // The place `pulumi up` runs must reach the cluster's API endpoint.
+  if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };

@@ -245,3 +245,23 @@ export const daemonSet = res("kubernetes:apps/v1:DaemonSet", "filebeat", {
 export const job = res("kubernetes:batch/v1:Job", "migrate", {
   spec: { template: { spec: { restartPolicy: "Never", securityContext: { runAsNonRoot: true }, containers: [{ name: "migrate", image: "migrate:1", resources: container.resources }] } } },
 });
+
+/** A CloudNativePG Cluster as prod builds it (3 per zone, sync standby, TLS only, WAL to the plugin) and its daily backup. */
+export const cnpgCluster = res("kubernetes:postgresql.cnpg.io/v1:Cluster", "tsdb", {
+  apiVersion: "postgresql.cnpg.io/v1",
+  kind: "Cluster",
+  metadata: { name: "tsdb", namespace: "timeseries" },
+  spec: {
+    instances: 3,
+    affinity: { enablePodAntiAffinity: true, podAntiAffinityType: "required", topologyKey: "topology.kubernetes.io/zone" },
+    postgresql: { synchronous: { method: "any", number: 1 }, pg_hba: ["hostssl all all all scram-sha-256", "hostnossl all all all reject"] },
+    plugins: [{ name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: "store" } }],
+  },
+});
+export const cnpgScheduledBackup = res("kubernetes:postgresql.cnpg.io/v1:ScheduledBackup", "tsdb-daily", {
+  apiVersion: "postgresql.cnpg.io/v1",
+  kind: "ScheduledBackup",
+  metadata: { name: "tsdb-daily", namespace: "timeseries" },
+  spec: { cluster: { name: "tsdb" }, schedule: "0 0 16 * * *", method: "plugin", pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" } },
+});
+export const cnpgSet: readonly PolicyInput[] = [cnpgCluster, cnpgScheduledBackup];

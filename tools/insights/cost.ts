@@ -237,6 +237,17 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
   }
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
   if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("random:")) return { kind: "free" };
+  if (r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster") {
+    // The PGDATA and WAL volumes each instance claims (EBS gp3, created by the CSI driver); its
+    // compute is the node pool's, priced there.
+    const spec = field(inp, "spec");
+    const instances = numOf(spec, "instances") ?? 1;
+    const gib = (key: string): number => Number((strOf(field(spec, key), "size") ?? "0Gi").replace(/Gi$/, "")) || 0;
+    const perInstance = gib("storage") + gib("walStorage");
+    const vp = o.ebsGp3GbMonth;
+    const m = instances * perInstance * vp.usd;
+    return { kind: "priced", min: m, max: m, formula: `${instances} instance(s) x ${perInstance} GiB gp3 (PGDATA + WAL)`, prices: [vp], notes: ["compute on its node pool, priced there"] };
+  }
   if (r.type.startsWith("kubernetes:")) {
     if (r.type === "kubernetes:core/v1:Service" && strOf(field(r.inputs, "spec"), "type") === "LoadBalancer") {
       return { kind: "unpriced", reason: "a LoadBalancer Service makes AWS create a load balancer outside this program" };

@@ -31,11 +31,19 @@ const SHOWN: Readonly<Record<string, (r: RecordedResource, idx: ResourceIndex) =
   "aws:lb/targetGroup:TargetGroup": (r) => `target group ${strOf(r.inputs, "protocol") ?? ""} ${numOf(r.inputs, "port") ?? ""}`,
   "aws:backup/vault:Vault": () => "backup vault",
   "aws:backup/plan:Plan": () => "backup plan",
+  "kubernetes:postgresql.cnpg.io/v1:Cluster": (r) => {
+    const spec = field(r.inputs, "spec");
+    const sync = numOf(field(field(spec, "postgresql"), "synchronous"), "number");
+    return `TimescaleDB (CNPG) x${numOf(spec, "instances") ?? 1}${sync ? ` sync ${sync}` : ""}`;
+  },
+  "kubernetes:postgresql.cnpg.io/v1:Pooler": (r) => `PgBouncer x${numOf(field(r.inputs, "spec"), "instances") ?? 1}`,
+  "kubernetes:barmancloud.cnpg.io/v1:ObjectStore": () => "Barman object store",
 };
+const CNPG_CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const VPC = "aws:ec2/vpc:Vpc";
-const STORES = new Set(["aws:rds/instance:Instance", "aws:rds/proxy:Proxy", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+const STORES = new Set(["kubernetes:postgresql.cnpg.io/v1:Cluster", "aws:rds/instance:Instance", "aws:rds/proxy:Proxy", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 const STORE_PROTOCOL: Readonly<Record<string, string>> = {
   "aws:rds/instance:Instance": "SQL",
   "aws:rds/proxy:Proxy": "SQL",
@@ -111,6 +119,11 @@ function links(idx: ResourceIndex, shown: ReadonlySet<string>): Link[] {
       else if (WORKLOADS.has(r.type) && STORES.has(d.type)) add(r, d, STORE_PROTOCOL[d.type] ?? "data");
       else if (d.type === "aws:lb/targetGroup:TargetGroup" && r.type.startsWith("kubernetes:")) add(d, r, "targets");
       else if (r.type === "aws:backup/plan:Plan" && d.type === "aws:backup/vault:Vault") add(r, d, "stores in");
+      else if (r.type === "kubernetes:postgresql.cnpg.io/v1:Pooler" && d.type === CNPG_CLUSTER) add(r, d, "pooled SQL");
+      else if (r.type === CNPG_CLUSTER && d.type === "kubernetes:barmancloud.cnpg.io/v1:ObjectStore") add(r, d, "WAL + base backups");
+      // Only the pool it waits for directly (CoreDNS, also a dependency, waits for every pool).
+      else if (r.type === CNPG_CLUSTER && d.type === "aws:eks/nodeGroup:NodeGroup" && r.dependencies.includes(d.urn)) add(r, d, "runs on", "placement");
+      else if (r.type === "kubernetes:barmancloud.cnpg.io/v1:ObjectStore" && STORES.has(d.type)) add(r, d, "S3 API");
     }
   }
   // The AWS Load Balancer Controller's TargetGroupBinding registers a Service's pods in a target group.

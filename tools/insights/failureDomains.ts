@@ -1,5 +1,5 @@
 import { RecordedResource } from "../offline/harness";
-import { ResourceIndex, boolOf, listOf, numOf, strListOf, strOf } from "./model";
+import { ResourceIndex, boolOf, field, listOf, numOf, strListOf, strOf } from "./model";
 
 /** Zone placement of a resource, derived from its inputs. */
 interface Placement {
@@ -98,6 +98,16 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
       // A replica in another zone keeps reads alive, but promotion is manual: the primary is still
       // the single writer.
       return p(az ? [az] : [], replica, role, replica ? "" : "the only writable copy of the data (promoting a replica is a manual step)");
+    }
+    case "kubernetes:postgresql.cnpg.io/v1:Cluster": {
+      // Zones are the scheduler's choice; one per zone only with required zone anti-affinity.
+      const spec = field(inp, "spec");
+      const instances = numOf(spec, "instances") ?? 1;
+      const affinity = field(spec, "affinity");
+      const perZone = strOf(affinity, "topologyKey") === "topology.kubernetes.io/zone" && strOf(affinity, "podAntiAffinityType") === "required";
+      const sync = numOf(field(field(spec, "postgresql"), "synchronous"), "number") ?? 0;
+      const role = `time-series database (${instances} instance${instances === 1 ? "" : "s"}${perZone ? ", one per zone" : ""}${sync > 0 ? `, ${sync} synchronous standby` : ""})`;
+      return p([], instances >= 2 && perZone, role, "the only running copy of the time-series data (recovery from the S3 WAL archive)");
     }
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       const nodes = numOf(inp, "numCacheClusters") ?? 1;

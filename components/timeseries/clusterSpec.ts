@@ -1,0 +1,180 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesTaint } from "../cluster/nodePool";
+import { BARMAN_CLOUD_PLUGIN } from "./barmanCloudPlugin";
+import { TimeseriesConsumer, roleSecretName } from "./consumers";
+
+/**
+ * The CloudNativePG objects of the time-series database as plain specs (field names of the CRDs in
+ * ../shared/charts/cloudnative-pg and plugin-barman-cloud; tests validate them against those CRDs).
+ */
+
+/** Zone label every EKS node carries. */
+export const ZONE_KEY = "topology.kubernetes.io/zone";
+
+export interface ClusterSpecInput {
+  readonly clusterName: string;
+  readonly instances: number;
+  readonly synchronousReplicas: number;
+  readonly imageCatalog: string;
+  readonly postgresMajor: number;
+  readonly storageClass: string;
+  readonly storageGiB: number;
+  readonly walStorageGiB: number;
+  readonly resources: { readonly cpuMillis: number; readonly memoryMiB: number };
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly taints: readonly KubernetesTaint[];
+  readonly objectStore: string;
+  readonly roleArn: pulumi.Input<string>;
+  readonly consumers: Readonly<Record<string, TimeseriesConsumer>>;
+}
+
+/** One Equal toleration per taint of the pool: exactly what it carries, nothing wider. */
+export function tolerationsFor(taints: readonly KubernetesTaint[]): { key: string; operator: "Equal"; value: string; effect: string }[] {
+  return taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value ?? "", effect: t.effect }));
+}
+
+/** Topology spread of `selector`'s pods over zones (hard: a second pod in a zone waits rather than stack). */
+export function zoneSpread(matchLabels: Record<string, string>): { maxSkew: number; topologyKey: string; whenUnsatisfiable: string; labelSelector: { matchLabels: Record<string, string> } }[] {
+  return [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels } }];
+}
+
+/**
+ * `.spec` of the `postgresql.cnpg.io/v1` Cluster.
+ * - TimescaleDB comes with the operand image (timescaledb-ha, PostgreSQL UID/GID 1000) and is
+ *   preloaded; `timescaledb.telemetry_level=off` keeps instances from calling home.
+ * - TLS: CNPG serves TLS with its own CA by default; pg_hba lets TCP clients in over TLS only
+ *   (CNPG's own rules for replication and the pooler come first and use certificates).
+ * - prod: one instance per zone (required anti-affinity on the zone and a zone spread) and a
+ *   synchronous standby (`any 1`, durability required), so a zone loss loses no committed write.
+ * - WAL archiving and base backups through the Barman Cloud plugin; the instances' service
+ *   account (named after the Cluster) carries the IRSA role.
+ */
+export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<unknown>> {
+  const memory = `${c.resources.memoryMiB}Mi`;
+  // A quarter of the memory for shared_buffers, PostgreSQL's usual starting point.
+  const sharedBuffersMiB = Math.floor(c.resources.memoryMiB / 4);
+  const ha = c.instances >= 3;
+  return {
+    description: "TimescaleDB: market data and candles (004)",
+    instances: c.instances,
+    imageCatalogRef: { apiGroup: "postgresql.cnpg.io", kind: "ImageCatalog", name: c.imageCatalog, major: c.postgresMajor },
+    // timescaledb-ha runs PostgreSQL as uid/gid 1000, not CNPG's default 26.
+    postgresUID: 1000,
+    postgresGID: 1000,
+    primaryUpdateStrategy: "unsupervised",
+    postgresql: {
+      shared_preload_libraries: ["timescaledb"],
+      parameters: {
+        shared_buffers: `${sharedBuffersMiB}MB`,
+        "timescaledb.telemetry_level": "off",
+        "timescaledb.max_background_workers": "8",
+        max_worker_processes: "24",
+        ssl_min_protocol_version: "TLSv1.2",
+      },
+      pg_hba: ["hostssl all all all scram-sha-256", "hostnossl all all all reject"],
+      ...(c.synchronousReplicas > 0 ? { synchronous: { method: "any", number: c.synchronousReplicas, dataDurability: "required" } } : {}),
+    },
+    // The superuser has no password and no network login; operators use `kubectl cnpg psql`.
+    enableSuperuserAccess: false,
+    bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } },
+    storage: { storageClass: c.storageClass, size: `${c.storageGiB}Gi`, resizeInUseVolumes: true },
+    walStorage: { storageClass: c.storageClass, size: `${c.walStorageGiB}Gi`, resizeInUseVolumes: true },
+    resources: { requests: { cpu: `${c.resources.cpuMillis}m`, memory }, limits: { memory } },
+    affinity: {
+      nodeSelector: { ...c.nodeSelector },
+      tolerations: tolerationsFor(c.taints),
+      enablePodAntiAffinity: true,
+      topologyKey: ZONE_KEY,
+      podAntiAffinityType: ha ? "required" : "preferred",
+    },
+    topologySpreadConstraints: zoneSpread({ "cnpg.io/cluster": c.clusterName }),
+    // Velero skips everything CNPG generates (pods, PVCs, Secrets): crash-consistent snapshots of
+    // PGDATA and WAL on two volumes do not restore a consistent database; recovery is from the
+    // object store (docs/timeseries-restore.md).
+    inheritedMetadata: { labels: { "velero.io/exclude-from-backup": "true" } },
+    serviceAccountTemplate: { metadata: { annotations: { "eks.amazonaws.com/role-arn": c.roleArn } } },
+    plugins: [{ name: BARMAN_CLOUD_PLUGIN, isWALArchiver: true, parameters: { barmanObjectName: c.objectStore } }],
+    managed: {
+      roles: Object.entries(c.consumers).map(([consumer, r]) => ({
+        name: r.username,
+        ensure: "present",
+        login: true,
+        superuser: false,
+        createdb: false,
+        createrole: false,
+        inherit: true,
+        connectionLimit: -1,
+        passwordSecret: { name: roleSecretName(consumer) },
+      })),
+    },
+  };
+}
+
+/** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window. */
+export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention: string): Record<string, pulumi.Input<unknown>> {
+  return {
+    configuration: {
+      destinationPath: pulumi.interpolate`s3://${bucket}/`,
+      // The sidecar gets the role from the pod's IRSA token (no static keys).
+      s3Credentials: { inheritFromIAMRole: true },
+      // Encryption left to the bucket's default (SSE-KMS with our key); barman's `aws:kms` without
+      // a key id would pick the AWS managed key instead.
+      wal: { compression: "gzip", maxParallel: 4 },
+      data: { compression: "gzip", jobs: 2 },
+    },
+    retentionPolicy: retention,
+    instanceSidecarConfiguration: {
+      env: [{ name: "AWS_REGION", value: region }],
+      resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    },
+  };
+}
+
+/** `.spec` of the PgBouncer `Pooler` in front of the primary. */
+export function poolerSpec(p: {
+  readonly clusterName: string;
+  readonly poolerName: string;
+  readonly instances: number;
+  readonly poolMode: string;
+  readonly defaultPoolSize: number;
+  readonly maxClientConnections: number;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}): Record<string, unknown> {
+  const resources = { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } };
+  return {
+    cluster: { name: p.clusterName },
+    instances: p.instances,
+    type: "rw",
+    pgbouncer: {
+      poolMode: p.poolMode,
+      parameters: {
+        default_pool_size: String(p.defaultPoolSize),
+        max_client_conn: String(p.maxClientConnections),
+        // CNPG's default is `prefer`; clients must use TLS (the pooler presents CNPG's server certificate).
+        client_tls_sslmode: "require",
+      },
+    },
+    // PgBouncer is stateless: the system pool, spread over zones.
+    template: {
+      metadata: { labels: { "cnpg.io/poolerName": p.poolerName } },
+      spec: {
+        nodeSelector: { ...p.nodeSelector },
+        containers: [{ name: "pgbouncer", resources }],
+        topologySpreadConstraints: zoneSpread({ "cnpg.io/poolerName": p.poolerName }),
+      },
+    },
+  };
+}
+
+/** `.spec` of the daily `ScheduledBackup` (a base backup; WAL is archived continuously). */
+export function scheduledBackupSpec(clusterName: string, schedule: string): Record<string, unknown> {
+  return {
+    cluster: { name: clusterName },
+    schedule,
+    method: "plugin",
+    pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN },
+    // A first base backup right after creation, so point-in-time recovery works from day one.
+    immediate: true,
+    backupOwnerReference: "self",
+  };
+}

@@ -1,0 +1,145 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster/cluster";
+import { CertManager } from "../components/certmanager/certManager";
+import { MONITORING_NAMESPACE, Monitoring, RELEASE_NAME } from "../components/observability/monitoring";
+import { Tags } from "../components/tags";
+import { BarmanCloudPlugin } from "../components/timeseries/barmanCloudPlugin";
+import { TimeseriesBackupStore } from "../components/timeseries/backupStore";
+import { CNPG_OPERATOR_POD_LABELS, CnpgOperator } from "../components/timeseries/cnpgOperator";
+import { TimeseriesCluster } from "../components/timeseries/timeseriesCluster";
+import { TimeseriesMonitoring } from "../components/timeseries/timeseriesMonitoring";
+import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNetworkPolicies";
+import { parseDailyCron } from "../lib/backupSchedule";
+import { cnpgDailyScheduleUtc } from "../lib/cnpgSchedule";
+import { BackupConfig } from "./schema/backup";
+import { TimeseriesConfig, effectiveRetention } from "./schema/timeseries";
+
+/** The time-series store as the rest of the platform sees it. */
+export interface TimeseriesTier {
+  readonly operator: CnpgOperator;
+  readonly plugin: BarmanCloudPlugin;
+  readonly backupStore: TimeseriesBackupStore;
+  readonly database: TimeseriesCluster;
+  readonly monitoring: TimeseriesMonitoring;
+  readonly networkPolicies: TimeseriesNetworkPolicies;
+}
+
+export interface TimeseriesTierInputs {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  readonly cluster: Cluster;
+  readonly certManager: CertManager;
+  readonly monitoring: Monitoring;
+  /** Platform-managed clients whose egress is restricted (trading-api), for their egress policies. */
+  readonly clientEgress: readonly { readonly key: string; readonly namespace: pulumi.Input<string>; readonly podLabels: Readonly<Record<string, string>> }[];
+  readonly backup: BackupConfig;
+  readonly secretsKeyArn: pulumi.Input<string>;
+  readonly secretRecoveryDays: number;
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */
+export const TIMESERIES_CLUSTER = "timeseries";
+
+/** Composition of the time-series area (called from buildPlatform). */
+export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInputs): TimeseriesTier {
+  const { cluster, namePrefix, tags } = env;
+  const provider = cluster.provider;
+  const system = cluster.systemPool;
+  const pool = cluster.nodePools[ts.pool];
+  if (!pool) throw new pulumi.RunError(`entasis:timeseries.pool ${ts.pool} is not a node pool after validation passed; this is a bug in stacks/schema/timeseries.ts`);
+  const daily = parseDailyCron(env.backup.schedule);
+  if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
+
+  const operator = new CnpgOperator("cnpg-operator", {
+    provider,
+    nodeSelector: system.labels,
+    scheduledAfter: cluster.scheduledOn(system.poolName),
+    monitoringRelease: env.monitoring.release,
+    prometheusReleaseLabel: RELEASE_NAME,
+    replicas: ts.operatorReplicas,
+  });
+  const plugin = new BarmanCloudPlugin("barman-cloud", {
+    provider,
+    operatorNamespace: operator.namespace,
+    operatorRelease: operator.release,
+    certManagerRelease: env.certManager.release,
+    nodeSelector: system.labels,
+    scheduledAfter: cluster.scheduledOn(system.poolName),
+  });
+
+  const backupStore = new TimeseriesBackupStore("timeseries-backup", {
+    namePrefix,
+    region: env.region,
+    accountId: env.accountId,
+    partition: env.partition,
+    oidcProviderArn: cluster.oidcProviderArn,
+    issuerHostPath: cluster.issuerHostPath,
+    namespace: ts.namespace,
+    serviceAccount: TIMESERIES_CLUSTER,
+    protect: env.protect,
+    tags,
+  });
+
+  const database = new TimeseriesCluster("timeseries", {
+    namePrefix,
+    region: env.region,
+    accountId: env.accountId,
+    partition: env.partition,
+    provider,
+    namespace: ts.namespace,
+    clusterName: TIMESERIES_CLUSTER,
+    instances: ts.instances,
+    synchronousReplicas: ts.synchronousReplicas,
+    postgresMajor: ts.postgresMajor,
+    image: ts.image,
+    storageGiB: ts.storageGiB,
+    walStorageGiB: ts.walStorageGiB,
+    resources: ts.resources,
+    pooler: ts.pooler,
+    pool: pool.description,
+    poolScheduledAfter: cluster.scheduledOn(ts.pool),
+    systemPool: system.description,
+    systemScheduledAfter: cluster.scheduledOn(system.poolName),
+    operatorRelease: operator.release,
+    pluginRelease: plugin.release,
+    backupBucket: backupStore.bucketName,
+    backupRoleArn: backupStore.role.arn,
+    backupRetention: effectiveRetention(ts, env.backup),
+    // The spec's 01:00 in its zone, as CNPG's six-field cron in UTC (the operator's zone).
+    backupSchedule: cnpgDailyScheduleUtc(daily, env.backup.timezone),
+    consumers: ts.consumers,
+    secretsKeyArn: env.secretsKeyArn,
+    secretRecoveryDays: env.secretRecoveryDays,
+    protect: env.protect,
+    tags,
+  });
+
+  const namespace = database.namespace.metadata.name;
+  const monitoring = new TimeseriesMonitoring("timeseries-monitoring", {
+    provider,
+    namespace,
+    clusterName: TIMESERIES_CLUSTER,
+    poolerName: database.poolerName,
+    monitoringRelease: env.monitoring.release,
+    releaseLabel: RELEASE_NAME,
+    alerts: { namespace: ts.namespace, clusterName: TIMESERIES_CLUSTER, instances: ts.instances, ...ts.alerts },
+  });
+
+  const networkPolicies = new TimeseriesNetworkPolicies("timeseries-network-policies", {
+    provider,
+    namespace,
+    clusterName: TIMESERIES_CLUSTER,
+    poolerName: database.poolerName,
+    operator: { namespace: operator.namespace, podLabels: CNPG_OPERATOR_POD_LABELS },
+    prometheus: { namespace: MONITORING_NAMESPACE, podLabels: { "app.kubernetes.io/name": "prometheus" } },
+    clientNamespaces: ts.clientNamespaces,
+    namespaceName: ts.namespace,
+    clientEgress: env.clientEgress,
+  });
+
+  return { operator, plugin, backupStore, database, monitoring, networkPolicies };
+}
