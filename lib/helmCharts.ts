@@ -30,6 +30,13 @@ export const CHARTS = {
   /** Issues webhook certificates for later operators; CRDs as chart templates (crds.enabled).
    * https://cert-manager.io/docs/installation/helm/ */
   certManager: { chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1", repo: "https://charts.jetstack.io" },
+  /** Kubeflow Spark operator: controller + pod-mutating webhook; CRDs in the chart's crds/ folder.
+   * https://www.kubeflow.org/docs/components/spark-operator/getting-started/ */
+  sparkOperator: { chart: "spark-operator", version: "2.5.2", appVersion: "2.5.2", repo: "https://kubeflow.github.io/spark-operator" },
+  /** Apache Flink Kubernetes operator; CRDs in crds/, webhook certificate from cert-manager.
+   * Apache publishes one Helm repository per release.
+   * https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.15/docs/try-flink-kubernetes-operator/quick-start/ */
+  flinkOperator: { chart: "flink-kubernetes-operator", version: "1.15.0", appVersion: "1.15.0", repo: "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/" },
 } as const satisfies Record<string, ChartPin>;
 
 /** `1.35.0` -> `1.35`. */
@@ -42,3 +49,38 @@ export function minorOf(version: string): string {
  * https://github.com/vmware-tanzu/velero-plugin-for-aws#compatibility
  */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";
+
+/**
+ * The Flink operator image of chart 1.15.0. The chart in git says `latest`; Apache's release script
+ * writes the release commit's short hash into the published chart (release-1.15.0 is 79d730b, see
+ * ../shared/charts/README.md), and ghcr.io/apache/flink-kubernetes-operator is tagged by commit.
+ * https://github.com/apache/flink-kubernetes-operator/blob/main/tools/releasing/create_source_release.sh
+ */
+export const FLINK_OPERATOR_IMAGE = { repository: "ghcr.io/apache/flink-kubernetes-operator", tag: "79d730b" } as const;
+
+/**
+ * Official Apache Spark image of the history server and of the Spark example: Spark 3.5.7 (Hadoop
+ * 3.3.4 client), Java 17, non-root user `spark` (uid 185). https://hub.docker.com/r/apache/spark/tags (tag in use upstream, e.g. https://github.com/apache/polaris/pull/2727)
+ */
+export const SPARK_IMAGE = "apache/spark:3.5.7-java17-python3";
+/** Spark's non-root user in the official image. */
+export const SPARK_UID = 185;
+
+/**
+ * The S3A connector the history server (and Spark jobs) need for `s3a://` and that the official
+ * image leaves out: hadoop-aws of Spark 3.5.7's Hadoop (3.3.4) and the AWS SDK bundle it was built
+ * against. https://hadoop.apache.org/docs/r3.3.4/hadoop-aws/tools/hadoop-aws/index.html ,
+ * https://central.sonatype.com/artifact/org.apache.hadoop/hadoop-aws/3.3.4/dependencies
+ */
+export const S3A_JARS = [
+  { name: "hadoop-aws-3.3.4.jar", url: "https://repo1.maven.org/maven2/org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar" },
+  { name: "aws-java-sdk-bundle-1.12.262.jar", url: "https://repo1.maven.org/maven2/com/amazonaws/aws-java-sdk-bundle/1.12.262/aws-java-sdk-bundle-1.12.262.jar" },
+] as const;
+/** Maven coordinates of the same connector, for SparkApplication `deps.packages`. */
+export const S3A_PACKAGE = "org.apache.hadoop:hadoop-aws:3.3.4";
+/** Init container that fetches S3A_JARS (curl only; runs as non-root). */
+export const CURL_IMAGE = "curlimages/curl:8.11.1";
+
+/** Official Flink image of the Flink example: Flink 1.20 LTS line, Java 17 (flink-s3-fs-hadoop in /opt/flink/opt). */
+export const FLINK_IMAGE = "flink:1.20.2-scala_2.12-java17";
+export const FLINK_VERSION_ENUM = "v1_20";

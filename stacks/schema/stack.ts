@@ -9,6 +9,7 @@ import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
+import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
 import { ConfigProblem, zodProblems } from "./problems";
 import { validateWorkloads, workloadsSchema } from "./workloads";
 
@@ -89,6 +90,7 @@ const AREAS = {
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
+  processing: area(processingSchema, (v) => validateProcessing(v, `${NAMESPACE}:processing`)),
 };
 
 type Areas = typeof AREAS;
@@ -149,6 +151,12 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
+  }
+  // Checks across areas, run whenever both areas parsed, so their problems come with the rest.
+  const cluster = clusterSchema.safeParse(areas.cluster);
+  const processing = processingSchema.safeParse(areas.processing);
+  if (cluster.success && processing.success && ctx.region) {
+    problems.push(...validateProcessingCapacity(processing.data, cluster.data, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   }
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
