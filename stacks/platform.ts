@@ -16,6 +16,7 @@ import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { ProcessingTier, buildProcessingTier } from "./processing";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -33,6 +34,8 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
+  /** Spark (batch) and Flink (streams) on the data-processing pool. */
+  readonly processing: ProcessingTier;
 }
 
 /**
@@ -175,5 +178,22 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge };
+  const processing = buildProcessingTier(config.processing, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    subnetPlan,
+    cluster,
+    clusterConfig: config.cluster,
+    systemPool,
+    data,
+    monitoring,
+    certManager,
+    timezone: backupCfg.timezone,
+    protect: config.data.protect,
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge, processing };
 }

@@ -152,10 +152,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
-  // Checks across areas, run whenever both areas parsed, so their problems come with the rest.
+  // Checks across areas, run whenever both areas parsed, so their problems come with the rest;
+  // not with an unknown environment, whose sizes are prod's defaults, not the file's.
   const cluster = clusterSchema.safeParse(areas.cluster);
   const processing = processingSchema.safeParse(areas.processing);
-  if (cluster.success && processing.success && ctx.region) {
+  if (cluster.success && processing.success && ctx.region && environment) {
     problems.push(...validateProcessingCapacity(processing.data, cluster.data, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   }
 

@@ -1,0 +1,314 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { bucketName } from "../../lib/dataNames";
+import { CHARTS, FLINK_IMAGE, FLINK_OPERATOR_IMAGE } from "../../lib/helmCharts";
+import type { ProcessingConfig } from "../../stacks/schema/processing";
+import { IrsaRole } from "../cluster/irsaRole";
+import { secureBucket } from "../data/secureBucket";
+import { EncryptionKey } from "../security/encryptionKey";
+import { BACKUP_TAG, named } from "../tags";
+import { MarketDataAccess, ProcessingCommon } from "./common";
+import { S3A_IRSA_PROVIDER, flinkCandlesDeployment } from "./examples";
+import { flinkRuleGroups } from "./flinkAlerts";
+import { JobNamespace } from "./jobNamespace";
+import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
+import { flinkPlacementConfig } from "./placement";
+
+export interface FlinkArgs extends ProcessingCommon {
+  /** Validated `entasis:processing.flink`. */
+  readonly config: ProcessingConfig["flink"];
+  /** cert-manager's release: the operator's webhook certificate is a cert-manager Certificate. */
+  readonly certManagerRelease: pulumi.Resource;
+  /** Create the example FlinkDeployment. Default false. */
+  readonly example?: boolean;
+}
+
+export const FLINK_STATE_BUCKET_ROLE = "flink-state";
+/** The jobs namespace's service account (created by the chart with the IRSA annotation). */
+export const FLINK_JOB_SERVICE_ACCOUNT = "flink";
+export const FLINK_RELEASE = "flink-kubernetes-operator";
+const WEBHOOK_PORT = 9443;
+const OPERATOR_METRICS_PORT = 9999;
+const JOB_METRICS_PORT = 9249;
+const REST_PORT = 8081;
+/** Annotation by which a stateless FlinkDeployment opts out of the savepoint upgrade mode. */
+export const STATELESS_OPT_OUT = "entasis.io/stateless-upgrade";
+
+/**
+ * Flink configuration the operator applies to every FlinkDeployment it manages (its default
+ * configuration is shared with the deployments; a job's own flinkConfiguration wins): Kubernetes
+ * HA, RocksDB state with checkpoints and savepoints in the state bucket over `s3://` (the
+ * flink-s3-fs-hadoop plugin, IRSA credentials), Prometheus metrics, the data pool's placement.
+ * https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.15/docs/operations/configuration/
+ */
+export function flinkDefaults(stateBucket: string, cfg: ProcessingConfig["flink"], placement: Record<string, string>): Record<string, string> {
+  const version = FLINK_IMAGE.split(":")[1].split("-")[0];
+  return {
+    // The operator's own metrics (Prometheus reporter shipped in the operator image).
+    // https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.15/docs/operations/metrics-logging/
+    "kubernetes.operator.metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+    "kubernetes.operator.metrics.reporter.prom.port": `${OPERATOR_METRICS_PORT}`,
+    "kubernetes.operator.reconcile.interval": "15 s",
+    "kubernetes.operator.observer.progress-check.interval": "5 s",
+    // Durable state: HA metadata in ConfigMaps, pointers into S3.
+    "high-availability.type": "kubernetes",
+    "high-availability.storageDir": `s3://${stateBucket}/ha`,
+    "state.backend.type": "rocksdb",
+    "state.backend.incremental": "true",
+    "state.checkpoints.dir": `s3://${stateBucket}/checkpoints`,
+    "state.savepoints.dir": `s3://${stateBucket}/savepoints`,
+    "execution.checkpointing.interval": `${cfg.checkpointIntervalSeconds} s`,
+    "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+    "kubernetes.operator.periodic.savepoint.interval": "6 h",
+    "kubernetes.operator.savepoint.history.max.age": "7 d",
+    // The S3 filesystem of the official image, enabled per pod; IRSA instead of the node role.
+    "containerized.master.env.ENABLE_BUILT_IN_PLUGINS": `flink-s3-fs-hadoop-${version}.jar`,
+    "containerized.taskmanager.env.ENABLE_BUILT_IN_PLUGINS": `flink-s3-fs-hadoop-${version}.jar`,
+    "fs.s3a.aws.credentials.provider": S3A_IRSA_PROVIDER,
+    "metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+    "metrics.reporter.prom.port": `${JOB_METRICS_PORT}`,
+    "taskmanager.numberOfTaskSlots": `${cfg.taskManager.slots}`,
+    ...placement,
+  };
+}
+
+/**
+ * Stream processing with Apache Flink: the Flink Kubernetes operator on the system pool (webhook
+ * certificate from cert-manager) watching one jobs namespace; jobs on the data-processing pool
+ * with Kubernetes HA and checkpoints/savepoints in a KMS-encrypted bucket through IRSA; metrics
+ * and alerts in Prometheus.
+ */
+export class Flink extends pulumi.ComponentResource {
+  public readonly key: EncryptionKey;
+  public readonly stateBucket: aws.s3.Bucket;
+  public readonly stateBucketName: pulumi.Output<string>;
+  public readonly jobRole: IrsaRole;
+  public readonly operatorNamespace: k8s.core.v1.Namespace;
+  public readonly jobs: JobNamespace;
+  public readonly release: k8s.helm.v3.Release;
+  public readonly podMonitors: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  public readonly rules: k8s.apiextensions.CustomResource;
+  public readonly upgradePolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
+  public readonly upgradeBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
+  public readonly example?: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: FlinkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:processing:Flink", name, {}, opts);
+    const cfg = args.config;
+    const p = args.namePrefix;
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    this.key = new EncryptionKey(`${name}-state`, { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.stateBucket = secureBucket(this, `${name}-state`, {
+      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, FLINK_STATE_BUCKET_ROLE, account, args.region)),
+      tags: named(args.tags, `${p}-${FLINK_STATE_BUCKET_ROLE}`, { Purpose: "Flink checkpoints, savepoints and HA metadata", ...BACKUP_TAG }),
+      encryption: {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+        // Checkpoints write many small objects: one data key per bucket, not a KMS call per object.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+        bucketKeyEnabled: true,
+        blockedEncryptionTypes: ["SSE-C"],
+      },
+      // Flink deletes subsumed checkpoints itself; versioning keeps them a few days more.
+      lifecycle: { transitions: [], noncurrentVersionExpirationDays: cfg.noncurrentStateRetentionDays, abortIncompleteMultipartUploadDays: 7 },
+      protect: args.protect,
+    }).bucket;
+    this.stateBucketName = this.stateBucket.bucket;
+
+    this.jobRole = new IrsaRole(
+      `${name}-jobs`,
+      {
+        namePrefix: p,
+        oidcProviderArn: args.oidcProviderArn,
+        issuerHostPath: args.issuerHostPath,
+        namespace: cfg.jobNamespace,
+        serviceAccount: FLINK_JOB_SERVICE_ACCOUNT,
+        description: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
+        inlinePolicies: { access: flinkJobPolicy(args.marketData, this.stateBucket.arn, this.key.arn) },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.operatorNamespace = new k8s.core.v1.Namespace(
+      `${name}-operator-namespace`,
+      { metadata: { name: cfg.operatorNamespace, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } },
+      k8sOpts,
+    );
+    this.jobs = new JobNamespace(
+      `${name}-jobs`,
+      {
+        provider: args.provider,
+        namespace: cfg.jobNamespace,
+        engine: "flink",
+        placement: args.placement,
+        placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
+        quota: cfg.quota,
+        containerDefault: cfg.containerDefault,
+        containerMax: args.nodeRoom,
+      },
+      { parent: this },
+    );
+
+    const flinkConf = this.stateBucketName.apply((bucket) =>
+      Object.entries(flinkDefaults(bucket, cfg, flinkPlacementConfig(args.placement)))
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n"),
+    );
+    const resources = { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } };
+    const container = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true };
+    this.release = new k8s.helm.v3.Release(
+      `${name}-operator`,
+      {
+        chart: CHARTS.flinkOperator.chart,
+        version: CHARTS.flinkOperator.version,
+        repositoryOpts: { repo: CHARTS.flinkOperator.repo },
+        name: FLINK_RELEASE,
+        namespace: this.operatorNamespace.metadata.name,
+        createNamespace: false,
+        skipCrds: false,
+        cleanupOnFail: true,
+        // Image pull, the operator and webhook containers, and cert-manager issuing the webhook certificate.
+        timeout: 600,
+        values: {
+          watchNamespaces: [cfg.jobNamespace],
+          // The chart file says `latest`; pin the release's image (lib/helmCharts.ts).
+          image: { repository: FLINK_OPERATOR_IMAGE.repository, tag: FLINK_OPERATOR_IMAGE.tag },
+          operatorPod: { nodeSelector: { ...args.systemPool.labels }, resources, webhook: { resources } },
+          operatorSecurityContext: container,
+          webhookSecurityContext: container,
+          jobServiceAccount: {
+            create: true,
+            name: FLINK_JOB_SERVICE_ACCOUNT,
+            annotations: { "helm.sh/resource-policy": "keep", "eks.amazonaws.com/role-arn": this.jobRole.arn },
+          },
+          webhook: { create: true },
+          defaultConfiguration: { create: true, append: true, "flink-conf.yaml": flinkConf },
+          metrics: { port: OPERATOR_METRICS_PORT },
+        },
+      },
+      { ...k8sOpts, dependsOn: [this.operatorNamespace, this.jobs.namespace, args.certManagerRelease, ...args.systemPoolReady] },
+    );
+
+    const crdOpts = { ...k8sOpts, dependsOn: [args.monitoring.release, this.release] };
+    const podMonitor = (key: string, namespace: pulumi.Input<string>, selector: Record<string, string>, port: number): k8s.apiextensions.CustomResource =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${key}-metrics`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name: `flink-${key}`, namespace, labels: { release: args.monitoring.releaseName } },
+          spec: { selector: { matchLabels: selector }, podMetricsEndpoints: [{ portNumber: port, path: "/metrics", interval: "30s" }] },
+        },
+        crdOpts,
+      );
+    this.podMonitors = {
+      operator: podMonitor("operator", this.operatorNamespace.metadata.name, { "app.kubernetes.io/name": FLINK_RELEASE }, OPERATOR_METRICS_PORT),
+      // Every JobManager and TaskManager pod of Flink's native Kubernetes mode carries this label.
+      jobs: podMonitor("jobs", this.jobs.name, { type: "flink-native-kubernetes" }, JOB_METRICS_PORT),
+    };
+    this.rules = new k8s.apiextensions.CustomResource(
+      `${name}-rules`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: { name: "flink", namespace: this.operatorNamespace.metadata.name, labels: { release: args.monitoring.releaseName } },
+        spec: { groups: flinkRuleGroups(cfg.jobNamespace, cfg.operatorNamespace, cfg.checkpointIntervalSeconds) },
+      },
+      { ...k8sOpts, dependsOn: [args.monitoring.release] },
+    );
+
+    // The platform default upgrade mode. A CRD default cannot be changed and the operator's defaults
+    // (stateless) cannot be configured, so the jobs namespace admits a FlinkDeployment with a job
+    // only if it states savepoint or last-state, or opts out of durable upgrades explicitly.
+    // https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.15/docs/custom-resource/job-management/#stateful-and-stateless-application-upgrades
+    const upgradePolicyName = `${cfg.jobNamespace}-flink-upgrade-mode`;
+    this.upgradePolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-upgrade-mode`,
+      {
+        metadata: { name: upgradePolicyName },
+        spec: {
+          failurePolicy: "Fail",
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ["flink.apache.org"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["flinkdeployments"] }],
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.jobNamespace } },
+          },
+          validations: [
+            {
+              expression: `!has(object.spec.job) || (has(object.spec.job.upgradeMode) && object.spec.job.upgradeMode in ['savepoint', 'last-state']) || (has(object.metadata.annotations) && '${STATELESS_OPT_OUT}' in object.metadata.annotations && object.metadata.annotations['${STATELESS_OPT_OUT}'] == 'true')`,
+              message: `FlinkDeployments in ${cfg.jobNamespace} upgrade through a savepoint: set spec.job.upgradeMode: savepoint (the platform default; last-state is accepted), or annotate ${STATELESS_OPT_OUT}: "true" for a job without state`,
+              reason: "Invalid",
+            },
+          ],
+        },
+      },
+      k8sOpts,
+    );
+    this.upgradeBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-upgrade-mode`,
+      { metadata: { name: upgradePolicyName }, spec: { policyName: upgradePolicyName, validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": cfg.jobNamespace } } } } },
+      { ...k8sOpts, dependsOn: [this.upgradePolicy] },
+    );
+
+    new NamespaceNetworkPolicies(
+      `${name}-operator-net`,
+      {
+        provider: args.provider,
+        namespace: this.operatorNamespace.metadata.name,
+        ingress: {
+          webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
+          metrics: { peer: PROMETHEUS_PEER, ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator" },
+        },
+        egress: { "jobmanager-rest": { peer: { namespace: cfg.jobNamespace }, ports: [REST_PORT], why: "the operator drives jobs (savepoints, status) through the JobManager REST API" } },
+      },
+      { parent: this },
+    );
+    new NamespaceNetworkPolicies(
+      `${name}-jobs-net`,
+      {
+        provider: args.provider,
+        namespace: this.jobs.name,
+        intraNamespace: true,
+        ingress: {
+          operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },
+          metrics: { peer: PROMETHEUS_PEER, ports: [JOB_METRICS_PORT], why: "Prometheus scrapes JobManagers and TaskManagers" },
+        },
+      },
+      { parent: this },
+    );
+
+    if (args.example) {
+      this.example = new k8s.apiextensions.CustomResource(
+        `${name}-example`,
+        flinkCandlesDeployment({
+          namespace: cfg.jobNamespace,
+          serviceAccount: FLINK_JOB_SERVICE_ACCOUNT,
+          jobManager: cfg.jobManager,
+          taskManager: cfg.taskManager,
+          marketDataBucket: args.marketData.bucketName,
+        }),
+        // CRD and webhook from the release; quota and placement policy first; pods on the data pool.
+        { ...k8sOpts, dependsOn: [this.release, this.jobs, this.upgradeBinding, ...args.jobPoolReady] },
+      );
+    }
+
+    this.registerOutputs({ stateBucketName: this.stateBucketName, jobRoleArn: this.jobRole.arn });
+  }
+}
+
+/** State bucket read/write, trades read, 1-minute candles written. */
+export function flinkJobPolicy(market: MarketDataAccess, stateArn: pulumi.Input<string>, stateKeyArn: pulumi.Input<string>): pulumi.Output<aws.iam.PolicyDocument> {
+  return pulumi.all([market.bucketArn, market.keyArn, stateArn, stateKeyArn]).apply(
+    ([marketArn, marketKey, bucketArn, stateKey]): aws.iam.PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [marketArn, bucketArn] },
+        { Sid: "State", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${bucketArn}/*` },
+        { Sid: "ReadTrades", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${marketArn}/trades/*` },
+        { Sid: "WriteCandles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${marketArn}/candles-1m/*` },
+        { Sid: "BucketKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [marketKey, stateKey] },
+      ],
+    }),
+  );
+}
