@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
+import { STATELESS_OPT_OUT } from "../../lib/processingNames";
 import { CHARTS, FLINK_IMAGE, FLINK_OPERATOR_IMAGE } from "../../lib/helmCharts";
 import type { ProcessingConfig } from "../../stacks/schema/processing";
 import { IrsaRole } from "../cluster/irsaRole";
@@ -32,8 +33,7 @@ const WEBHOOK_PORT = 9443;
 const OPERATOR_METRICS_PORT = 9999;
 const JOB_METRICS_PORT = 9249;
 const REST_PORT = 8081;
-/** Annotation by which a stateless FlinkDeployment opts out of the savepoint upgrade mode. */
-export const STATELESS_OPT_OUT = "entasis.io/stateless-upgrade";
+
 
 /**
  * Flink configuration the operator applies to every FlinkDeployment it manages (its default
@@ -255,7 +255,8 @@ export class Flink extends pulumi.ComponentResource {
       `${name}-operator-net`,
       {
         provider: args.provider,
-        namespace: this.operatorNamespace.metadata.name,
+        namespace: cfg.operatorNamespace,
+        namespaceResource: this.operatorNamespace,
         ingress: {
           webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
           metrics: { peer: PROMETHEUS_PEER, ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator" },
@@ -268,7 +269,8 @@ export class Flink extends pulumi.ComponentResource {
       `${name}-jobs-net`,
       {
         provider: args.provider,
-        namespace: this.jobs.name,
+        namespace: cfg.jobNamespace,
+        namespaceResource: this.jobs.namespace,
         intraNamespace: true,
         ingress: {
           operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PROCESSING_LABEL } from "../../lib/processingNames";
 import { Placement, placementCel } from "./placement";
 
 export interface JobNamespaceArgs {
@@ -20,8 +21,6 @@ export interface JobNamespaceArgs {
   readonly containerMax: { readonly cpuMillis: number; readonly memoryMiB: number };
 }
 
-/** Label every processing namespace carries (network policies and docs refer to it). */
-export const PROCESSING_LABEL = "entasis.io/processing";
 
 /**
  * A namespace where one engine runs jobs: its ResourceQuota and LimitRange, and a
@@ -61,13 +60,14 @@ export class JobNamespace extends pulumi.ComponentResource {
       k8sOpts,
     );
     this.name = this.namespace.metadata.name;
+    const inNamespace = { ...k8sOpts, dependsOn: [this.namespace] };
 
     // Quota on requests and memory limits only: a CPU-limit quota would force a CPU limit on every
     // Spark executor, which Spark leaves unset by default.
     this.quota = new k8s.core.v1.ResourceQuota(
       `${name}-quota`,
       {
-        metadata: { name: "processing-quota", namespace: this.name },
+        metadata: { name: "processing-quota", namespace: ns },
         spec: {
           hard: {
             "requests.cpu": `${args.quota.cpu}`,
@@ -77,13 +77,13 @@ export class JobNamespace extends pulumi.ComponentResource {
           },
         },
       },
-      k8sOpts,
+      inNamespace,
     );
 
     this.limitRange = new k8s.core.v1.LimitRange(
       `${name}-limits`,
       {
-        metadata: { name: "processing-limits", namespace: this.name },
+        metadata: { name: "processing-limits", namespace: ns },
         spec: {
           limits: [
             {
@@ -96,7 +96,7 @@ export class JobNamespace extends pulumi.ComponentResource {
           ],
         },
       },
-      k8sOpts,
+      inNamespace,
     );
 
     const policyName = `${ns}-data-pool-placement`;

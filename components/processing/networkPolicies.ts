@@ -18,7 +18,10 @@ export interface Flow {
 
 export interface NamespaceNetworkPoliciesArgs {
   readonly provider: k8s.Provider;
-  readonly namespace: pulumi.Input<string>;
+  /** Namespace name, plain so that policies and checks can read it before the namespace exists. */
+  readonly namespace: string;
+  /** The Namespace resource the policies wait for. */
+  readonly namespaceResource: pulumi.Resource;
   /** Pods of the namespace may talk to each other on any port (Spark driver <-> executors, Flink JobManager <-> TaskManagers). Default false. */
   readonly intraNamespace?: boolean;
   /** Ingress allowed beyond the intra-namespace rule, keyed by a stable name. */
@@ -49,7 +52,7 @@ export class NamespaceNetworkPolicies extends pulumi.ComponentResource {
 
   constructor(name: string, args: NamespaceNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:processing:NamespaceNetworkPolicies", name, {}, opts);
-    const k8sOpts = { parent: this, provider: args.provider };
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: [args.namespaceResource] };
     const policy = (key: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec, why: string): k8s.networking.v1.NetworkPolicy =>
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: key, namespace: args.namespace, annotations: { "entasis.io/why": why } }, spec }, k8sOpts);
 

@@ -181,7 +181,8 @@ export class Spark extends pulumi.ComponentResource {
       `${name}-operator-net`,
       {
         provider: args.provider,
-        namespace: this.operatorNamespace.metadata.name,
+        namespace: cfg.operatorNamespace,
+        namespaceResource: this.operatorNamespace,
         ingress: {
           webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
           metrics: { podLabels: { "app.kubernetes.io/component": "controller" }, peer: PROMETHEUS_PEER, ports: [METRICS_PORT], why: "Prometheus scrapes the controller" },
@@ -194,7 +195,8 @@ export class Spark extends pulumi.ComponentResource {
       `${name}-jobs-net`,
       {
         provider: args.provider,
-        namespace: this.jobs.name,
+        namespace: cfg.jobNamespace,
+        namespaceResource: this.jobs.namespace,
         intraNamespace: true,
         ingress: {
           metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },

@@ -45,6 +45,9 @@ export const C = {
   EKS_BP_RESOURCES: { framework: "EKS-BP", id: "Reliability: requests and limits", title: "Configure and size resource requests and limits for all workloads" },
   EKS_BP_PROBES: { framework: "EKS-BP", id: "Reliability: probes", title: "Configure liveness and readiness probes" },
   EKS_BP_NODE_SSH: { framework: "EKS-BP", id: "Security: minimize access to worker nodes", title: "Use SSM Session Manager instead of SSH keys on worker nodes" },
+  EKS_BP_TENANT_NODES: { framework: "EKS-BP", id: "Security: multi-tenancy, isolating tenant workloads to specific nodes", title: "Isolate tenant workloads to specific nodes with taints, tolerations and node selectors" },
+  EKS_BP_TENANT_LIMITS: { framework: "EKS-BP", id: "Security: multi-tenancy, soft isolation", title: "Give each tenant namespace resource quotas, limit ranges and network policies" },
+  NIST_CP_10: { framework: "NIST", id: "CP-10", title: "System Recovery and Reconstitution" },
   TAGS: { framework: "TAGGING", id: "requiredTagKeys", title: "Resources should be tagged with the required tag keys" },
   SECRETS: { framework: "NIST", id: "IA-5(7)", title: "No embedded unencrypted static authenticators" },
 } as const satisfies Record<string, Control>;
