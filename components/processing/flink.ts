@@ -173,6 +173,9 @@ export class Flink extends pulumi.ComponentResource {
         timeout: 600,
         values: {
           watchNamespaces: [cfg.jobNamespace],
+          // One replica (the chart's Recreate strategy): running jobs do not need the operator, only
+          // upgrades, savepoints and recovery wait for its restart.
+          replicas: 1,
           // The chart file says `latest`; pin the release's image (lib/helmCharts.ts).
           image: { repository: FLINK_OPERATOR_IMAGE.repository, tag: FLINK_OPERATOR_IMAGE.tag },
           operatorPod: { nodeSelector: { ...args.systemPool.labels }, resources, webhook: { resources } },
