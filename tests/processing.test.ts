@@ -181,6 +181,19 @@ describe.each(STACKS)("examples of %s", (stack) => {
   });
 });
 
+describe.each(STACKS)("custom resources of the processing layer in %s (examples on)", (stack) => {
+  it("each waits for the Helm release that installs its CRD", () => {
+    const run = withExamples[stack];
+    const installedBy: Record<string, string> = { "monitoring.coreos.com": "monitoring-kube-prometheus-stack", "sparkoperator.k8s.io": "spark-operator", "flink.apache.org": "flink-operator" };
+    const crs = run.resources.filter((r) => r.custom && /^(spark|flink)-/.test(r.name) && Object.keys(installedBy).some((g) => r.type.startsWith(`kubernetes:${g}/`)));
+    expect(crs.map((r) => r.type.split(":")[1].split("/")[0]).sort()).toEqual(["flink.apache.org", "monitoring.coreos.com", "monitoring.coreos.com", "monitoring.coreos.com", "monitoring.coreos.com", "sparkoperator.k8s.io"]);
+    for (const cr of crs) {
+      const group = cr.type.split(":")[1].split("/")[0];
+      expect({ cr: cr.name, waits: cr.dependencies.includes(urnOf(run, installedBy[group], RELEASE)) }).toEqual({ cr: cr.name, waits: true });
+    }
+  });
+});
+
 describe.each(STACKS)("the Spark history server of %s", (stack) => {
   const run = (): RunResult => runs[stack];
   const deployment = (): RecordedResource => named(run(), "spark-history-deployment", "kubernetes:apps/v1:Deployment");
