@@ -4,6 +4,8 @@ import { loadStackFile } from "../tools/offline/stackFile";
 import { flinkCandlesDeployment, sparkBackfillApplication } from "../components/processing/examples";
 import { placementOn } from "../components/processing/placement";
 import { schemaErrors } from "./support/k8sSchema";
+import { evaluatePolicies } from "./support/policy";
+import { RULES } from "../policy/rules";
 import { TEST_SECRETS, byUrn, jsonInput, named, ofType, str, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -190,6 +192,16 @@ describe.each(STACKS)("custom resources of the processing layer in %s (examples 
       const group = cr.type.split(":")[1].split("/")[0];
       expect({ cr: cr.name, waits: cr.dependencies.includes(urnOf(run, installedBy[group], RELEASE)) }).toEqual({ cr: cr.name, waits: true });
     }
+  });
+});
+
+describe.each(STACKS)("the policy pack on %s with the examples on", (stack) => {
+  it("applies the processing rules to the examples and the namespaces, and finds nothing", async () => {
+    const names = ["spark-jobs-on-data-pool", "flink-savepoint-upgrades", "processing-namespace-guardrails"];
+    const report = await evaluatePolicies(RULES.filter((r) => names.includes(r.name)), withExamples[stack].resources);
+    expect(report.findings).toEqual([]);
+    expect(report.cannotRun).toEqual([]);
+    for (const name of names) expect({ name, applied: (report.applied[name] ?? 0) > 0 }).toEqual({ name, applied: true });
   });
 });
 
