@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
+import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
+import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
 import { Platform } from "./platform";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
@@ -60,6 +62,25 @@ export interface PlatformOutputs {
     readonly databases: Readonly<Record<string, string>>;
     readonly consumerSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
     readonly backupBucket: pulumi.Output<string>;
+  };
+  /** Processing layer: where app teams submit Spark and Flink jobs, and with which identity. */
+  readonly processing: {
+    readonly spark: {
+      readonly jobNamespace: string;
+      readonly operatorNamespace: string;
+      readonly serviceAccount: string;
+      readonly roleArn: pulumi.Output<string>;
+      readonly eventLogBucket: pulumi.Output<string>;
+      readonly historyServerUrl: pulumi.Output<string>;
+    };
+    readonly flink: {
+      readonly jobNamespace: string;
+      readonly operatorNamespace: string;
+      readonly serviceAccount: string;
+      readonly roleArn: pulumi.Output<string>;
+      readonly stateBucket: pulumi.Output<string>;
+    };
+    readonly placement: { readonly nodeSelector: Readonly<Record<string, string>>; readonly tolerations: readonly { key: string; operator: string; value?: string; effect: string }[] };
   };
 }
 
@@ -131,6 +152,12 @@ export const OUTPUT_DOCS = {
     description:
       "TimescaleDB on CloudNativePG, in-cluster only (TLS required): PgBouncer (`poolerEndpoint`, transaction pooling, the default), the primary (`rwEndpoint`) and hot standbys (`roEndpoint`); each application's database by consumer name and its Secrets Manager secret (host, port, dbname, username, password, sslmode). Pods connect from the namespaces listed in `entasis:timeseries.clientNamespaces`. `backupBucket` holds the WAL archive and base backups (restore: docs/timeseries-restore.md).",
   },
+  processing: {
+    type: "{ spark: { jobNamespace, operatorNamespace, serviceAccount, roleArn, eventLogBucket, historyServerUrl: string }; flink: { jobNamespace, operatorNamespace, serviceAccount, roleArn, stateBucket: string }; placement: { nodeSelector: Record<string, string>; tolerations: { key, operator, value?, effect }[] } }",
+    secret: false,
+    description:
+      "Spark and Flink on the data-processing pool. Submit a job: copy the platform's example (`kubectl -n <jobNamespace> get scheduledsparkapplication candle-backfill -o yaml` or flinkdeployment trades-to-candles when enabled; see docs/processing.md), keep `serviceAccount` (IRSA: read market data, write `candles/` (Spark) or `candles-1m/` (Flink), event logs or state) and `placement` (Spark: spec.driver/executor nodeSelector and tolerations; Flink: set by the operator), size within the namespace quota, then `kubectl apply -n <jobNamespace>`. Pods without the placement are rejected at admission. Spark UI: `kubectl -n <operatorNamespace> port-forward svc/spark-history-server 18080`. Flink jobs default to upgradeMode savepoint with checkpoints and savepoints in `stateBucket`.",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -184,5 +211,23 @@ export function platformOutputs(p: Platform): PlatformOutputs {
       consumerSecretArns: p.timeseries.database.consumers.arns,
       backupBucket: p.timeseries.backupStore.bucketName,
     },
+    processing: processingOutputs(p),
+  };
+}
+
+function processingOutputs(p: Platform): PlatformOutputs["processing"] {
+  const cfg = p.config.processing;
+  const { spark, flink } = p.processing;
+  return {
+    spark: {
+      jobNamespace: cfg.spark.jobNamespace,
+      operatorNamespace: cfg.spark.operatorNamespace,
+      serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+      roleArn: spark.jobRole.arn,
+      eventLogBucket: spark.eventLogBucketName,
+      historyServerUrl: spark.historyServer.url,
+    },
+    flink: { jobNamespace: cfg.flink.jobNamespace, operatorNamespace: cfg.flink.operatorNamespace, serviceAccount: FLINK_JOB_SERVICE_ACCOUNT, roleArn: flink.jobRole.arn, stateBucket: flink.stateBucketName },
+    placement: { nodeSelector: spark.placement.nodeSelector, tolerations: spark.placement.tolerations },
   };
 }

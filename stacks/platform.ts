@@ -24,6 +24,7 @@ import { RunnerPeering } from "../components/deploy/runnerPeering";
 import { PreviewAccess } from "../components/deploy/previewAccess";
 import { overlaps, parseCidr } from "../lib/cidr";
 import { TimeseriesTier, buildTimeseriesTier } from "./timeseries";
+import { ProcessingTier, buildProcessingTier } from "./processing";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -47,6 +48,8 @@ export interface Platform {
   readonly runner?: { readonly link: RunnerLink; readonly peering: RunnerPeering; readonly previewAccess: PreviewAccess };
   /** TimescaleDB on CloudNativePG: market data and candles. */
   readonly timeseries: TimeseriesTier;
+  /** Spark (batch) and Flink (streams) on the data-processing pool. */
+  readonly processing: ProcessingTier;
 }
 
 /**
@@ -242,6 +245,23 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
+  const processing = buildProcessingTier(config.processing, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    subnetPlan,
+    cluster,
+    clusterConfig: config.cluster,
+    systemPool,
+    data,
+    monitoring,
+    certManager,
+    timezone: backupCfg.timezone,
+    protect: config.data.protect,
+    tags,
+  });
+
   return {
     config,
     network,
@@ -257,6 +277,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     clusterBackup,
     edge,
     timeseries,
+    processing,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

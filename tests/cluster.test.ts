@@ -349,7 +349,11 @@ describe("config reaches the cluster", () => {
           endpoint: { publicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
           adminPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admin"],
           addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
-          nodePools: { general: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 1, maxSize: 2, labels: { role: "general" } } },
+          nodePools: {
+            general: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 1, maxSize: 2, labels: { role: "general" } },
+            // entasis:processing places its jobs on this pool and checks its quotas against it.
+            "data-processing": { instanceTypes: ["r5.xlarge"], minSize: 0, desiredSize: 0, maxSize: 3, labels: { role: "data-processing" }, taints: [{ key: "workload", value: "data-processing", effect: "NO_SCHEDULE" }] },
+          },
         },
         // The time-series store needs a pool that exists; with one pool it shares it.
         "entasis:timeseries": { pool: "general" },

@@ -198,6 +198,32 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "k8s-probes": { good: [[f.deployment], [f.job]], bad: [container({ livenessProbe: undefined }), container({ readinessProbe: undefined })] },
+  "spark-jobs-on-data-pool": {
+    good: [[f.sparkAppWith()], [f.scheduledSparkAppWith()], [f.sparkAppWith({ executor: { tolerations: [{ key: "workload", operator: "Exists", effect: "NoSchedule" }] } })]],
+    exempt: [[f.flinkDeploymentWith({ upgradeMode: "savepoint" })], [f.deployment]],
+    bad: [
+      [f.sparkAppWith({ driver: { nodeSelector: undefined } })],
+      [f.sparkAppWith({ executor: { tolerations: [] } })],
+      [f.sparkAppWith({ driver: { nodeSelector: { role: "general" } } })],
+      [f.scheduledSparkAppWith({ tolerations: [{ key: "workload", operator: "Equal", value: "other", effect: "NoSchedule" }] })],
+    ],
+  },
+  "flink-savepoint-upgrades": {
+    good: [[f.flinkDeploymentWith({ upgradeMode: "savepoint" })], [f.flinkDeploymentWith({ upgradeMode: "last-state" })], [f.flinkDeploymentWith(undefined)], [f.flinkDeploymentWith({ upgradeMode: "stateless" }, { "entasis.io/stateless-upgrade": "true" })]],
+    exempt: [[f.sparkAppWith()]],
+    bad: [[f.flinkDeploymentWith({ upgradeMode: "stateless" })], [f.flinkDeploymentWith({ jarURI: "local:///opt/flink/usrlib/job.jar" })], [f.flinkDeploymentWith({ upgradeMode: "stateless" }, { "entasis.io/stateless-upgrade": "false" })]],
+  },
+  "processing-namespace-guardrails": {
+    good: [f.processingSet],
+    exempt: [[f.deployment]],
+    bad: [
+      f.processingSet.filter((r) => r !== f.processingQuota),
+      f.processingSet.filter((r) => r !== f.processingLimits),
+      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
+      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })),
+      replace(f.processingSet, patch(f.processingBinding, { spec: { policyName: "p", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } } })),
+    ],
+  },
   "no-plaintext-credentials": {
     good: [dbSet, cacheSet, [patch(f.primaryDb, { password: undefined, manageMasterUserPassword: true, parameterGroupName: "db-params-name" })]],
     bad: [[f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" })].map((r) => (r === f.pgParams ? r : { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } })), [{ ...f.redis, propertyDependencies: {} }]],

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 
 export interface BarmanCloudPluginArgs {
   readonly provider: k8s.Provider;
@@ -48,7 +48,7 @@ export class BarmanCloudPlugin extends pulumi.ComponentResource {
         createNamespace: false,
         cleanupOnFail: true,
         // cert-manager must issue both certificates before the plugin pod can start.
-        timeout: 600,
+        ...helmWaitOptions(chart),
         values: {
           crds: { create: true },
           replicaCount: 1,

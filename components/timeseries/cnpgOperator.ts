@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../lib/helmCharts";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 
 export interface CnpgOperatorArgs {
   readonly provider: k8s.Provider;
@@ -49,7 +49,7 @@ export class CnpgOperator extends pulumi.ComponentResource {
         createNamespace: true,
         cleanupOnFail: true,
         // Image pull and the webhook Deployment becoming ready.
-        timeout: 600,
+        ...helmWaitOptions(chart),
         values: {
           crds: { create: true },
           replicaCount: args.replicas ?? 1,

@@ -64,6 +64,19 @@ const SHARED: Readonly<Record<string, unknown>> = {
     vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
     pdbMinAvailable: 2,
   },
+  processing: {
+    pool: "data-processing",
+    spark: { operatorNamespace: "spark-operator", jobNamespace: "spark-jobs", containerDefault: { cpuMillis: 500, memoryMiB: 1024 } },
+    flink: {
+      operatorNamespace: "flink-operator",
+      jobNamespace: "flink-jobs",
+      containerDefault: { cpuMillis: 500, memoryMiB: 1024 },
+      jobManager: { cpu: 1, memoryMiB: 2048 },
+      checkpointIntervalSeconds: 60,
+      noncurrentStateRetentionDays: 7,
+    },
+    examples: { sparkBackfill: false, flinkCandles: false },
+  },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -116,6 +129,11 @@ const DEV: Readonly<Record<string, unknown>> = {
     deregistrationDelaySeconds: 30,
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
+  },
+  // The spec's compute workers run 8 cores and 6 concurrent jobs each (000); dev keeps one small job.
+  processing: {
+    spark: { operatorReplicas: 1, driver: { cores: 1, memoryMiB: 2048 }, executor: { cores: 2, memoryMiB: 8192, instances: 2 }, eventLogRetentionDays: 30 },
+    flink: { taskManager: { cpu: 1, memoryMiB: 4096, slots: 2 } },
   },
 };
 
@@ -179,6 +197,10 @@ const PROD: Readonly<Record<string, unknown>> = {
     deregistrationDelaySeconds: 60,
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
+  },
+  processing: {
+    spark: { operatorReplicas: 2, driver: { cores: 1, memoryMiB: 4096 }, executor: { cores: 4, memoryMiB: 16384, instances: 4 }, eventLogRetentionDays: 90 },
+    flink: { taskManager: { cpu: 2, memoryMiB: 8192, slots: 4 } },
   },
 };
 

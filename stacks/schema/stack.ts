@@ -10,6 +10,7 @@ import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
+import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
 import { ConfigProblem, zodProblems } from "./problems";
 import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from "./timeseries";
 import { validateWorkloads, workloadsSchema } from "./workloads";
@@ -93,6 +94,7 @@ const AREAS = {
   workloads: area(workloadsSchema, (v, ctx) => validateWorkloads(v, `${NAMESPACE}:workloads`, ctx.deploying)),
   deploy: area(deploySchema, () => []),
   timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`)),
+  processing: area(processingSchema, (v) => validateProcessing(v, `${NAMESPACE}:processing`)),
 };
 
 type Areas = typeof AREAS;
@@ -153,6 +155,13 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
+  }
+  // Checks across areas, run whenever both areas parsed, so their problems come with the rest;
+  // not with an unknown environment, whose sizes are prod's defaults, not the file's.
+  const cluster = clusterSchema.safeParse(areas.cluster);
+  const processing = processingSchema.safeParse(areas.processing);
+  if (cluster.success && processing.success && ctx.region && environment) {
+    problems.push(...validateProcessingCapacity(processing.data, cluster.data, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   }
 
   // Checks across areas, once each area involved has parsed.

@@ -265,3 +265,48 @@ export const cnpgScheduledBackup = res("kubernetes:postgresql.cnpg.io/v1:Schedul
   spec: { cluster: { name: "tsdb" }, schedule: "0 0 16 * * *", method: "plugin", pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" } },
 });
 export const cnpgSet: readonly PolicyInput[] = [cnpgCluster, cnpgScheduledBackup];
+/** Processing jobs as the platform's examples place them (components/processing/examples.ts). */
+const dataPool = { nodeSelector: { role: "data-processing" }, tolerations: [{ key: "workload", operator: "Equal", value: "data-processing", effect: "NoSchedule" }] };
+const sparkSpec = {
+  type: "Python",
+  mode: "cluster",
+  sparkVersion: "3.5.7",
+  mainApplicationFile: "s3a://market/jobs/backfill.py",
+  driver: { cores: 1, memory: "2048m", serviceAccount: "spark", ...dataPool },
+  executor: { cores: 2, instances: 2, memory: "8192m", serviceAccount: "spark", ...dataPool },
+};
+export function sparkAppWith(changes: { driver?: Record<string, unknown>; executor?: Record<string, unknown> } = {}): PolicyInput {
+  return res("kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication", "backfill", {
+    apiVersion: "sparkoperator.k8s.io/v1beta2",
+    kind: "SparkApplication",
+    metadata: { name: "backfill", namespace: "spark-jobs" },
+    spec: { ...sparkSpec, driver: { ...sparkSpec.driver, ...changes.driver }, executor: { ...sparkSpec.executor, ...changes.executor } },
+  });
+}
+export function scheduledSparkAppWith(executor: Record<string, unknown> = {}): PolicyInput {
+  return res("kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication", "daily", {
+    apiVersion: "sparkoperator.k8s.io/v1beta2",
+    kind: "ScheduledSparkApplication",
+    metadata: { name: "daily", namespace: "spark-jobs" },
+    spec: { schedule: "0 1 * * *", template: { ...sparkSpec, executor: { ...sparkSpec.executor, ...executor } } },
+  });
+}
+export function flinkDeploymentWith(job: Record<string, unknown> | undefined, annotations?: Record<string, string>): PolicyInput {
+  return res("kubernetes:flink.apache.org/v1beta1:FlinkDeployment", "candles", {
+    apiVersion: "flink.apache.org/v1beta1",
+    kind: "FlinkDeployment",
+    metadata: { name: "candles", namespace: "flink-jobs", ...(annotations ? { annotations } : {}) },
+    spec: { image: "flink:1.20.2-scala_2.12-java17", flinkVersion: "v1_20", serviceAccount: "flink", ...(job ? { job } : {}) },
+  });
+}
+
+/** A processing namespace with every guardrail; a violating case drops or changes one. */
+export const processingNamespace = res("kubernetes:core/v1:Namespace", "spark-jobs-namespace", { metadata: { name: "spark-jobs", labels: { "entasis.io/processing": "spark" } } });
+export const processingQuota = res("kubernetes:core/v1:ResourceQuota", "spark-jobs-quota", { metadata: { name: "processing-quota", namespace: "spark-jobs" }, spec: { hard: { "requests.cpu": "6", pods: "40" } } });
+export const processingLimits = res("kubernetes:core/v1:LimitRange", "spark-jobs-limits", { metadata: { name: "processing-limits", namespace: "spark-jobs" }, spec: { limits: [{ type: "Container", defaultRequest: { cpu: "500m", memory: "1Gi" } }] } });
+export const processingDenyAll = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "spark-jobs-net-default-deny", { metadata: { name: "default-deny", namespace: "spark-jobs" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+export const processingBinding = res("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "spark-jobs-placement", {
+  metadata: { name: "spark-jobs-data-pool-placement" },
+  spec: { policyName: "spark-jobs-data-pool-placement", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spark-jobs" } } } },
+});
+export const processingSet: readonly PolicyInput[] = [processingNamespace, processingQuota, processingLimits, processingDenyAll, processingBinding];

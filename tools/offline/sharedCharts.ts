@@ -56,6 +56,9 @@ export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   // templates/*-deployment.yaml, startupapicheck-job.yaml: `with .Values.<part>.nodeSelector` -> toYaml.
   // The defaults hold `kubernetes.io/os: linux`, which Helm keeps when a label is added.
   "cert-manager": ["nodeSelector", "webhook.nodeSelector", "cainjector.nodeSelector", "startupapicheck.nodeSelector"],
+  // templates/rbac.yaml: `{{- with .Values.jobServiceAccount.annotations }} annotations: {{- toYaml . | nindent 4 }}`.
+  // The default holds the helm.sh/resource-policy annotation; the IRSA role annotation joins it.
+  "flink-kubernetes-operator": ["jobServiceAccount.annotations"],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -1,0 +1,260 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { bucketName } from "../../lib/dataNames";
+import type { ProcessingConfig } from "../../stacks/schema/processing";
+import { IrsaRole } from "../cluster/irsaRole";
+import { secureBucket } from "../data/secureBucket";
+import { EncryptionKey } from "../security/encryptionKey";
+import { BACKUP_TAG, named } from "../tags";
+import { sparkBackfillApplication } from "./examples";
+import { JobNamespace } from "./jobNamespace";
+import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
+import { Placement } from "./placement";
+import { HISTORY_PORT, HISTORY_SERVER, SparkHistoryServer } from "./sparkHistoryServer";
+import { MarketDataAccess, ProcessingCommon } from "./common";
+
+export interface SparkArgs extends ProcessingCommon {
+  /** Validated `entasis:processing.spark`. */
+  readonly config: ProcessingConfig["spark"];
+  /** Create the example ScheduledSparkApplication. Default false. */
+  readonly example?: boolean;
+}
+
+/** Role of the event-log bucket in its name. */
+export const EVENT_LOG_BUCKET_ROLE = "spark-event-logs";
+/** The jobs namespace's service account (created by the chart with the IRSA annotation). */
+export const SPARK_JOB_SERVICE_ACCOUNT = "spark";
+export const SPARK_RELEASE = "spark-operator";
+/** Ports of the operator pods: webhook server and controller metrics (chart defaults). */
+const WEBHOOK_PORT = 9443;
+const METRICS_PORT = 8080;
+
+/**
+ * Batch processing with Apache Spark: the Kubeflow Spark operator (controller and pod-mutating
+ * webhook on the system pool) watching one jobs namespace whose pods may only run on the
+ * data-processing pool; an IRSA service account that reads market data and writes event logs; a
+ * KMS-encrypted event-log bucket and the history server that reads it; metrics for Prometheus.
+ */
+export class Spark extends pulumi.ComponentResource {
+  public readonly key: EncryptionKey;
+  public readonly eventLogBucket: aws.s3.Bucket;
+  public readonly eventLogBucketName: pulumi.Output<string>;
+  public readonly jobRole: IrsaRole;
+  public readonly historyRole: IrsaRole;
+  public readonly operatorNamespace: k8s.core.v1.Namespace;
+  public readonly jobs: JobNamespace;
+  public readonly release: k8s.helm.v3.Release;
+  public readonly podMonitor: k8s.apiextensions.CustomResource;
+  public readonly historyServer: SparkHistoryServer;
+  public readonly example?: k8s.apiextensions.CustomResource;
+  public readonly placement: Placement;
+
+  constructor(name: string, args: SparkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:processing:Spark", name, {}, opts);
+    const cfg = args.config;
+    const p = args.namePrefix;
+    const k8sOpts = { parent: this, provider: args.provider };
+    this.placement = args.placement;
+
+    this.key = new EncryptionKey(`${name}-event-logs`, { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.eventLogBucket = secureBucket(this, `${name}-event-logs`, {
+      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, EVENT_LOG_BUCKET_ROLE, account, args.region)),
+      tags: named(args.tags, `${p}-${EVENT_LOG_BUCKET_ROLE}`, { Purpose: "Spark event logs (history server)", ...BACKUP_TAG }),
+      encryption: {
+        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+        bucketKeyEnabled: true,
+        blockedEncryptionTypes: ["SSE-C"],
+      },
+      lifecycle: { transitions: [], expirationDays: cfg.eventLogRetentionDays, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
+      protect: args.protect,
+      forceDestroy: !args.protect,
+    }).bucket;
+    this.eventLogBucketName = this.eventLogBucket.bucket;
+
+    const irsa = { namePrefix: p, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, tags: args.tags };
+    this.jobRole = new IrsaRole(
+      `${name}-jobs`,
+      {
+        ...irsa,
+        namespace: cfg.jobNamespace,
+        serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+        description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
+        inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn) },
+      },
+      { parent: this },
+    );
+    this.historyRole = new IrsaRole(
+      `${name}-history`,
+      {
+        ...irsa,
+        namespace: cfg.operatorNamespace,
+        serviceAccount: HISTORY_SERVER,
+        description: `${p} Spark history server: read event logs (IRSA)`,
+        inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
+      },
+      { parent: this },
+    );
+
+    this.operatorNamespace = new k8s.core.v1.Namespace(
+      `${name}-operator-namespace`,
+      { metadata: { name: cfg.operatorNamespace, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } },
+      k8sOpts,
+    );
+    this.jobs = new JobNamespace(
+      `${name}-jobs`,
+      {
+        provider: args.provider,
+        namespace: cfg.jobNamespace,
+        engine: "spark",
+        placement: args.placement,
+        placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
+        quota: cfg.quota,
+        containerDefault: cfg.containerDefault,
+        containerMax: args.nodeRoom,
+      },
+      { parent: this },
+    );
+
+    const resources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } };
+    const ha = { replicas: cfg.operatorReplicas, podDisruptionBudget: { enable: cfg.operatorReplicas > 1, minAvailable: 1 } };
+    this.release = new k8s.helm.v3.Release(
+      `${name}-operator`,
+      {
+        chart: CHARTS.sparkOperator.chart,
+        version: CHARTS.sparkOperator.version,
+        repositoryOpts: { repo: CHARTS.sparkOperator.repo },
+        name: SPARK_RELEASE,
+        namespace: this.operatorNamespace.metadata.name,
+        createNamespace: false,
+        // The chart's crds/ folder: Helm installs the CRDs before the templates on first install.
+        skipCrds: false,
+        cleanupOnFail: true,
+        // Image pulls and two Deployments; the webhook must answer before jobs are admitted.
+        ...helmWaitOptions(CHARTS.sparkOperator),
+        values: {
+          controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
+          webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: WEBHOOK_PORT },
+          spark: {
+            jobNamespaces: [cfg.jobNamespace],
+            serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
+            rbac: { create: true },
+          },
+          prometheus: { metrics: { enable: true, port: METRICS_PORT }, podMonitor: { create: false } },
+        },
+      },
+      { ...k8sOpts, dependsOn: [this.operatorNamespace, this.jobs.namespace, ...args.systemPoolReady] },
+    );
+
+    // PodMonitor is a Prometheus Operator CRD: it waits for kube-prometheus-stack.
+    this.podMonitor = new k8s.apiextensions.CustomResource(
+      `${name}-operator-metrics`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: "spark-operator", namespace: this.operatorNamespace.metadata.name, labels: { release: args.monitoring.releaseName } },
+        spec: {
+          selector: { matchLabels: { "app.kubernetes.io/name": "spark-operator", "app.kubernetes.io/component": "controller" } },
+          podMetricsEndpoints: [{ portNumber: METRICS_PORT, path: "/metrics", interval: "30s" }],
+        },
+      },
+      { ...k8sOpts, dependsOn: [args.monitoring.release, this.release] },
+    );
+
+    this.historyServer = new SparkHistoryServer(
+      `${name}-history`,
+      {
+        provider: args.provider,
+        namespace: this.operatorNamespace.metadata.name,
+        serviceAccount: HISTORY_SERVER,
+        roleArn: this.historyRole.arn,
+        logDirectory: pulumi.interpolate`s3a://${this.eventLogBucketName}/event-logs/`,
+        region: args.region,
+        nodeSelector: args.systemPool.labels,
+        scheduledAfter: args.systemPoolReady,
+      },
+      { parent: this },
+    );
+
+    new NamespaceNetworkPolicies(
+      `${name}-operator-net`,
+      {
+        provider: args.provider,
+        namespace: cfg.operatorNamespace,
+        namespaceResource: this.operatorNamespace,
+        ingress: {
+          webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
+          metrics: { podLabels: { "app.kubernetes.io/component": "controller" }, peer: PROMETHEUS_PEER, ports: [METRICS_PORT], why: "Prometheus scrapes the controller" },
+          history: { podLabels: { app: HISTORY_SERVER }, peer: { cidrs: args.controlPlaneCidrs }, ports: [HISTORY_PORT], why: "the history UI through kubectl port-forward (from the node)" },
+        },
+      },
+      { parent: this },
+    );
+    new NamespaceNetworkPolicies(
+      `${name}-jobs-net`,
+      {
+        provider: args.provider,
+        namespace: cfg.jobNamespace,
+        namespaceResource: this.jobs.namespace,
+        intraNamespace: true,
+        ingress: {
+          metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },
+        },
+      },
+      { parent: this },
+    );
+
+    if (args.example) {
+      this.example = new k8s.apiextensions.CustomResource(
+        `${name}-example`,
+        sparkBackfillApplication({
+          namespace: cfg.jobNamespace,
+          serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+          placement: args.placement,
+          driver: cfg.driver,
+          executor: cfg.executor,
+          marketDataBucket: args.marketData.bucketName,
+          eventLogBucket: this.eventLogBucketName,
+          timezone: args.timezone,
+        }),
+        // The CRD and the webhook come with the release; the quota and placement policy must be in
+        // force before the first pod; its pods need the data pool's nodes.
+        { ...k8sOpts, dependsOn: [this.release, this.jobs, ...args.jobPoolReady] },
+      );
+    }
+
+    this.registerOutputs({ eventLogBucketName: this.eventLogBucketName, jobRoleArn: this.jobRole.arn, historyServerUrl: this.historyServer.url });
+  }
+}
+
+/** Market data read (trades), candles written under `candles/`, event logs read and written. */
+export function sparkJobPolicy(market: MarketDataAccess, eventLogArn: pulumi.Input<string>, eventLogKeyArn: pulumi.Input<string>): pulumi.Output<aws.iam.PolicyDocument> {
+  return pulumi.all([market.bucketArn, market.keyArn, eventLogArn, eventLogKeyArn]).apply(
+    ([marketArn, marketKey, logsArn, logsKey]): aws.iam.PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [marketArn, logsArn] },
+        { Sid: "ReadMarketData", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${marketArn}/*` },
+        { Sid: "WriteCandles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${marketArn}/candles/*` },
+        { Sid: "EventLogs", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${logsArn}/*` },
+        { Sid: "BucketKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [marketKey, logsKey] },
+      ],
+    }),
+  );
+}
+
+/** Read-only access to one KMS-encrypted bucket. */
+export function readOnlyPolicy(bucketArn: pulumi.Input<string>, keyArn: pulumi.Input<string>): pulumi.Output<aws.iam.PolicyDocument> {
+  return pulumi.all([bucketArn, keyArn]).apply(
+    ([arn, key]): aws.iam.PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "List", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn },
+        { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${arn}/*` },
+        { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key },
+      ],
+    }),
+  );
+}
