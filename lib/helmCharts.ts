@@ -30,7 +30,24 @@ export const CHARTS = {
   /** Issues webhook certificates for later operators; CRDs as chart templates (crds.enabled).
    * https://cert-manager.io/docs/installation/helm/ */
   certManager: { chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1", repo: "https://charts.jetstack.io" },
+  /** KServe CRDs (templates, so installed and upgraded with the release); OCI only.
+   * https://kserve.github.io/website/docs/admin-guide/kubernetes-deployment */
+  kserveCrd: { chart: "kserve-crd", version: "v0.20.0", appVersion: "v0.20.0", repo: "oci://ghcr.io/kserve/charts" },
+  /** KServe controller and webhook; ships no serving runtime (those are in kserve-runtime-configs). */
+  kserveResources: { chart: "kserve-resources", version: "v0.20.0", appVersion: "v0.20.0", repo: "oci://ghcr.io/kserve/charts" },
+  /** NVIDIA DCGM exporter (DCGM 4.5.3). https://github.com/NVIDIA/dcgm-exporter */
+  dcgmExporter: { chart: "dcgm-exporter", version: "4.8.2", appVersion: "4.8.2", repo: "https://nvidia.github.io/dcgm-exporter/helm-charts" },
+  /** Argo Workflows v4.0.6. https://github.com/argoproj/argo-helm/tree/main/charts/argo-workflows */
+  argoWorkflows: { chart: "argo-workflows", version: "1.0.18", appVersion: "v4.0.6", repo: "https://argoproj.github.io/argo-helm" },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * How a Helm Release names its chart: `oci://<registry>/<chart>` for OCI registries (Release pulls
+ * those itself, no repositoryOpts), the chart name plus its repository otherwise.
+ */
+export function chartSource(pin: ChartPin): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+  return pin.repo.startsWith("oci://") ? { chart: `${pin.repo}/${pin.chart}`, version: pin.version } : { chart: pin.chart, version: pin.version, repositoryOpts: { repo: pin.repo } };
+}
 
 /** `1.35.0` -> `1.35`. */
 export function minorOf(version: string): string {

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { INFERENCE_SERVICE_ACCOUNT } from "../components/ai/servingObjects";
+import { ARGO_SERVER_SERVICE, ARGO_SERVER_PORT, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT } from "../components/ai/pipelineObjects";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { Platform } from "./platform";
 
@@ -50,6 +52,13 @@ export interface PlatformOutputs {
   readonly albDnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
+  /** AI layer: where models are served from and pipelines run. */
+  readonly ai: {
+    readonly modelBucket: pulumi.Output<string>;
+    readonly artifactBucket: pulumi.Output<string>;
+    readonly serving: { readonly namespace: string; readonly serviceAccount: string; readonly runtime: string; readonly urlPattern: string };
+    readonly pipelines: { readonly namespace: string; readonly workflowServiceAccount: string; readonly serverServiceAccount: string; readonly serverPortForward: string };
+  };
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -114,6 +123,12 @@ export const OUTPUT_DOCS = {
   albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
+  ai: {
+    type: "{ modelBucket, artifactBucket: string; serving: { namespace, serviceAccount, runtime, urlPattern: string }; pipelines: { namespace, workflowServiceAccount, serverServiceAccount, serverPortForward: string } }",
+    secret: false,
+    description:
+      "AI layer. Buckets (SSE-KMS): models KServe loads (`s3://<modelBucket>/...`) and Argo artifacts/logs. Serving: namespace of InferenceServices, the service account that reads the model bucket (IRSA), the Triton ServingRuntime name, and the in-cluster URL pattern (`<name>` = InferenceService name; v2 REST on port 80). Pipelines: Argo Workflows namespace, the workflow pods' service account (artifacts and model publishing), and how to reach the server (ClusterIP only; `client` auth with your Kubernetes token).",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -157,5 +172,16 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     albDnsName: p.edge.loadBalancer.dnsName,
     targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
     tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
+    ai: {
+      modelBucket: p.ai.store.modelBucketName,
+      artifactBucket: p.ai.store.artifactBucketName,
+      serving: { namespace: p.config.ai.serving.namespace, serviceAccount: INFERENCE_SERVICE_ACCOUNT, runtime: p.ai.serving.runtimeName, urlPattern: p.ai.serving.urlPattern },
+      pipelines: {
+        namespace: p.config.ai.pipelines.namespace,
+        workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT,
+        serverServiceAccount: SERVER_SERVICE_ACCOUNT,
+        serverPortForward: `kubectl -n ${p.config.ai.pipelines.namespace} port-forward svc/${ARGO_SERVER_SERVICE} ${ARGO_SERVER_PORT}`,
+      },
+    },
   };
 }

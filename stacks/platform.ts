@@ -16,6 +16,7 @@ import { CertManager } from "../components/certmanager/certManager";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { AiTier, buildAiTier } from "./ai";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -33,6 +34,8 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
+  /** Model serving, GPU observability and training pipelines on the ai-inference pool. */
+  readonly ai: AiTier;
 }
 
 /**
@@ -175,5 +178,18 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge };
+  const ai = buildAiTier(config.ai, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    clusterConfig: config.cluster,
+    cluster,
+    certManager,
+    monitoring,
+    protect: config.data.protect,
+    tags,
+  });
+
+  return { config, network, securityGroups, bastion, data, cluster, certManager, logging, monitoring, backup, clusterBackup, edge, ai };
 }

@@ -52,6 +52,12 @@ const SHARED: Readonly<Record<string, unknown>> = {
     vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
     pdbMinAvailable: 2,
   },
+  ai: {
+    serving: { namespace: "ai-serving", gpusPerReplica: 1, resources: { cpuMillis: 1000, memoryMiB: 4096 } },
+    pipelines: { namespace: "argo", trainingGpus: 1 },
+    gpuAlerts: { idleUtilPercent: 5, idleFor: "6h", memoryUsedPercent: 90 },
+    examples: { inferenceService: false, workflowTemplate: false },
+  },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -95,6 +101,7 @@ const DEV: Readonly<Record<string, unknown>> = {
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
   },
+  ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -149,6 +156,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
   },
+  ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

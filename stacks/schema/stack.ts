@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
+import { aiSchema, validateAi, validateAiCapacity } from "./ai";
 import { backupSchema, validateBackup } from "./backup";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
@@ -89,6 +90,7 @@ const AREAS = {
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
+  ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
 };
 
 type Areas = typeof AREAS;
@@ -150,6 +152,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
+
+  // GPU demand is checked against the GPU pool, so it needs both areas parsed.
+  const ai = areas.ai as AreaConfigs["ai"] | undefined;
+  const cluster = areas.cluster as AreaConfigs["cluster"] | undefined;
+  if (ai && cluster && ctx.region) problems.push(...validateAiCapacity(ai, cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
