@@ -17,6 +17,7 @@ interface Cases {
 }
 
 const { TAGS } = f;
+const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), v);
 const dbSet = [f.password, f.pgParams, f.primaryDb];
 const db = (changes: Record<string, unknown>): PolicyInput[] => replace(dbSet, patch(f.primaryDb, changes));
 const cacheSet = [f.redisToken, f.redis];
@@ -177,6 +178,28 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "k8s-probes": { good: [[f.deployment], [f.job]], bad: [container({ livenessProbe: undefined }), container({ readinessProbe: undefined })] },
+  "gpu-workloads-on-gpu-pool": {
+    good: [[f.servingRuntime], [f.inferenceService], [f.workflowTemplate]],
+    exempt: [[f.deployment]],
+    bad: [
+      // A runtime that requests a GPU but does not pin the GPU pool.
+      [patch(f.servingRuntime, { spec: { ...(f.servingRuntime.inputs.spec as object), nodeSelector: { role: "general" } } })],
+      // An InferenceService that requests a GPU without tolerating the GPU taint.
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), tolerations: [] } } })],
+      // A workflow step with a GPU request and no placement at all.
+      [patch(f.workflowTemplate, { spec: { entrypoint: "train", templates: [{ name: "train", container: { image: "x", resources: { limits: { "nvidia.com/gpu": "1" } } } }] } })],
+      // A GPU request that differs from its limit.
+      [patch(f.servingRuntime, { spec: { ...(f.servingRuntime.inputs.spec as object), containers: [{ name: "kserve-container", image: "x", resources: { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "1" } } }] } })],
+    ],
+  },
+  "inference-service-ha": {
+    good: [[f.inferenceService]],
+    exempt: [[f.servingRuntime], [f.workflowTemplate]],
+    bad: [
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), minReplicas: 1 } } })],
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), topologySpreadConstraints: undefined } } })],
+    ],
+  },
   "no-plaintext-credentials": {
     good: [dbSet, cacheSet, [patch(f.primaryDb, { password: undefined, manageMasterUserPassword: true, parameterGroupName: "db-params-name" })]],
     bad: [[f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" })].map((r) => (r === f.pgParams ? r : { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } })), [{ ...f.redis, propertyDependencies: {} }]],
