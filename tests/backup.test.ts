@@ -147,9 +147,10 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     expect(resources.length).toBeGreaterThan(0);
     const untagged = resources.filter((r) => tagsOf(r).backup !== BACKUP_TAG.backup && backupExemption(r) === undefined).map((r) => `${r.type} ${r.name}`);
     expect(untagged).toEqual([]);
-    // The data stores themselves are in: the primary database and both data buckets.
+    // The data stores themselves are in: the primary database, both data buckets, and the AI
+    // area's model and artifact buckets.
     const tagged = resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
-    expect(tagged).toEqual(["object-storage-access-logs", "object-storage-market-data", "postgres-primary"]);
+    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "object-storage-access-logs", "object-storage-market-data", "postgres-primary"]);
   });
 
   it("exempts only read replicas and Velero's own bucket", () => {

@@ -153,10 +153,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
 
-  // GPU demand is checked against the GPU pool, so it needs both areas parsed.
+  // GPU demand is checked against the GPU pool, so it needs both areas parsed, with the defaults
+  // of the stack's real environment (a fallback to prod's would report prod-sized demand).
   const ai = areas.ai as AreaConfigs["ai"] | undefined;
   const cluster = areas.cluster as AreaConfigs["cluster"] | undefined;
-  if (ai && cluster && ctx.region) problems.push(...validateAiCapacity(ai, cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
+  if (ai && cluster && ctx.region && environment) problems.push(...validateAiCapacity(ai, cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };

@@ -57,8 +57,9 @@ export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   // The defaults hold `kubernetes.io/os: linux`, which Helm keeps when a label is added.
   "cert-manager": ["nodeSelector", "webhook.nodeSelector", "cainjector.nodeSelector", "startupapicheck.nodeSelector"],
   // templates/{controller,server}/*-deployment-pdb.yaml read .pdb.minAvailable / .pdb.maxUnavailable,
-  // which values.yaml only shows commented out.
-  "argo-workflows": ["controller.pdb", "server.pdb"],
+  // which values.yaml only shows commented out; the deployments render nodeSelector with toYaml
+  // (default `kubernetes.io/os: linux`, which Helm keeps when a label is added).
+  "argo-workflows": ["controller.pdb", "server.pdb", "controller.nodeSelector", "server.nodeSelector"],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
