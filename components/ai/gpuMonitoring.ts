@@ -8,14 +8,17 @@ import { GPU_DASHBOARD, gpuRuleGroups } from "./gpuRules";
 import { placementOn } from "./placement";
 
 export interface GpuMonitoringArgs {
+  /** The cluster's Kubernetes provider. */
   readonly provider: k8s.Provider;
   /** The GPU pool: the exporter runs on its nodes only. */
   readonly gpuPool: PoolDescription;
+  /** The GPU pool's minSize, quoted by the idle-pool alert. */
   readonly gpuPoolMinSize: number;
   /** What the exporter's pods wait for (`cluster.scheduledOn(gpu pool)`). */
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** kube-prometheus-stack: owns the ServiceMonitor and PrometheusRule CRDs and selects `release: <name>`. */
   readonly monitoringRelease: pulumi.Resource;
+  /** Thresholds (`entasis:ai.gpuAlerts`). */
   readonly alerts: { readonly idleUtilPercent: number; readonly idleFor: string; readonly memoryUsedPercent: number };
 }
 

@@ -12,31 +12,44 @@ import { EXAMPLE_INFERENCE_SERVICE, INFERENCE_SERVICE_ACCOUNT, exampleInferenceS
 export const KSERVE_NAMESPACE = "kserve";
 
 export interface ModelServingArgs {
+  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
   readonly namePrefix: string;
+  /** Region of the model bucket (S3 endpoint of the storage initializer). */
   readonly region: string;
+  /** The cluster's Kubernetes provider. */
   readonly provider: k8s.Provider;
+  /** IAM OIDC provider of the cluster (IRSA trust). */
   readonly oidcProviderArn: pulumi.Input<string>;
+  /** Issuer without `https://` (IRSA condition keys). */
   readonly issuerHostPath: pulumi.Input<string>;
   /** Pool of the KServe controller (the system pool) and what its pods wait for (`cluster.scheduledOn`). */
   readonly systemPool: PoolDescription;
   readonly systemScheduledAfter: readonly pulumi.Resource[];
   /** The GPU pool every inference pod runs on, and what those pods wait for. */
   readonly gpuPool: PoolDescription;
+  /** The GPU pool's node group and CoreDNS (`cluster.scheduledOn`), for the example's pods. */
   readonly gpuScheduledAfter: readonly pulumi.Resource[];
   /** cert-manager's release: KServe's chart creates an Issuer and Certificate for its webhook. */
   readonly certManagerRelease: pulumi.Resource;
   /** Namespace of InferenceServices. */
   readonly namespace: string;
+  /** Model bucket (name for storageUri, ARN for IAM) and its KMS key. */
   readonly modelBucketName: pulumi.Output<string>;
+  /** ARN of the model bucket. */
   readonly modelBucketArn: pulumi.Output<string>;
+  /** KMS key of the model bucket. */
   readonly modelKeyArn: pulumi.Output<string>;
   /** Autoscaling bounds and GPU limit of every inference pod (validated against the GPU pool). */
   readonly minReplicas: number;
+  /** Autoscaling ceiling of the example. */
   readonly maxReplicas: number;
+  /** nvidia.com/gpu request and limit of every Triton pod. */
   readonly gpusPerReplica: number;
+  /** Triton container CPU request and memory request/limit. */
   readonly resources: { readonly cpuMillis: number; readonly memoryMiB: number };
   /** Register the example InferenceService (and its PodDisruptionBudget). Default false. */
   readonly example?: boolean;
+  /** Base tags of AWS resources. */
   readonly tags: Tags;
 }
 

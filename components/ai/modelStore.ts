@@ -10,9 +10,13 @@ export const MODEL_BUCKET_ROLE = "models";
 export const ARTIFACT_BUCKET_ROLE = "ml-artifacts";
 
 export interface ModelStoreArgs {
+  /** Prefix of bucket names and `Name` tags, e.g. `entasis-dev`. */
   readonly namePrefix: string;
+  /** Region, part of the bucket names. */
   readonly region: string;
+  /** Account that owns the key; part of the bucket names. */
   readonly accountId: pulumi.Input<string>;
+  /** ARN partition of the key policy. */
   readonly partition: pulumi.Input<string>;
   /** Days a replaced or deleted model version is kept (current versions never expire). */
   readonly modelVersionRetentionDays: number;
@@ -20,6 +24,7 @@ export interface ModelStoreArgs {
   readonly artifactRetentionDays: number;
   /** Pulumi `protect` on the buckets. */
   readonly protect: boolean;
+  /** Base tags; buckets add Name, Purpose and backup=true. */
   readonly tags: Tags;
 }
 

@@ -10,22 +10,32 @@ import { ARGO_RELEASE, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT, trainAn
 import { placementOn } from "./placement";
 
 export interface PipelinesArgs {
+  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
   readonly namePrefix: string;
+  /** Region of the buckets (S3 endpoint of the artifact repository). */
   readonly region: string;
+  /** The cluster's Kubernetes provider. */
   readonly provider: k8s.Provider;
+  /** IAM OIDC provider of the cluster (IRSA trust). */
   readonly oidcProviderArn: pulumi.Input<string>;
+  /** Issuer without `https://` (IRSA condition keys). */
   readonly issuerHostPath: pulumi.Input<string>;
   /** Namespace of the controller, the server and every workflow. */
   readonly namespace: string;
   /** Pool of the controller and server (the system pool) and what their pods wait for. */
   readonly systemPool: PoolDescription;
+  /** The system pool's node group and CoreDNS (`cluster.scheduledOn`). */
   readonly systemScheduledAfter: readonly pulumi.Resource[];
   /** Pools steps may target: GPU work and CPU/memory-heavy data work. */
   readonly gpuPool: PoolDescription;
   readonly dataPool: PoolDescription;
+  /** Default artifact repository (name) and its ARN for IAM. */
   readonly artifactBucketName: pulumi.Output<string>;
+  /** ARN of the artifact bucket. */
   readonly artifactBucketArn: pulumi.Output<string>;
+  /** Model bucket the example publishes to (name) and its ARN for IAM. */
   readonly modelBucketName: pulumi.Output<string>;
+  /** ARN of the model bucket. */
   readonly modelBucketArn: pulumi.Output<string>;
   /** KMS key of both buckets. */
   readonly keyArn: pulumi.Output<string>;
@@ -33,9 +43,11 @@ export interface PipelinesArgs {
   readonly workflowTtlHours: number;
   /** Controller and server replicas; 2+ adds PodDisruptionBudgets. */
   readonly replicas: number;
+  /** nvidia.com/gpu of the example's training step. */
   readonly trainingGpus: number;
   /** Register the example WorkflowTemplate. Default false. */
   readonly example?: boolean;
+  /** Base tags of AWS resources. */
   readonly tags: Tags;
 }
 
@@ -63,8 +75,6 @@ export class Pipelines extends pulumi.ComponentResource {
   public readonly serverRole: IrsaRole;
   public readonly release: k8s.helm.v3.Release;
   public readonly exampleTemplate?: k8s.apiextensions.CustomResource;
-  /** `kubectl -n <ns> port-forward svc/argo-workflows-server 2746`. */
-  public readonly serverService: string;
 
   constructor(name: string, args: PipelinesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:ai:Pipelines", name, {}, opts);
@@ -162,7 +172,6 @@ export class Pipelines extends pulumi.ComponentResource {
       );
     }
 
-    this.serverService = `svc/${ARGO_RELEASE}-server`;
     this.registerOutputs({ namespace: ns, workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT });
   }
 }
