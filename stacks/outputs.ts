@@ -52,13 +52,13 @@ export interface PlatformOutputs {
   readonly albDnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
-  /** AI layer: where models are served from and pipelines run. */
+  /** AI layer: where models are served from and pipelines run; null when entasis:ai.enabled is false. */
   readonly ai: {
     readonly modelBucket: pulumi.Output<string>;
     readonly artifactBucket: pulumi.Output<string>;
     readonly serving: { readonly namespace: string; readonly serviceAccount: string; readonly runtime: string; readonly urlPattern: string };
     readonly pipelines: { readonly namespace: string; readonly workflowServiceAccount: string; readonly serverServiceAccount: string; readonly serverPortForward: string };
-  };
+  } | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -124,10 +124,10 @@ export const OUTPUT_DOCS = {
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
   ai: {
-    type: "{ modelBucket, artifactBucket: string; serving: { namespace, serviceAccount, runtime, urlPattern: string }; pipelines: { namespace, workflowServiceAccount, serverServiceAccount, serverPortForward: string } }",
+    type: "{ modelBucket, artifactBucket: string; serving: { namespace, serviceAccount, runtime, urlPattern: string }; pipelines: { namespace, workflowServiceAccount, serverServiceAccount, serverPortForward: string } } | null",
     secret: false,
     description:
-      "AI layer. Buckets (SSE-KMS): models KServe loads (`s3://<modelBucket>/...`) and Argo artifacts/logs. Serving: namespace of InferenceServices, the service account that reads the model bucket (IRSA), the Triton ServingRuntime name, and the in-cluster URL pattern (`<name>` = InferenceService name; v2 REST on port 80). Pipelines: Argo Workflows namespace, the workflow pods' service account (artifacts and model publishing), and how to reach the server (ClusterIP only; `client` auth with your Kubernetes token).",
+      "AI layer. Buckets (SSE-KMS): models KServe loads (`s3://<modelBucket>/...`) and Argo artifacts/logs. Serving: namespace of InferenceServices, the service account that reads the model bucket (IRSA), the Triton ServingRuntime name, and the in-cluster URL pattern (`<name>` = InferenceService name; v2 REST on port 80). Pipelines: Argo Workflows namespace, the workflow pods' service account (artifacts and model publishing), and how to reach the server (ClusterIP only; `client` auth with your Kubernetes token). null when the AI layer is off (`entasis:ai.enabled: false`).",
   },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
@@ -172,7 +172,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     albDnsName: p.edge.loadBalancer.dnsName,
     targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
     tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
-    ai: {
+    ai: !p.ai ? null : {
       modelBucket: p.ai.store.modelBucketName,
       artifactBucket: p.ai.store.artifactBucketName,
       serving: { namespace: p.config.ai.serving.namespace, serviceAccount: INFERENCE_SERVICE_ACCOUNT, runtime: p.ai.serving.runtimeName, urlPattern: p.ai.serving.urlPattern },

@@ -34,8 +34,8 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
-  /** Model serving, GPU observability and training pipelines on the ai-inference pool. */
-  readonly ai: AiTier;
+  /** Model serving, GPU observability and training pipelines on the ai-inference pool; absent when entasis:ai.enabled is false. */
+  readonly ai?: AiTier;
 }
 
 /**
@@ -178,7 +178,7 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  const ai = buildAiTier(config.ai, {
+  const ai = !config.ai.enabled ? undefined : buildAiTier(config.ai, {
     namePrefix,
     region: config.region,
     accountId: identity.accountId,

@@ -51,9 +51,11 @@ describe("entasis:ai validation", () => {
     ]);
   });
 
-  it("requires the GPU pool", () => {
+  it("requires the GPU pool, unless the AI layer is off", () => {
     const r = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], undefined) }));
-    expect(r.messages).toContainEqual(expect.stringMatching(/^entasis:cluster\.nodePools .* has no ai-inference pool/));
+    expect(r.messages).toContainEqual(expect.stringMatching(/^entasis:cluster\.nodePools .* has no ai-inference pool.*, or set entasis:ai\.enabled: false$/));
+    const off = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], undefined), ai: { enabled: false } }));
+    expect(off.messages.filter((m) => m.includes("ai-inference pool"))).toEqual([]);
   });
 
   it("requires two inference replicas in prod, and min <= max", () => {

@@ -333,6 +333,8 @@ describe("config reaches the cluster", () => {
           addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
           nodePools: { general: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 1, maxSize: 2, labels: { role: "general" } } },
         },
+        // Without the GPU and data-processing pools the AI layer has nowhere to run.
+        "entasis:ai": { enabled: false },
       },
     });
     const eks = named(run, "cluster-eks", "aws:eks/cluster:Cluster");

@@ -253,7 +253,8 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
 
   it("tags the primary, Redis and the buckets for backup selection, and not the replicas", () => {
     const tagged = run().resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
-    expect(tagged).toEqual(["object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group"]);
+    // The AI area's two buckets are backed up too (tests/ai.test.ts checks them).
+    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group"]);
   });
 
   it("gives every consumer a secret with its connection details and no password", () => {

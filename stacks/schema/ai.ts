@@ -15,6 +15,8 @@ const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
 const FOR_RE = /^[1-9][0-9]*[mh]$/;
 
 export const aiSchema = z.strictObject({
+  /** Build the AI layer (needs the ai-inference and data-processing pools). Default true. */
+  enabled: z.boolean(),
   serving: z.strictObject({
     /** Namespace of InferenceServices, their service account and network policies. Default ai-serving. */
     namespace,
@@ -81,12 +83,13 @@ export function validateAi(ai: AiConfig, environment: string, areaKey = "entasis
  * and the autoscaling ceiling cannot exceed what the pool holds at maxSize.
  */
 export function validateAiCapacity(ai: AiConfig, cluster: ClusterConfig, areaKey = "entasis:ai", clusterKey = "entasis:cluster"): ConfigProblem[] {
+  if (!ai.enabled) return [];
   const pool = cluster.nodePools[GPU_POOL];
   if (!pool) {
-    return [{ key: `${clusterKey}.nodePools`, value: Object.keys(cluster.nodePools), problem: `has no ${GPU_POOL} pool, which model serving and GPU pipeline steps need`, fix: `define nodePools.${GPU_POOL} (a GPU instance type, NVIDIA amiType, nvidia.com/gpu taint)` }];
+    return [{ key: `${clusterKey}.nodePools`, value: Object.keys(cluster.nodePools), problem: `has no ${GPU_POOL} pool, which model serving and GPU pipeline steps need`, fix: `define nodePools.${GPU_POOL} (a GPU instance type, NVIDIA amiType, nvidia.com/gpu taint), or set ${areaKey}.enabled: false` }];
   }
   if (!cluster.nodePools[DATA_POOL]) {
-    return [{ key: `${clusterKey}.nodePools`, value: Object.keys(cluster.nodePools), problem: `has no ${DATA_POOL} pool, which CPU-heavy pipeline steps target`, fix: `define nodePools.${DATA_POOL}` }];
+    return [{ key: `${clusterKey}.nodePools`, value: Object.keys(cluster.nodePools), problem: `has no ${DATA_POOL} pool, which CPU-heavy pipeline steps target`, fix: `define nodePools.${DATA_POOL}, or set ${areaKey}.enabled: false` }];
   }
   const perNode = gpusPerNode(pool.instanceTypes);
   const maxGpus = poolMaxGpus(pool);

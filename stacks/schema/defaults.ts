@@ -53,6 +53,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
     pdbMinAvailable: 2,
   },
   ai: {
+    enabled: true,
     serving: { namespace: "ai-serving", gpusPerReplica: 1, resources: { cpuMillis: 1000, memoryMiB: 4096 } },
     pipelines: { namespace: "argo", trainingGpus: 1 },
     gpuAlerts: { idleUtilPercent: 5, idleFor: "6h", memoryUsedPercent: 90 },
