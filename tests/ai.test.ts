@@ -4,7 +4,9 @@ import { TRITON_IMAGE, exampleInferenceService, inferencePdb, tritonServingRunti
 import { GPU_RULE_METRICS } from "../components/ai/gpuRules";
 import { ENVIRONMENT_DEFAULTS } from "../stacks/schema/defaults";
 import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
+import { RULES } from "../policy/rules";
 import { schemaErrors } from "./support/k8sSchema";
+import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 import { TEST_SECRETS, byUrn, jsonInput, named, ofType, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -264,6 +266,13 @@ describe("the examples", () => {
     const pdb = named(run, "ai-serving-example-pdb", "kubernetes:policy/v1:PodDisruptionBudget");
     expect(at(pdb.inputs, "spec")).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "serving.kserve.io/inferenceservice": "example-triton", component: "predictor" } } });
     for (const r of [service, template, pdb]) expect({ name: r.name, errors: schemaErrors(r.inputs) }).toEqual({ name: r.name, errors: [] });
+  });
+
+  it("once turned on, pass the AI policy rules (GPU placement, replicas across zones) under prod's policy config", async () => {
+    const report = await evaluatePolicies(RULES, runs.examples.resources, { config: loadPolicyConfig("prod") });
+    expect(report.findings.filter((x) => x.level === "mandatory")).toEqual([]);
+    expect(report.applied["gpu-workloads-on-gpu-pool"]).toBeGreaterThanOrEqual(3);
+    expect(report.applied["inference-service-ha"]).toBe(1);
   });
 });
 
