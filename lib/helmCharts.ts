@@ -151,7 +151,50 @@ export const CHARTS = {
     repo: "https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/",
     install: { seconds: 90, range: "1-2 min", source: "estimate: operator Deployment (JVM start) with its webhook container; certificate from cert-manager" },
   },
+  /** KServe CRDs (templates, so installed and upgraded with the release); OCI only.
+   * https://kserve.github.io/website/docs/admin-guide/kubernetes-deployment */
+  kserveCrd: {
+    chart: "kserve-crd",
+    version: "v0.20.0",
+    appVersion: "v0.20.0",
+    repo: "oci://ghcr.io/kserve/charts",
+    install: { seconds: 30, range: "seconds", source: "estimate: CRDs only, as release templates" },
+  },
+  /** KServe controller and webhook; ships no serving runtime (those are in kserve-runtime-configs). */
+  kserveResources: {
+    chart: "kserve-resources",
+    version: "v0.20.0",
+    appVersion: "v0.20.0",
+    repo: "oci://ghcr.io/kserve/charts",
+    install: { seconds: 90, range: "1-2 min", source: "estimate: controller Deployment with its webhook; certificate from cert-manager" },
+  },
+  /** NVIDIA DCGM exporter (DCGM 4.5.3). https://github.com/NVIDIA/dcgm-exporter */
+  dcgmExporter: {
+    chart: "dcgm-exporter",
+    version: "4.8.2",
+    appVersion: "4.8.2",
+    repo: "https://nvidia.github.io/dcgm-exporter/helm-charts",
+    install: { seconds: 30, range: "seconds (no GPU node yet) to 1 min", source: "estimate: one DaemonSet on GPU nodes only; ready at once while none has joined" },
+    perNodeAgent: true,
+  },
+  /** Argo Workflows v4.0.6. https://github.com/argoproj/argo-helm/tree/main/charts/argo-workflows */
+  argoWorkflows: {
+    chart: "argo-workflows",
+    version: "1.0.18",
+    appVersion: "v4.0.6",
+    repo: "https://argoproj.github.io/argo-helm",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: minimal CRDs as templates, controller and server Deployments" },
+  },
 } as const satisfies Record<string, ChartPin>;
+
+/**
+ * How a Helm Release names its chart: `oci://<registry>/<chart>` for OCI registries (Release pulls
+ * those itself, no repositoryOpts), the chart name plus its repository otherwise.
+ */
+export function chartSource(pin: ChartPin): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+  return pin.repo.startsWith("oci://") ? { chart: `${pin.repo}/${pin.chart}`, version: pin.version } : { chart: pin.chart, version: pin.version, repositoryOpts: { repo: pin.repo } };
+}
+
 
 /**
  * `timeout` of a release (seconds): what `helm install --wait` waits for is the chart's own

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { INFERENCE_SERVICE_ACCOUNT } from "../components/ai/servingObjects";
+import { ARGO_SERVER_SERVICE, ARGO_SERVER_PORT, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT } from "../components/ai/pipelineObjects";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
 import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
@@ -82,6 +84,13 @@ export interface PlatformOutputs {
     };
     readonly placement: { readonly nodeSelector: Readonly<Record<string, string>>; readonly tolerations: readonly { key: string; operator: string; value?: string; effect: string }[] };
   };
+  /** AI layer: where models are served from and pipelines run; null when entasis:ai.enabled is false. */
+  readonly ai: {
+    readonly modelBucket: pulumi.Output<string>;
+    readonly artifactBucket: pulumi.Output<string>;
+    readonly serving: { readonly namespace: string; readonly serviceAccount: string; readonly runtime: string; readonly urlPattern: string };
+    readonly pipelines: { readonly namespace: string; readonly workflowServiceAccount: string; readonly serverServiceAccount: string; readonly serverPortForward: string };
+  } | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -158,6 +167,12 @@ export const OUTPUT_DOCS = {
     description:
       "Spark and Flink on the data-processing pool. Submit a job: copy the platform's example (`kubectl -n <jobNamespace> get scheduledsparkapplication candle-backfill -o yaml` or flinkdeployment trades-to-candles when enabled; see docs/processing.md), keep `serviceAccount` (IRSA: read market data, write `candles/` (Spark) or `candles-1m/` (Flink), event logs or state) and `placement` (Spark: spec.driver/executor nodeSelector and tolerations; Flink: set by the operator), size within the namespace quota, then `kubectl apply -n <jobNamespace>`. Pods without the placement are rejected at admission. Spark UI: `kubectl -n <operatorNamespace> port-forward svc/spark-history-server 18080`. Flink jobs default to upgradeMode savepoint with checkpoints and savepoints in `stateBucket`.",
   },
+  ai: {
+    type: "{ modelBucket, artifactBucket: string; serving: { namespace, serviceAccount, runtime, urlPattern: string }; pipelines: { namespace, workflowServiceAccount, serverServiceAccount, serverPortForward: string } } | null",
+    secret: false,
+    description:
+      "AI layer. Buckets (SSE-KMS): models KServe loads (`s3://<modelBucket>/...`) and Argo artifacts/logs. Serving: namespace of InferenceServices, the service account that reads the model bucket (IRSA), the Triton ServingRuntime name, and the in-cluster URL pattern (`<name>` = InferenceService name; v2 REST on port 80). Pipelines: Argo Workflows namespace, the workflow pods' service account (artifacts and model publishing), and how to reach the server (ClusterIP only; `client` auth with your Kubernetes token). null when the AI layer is off (`entasis:ai.enabled: false`).",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -210,6 +225,17 @@ export function platformOutputs(p: Platform): PlatformOutputs {
       databases: Object.fromEntries(Object.entries(p.config.timeseries.consumers).map(([k, c]) => [k, c.database])),
       consumerSecretArns: p.timeseries.database.consumers.arns,
       backupBucket: p.timeseries.backupStore.bucketName,
+    },
+    ai: !p.ai ? null : {
+      modelBucket: p.ai.store.modelBucketName,
+      artifactBucket: p.ai.store.artifactBucketName,
+      serving: { namespace: p.config.ai.serving.namespace, serviceAccount: INFERENCE_SERVICE_ACCOUNT, runtime: p.ai.serving.runtimeName, urlPattern: p.ai.serving.urlPattern },
+      pipelines: {
+        namespace: p.config.ai.pipelines.namespace,
+        workflowServiceAccount: WORKFLOW_SERVICE_ACCOUNT,
+        serverServiceAccount: SERVER_SERVICE_ACCOUNT,
+        serverPortForward: `kubectl -n ${p.config.ai.pipelines.namespace} port-forward svc/${ARGO_SERVER_SERVICE} ${ARGO_SERVER_PORT}`,
+      },
     },
     processing: processingOutputs(p),
   };

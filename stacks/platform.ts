@@ -25,6 +25,7 @@ import { PreviewAccess } from "../components/deploy/previewAccess";
 import { overlaps, parseCidr } from "../lib/cidr";
 import { TimeseriesTier, buildTimeseriesTier } from "./timeseries";
 import { ProcessingTier, buildProcessingTier } from "./processing";
+import { AiTier, buildAiTier } from "./ai";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -50,6 +51,8 @@ export interface Platform {
   readonly timeseries: TimeseriesTier;
   /** Spark (batch) and Flink (streams) on the data-processing pool. */
   readonly processing: ProcessingTier;
+  /** Model serving, GPU observability and training pipelines on the ai-inference pool; absent when entasis:ai.enabled is false. */
+  readonly ai?: AiTier;
 }
 
 /**
@@ -262,6 +265,21 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
+  const ai = !config.ai.enabled
+    ? undefined
+    : buildAiTier(config.ai, {
+        namePrefix,
+        region: config.region,
+        accountId: identity.accountId,
+        partition,
+        clusterConfig: config.cluster,
+        cluster,
+        certManager,
+        monitoring,
+        protect: config.data.protect,
+        tags,
+      });
+
   return {
     config,
     network,
@@ -278,6 +296,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     edge,
     timeseries,
     processing,
+    ai,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -147,10 +147,10 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     expect(resources.length).toBeGreaterThan(0);
     const untagged = resources.filter((r) => tagsOf(r).backup !== BACKUP_TAG.backup && backupExemption(r) === undefined).map((r) => `${r.type} ${r.name}`);
     expect(untagged).toEqual([]);
-    // The data stores themselves are in: the primary database, both data buckets, and the
-    // processing buckets (Spark event logs, Flink checkpoints and savepoints).
+    // The data stores themselves are in: the primary database, both data buckets, the processing
+    // buckets (Spark event logs, Flink state) and the AI area's model and artifact buckets.
     const tagged = resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
-    expect(tagged).toEqual(["flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
+    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
   });
 
   it("exempts only read replicas, Velero's own bucket and the time-series backup bucket", () => {

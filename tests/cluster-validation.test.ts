@@ -18,6 +18,8 @@ describe("cluster validation", () => {
   it("rejects a non-GPU instance type on the NVIDIA AMI, and a GPU type on a standard AMI", () => {
     expect(validateWith("prod", edit(["nodePools", "ai-inference", "instanceTypes"], ["c5.xlarge"])).messages).toEqual([
       'entasis:cluster.nodePools.ai-inference.instanceTypes[0] "c5.xlarge" is not an NVIDIA GPU instance type, but amiType is AL2023_x86_64_NVIDIA; use a GPU type (p6-b300, p6-b200, p5, p5e, p5en, p4d, p4de, p3, p3dn, g7e, gr6, g6, g6e, g6f, gr6f, g5, g4dn families) or a standard amiType',
+      // The AI layer sizes its GPU demand by this pool and cannot count a c5's GPUs either.
+      'entasis:cluster.nodePools.ai-inference.instanceTypes ["c5.xlarge"] has a type whose GPU count is unknown; use a type listed in lib/gpuInstances.ts, or add it there with its source',
     ]);
     expect(validateWith("prod", edit(["nodePools", "general", "instanceTypes"], ["g5.xlarge"])).messages).toEqual([
       'entasis:cluster.nodePools.general.instanceTypes[0] "g5.xlarge" is a GPU instance type, but amiType AL2023_x86_64_STANDARD has no NVIDIA driver; use amiType AL2023_x86_64_NVIDIA with the nvidia.com/gpu taint',

@@ -357,6 +357,8 @@ describe("config reaches the cluster", () => {
         },
         // The time-series store needs a pool that exists; with one pool it shares it.
         "entasis:timeseries": { pool: "general" },
+        // Without the GPU and data-processing pools the AI layer has nowhere to run.
+        "entasis:ai": { enabled: false },
       },
     });
     const eks = named(run, "cluster-eks", "aws:eks/cluster:Cluster");

@@ -17,6 +17,7 @@ interface Cases {
 }
 
 const { TAGS } = f;
+const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), v);
 const dbSet = [f.password, f.pgParams, f.primaryDb];
 const db = (changes: Record<string, unknown>): PolicyInput[] => replace(dbSet, patch(f.primaryDb, changes));
 const cacheSet = [f.redisToken, f.redis];
@@ -222,6 +223,28 @@ const CASES: Record<string, Cases> = {
       replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
       replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })),
       replace(f.processingSet, patch(f.processingBinding, { spec: { policyName: "p", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } } })),
+    ],
+  },
+  "gpu-workloads-on-gpu-pool": {
+    good: [[f.servingRuntime], [f.inferenceService], [f.workflowTemplate]],
+    exempt: [[f.deployment]],
+    bad: [
+      // A runtime that requests a GPU but does not pin the GPU pool.
+      [patch(f.servingRuntime, { spec: { ...(f.servingRuntime.inputs.spec as object), nodeSelector: { role: "general" } } })],
+      // An InferenceService that requests a GPU without tolerating the GPU taint.
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), tolerations: [] } } })],
+      // A workflow step with a GPU request and no placement at all.
+      [patch(f.workflowTemplate, { spec: { entrypoint: "train", templates: [{ name: "train", container: { image: "x", resources: { limits: { "nvidia.com/gpu": "1" } } } }] } })],
+      // A GPU request that differs from its limit.
+      [patch(f.servingRuntime, { spec: { ...(f.servingRuntime.inputs.spec as object), containers: [{ name: "kserve-container", image: "x", resources: { requests: { "nvidia.com/gpu": "2" }, limits: { "nvidia.com/gpu": "1" } } }] } })],
+    ],
+  },
+  "inference-service-ha": {
+    good: [[f.inferenceService]],
+    exempt: [[f.servingRuntime], [f.workflowTemplate]],
+    bad: [
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), minReplicas: 1 } } })],
+      [patch(f.inferenceService, { spec: { predictor: { ...(at(f.inferenceService.inputs, "spec", "predictor") as object), topologySpreadConstraints: undefined } } })],
     ],
   },
   "no-plaintext-credentials": {

@@ -44,6 +44,10 @@ export const C = {
   CIS_EKS_5_4_2: { framework: "CIS-EKS", id: "5.4.2", title: "Ensure clusters are created with Private Endpoint Enabled and Public Access Disabled" },
   EKS_BP_RESOURCES: { framework: "EKS-BP", id: "Reliability: requests and limits", title: "Configure and size resource requests and limits for all workloads" },
   EKS_BP_PROBES: { framework: "EKS-BP", id: "Reliability: probes", title: "Configure liveness and readiness probes" },
+  // https://docs.aws.amazon.com/eks/latest/best-practices/aiml-compute.html
+  EKS_BP_GPU_NODES: { framework: "EKS-BP", id: "AI/ML: compute", title: "Dedicate GPU nodes with taints and schedule GPU workloads onto them with node selectors and tolerations" },
+  // https://docs.aws.amazon.com/eks/latest/best-practices/application.html
+  EKS_BP_HA_REPLICAS: { framework: "EKS-BP", id: "Reliability: applications", title: "Run multiple replicas, spread across Availability Zones" },
   EKS_BP_NODE_SSH: { framework: "EKS-BP", id: "Security: minimize access to worker nodes", title: "Use SSM Session Manager instead of SSH keys on worker nodes" },
   EKS_BP_TENANT_NODES: { framework: "EKS-BP", id: "Security: multi-tenancy, isolating tenant workloads to specific nodes", title: "Isolate tenant workloads to specific nodes with taints, tolerations and node selectors" },
   EKS_BP_TENANT_LIMITS: { framework: "EKS-BP", id: "Security: multi-tenancy, soft isolation", title: "Give each tenant namespace resource quotas, limit ranges and network policies" },

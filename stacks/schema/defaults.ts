@@ -77,6 +77,13 @@ const SHARED: Readonly<Record<string, unknown>> = {
     },
     examples: { sparkBackfill: false, flinkCandles: false },
   },
+  ai: {
+    enabled: true,
+    serving: { namespace: "ai-serving", gpusPerReplica: 1, resources: { cpuMillis: 1000, memoryMiB: 4096 } },
+    pipelines: { namespace: "argo", trainingGpus: 1 },
+    gpuAlerts: { idleUtilPercent: 5, idleFor: "6h", memoryUsedPercent: 90 },
+    examples: { inferenceService: false, workflowTemplate: false },
+  },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -135,6 +142,7 @@ const DEV: Readonly<Record<string, unknown>> = {
     spark: { operatorReplicas: 1, driver: { cores: 1, memoryMiB: 2048 }, executor: { cores: 2, memoryMiB: 8192, instances: 2 }, eventLogRetentionDays: 30 },
     flink: { taskManager: { cpu: 1, memoryMiB: 4096, slots: 2 } },
   },
+  ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -202,6 +210,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     spark: { operatorReplicas: 2, driver: { cores: 1, memoryMiB: 4096 }, executor: { cores: 4, memoryMiB: 16384, instances: 4 }, eventLogRetentionDays: 90 },
     flink: { taskManager: { cpu: 2, memoryMiB: 8192, slots: 4 } },
   },
+  ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

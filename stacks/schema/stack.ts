@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REGION_RE } from "../../lib/awsLimits";
 import { deepMerge } from "../../lib/merge";
+import { aiSchema, validateAi, validateAiCapacity } from "./ai";
 import { backupSchema, validateBackup } from "./backup";
 import { deploySchema, validateDeploy } from "./deploy";
 import { clusterSchema, validateCluster } from "./cluster";
@@ -95,6 +96,7 @@ const AREAS = {
   deploy: area(deploySchema, () => []),
   timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`)),
   processing: area(processingSchema, (v) => validateProcessing(v, `${NAMESPACE}:processing`)),
+  ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
 };
 
 type Areas = typeof AREAS;
@@ -156,16 +158,12 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
-  // Checks across areas, run whenever both areas parsed, so their problems come with the rest;
-  // not with an unknown environment, whose sizes are prod's defaults, not the file's.
-  const cluster = clusterSchema.safeParse(areas.cluster);
-  const processing = processingSchema.safeParse(areas.processing);
-  if (cluster.success && processing.success && ctx.region && environment) {
-    problems.push(...validateProcessingCapacity(processing.data, cluster.data, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
-  }
-
-  // Checks across areas, once each area involved has parsed.
+  // Checks across areas, once each area involved has parsed; the capacity checks not with an
+  // unknown environment, whose sizes would be prod's defaults, not the file's.
   const parsed = areas as Partial<AreaConfigs>;
+  const known = ctx.region !== "" && environment !== undefined;
+  if (known && parsed.processing && parsed.cluster) problems.push(...validateProcessingCapacity(parsed.processing, parsed.cluster, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
+  if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));

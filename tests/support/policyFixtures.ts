@@ -310,3 +310,38 @@ export const processingBinding = res("kubernetes:admissionregistration.k8s.io/v1
   spec: { policyName: "spark-jobs-data-pool-placement", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "spark-jobs" } } } },
 });
 export const processingSet: readonly PolicyInput[] = [processingNamespace, processingQuota, processingLimits, processingDenyAll, processingBinding];
+/** The GPU pool's placement, as the AI area writes it. */
+const gpuPlacement = { nodeSelector: { role: "ai-inference" }, tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }] };
+const gpuResources = { requests: { cpu: "1", memory: "4Gi", "nvidia.com/gpu": "1" }, limits: { memory: "4Gi", "nvidia.com/gpu": "1" } };
+export const servingRuntime = res("kubernetes:serving.kserve.io/v1alpha1:ServingRuntime", "triton", {
+  apiVersion: "serving.kserve.io/v1alpha1",
+  kind: "ServingRuntime",
+  metadata: { name: "triton", namespace: "ai-serving" },
+  spec: { ...gpuPlacement, supportedModelFormats: [{ name: "onnx", version: "1" }], containers: [{ name: "kserve-container", image: "nvcr.io/nvidia/tritonserver:25.10-py3", resources: gpuResources }] },
+});
+export const inferenceService = res("kubernetes:serving.kserve.io/v1beta1:InferenceService", "example", {
+  apiVersion: "serving.kserve.io/v1beta1",
+  kind: "InferenceService",
+  metadata: { name: "example", namespace: "ai-serving" },
+  spec: {
+    predictor: {
+      ...gpuPlacement,
+      minReplicas: 2,
+      maxReplicas: 4,
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
+      model: { modelFormat: { name: "onnx" }, runtime: "triton", storageUri: "s3://models/example", resources: { limits: { "nvidia.com/gpu": "1" } } },
+    },
+  },
+});
+export const workflowTemplate = res("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate", "train", {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "WorkflowTemplate",
+  metadata: { name: "train", namespace: "argo" },
+  spec: {
+    entrypoint: "train",
+    templates: [
+      { name: "prepare", container: { image: "python:3.12-slim", resources: { requests: { cpu: "500m", memory: "1Gi" } } } },
+      { name: "train", ...gpuPlacement, container: { image: "nvcr.io/nvidia/pytorch:25.10-py3", resources: gpuResources } },
+    ],
+  },
+});

@@ -59,6 +59,10 @@ export const FREE_FORM_VALUES: Readonly<Record<string, readonly string[]>> = {
   // templates/rbac.yaml: `{{- with .Values.jobServiceAccount.annotations }} annotations: {{- toYaml . | nindent 4 }}`.
   // The default holds the helm.sh/resource-policy annotation; the IRSA role annotation joins it.
   "flink-kubernetes-operator": ["jobServiceAccount.annotations"],
+  // templates/{controller,server}/*-deployment-pdb.yaml read .pdb.minAvailable / .pdb.maxUnavailable,
+  // which values.yaml only shows commented out; the deployments render nodeSelector with toYaml
+  // (default `kubernetes.io/os: linux`, which Helm keeps when a label is added).
+  "argo-workflows": ["controller.pdb", "server.pdb", "controller.nodeSelector", "server.nodeSelector"],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
