@@ -10,7 +10,8 @@ import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { Logging } from "../components/observability/logging";
-import { SecurityGroups } from "../components/network/securityGroups";
+import { SecurityGroups, TIER_RULES, frontendIngressRules } from "../components/network/securityGroups";
+import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
@@ -64,7 +65,11 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, tags });
+  // The frontend admits only what the load balancer really serves: 80 (redirect) and 443 with a
+  // certificate, plain 80 without one, from the configured sources (validated: never the whole
+  // internet without TLS); ::/0 only if the ALB were dual-stack.
+  const frontend = frontendIngressRules({ tls: config.edge.certificateArn !== undefined, sourceCidrs: config.edge.allowedCidrs, dualStack: ALB_IP_ADDRESS_TYPE === "dualstack" });
+  const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, rules: [...frontend, ...TIER_RULES], tags });
 
   const bastion = config.network.bastion.enabled
     ? new Bastion("bastion", {
