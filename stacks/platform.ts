@@ -13,6 +13,8 @@ import { Logging } from "../components/observability/logging";
 import { SecurityGroups, TIER_RULES, frontendIngressRules } from "../components/network/securityGroups";
 import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
+import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
+import { EncryptionKey } from "../components/security/encryptionKey";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
@@ -71,9 +73,21 @@ export function buildPlatform(config: StackConfig): Platform {
   const frontend = frontendIngressRules({ tls: config.edge.certificateArn !== undefined, sourceCidrs: config.edge.allowedCidrs, dualStack: ALB_IP_ADDRESS_TYPE === "dualstack" });
   const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, rules: [...frontend, ...TIER_RULES], tags });
 
+  // One customer key for instance disks (node pools and the bastion), as every other data store
+  // has; its policy lets the services that launch node instances use it.
+  const volumesKey = new EncryptionKey("ebs-volumes", {
+    description: `${namePrefix} EC2 instance volumes (EKS nodes, bastion)`,
+    alias: `${namePrefix}-ebs-volumes`,
+    accountId: identity.accountId,
+    partition,
+    statements: nodeVolumeKeyStatements(identity.accountId, partition),
+    tags,
+  });
+
   const bastion = config.network.bastion.enabled
     ? new Bastion("bastion", {
         namePrefix,
+        rootVolumeKeyArn: volumesKey.arn,
         vpcId: network.vpcId,
         subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
         instanceType: config.network.bastion.instanceType,
@@ -95,6 +109,7 @@ export function buildPlatform(config: StackConfig): Platform {
     // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
     apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
     logsKeyArn: network.logsKey.arn,
+    nodeVolumeKeyArn: volumesKey.arn,
     tags,
   });
 

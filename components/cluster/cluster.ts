@@ -28,6 +28,8 @@ export interface ClusterArgs {
   readonly apiClientSecurityGroupIds?: Readonly<Record<string, pulumi.Input<string>>>;
   /** KMS key of the platform's log groups. */
   readonly logsKeyArn: pulumi.Input<string>;
+  /** Customer managed key of every node disk (policy from nodeVolumeKeyStatements). */
+  readonly nodeVolumeKeyArn: pulumi.Input<string>;
   readonly tags: Tags;
 }
 
@@ -236,6 +238,7 @@ export class Cluster extends pulumi.ComponentResource {
           subnetIds: args.privateSubnetIds,
           clusterSecurityGroupId: this.clusterSecurityGroupId,
           securityGroupIds: [args.applicationSecurityGroupId],
+          volumeKeyArn: args.nodeVolumeKeyArn,
           autoscalerTags: { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${args.clusterName}`]: "owned" },
           tags: args.tags,
         },
