@@ -18,6 +18,8 @@ import { EncryptionKey } from "../components/security/encryptionKey";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { DisasterRecovery } from "../components/backup/disasterRecovery";
+import { buildDisasterRecovery, drRegionProvider } from "./backup";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -32,6 +34,8 @@ export interface Platform {
   readonly backup: BackupPolicy;
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
+  /** Cross-region copies; absent when entasis:backup.drRegion is unset (dev). */
+  readonly disasterRecovery?: DisasterRecovery;
   readonly edge: EdgeTier;
 }
 
@@ -134,6 +138,8 @@ export function buildPlatform(config: StackConfig): Platform {
   const daily = parseDailyCron(backupCfg.schedule);
   if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
   const retentionDays = tierRetentionDays(backupCfg);
+  const drRegion = backupCfg.drRegion;
+  const drProvider = drRegion !== undefined ? drRegionProvider(drRegion) : undefined;
   const backup = new BackupPolicy("backup", {
     namePrefix,
     accountId: identity.accountId,
@@ -147,6 +153,7 @@ export function buildPlatform(config: StackConfig): Platform {
     vaultLock: backupCfg.vaultLock.enabled,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
+    disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
     tags,
   });
 
@@ -170,6 +177,11 @@ export function buildPlatform(config: StackConfig): Platform {
         })
       : undefined;
 
+  const disasterRecovery =
+    drRegion !== undefined && drProvider
+      ? buildDisasterRecovery({ namePrefix, region: config.region, drRegion, provider: drProvider, accountId: identity.accountId, partition, data, dataConfig: config.data, clusterBackup, retentionDays, tags })
+      : undefined;
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
     region: config.region,
@@ -185,5 +197,5 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge };
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, disasterRecovery, edge };
 }

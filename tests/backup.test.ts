@@ -152,9 +152,10 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     expect(tagged).toEqual(["object-storage-access-logs", "object-storage-market-data", "postgres-primary"]);
   });
 
-  it("exempts only read replicas and Velero's own bucket", () => {
+  it("exempts only read replicas, Velero's own bucket and the DR copies", () => {
     const exempt = run().resources.filter((r) => backupExemption(r) !== undefined).map((r) => r.name).sort();
-    expect(exempt).toEqual(stack === "prod" ? ["cluster-backup-cluster-backups", "postgres-replica-reporting"] : ["cluster-backup-cluster-backups"]);
+    // prod also holds the DR copies, exempt as cross-region copies themselves.
+    expect(exempt).toEqual(stack === "prod" ? ["cluster-backup-cluster-backups", "disaster-recovery-cluster-backups", "disaster-recovery-market-data", "postgres-replica-reporting"] : ["cluster-backup-cluster-backups"]);
   });
 
   it("tags every EBS volume the CSI driver creates for backup (persistent volumes of any StorageClass)", () => {
