@@ -47,4 +47,5 @@ export const C = {
   EKS_BP_NODE_SSH: { framework: "EKS-BP", id: "Security: minimize access to worker nodes", title: "Use SSM Session Manager instead of SSH keys on worker nodes" },
   TAGS: { framework: "TAGGING", id: "requiredTagKeys", title: "Resources should be tagged with the required tag keys" },
   SECRETS: { framework: "NIST", id: "IA-5(7)", title: "No embedded unencrypted static authenticators" },
+  CP_6_1: { framework: "NIST", id: "CP-6(1)", title: "Alternate storage site: separation from primary site" },
 } as const satisfies Record<string, Control>;
