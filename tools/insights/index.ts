@@ -23,7 +23,7 @@ export function insightsOf(run: RunResult, region: string): Insights {
     cost: table ? estimateCost(idx, table) : undefined,
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
-    failureDomains: analyseFailureDomains(idx, run.stack),
+    failureDomains: analyseFailureDomains(idx, run.stack, region),
   };
 }
 
