@@ -122,4 +122,6 @@ export const EKS_ADDON_VERSION_RE = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
  */
 export const DR_REGIONS: Readonly<Record<string, readonly string[]>> = {
   "ap-northeast-2": ["ap-northeast-1", "ap-southeast-1"],
+  // The recovery stack of docs/disaster-recovery.md, run in Tokyo while Seoul is down.
+  "ap-northeast-1": ["ap-northeast-2", "ap-southeast-1"],
 };
