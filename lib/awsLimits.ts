@@ -107,3 +107,21 @@ export const IAM_PRINCIPAL_ARN_RE = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\
 
 /** EKS add-on versions look like v1.19.2-eksbuild.1. */
 export const EKS_ADDON_VERSION_RE = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/**
+ * Disaster-recovery regions per primary region: destinations where every copy the platform makes
+ * is available from that source. RDS cross-Region automated backups (PostgreSQL) are the
+ * constraint: each source region replicates only to listed destinations
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html, "Region
+ * and version availability"; check a pair with `aws rds describe-source-regions --region <dr>`,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/AutomatedBackups.Replicating.Describe.html).
+ * AWS Backup cross-Region copy and S3 Cross-Region Replication are available between all
+ * commercial regions of a partition (https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html). Listed only where the
+ * RDS pair was confirmed; extend deliberately.
+ */
+export const DR_REGIONS: Readonly<Record<string, readonly string[]>> = {
+  "ap-northeast-2": ["ap-northeast-1", "ap-southeast-1"],
+  // The recovery stack of docs/disaster-recovery.md, run in Tokyo while Seoul is down.
+  "ap-northeast-1": ["ap-northeast-2", "ap-southeast-1"],
+};

@@ -81,7 +81,9 @@ export function buildAiTier(ai: AiConfig, env: AiTierInputs): AiTier {
     provider: cluster.provider,
     gpuPool: gpuPool.description,
     gpuPoolMinSize: env.clusterConfig.nodePools[GPU_POOL].minSize,
-    scheduledAfter: cluster.scheduledOn(GPU_POOL),
+    // A per-node agent (lib/helmCharts.ts perNodeAgent): its DaemonSet installs with no GPU node, so
+    // like the NVIDIA device plugin it waits for the system pool, never for a quota-blocked GPU pool.
+    scheduledAfter: cluster.scheduledOn(cluster.systemPool.poolName),
     monitoringRelease: env.monitoring.release,
     alerts: ai.gpuAlerts,
   });

@@ -118,7 +118,9 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     databaseReady: [env.databaseRoles.job],
     targetGroupArns: { alb: loadBalancer.targetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
     deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
-    loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
+    // Pods see the load balancers' own addresses: the ALB's subnets (public, or private when
+    // internal) and the internal NLB's (private).
+    loadBalancerCidrs: [...new Set([...Object.values(edge.scheme === "internal" ? env.subnetPlan.private : env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])])],
     databaseCidrs: Object.values(env.subnetPlan.database),
     crdsFrom: [lbController.release, vpaController.release],
     scheduledAfter: onGeneralPool,

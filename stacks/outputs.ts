@@ -152,7 +152,7 @@ export const OUTPUT_DOCS = {
   backupVaultName: { type: "string", secret: false, description: "AWS Backup vault (KMS-encrypted; locked in prod) holding the hourly, daily, weekly and monthly recovery points of every resource tagged `backup=true`." },
   backupVaultArn: { type: "string", secret: false, description: "ARN of the AWS Backup vault." },
   veleroBucket: { type: "string | null", secret: false, description: "S3 bucket of Velero's cluster backups (SSE-KMS, versioned); null when Velero is disabled." },
-  albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
+  albDnsName: { type: "string", secret: false, description: "DNS name of the ALB in front of trading-api: internet-facing, or internal (private addresses) when entasis:edge.scheme is internal, as in dev (point your domain's alias record at it)." },
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
   timeseries: {

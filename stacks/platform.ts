@@ -11,9 +11,12 @@ import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
 import { Logging } from "../components/observability/logging";
-import { SecurityGroups } from "../components/network/securityGroups";
+import { SecurityGroups, TIER_RULES, frontendIngressRules } from "../components/network/securityGroups";
+import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
 import { CertManager } from "../components/certmanager/certManager";
+import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
+import { EncryptionKey } from "../components/security/encryptionKey";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { buildDatabaseRoles } from "./databaseRoles";
@@ -26,6 +29,8 @@ import { overlaps, parseCidr } from "../lib/cidr";
 import { TimeseriesTier, buildTimeseriesTier } from "./timeseries";
 import { ProcessingTier, buildProcessingTier } from "./processing";
 import { AiTier, buildAiTier } from "./ai";
+import { DisasterRecovery } from "../components/backup/disasterRecovery";
+import { buildDisasterRecovery, drRegionProvider } from "./backup";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -44,6 +49,8 @@ export interface Platform {
   readonly backup: BackupPolicy;
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
+  /** Cross-region copies; absent when entasis:backup.drRegion is unset (dev). */
+  readonly disasterRecovery?: DisasterRecovery;
   readonly edge: EdgeTier;
   /** The in-VPC runners' path to the cluster; absent when the API endpoint is public and no bootstrap stack is set. */
   readonly runner?: { readonly link: RunnerLink; readonly peering: RunnerPeering; readonly previewAccess: PreviewAccess };
@@ -87,11 +94,27 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
-  const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, tags });
+  // The frontend admits only what the load balancer really serves: 80 (redirect) and 443 with a
+  // certificate, plain 80 without one, from the configured sources (validated: never the whole
+  // internet without TLS); ::/0 only if the ALB were dual-stack.
+  const frontend = frontendIngressRules({ tls: config.edge.certificateArn !== undefined, sourceCidrs: config.edge.allowedCidrs, dualStack: ALB_IP_ADDRESS_TYPE === "dualstack" });
+  const securityGroups = new SecurityGroups("security-groups", { namePrefix, vpcId: network.vpcId, rules: [...frontend, ...TIER_RULES], tags });
+
+  // One customer key for instance disks (node pools and the bastion), as every other data store
+  // has; its policy lets the services that launch node instances use it.
+  const volumesKey = new EncryptionKey("ebs-volumes", {
+    description: `${namePrefix} EC2 instance volumes (EKS nodes, bastion)`,
+    alias: `${namePrefix}-ebs-volumes`,
+    accountId: identity.accountId,
+    partition,
+    statements: nodeVolumeKeyStatements(identity.accountId, partition),
+    tags,
+  });
 
   const bastion = config.network.bastion.enabled
     ? new Bastion("bastion", {
         namePrefix,
+        rootVolumeKeyArn: volumesKey.arn,
         vpcId: network.vpcId,
         subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
         instanceType: config.network.bastion.instanceType,
@@ -135,6 +158,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     apiClientCidrs: runner ? { runner: runner.cidr } : {},
     apiAccessReady: runnerPeering?.ready ?? [],
     logsKeyArn: network.logsKey.arn,
+    nodeVolumeKeyArn: volumesKey.arn,
     tags,
   });
 
@@ -170,6 +194,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   const daily = parseDailyCron(backupCfg.schedule);
   if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
   const retentionDays = tierRetentionDays(backupCfg);
+  const drRegion = backupCfg.drRegion;
+  const drProvider = drRegion !== undefined ? drRegionProvider(drRegion) : undefined;
   const backup = new BackupPolicy("backup", {
     namePrefix,
     accountId: identity.accountId,
@@ -183,6 +209,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     vaultLock: backupCfg.vaultLock.enabled,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
+    disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
     tags,
   });
 
@@ -214,6 +241,10 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
   );
+  const disasterRecovery =
+    drRegion !== undefined && drProvider
+      ? buildDisasterRecovery({ namePrefix, region: config.region, drRegion, provider: drProvider, accountId: identity.accountId, partition, data, dataConfig: config.data, clusterBackup, retentionDays, tags })
+      : undefined;
 
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
@@ -293,6 +324,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     monitoring,
     backup,
     clusterBackup,
+    disasterRecovery,
     edge,
     timeseries,
     processing,

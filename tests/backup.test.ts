@@ -153,10 +153,11 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
   });
 
-  it("exempts only read replicas, Velero's own bucket and the time-series backup bucket", () => {
+  it("exempts only read replicas, Velero's own bucket, the time-series backup bucket and the DR copies", () => {
     const exempt = run().resources.filter((r) => backupExemption(r) !== undefined).map((r) => r.name).sort();
     const buckets = ["cluster-backup-cluster-backups", "timeseries-backup-timeseries-backups"];
-    expect(exempt).toEqual(stack === "prod" ? [...buckets, "postgres-replica-reporting"].sort() : buckets);
+    // prod also holds the DR copies, exempt as cross-region copies themselves.
+    expect(exempt).toEqual(stack === "prod" ? [...buckets, "disaster-recovery-cluster-backups", "disaster-recovery-market-data", "postgres-replica-reporting"].sort() : buckets);
   });
 
   it("tags every EBS volume the CSI driver creates for backup (persistent volumes of any StorageClass)", () => {

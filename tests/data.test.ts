@@ -302,12 +302,13 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
   });
 
   it("parents every data resource under a data component", () => {
-    // Databases, caches and their secrets and keys: other areas own their own buckets and passwords.
+    // Databases, caches and their secrets and keys: other areas own their own buckets and passwords,
+    // and the backup area owns the cross-region replication of the RDS backups.
     const dataTypes = ["aws:rds/", "aws:elasticache/replicationGroup"];
     const dataNames = /^(postgres|redis|object-storage|connection-secrets|data-secrets)-/;
     const networkOwned = new Set(["aws:rds/subnetGroup:SubnetGroup"]);
     const dataResources = run().resources.filter((x) => x.custom && ((dataTypes.some((t) => x.type.startsWith(t)) && !networkOwned.has(x.type)) || dataNames.test(x.name)));
     expect(dataResources.length).toBeGreaterThan(20);
-    for (const r of dataResources) expect({ name: r.name, component: componentOf(run(), r) }).toEqual({ name: r.name, component: expect.stringMatching(/^entasis:(data|security):|^entasis:backup:ClusterBackup$/) });
+    for (const r of dataResources) expect({ name: r.name, component: componentOf(run(), r) }).toEqual({ name: r.name, component: expect.stringMatching(/^entasis:(data|security):|^entasis:backup:(ClusterBackup|DisasterRecovery)$/) });
   });
 });

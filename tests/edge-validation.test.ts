@@ -15,8 +15,31 @@ describe("edge config validation", () => {
   it("requires a certificate in prod (plain HTTP is for dev only)", () => {
     expect(edge("prod", ["certificateArn"], undefined).messages).toEqual([
       "entasis:edge.certificateArn (unset) is required in prod (the ALB must serve HTTPS and redirect HTTP); request or import a certificate in ACM in the stack's region and set its ARN",
+      'entasis:edge.allowedCidrs[0] "0.0.0.0/0" admits the whole internet while there is no certificateArn, so the API would be served in plain HTTP to anyone; list your office/VPN CIDRs (or the VPC\'s, with scheme: internal), or set entasis:edge.certificateArn',
     ]);
     expect(edge("dev", ["certificateArn"], undefined).ok).toBe(true);
+  });
+
+  it("rejects a config that would serve plain HTTP to the world, naming the key, whatever the scheme", () => {
+    for (const scheme of ["internet-facing", "internal"]) {
+      const result = validateWith("dev", (a) => ({ ...a, edge: { ...(a.edge as object), scheme, allowedCidrs: ["203.0.113.0/24", "0.0.0.0/0"] } }));
+      expect(result.messages).toEqual([
+        'entasis:edge.allowedCidrs[1] "0.0.0.0/0" admits the whole internet while there is no certificateArn, so the API would be served in plain HTTP to anyone; list your office/VPN CIDRs (or the VPC\'s, with scheme: internal), or set entasis:edge.certificateArn',
+      ]);
+    }
+    // The same sources with a certificate: HTTPS, and 80 only redirects.
+    expect(validateWith("dev", (a) => ({ ...a, edge: { ...(a.edge as object), certificateArn: CERT, scheme: "internet-facing", allowedCidrs: ["0.0.0.0/0"] } })).ok).toBe(true);
+    // An office CIDR on an internet-facing ALB without TLS is the documented alternative.
+    expect(validateWith("dev", (a) => ({ ...a, edge: { ...(a.edge as object), scheme: "internet-facing", allowedCidrs: ["203.0.113.0/24"] } })).ok).toBe(true);
+  });
+
+  it("rejects ::/0 and any IPv6 range (the ALB is IPv4-only), and malformed CIDRs", () => {
+    expect(edge("dev", ["allowedCidrs"], ["::/0"]).messages).toEqual([
+      'entasis:edge.allowedCidrs[0] "::/0" is an IPv6 range, but the ALB is IPv4-only (the VPC has no IPv6 block), so the rule would admit nothing; list IPv4 CIDRs only',
+    ]);
+    expect(edge("dev", ["allowedCidrs"], ["10.0.0.1/16"]).messages).toEqual(['entasis:edge.allowedCidrs[0] "10.0.0.1/16" is not a valid IPv4 CIDR (a.b.c.d/n with no host bits set); use e.g. 203.0.113.0/24']);
+    expect(edge("dev", ["allowedCidrs"], []).messages).toEqual(["entasis:edge.allowedCidrs [] is below the minimum 1 items; use at least 1"]);
+    expect(edge("dev", ["scheme"], "public").messages).toEqual(['entasis:edge.scheme "public" is not allowed (allowed: internet-facing | internal); use one of those values']);
   });
 
   it("rejects a certificate ARN that is not ACM's", () => {

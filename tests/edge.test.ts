@@ -20,12 +20,14 @@ const TG = "aws:lb/targetGroup:TargetGroup";
 const LISTENER = "aws:lb/listener:Listener";
 
 describe.each(["dev", "prod"])("the %s load balancer", (stack) => {
-  it("is an internet-facing ALB on the public subnets with the frontend security group", () => {
+  it("is an IPv4 ALB with the frontend security group: internet-facing on the public subnets with TLS (prod), internal on the private subnets without (dev)", () => {
     const run = runs[stack];
     const alb = named(run, "edge-alb", LB);
-    expect(alb.inputs).toMatchObject({ loadBalancerType: "application", internal: false, dropInvalidHeaderFields: true });
-    const publicSubnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-public-")).map((s) => s.state.id ?? `${s.name}-id`);
-    expect([...(alb.inputs.subnets as string[])].sort()).toEqual(publicSubnets.sort());
+    const internal = stack === "dev";
+    expect(alb.inputs).toMatchObject({ loadBalancerType: "application", internal, ipAddressType: "ipv4", dropInvalidHeaderFields: true });
+    const tier = internal ? "private" : "public";
+    const subnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith(`network-${tier}-`)).map((s) => s.state.id ?? `${s.name}-id`);
+    expect([...(alb.inputs.subnets as string[])].sort()).toEqual(subnets.sort());
     expect(alb.inputs.securityGroups).toEqual(["security-groups-frontend-id"]);
     expect(tagsOf(alb).Name).toBe(`entasis-${stack}-alb`);
   });
@@ -67,10 +69,31 @@ describe("dev and prod differ as configured", () => {
   });
 });
 
+describe("no plain HTTP to the internet", () => {
+  it("holds in both stacks: no stack admits 0.0.0.0/0 or ::/0 to a load balancer that has no HTTPS listener", () => {
+    for (const run of [runs.dev, runs.prod]) {
+      const https = ofType(run, LISTENER).some((l) => l.inputs.protocol === "HTTPS");
+      const world = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
+      if (!https) expect(world).toEqual([]);
+      // With TLS, port 80 from the world only redirects.
+      for (const l of ofType(run, LISTENER).filter((x) => x.inputs.port === 80 && world.length > 0 && x.name === "edge-http")) {
+        expect(l.inputs.defaultActions).toEqual([{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }]);
+      }
+    }
+    expect(ofType(runs.prod, LISTENER).some((l) => l.inputs.protocol === "HTTPS")).toBe(true);
+    expect(ofType(runs.dev, LISTENER).some((l) => l.inputs.protocol === "HTTPS")).toBe(false);
+  });
+
+  it("lets trading-api's network policy admit the ALB's own subnets (private when internal)", () => {
+    const policy = ofType(runs.dev, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => JSON.stringify(p.inputs));
+    expect(policy.some((p) => p.includes("10.10.0.0/19") && p.includes("10.10.64.0/19") && !p.includes("10.10.192.0/24"))).toBe(true);
+  });
+});
+
 describe("the plain-HTTP warning", () => {
   it("is logged exactly once in dev (no certificate) and never in prod", () => {
     const plainHttp = (run: RunResult): string[] => run.warnings.filter((w) => w.includes("serves plain HTTP"));
-    expect(plainHttp(runs.dev)).toEqual(["entasis-dev: no entasis:edge.certificateArn, so the load balancer serves plain HTTP on port 80 without TLS. Set an ACM certificate before real traffic."]);
+    expect(plainHttp(runs.dev)).toEqual(["entasis-dev: no entasis:edge.certificateArn, so the internal load balancer serves plain HTTP on port 80 without TLS, to 10.10.0.0/16 only. Set an ACM certificate before real traffic."]);
     expect(plainHttp(runs.prod)).toEqual([]);
   });
 });

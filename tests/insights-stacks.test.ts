@@ -29,6 +29,42 @@ describe("insights of the real stacks", () => {
     expect(f.verdict.text).toContain("accepted for cost in dev");
   });
 
+  it("prod's region-lost verdict: every data store survives in the DR region, the cache and access logs are named as not copied", () => {
+    const rl = insights.prod.failureDomains.regionLoss;
+    expect(rl).toMatchObject({ region: "ap-northeast-2", drRegion: "ap-northeast-1", requireDr: true, ok: true });
+    expect(rl.survives).toEqual([
+      "backup-plan: daily, weekly, monthly points copied to backup-dr-vault in ap-northeast-1",
+      "cluster-backup-cluster-backups: objects replicated to disaster-recovery-cluster-backups in ap-northeast-1",
+      "object-storage-market-data: objects replicated to disaster-recovery-market-data in ap-northeast-1",
+      "postgres-primary: automated backups and transaction logs (point-in-time restore) in ap-northeast-1",
+    ]);
+    expect(rl.lost).toEqual(["object-storage-access-logs (Bucket): load-balancer access logs, diagnostics only", "redis-group (ReplicationGroup): a cache, rebuilt from PostgreSQL and the exchange feeds"]);
+    expect(rl.text).toContain("losing ap-northeast-2 leaves a copy of every data store in ap-northeast-1");
+  });
+
+  it("dev's region-lost verdict says what running without a DR region gives up, and accepts it for cost", () => {
+    const rl = insights.dev.failureDomains.regionLoss;
+    expect(rl).toMatchObject({ region: "ap-northeast-2", drRegion: undefined, survives: [], requireDr: false, ok: true });
+    expect(rl.text).toBe(
+      "no disaster-recovery region (entasis:backup.drRegion unset): losing ap-northeast-2 (an outage, or a compromised account deleting there) loses every copy of backup-vault, cluster-backup-cluster-backups, object-storage-market-data, postgres-primary, monthly backups included; accepted for cost in dev",
+    );
+  });
+
+  it("prices the DR copies as usage: inter-region transfer plus storage in the DR region", () => {
+    const c = insights.prod.cost;
+    if (!c) throw new Error("no cost section");
+    const rate = (name: string, type: string): string | undefined => c.usageBased.find((u) => u.name === name && u.type === type)?.rate;
+    expect(rate("disaster-recovery-postgres", "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")).toBe(
+      "0.08/GB of snapshots and transaction logs copied to ap-northeast-1 + 0.095/GB-month kept there (estimates, tools/insights/prices-dr.ts)",
+    );
+    expect(rate("disaster-recovery-market-data", "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toContain("0.08/GB replicated");
+    expect(rate("disaster-recovery-market-data", "aws:s3/bucket:Bucket")).toBe("0.025/GB-month Standard in ap-northeast-1 + requests");
+    expect(rate("backup-dr-vault", "aws:backup/vault:Vault")).toBe("0.05/GB-month of backups kept in ap-northeast-1 (copies)");
+    expect(rate("backup-plan", "aws:backup/plan:Plan")).toContain("0.08/GB of daily, weekly and monthly points copied to ap-northeast-1");
+    expect(c.notPriced).toEqual([]);
+    expect(insights.dev.cost?.usageBased.some((u) => u.rate.includes("ap-northeast-1"))).toBe(false);
+  });
+
   it("dev costs a fraction of prod, and every cloud resource is accounted for in the cost", () => {
     const dev = insights.dev.cost;
     const prod = insights.prod.cost;

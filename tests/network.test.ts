@@ -1,5 +1,5 @@
 import { RunResult } from "../tools/offline/harness";
-import { SPEC_RULES } from "../components/network/securityGroups";
+import { SPEC_RULES, TIER_RULES, frontendIngressRules } from "../components/network/securityGroups";
 import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -106,25 +106,26 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
     expect(keyPolicy.Statement.map((s) => s.Principal)).toEqual([{ AWS: "arn:aws:iam::123456789012:root" }, { Service: "logs.ap-northeast-2.amazonaws.com" }]);
   });
 
-  it("creates exactly the spec's security-group rules, every tier-to-tier rule by group reference", () => {
+  it("creates exactly the spec's security-group rules, every tier-to-tier rule by group reference, the frontend's from the configured sources only", () => {
     const ingress = ofType(run(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => componentOf(run(), r) === "entasis:network:SecurityGroups");
     const egress = ofType(run(), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => componentOf(run(), r) === "entasis:network:SecurityGroups");
     const describe = (r: (typeof ingress)[number]): string =>
       `${String(r.inputs.securityGroupId).replace("security-groups-", "").replace("-id", "")} ${String(r.inputs.fromPort ?? "all")} from ${String(r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6).replace("security-groups-", "").replace("-id", "")}`;
-    expect(ingress.map(describe).sort()).toEqual(
-      [
-        "frontend 80 from 0.0.0.0/0",
-        "frontend 80 from ::/0",
-        "frontend 443 from 0.0.0.0/0",
-        "frontend 443 from ::/0",
-        "application 8080 from frontend",
-        "application 9000 from monitoring",
-        "database 5432 from application",
-        "database 6379 from application",
-      ].sort(),
-    );
+    // prod: HTTPS with a redirect on 80, from anywhere over IPv4 (the ALB is IPv4-only, so no ::/0);
+    // dev: no certificate, so plain 80 from the VPC only.
+    const frontend = stack === "prod" ? ["frontend 80 from 0.0.0.0/0", "frontend 443 from 0.0.0.0/0"] : ["frontend 80 from 10.10.0.0/16"];
+    expect(ingress.map(describe).sort()).toEqual([...frontend, "application 8080 from frontend", "application 9000 from monitoring", "database 5432 from application", "database 6379 from application"].sort());
     expect(egress.map(describe).sort()).toEqual(["application all from 0.0.0.0/0", "frontend 8080 from application", "monitoring 9000 from application"]);
-    expect(ingress.length + egress.length).toBe(SPEC_RULES.length);
+    expect(ingress.length + egress.length).toBe(frontend.length + TIER_RULES.length);
+    expect(ingress.filter((r) => r.inputs.cidrIpv6 !== undefined)).toEqual([]);
+  });
+
+  it("describes each frontend rule as what it really does (redirect only with TLS, plain HTTP from named sources without)", () => {
+    const frontend = ofType(run(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === "security-groups-frontend-id");
+    const descriptions = frontend.map((r) => `${String(r.inputs.fromPort)}: ${String(r.inputs.description)}`).sort();
+    expect(descriptions).toEqual(
+      stack === "prod" ? ["443: HTTPS from the internet", "80: HTTP from the internet, answered only with a redirect to HTTPS"] : ["80: Plain HTTP (no TLS) from 10.10.0.0/16 only"],
+    );
   });
 
   it("opens nothing to 0.0.0.0/0 or ::/0 except the frontend on 80 and 443", () => {
@@ -184,10 +185,12 @@ const UNTAGGABLE = new Set([
   "aws:kms/alias:Alias",
   "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup",
   "aws:rds/proxyTarget:ProxyTarget",
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketVersioning:BucketVersioning",
   "aws:secretsmanager/secretVersion:SecretVersion",
@@ -204,5 +207,24 @@ describe("outputs of the network tier", () => {
       databaseSubnetIds: EXPECTED.prod.azs.map((az) => `network-database-${az}-id`),
       securityGroupIds: { frontend: "security-groups-frontend-id", application: "security-groups-application-id", database: "security-groups-database-id", monitoring: "security-groups-monitoring-id" },
     });
+  });
+});
+
+describe("frontend ingress rules", () => {
+  const peers = (rules: ReturnType<typeof frontendIngressRules>): string[] => rules.map((r) => `${String(r.port)} ${"cidrIpv4" in r.peer ? r.peer.cidrIpv4 : "cidrIpv6" in r.peer ? r.peer.cidrIpv6 : r.peer.group}`).sort();
+
+  it("admit ::/0 only when the ALB is dual-stack, and only next to 0.0.0.0/0", () => {
+    expect(peers(frontendIngressRules({ tls: true, sourceCidrs: ["0.0.0.0/0"], dualStack: false }))).toEqual(["443 0.0.0.0/0", "80 0.0.0.0/0"]);
+    expect(peers(frontendIngressRules({ tls: true, sourceCidrs: ["0.0.0.0/0"], dualStack: true }))).toEqual(["443 0.0.0.0/0", "443 ::/0", "80 0.0.0.0/0", "80 ::/0"]);
+    expect(peers(frontendIngressRules({ tls: true, sourceCidrs: ["203.0.113.0/24"], dualStack: true }))).toEqual(["443 203.0.113.0/24", "80 203.0.113.0/24"]);
+  });
+
+  it("open only 80 without TLS (there is no HTTPS listener to admit)", () => {
+    expect(peers(frontendIngressRules({ tls: false, sourceCidrs: ["203.0.113.0/24", "198.51.100.7/32"], dualStack: false }))).toEqual(["80 198.51.100.7/32", "80 203.0.113.0/24"]);
+  });
+
+  it("keep the spec's default (TLS from anywhere) as SPEC_RULES, tier rules unchanged", () => {
+    expect(SPEC_RULES.filter((r) => r.group === "frontend" && r.direction === "ingress").map((r) => r.port)).toEqual([80, 443]);
+    expect(SPEC_RULES.slice(2)).toEqual(TIER_RULES);
   });
 });

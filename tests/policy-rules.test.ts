@@ -18,7 +18,7 @@ interface Cases {
 
 const { TAGS } = f;
 const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), v);
-const dbSet = [f.password, f.pgParams, f.primaryDb];
+const dbSet = [f.password, f.pgParams, f.primaryDb, f.rdsBackupReplication];
 const db = (changes: Record<string, unknown>): PolicyInput[] => replace(dbSet, patch(f.primaryDb, changes));
 const cacheSet = [f.redisToken, f.redis];
 const cache = (changes: Record<string, unknown>): PolicyInput[] => replace(cacheSet, patch(f.redis, changes));
@@ -248,8 +248,27 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "no-plaintext-credentials": {
-    good: [dbSet, cacheSet, [patch(f.primaryDb, { password: undefined, manageMasterUserPassword: true, parameterGroupName: "db-params-name" })]],
-    bad: [[f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" })].map((r) => (r === f.pgParams ? r : { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } })), [{ ...f.redis, propertyDependencies: {} }]],
+    good: [dbSet, cacheSet, [patch(f.primaryDb, { password: undefined, manageMasterUserPassword: true, parameterGroupName: "db-params-name" }), f.rdsBackupReplication]],
+    bad: [
+      [f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" }), f.rdsBackupReplication].map((r) => (r.urn === f.primaryDb.urn ? { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } } : r)),
+      [{ ...f.redis, propertyDependencies: {} }],
+    ],
+  },
+  "dr-cross-region-copy": {
+    good: [
+      dbSet,
+      [f.replicaDb],
+      f.s3Set,
+      [f.backupPlan],
+      // The ALB's access logs are diagnostics; a replication destination is itself the copy.
+      f.s3Set.filter((r) => r !== f.bucketReplication).map((r) => (r.urn === f.bucket.urn ? { ...r, name: "object-storage-access-logs" } : r)),
+      [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }],
+    ],
+    bad: [
+      dbSet.filter((r) => r !== f.rdsBackupReplication),
+      f.s3Set.filter((r) => r !== f.bucketReplication),
+      [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).map((r) => ({ ...r, copyActions: undefined })) })],
+    ],
   },
   "aws-required-tags": {
     good: [[f.kmsKey], f.s3Set],

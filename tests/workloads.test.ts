@@ -169,8 +169,9 @@ describe.each(["dev", "prod"])("trading-api in %s", (stack) => {
     expect(spec(policy(runs[stack], "default-deny-ingress"))).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
   });
 
-  it("admits the ALB's ENIs (public subnets) on 8080 and Prometheus on 9090 only", () => {
-    const publicCidrs = ofType(runs[stack], "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-public-")).map((s) => s.inputs.cidrBlock);
+  it("admits the ALB's ENIs (public subnets, private ones for dev's internal ALB) on 8080 and Prometheus on 9090 only", () => {
+    const tier = stack === "dev" ? "private" : "public";
+    const publicCidrs = ofType(runs[stack], "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith(`network-${tier}-`)).map((s) => s.inputs.cidrBlock);
     const lb = spec(policy(runs[stack], "trading-api-from-load-balancers"));
     expect(lb.ingress).toEqual([{ from: publicCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 8080 }] }]);
     const prom = spec(policy(runs[stack], "trading-api-metrics-from-prometheus"));

@@ -25,7 +25,36 @@ export interface BackupPolicyArgs {
   readonly manageRegionSettings: boolean;
   /** Pulumi `protect` on the vault; an unprotected vault is force-destroyed with its recovery points. */
   readonly protect: boolean;
+  /**
+   * Disaster-recovery region: a vault there with its own key, and copy actions on every tier but
+   * hourly (same retention). Default none: every point stays in the stack's region.
+   */
+  readonly disasterRecovery?: { readonly region: string; readonly provider: pulumi.ProviderResource };
   readonly tags: Tags;
+}
+
+/** Tiers copied to the disaster-recovery vault; hourly points only serve recent local mistakes. */
+export const DR_COPIED_TIERS: readonly BackupTier[] = ["daily", "weekly", "monthly"];
+
+/**
+ * Key-policy statements of both vault keys for the backup role: AWS Backup re-encrypts a
+ * cross-Region copy with the destination vault's key, reading the source with the source vault's
+ * (S3 points) and handing the keys to RDS and EBS through grants for AWS resources.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
+ */
+export function backupCopyKeyStatements(roleArn: pulumi.Input<string>): pulumi.Input<aws.iam.PolicyStatement>[] {
+  return [
+    { Sid: "BackupCopyUseOfTheKey", Effect: "Allow", Principal: { AWS: roleArn }, Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*" },
+    {
+      Sid: "BackupCopyGrantsForAwsResources",
+      Effect: "Allow",
+      Principal: { AWS: roleArn },
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: "*",
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+  ];
 }
 
 /** Minutes a job may wait to start (AWS minimum 60) and to complete, per tier. */
@@ -71,6 +100,9 @@ export class BackupPolicy extends pulumi.ComponentResource {
   public readonly plan: aws.backup.Plan;
   public readonly continuousPlan?: aws.backup.Plan;
   public readonly role: aws.iam.Role;
+  /** Key and vault in the disaster-recovery region, when one is configured. */
+  public readonly drKey?: EncryptionKey;
+  public readonly drVault?: aws.backup.Vault;
 
   constructor(name: string, args: BackupPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:backup:BackupPolicy", name, {}, opts);
@@ -78,10 +110,30 @@ export class BackupPolicy extends pulumi.ComponentResource {
     const schedules = awsBackupSchedules(args.daily, args.weeklyDay, args.monthlyDay);
     const days = args.retentionDays;
 
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `${p} AWS Backup (backups and restores)`,
+        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        tags: named(args.tags, `${p}-backup`),
+      },
+      { parent: this },
+    );
+    const attachments = BACKUP_ROLE_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(`${name}-${policy.replace("service-role/", "")}`, { role: this.role.name, policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}` }, { parent: this }),
+    );
+
+    const dr = args.disasterRecovery;
     // Recovery points of fully managed types (S3) are encrypted with the vault's key; the others
     // (RDS, EBS) keep the key of their source. The key policy's account statement lets the backup
-    // role's AWS managed policy use it. https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
-    this.key = new EncryptionKey(`${name}-vault`, { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    // role's AWS managed policy use it; with a DR region the role is also named for the copies.
+    // https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
+    this.key = new EncryptionKey(
+      `${name}-vault`,
+      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: dr ? backupCopyKeyStatements(this.role.arn) : undefined, tags: args.tags },
+      { parent: this },
+    );
 
     // Vault names: 2..50 letters, digits, hyphens, underscores (config validation bounds namePrefix).
     this.vault = new aws.backup.Vault(
@@ -116,6 +168,46 @@ export class BackupPolicy extends pulumi.ComponentResource {
       );
     }
 
+    if (dr) {
+      // The DR vault and its key live in the DR region; a copy there is re-encrypted with this key.
+      this.drKey = new EncryptionKey(
+        `${name}-dr-vault`,
+        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: backupCopyKeyStatements(this.role.arn), tags: args.tags },
+        { parent: this, provider: dr.provider },
+      );
+      this.drVault = new aws.backup.Vault(
+        `${name}-dr-vault`,
+        { name: `${p}-vault-dr`, kmsKeyArn: this.drKey.arn, forceDestroy: !args.protect, tags: named(args.tags, `${p}-vault-dr`, { Purpose: `disaster-recovery copies of ${p}-vault` }) },
+        { parent: this, provider: dr.provider, protect: args.protect },
+      );
+      if (args.vaultLock) {
+        // The same governance lock as the primary, bounded by the copied tiers' retention.
+        const copied = DR_COPIED_TIERS.map((t) => days[t]);
+        new aws.backup.VaultLockConfiguration(
+          `${name}-dr-vault-lock`,
+          { backupVaultName: this.drVault.name, minRetentionDays: Math.min(...copied), maxRetentionDays: Math.max(...copied) },
+          { parent: this, provider: dr.provider },
+        );
+      }
+      // Copying into a vault is its own permission, and the role may use both vault keys.
+      new aws.iam.RolePolicy(
+        `${name}-cross-region-copy`,
+        {
+          role: this.role.id,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Sid: "CopyIntoDrVault", Effect: "Allow", Action: "backup:CopyIntoBackupVault", Resource: this.drVault.arn },
+              { Sid: "VaultKeys", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: [this.key.arn, this.drKey.arn] },
+              { Sid: "VaultKeyGrants", Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: [this.key.arn, this.drKey.arn], Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+            ],
+          }),
+        },
+        { parent: this },
+      );
+    }
+    const drVaultArn = this.drVault?.arn;
+
     this.plan = new aws.backup.Plan(
       `${name}-plan`,
       {
@@ -130,25 +222,13 @@ export class BackupPolicy extends pulumi.ComponentResource {
           // No cold storage: it needs deleteAfter >= coldStorageAfter + 90 days, which only the
           // monthly tier could meet, and its 90-day minimum charge outweighs the saving for 365 days.
           lifecycle: { deleteAfter: days[tier] },
+          // Copies keep the tier's retention in the DR region; hourly points stay local.
+          copyActions: drVaultArn && DR_COPIED_TIERS.includes(tier) ? [{ destinationVaultArn: drVaultArn, lifecycle: { deleteAfter: days[tier] } }] : undefined,
           recoveryPointTags: { ...args.tags, Tier: tier },
         })),
         tags: named(args.tags, `${p}-backup`),
       },
       { parent: this },
-    );
-
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `${p} AWS Backup (backups and restores)`,
-        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] },
-        tags: named(args.tags, `${p}-backup`),
-      },
-      { parent: this },
-    );
-    const attachments = BACKUP_ROLE_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(`${name}-${policy.replace("service-role/", "")}`, { role: this.role.name, policyArn: pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}` }, { parent: this }),
     );
 
     // Every resource tagged backup=true, whatever its type; the tag is the contract
@@ -207,6 +287,6 @@ export class BackupPolicy extends pulumi.ComponentResource {
       );
     }
 
-    this.registerOutputs({ vaultName: this.vaultName, vaultArn: this.vaultArn, planId: this.plan.id });
+    this.registerOutputs({ vaultName: this.vaultName, vaultArn: this.vaultArn, planId: this.plan.id, drVaultArn: this.drVault?.arn });
   }
 }

@@ -49,6 +49,8 @@ export const VELERO_PREFIX = "velero";
 export class ClusterBackup extends pulumi.ComponentResource {
   public readonly key: EncryptionKey;
   public readonly bucket: aws.s3.Bucket;
+  /** The bucket's versioning (cross-region replication waits for it). */
+  public readonly bucketVersioning: aws.s3.BucketVersioning;
   public readonly bucketName: pulumi.Output<string>;
   public readonly role: IrsaRole;
   public readonly release: k8s.helm.v3.Release;
@@ -61,7 +63,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
 
     // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
     // Versioning keeps an overwritten or deleted backup for a week.
-    this.bucket = secureBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, {
+    const secured = secureBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, VELERO_BUCKET_ROLE, account, args.region)),
       tags: named(args.tags, `${p}-${VELERO_BUCKET_ROLE}`, { Purpose: "Velero cluster backups" }),
       encryption: {
@@ -74,7 +76,9 @@ export class ClusterBackup extends pulumi.ComponentResource {
       lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
       forceDestroy: !args.protect,
-    }).bucket;
+    });
+    this.bucket = secured.bucket;
+    this.bucketVersioning = secured.versioning;
     this.bucketName = this.bucket.bucket;
 
     // Velero's documented policy: EBS snapshots, and objects in its own bucket only; plus the

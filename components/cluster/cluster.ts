@@ -32,6 +32,8 @@ export interface ClusterArgs {
   readonly apiAccessReady?: readonly pulumi.Resource[];
   /** KMS key of the platform's log groups. */
   readonly logsKeyArn: pulumi.Input<string>;
+  /** Customer managed key of every node disk (policy from nodeVolumeKeyStatements). */
+  readonly nodeVolumeKeyArn: pulumi.Input<string>;
   readonly tags: Tags;
 }
 
@@ -259,6 +261,7 @@ export class Cluster extends pulumi.ComponentResource {
           subnetIds: args.privateSubnetIds,
           clusterSecurityGroupId: this.clusterSecurityGroupId,
           securityGroupIds: [args.applicationSecurityGroupId],
+          volumeKeyArn: args.nodeVolumeKeyArn,
           autoscalerTags: { "k8s.io/cluster-autoscaler/enabled": "true", [`k8s.io/cluster-autoscaler/${args.clusterName}`]: "owned" },
           tags: args.tags,
         },

@@ -27,6 +27,49 @@ export interface PoolDescription {
   readonly taints: readonly KubernetesTaint[];
 }
 
+/**
+ * Service-linked roles that launch node instances and so use the node volume key: EC2 Auto
+ * Scaling's (it runs every managed node group's Auto Scaling group and creates the volumes) and
+ * EKS's node group role (it creates and updates those groups). Neither has access to customer
+ * managed keys by default, so without these statements node groups fail to launch.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ * https://docs.aws.amazon.com/eks/latest/userguide/using-service-linked-roles-eks-nodegroups.html
+ */
+export const NODE_LAUNCH_SERVICE_ROLES = [
+  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+  "eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup",
+] as const;
+
+/**
+ * Key-policy statements the node volume key needs: the two statements of the Auto Scaling guide
+ * (use of the key; CreateGrant only for AWS resources). The roles are matched with aws:PrincipalArn
+ * instead of being named as principals: KMS rejects a policy whose principal does not exist yet,
+ * and AWSServiceRoleForAutoScaling only appears with the account's first Auto Scaling group, after
+ * this key (https://github.com/hashicorp/terraform-provider-aws/issues/28644).
+ */
+export function nodeVolumeKeyStatements(accountId: pulumi.Input<string>, partition: pulumi.Input<string>): pulumi.Input<aws.iam.PolicyStatement>[] {
+  const roles = NODE_LAUNCH_SERVICE_ROLES.map((r) => pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/${r}`);
+  const who = { "aws:PrincipalArn": roles, "aws:PrincipalAccount": accountId };
+  return [
+    {
+      Sid: "NodeLaunchUseOfTheKey",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: { StringEquals: who },
+    },
+    {
+      Sid: "NodeLaunchGrantsForVolumes",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { StringEquals: who, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+  ];
+}
+
 export interface NodePoolArgs {
   /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
   readonly namePrefix: string;
@@ -43,6 +86,8 @@ export interface NodePoolArgs {
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   /** Further security groups for the nodes (the spec's application group). */
   readonly securityGroupIds: readonly pulumi.Input<string>[];
+  /** Customer managed key of the node disk (its policy must carry nodeVolumeKeyStatements). */
+  readonly volumeKeyArn: pulumi.Input<string>;
   /** Auto-discovery tags of the cluster autoscaler. */
   readonly autoscalerTags: Tags;
   readonly tags: Tags;
@@ -85,9 +130,8 @@ export class NodePool extends pulumi.ComponentResource {
         blockDeviceMappings: [
           {
             deviceName: dataDevice,
-            // The account's aws/ebs key: a customer key would also need a grant for the Auto
-            // Scaling service-linked role, or instances fail to launch.
-            ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            // The platform's customer key, whose policy admits the launching service roles.
+            ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", kmsKeyId: args.volumeKeyArn, deleteOnTermination: "true" },
           },
         ],
         // With security groups in the template, EKS does not add the cluster security group by

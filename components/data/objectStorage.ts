@@ -52,6 +52,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
   public readonly accessLogsBucketName: pulumi.Output<string>;
   /** Bucket policies by bucket role; the ALB must wait for the access-log bucket's (ELB checks it on enabling logs). */
   public readonly bucketPolicies: Record<string, aws.s3.BucketPolicy> = {};
+  /** Versioning by bucket role (cross-region replication waits for it). */
+  public readonly bucketVersioning: Record<string, aws.s3.BucketVersioning> = {};
 
   constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:data:ObjectStorage", name, {}, opts);
@@ -103,7 +105,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
 
   private bucket(name: string, args: ObjectStorageArgs, spec: BucketSpec): aws.s3.Bucket {
     const p = args.namePrefix;
-    const { bucket, policy } = secureBucket(this, `${name}-${spec.role}`, {
+    const { bucket, policy, versioning } = secureBucket(this, `${name}-${spec.role}`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, spec.role, account, args.region)),
       tags: named(args.tags, `${p}-${spec.role}`, { Purpose: spec.description, ...BACKUP_TAG }),
       encryption: spec.encryption,
@@ -113,6 +115,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
       forceDestroy: !args.protect,
     });
     this.bucketPolicies[spec.role] = policy;
+    this.bucketVersioning[spec.role] = versioning;
     return bucket;
   }
 }

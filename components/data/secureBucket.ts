@@ -15,6 +15,8 @@ export interface SecureBucketArgs {
   readonly protect: boolean;
   /** Let `pulumi destroy` empty the bucket (every object version) before deleting it: for stacks that are not protected (dev). */
   readonly forceDestroy: boolean;
+  /** Provider of another region (a disaster-recovery copy). Default: the parent's. */
+  readonly provider?: pulumi.ProviderResource;
 }
 
 /**
@@ -22,13 +24,18 @@ export interface SecureBucketArgs {
  * (no ACLs), every public-access block on, default encryption, lifecycle rules, TLS 1.2+ only.
  * Every child is named `name` (one per type), so URNs match the buckets built before this helper.
  */
-/** A bucket and its policy (things that need the policy in force, such as ALB logging, wait on it). */
+/**
+ * A bucket, its policy (things that need the policy in force, such as ALB logging, wait on it) and
+ * its versioning (replication needs it enabled on both ends first).
+ */
 export interface SecureBucket {
   readonly bucket: aws.s3.Bucket;
   readonly policy: aws.s3.BucketPolicy;
+  readonly versioning: aws.s3.BucketVersioning;
 }
 
 export function secureBucket(parent: pulumi.Resource, name: string, args: SecureBucketArgs): SecureBucket {
+  const provider = args.provider;
   const bucket = new aws.s3.Bucket(
     name,
     {
@@ -38,16 +45,16 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
       forceDestroy: args.forceDestroy,
       tags: args.tags,
     },
-    { parent, protect: args.protect },
+    { parent, provider, protect: args.protect },
   );
-  const ownership = new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
+  const ownership = new aws.s3.BucketOwnershipControls(name, { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent, provider });
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     name,
     { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    { parent },
+    { parent, provider },
   );
-  const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent });
-  new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [args.encryption] }, { parent });
+  const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent, provider });
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [args.encryption] }, { parent, provider });
 
   const lc = args.lifecycle;
   // Lifecycle rules on noncurrent versions need versioning in place first.
@@ -67,7 +74,7 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
         },
       ],
     },
-    { parent, dependsOn: [versioning] },
+    { parent, provider, dependsOn: [versioning] },
   );
 
   const objects = pulumi.interpolate`${bucket.arn}/*`;
@@ -81,6 +88,6 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
     ],
   };
   // After the public-access block and ownership controls: S3 rejects concurrent bucket-level changes.
-  const bucketPolicy = new aws.s3.BucketPolicy(name, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent, dependsOn: [publicAccess, ownership] });
-  return { bucket, policy: bucketPolicy };
+  const bucketPolicy = new aws.s3.BucketPolicy(name, { bucket: bucket.bucket, policy: pulumi.jsonStringify(policy) }, { parent, provider, dependsOn: [publicAccess, ownership] });
+  return { bucket, policy: bucketPolicy, versioning };
 }

@@ -8,6 +8,12 @@ import { Tags, named } from "../tags";
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
  */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * The ALB's address family. IPv4 only: the VPC has no IPv6 block, and a dual-stack ALB needs IPv6
+ * subnets. The frontend group admits ::/0 only when this is `dualstack` (frontendIngressRules).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
+ */
+export const ALB_IP_ADDRESS_TYPE: "ipv4" | "dualstack" = "ipv4";
 /** Path the target group probes; trading-api answers 200 while the process is alive. */
 export const HEALTH_CHECK_PATH = "/health";
 
@@ -16,11 +22,11 @@ export interface EdgeLoadBalancerArgs {
   /** Validated `entasis:edge` config. */
   readonly config: EdgeConfig;
   readonly vpcId: pulumi.Input<string>;
-  /** Public subnets, one per AZ: the internet-facing ALB's nodes. */
+  /** Public subnets, one per AZ: the ALB's nodes when it is internet-facing. */
   readonly publicSubnetIds: pulumi.Input<string>[];
-  /** Private subnets, one per AZ: the internal NLB, when enabled. */
+  /** Private subnets, one per AZ: the ALB's nodes when it is internal, and the internal NLB. */
   readonly privateSubnetIds: pulumi.Input<string>[];
-  /** The spec's frontend security group (80/443 from the internet, 8080 to the application tier). */
+  /** The spec's frontend security group (listener ports from the allowed sources, 8080 to the application tier). */
   readonly frontendSecurityGroupId: pulumi.Input<string>;
   /** Port trading-api serves on; the target group registers pod IPs on it. */
   readonly targetPort: number;
@@ -73,9 +79,12 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
       `${name}-alb`,
       {
         loadBalancerType: "application",
-        internal: false,
+        // Internal keeps the API off the internet (dev without a certificate); its DNS name then
+        // resolves to private addresses reached from the VPC and its peers.
+        internal: cfg.scheme === "internal",
+        ipAddressType: ALB_IP_ADDRESS_TYPE,
         securityGroups: [args.frontendSecurityGroupId],
-        subnets: args.publicSubnetIds,
+        subnets: cfg.scheme === "internal" ? args.privateSubnetIds : args.publicSubnetIds,
         // Requests with header names that are not valid HTTP tokens are dropped, not forwarded
         // (request smuggling). FSBP ELB.4.
         dropInvalidHeaderFields: true,
@@ -135,7 +144,10 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         { parent: this },
       );
     } else {
-      pulumi.log.warn(`${p}: no entasis:edge.certificateArn, so the load balancer serves plain HTTP on port 80 without TLS. Set an ACM certificate before real traffic.`, this);
+      pulumi.log.warn(
+        `${p}: no entasis:edge.certificateArn, so the ${cfg.scheme} load balancer serves plain HTTP on port 80 without TLS, to ${cfg.allowedCidrs.join(", ")} only. Set an ACM certificate before real traffic.`,
+        this,
+      );
       this.httpListener = new aws.lb.Listener(
         `${name}-http`,
         { loadBalancerArn: this.alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags: named(args.tags, `${p}-alb-http`) },

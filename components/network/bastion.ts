@@ -13,6 +13,8 @@ export interface BastionArgs {
   readonly subnetId: pulumi.Input<string>;
   /** Default t3.micro. */
   readonly instanceType?: string;
+  /** Customer managed key of the root volume. */
+  readonly rootVolumeKeyArn: pulumi.Input<string>;
   readonly tags: Tags;
 }
 
@@ -72,7 +74,9 @@ export class Bastion extends pulumi.ComponentResource {
         monitoring: true,
         ebsOptimized: true,
         metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-        rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true, deleteOnTermination: true },
+        // The platform's volume key, not aws/ebs; Pulumi launches this instance itself, so no
+        // service role needs the key.
+        rootBlockDevice: { volumeType: "gp3", volumeSize: 30, encrypted: true, kmsKeyId: args.rootVolumeKeyArn, deleteOnTermination: true },
         tags: named(args.tags, `${p}-bastion`),
         volumeTags: named(args.tags, `${p}-bastion`),
       },

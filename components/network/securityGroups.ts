@@ -16,16 +16,12 @@ export interface SecurityRule {
 }
 
 /**
- * The spec's security groups, rule for rule. Every rule between tiers references a group, never
- * a CIDR; only the frontend is open to the internet, and only on 80/443.
- * Egress is explicit too: the application tier (EKS nodes) needs the internet for images, AWS
- * APIs and exchange APIs; the database tier needs nothing.
+ * The spec's security groups between tiers. Every rule between tiers references a group, never a
+ * CIDR. Egress is explicit too: the application tier (EKS nodes) needs the internet for images,
+ * AWS APIs and exchange APIs; the database tier needs nothing. The frontend's ingress depends on
+ * how the load balancer is exposed (frontendIngressRules).
  */
-export const SPEC_RULES: readonly SecurityRule[] = [
-  { direction: "ingress", group: "frontend", port: 80, peer: { cidrIpv4: "0.0.0.0/0" }, description: "HTTP from the internet (redirected to HTTPS)" },
-  { direction: "ingress", group: "frontend", port: 80, peer: { cidrIpv6: "::/0" }, description: "HTTP from the internet over IPv6" },
-  { direction: "ingress", group: "frontend", port: 443, peer: { cidrIpv4: "0.0.0.0/0" }, description: "HTTPS from the internet" },
-  { direction: "ingress", group: "frontend", port: 443, peer: { cidrIpv6: "::/0" }, description: "HTTPS from the internet over IPv6" },
+export const TIER_RULES: readonly SecurityRule[] = [
   { direction: "egress", group: "frontend", port: 8080, peer: { group: "application" }, description: "Load balancer to trading-api targets" },
   { direction: "ingress", group: "application", port: 8080, peer: { group: "frontend" }, description: "trading-api from the load balancer" },
   { direction: "ingress", group: "application", port: 9000, peer: { group: "monitoring" }, description: "Metrics scrape from monitoring" },
@@ -34,6 +30,38 @@ export const SPEC_RULES: readonly SecurityRule[] = [
   { direction: "ingress", group: "database", port: 6379, peer: { group: "application" }, description: "Redis from the application tier" },
   { direction: "egress", group: "monitoring", port: 9000, peer: { group: "application" }, description: "Metrics scrape of the application tier" },
 ];
+
+/** How the load balancer behind the frontend group is exposed. */
+export interface FrontendExposure {
+  /** An HTTPS listener exists and port 80 only redirects to it. */
+  readonly tls: boolean;
+  /** IPv4 source CIDRs admitted (validated: never 0.0.0.0/0 without TLS). */
+  readonly sourceCidrs: readonly string[];
+  /** The ALB is dual-stack (ipAddressType `dualstack`): only then is ::/0 admitted, next to 0.0.0.0/0. */
+  readonly dualStack: boolean;
+}
+
+/**
+ * The frontend's ingress: 80 and 443 from the sources with TLS (80 only answers with a redirect),
+ * 80 alone without TLS. Descriptions say what each rule really does.
+ */
+export function frontendIngressRules(e: FrontendExposure): SecurityRule[] {
+  const sources: SecurityRule["peer"][] = e.sourceCidrs.map((cidrIpv4) => ({ cidrIpv4 }));
+  if (e.dualStack && e.sourceCidrs.includes("0.0.0.0/0")) sources.push({ cidrIpv6: "::/0" });
+  const from = (peer: SecurityRule["peer"]): string =>
+    "cidrIpv4" in peer ? (peer.cidrIpv4 === "0.0.0.0/0" ? "the internet" : peer.cidrIpv4) : "cidrIpv6" in peer ? (peer.cidrIpv6 === "::/0" ? "the internet over IPv6" : peer.cidrIpv6) : peer.group;
+  return sources.flatMap((peer): SecurityRule[] =>
+    e.tls
+      ? [
+          { direction: "ingress", group: "frontend", port: 80, peer, description: `HTTP from ${from(peer)}, answered only with a redirect to HTTPS` },
+          { direction: "ingress", group: "frontend", port: 443, peer, description: `HTTPS from ${from(peer)}` },
+        ]
+      : [{ direction: "ingress", group: "frontend", port: 80, peer, description: `Plain HTTP (no TLS) from ${from(peer)} only` }],
+  );
+}
+
+/** The spec's rules with an internet-facing, TLS-terminating, IPv4 ALB: its frontend open on 80/443 to the internet. */
+export const SPEC_RULES: readonly SecurityRule[] = [...frontendIngressRules({ tls: true, sourceCidrs: ["0.0.0.0/0"], dualStack: false }), ...TIER_RULES];
 
 export interface SecurityGroupsArgs {
   readonly namePrefix: string;
@@ -57,6 +85,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
     super("entasis:network:SecurityGroups", name, {}, opts);
     const rules = args.rules ?? SPEC_RULES;
     const descriptions: Record<SecurityGroupRole, string> = {
+      // Kept as first created: a security group description can only change by replacement.
       frontend: "Internet-facing load balancers",
       application: "EKS nodes running the application tier",
       database: "PostgreSQL and Redis",

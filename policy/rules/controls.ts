@@ -57,4 +57,5 @@ export const C = {
   CNPG_HA: { framework: "EKS-BP", id: "Reliability: spread across AZs", title: "Spread stateful replicas across Availability Zones" },
   CNPG_BACKUP: { framework: "NIST", id: "CP-9", title: "System backup (continuous WAL archiving and scheduled base backups)" },
   CNPG_TLS: { framework: "NIST", id: "SC-8", title: "Transmission confidentiality and integrity (PostgreSQL pg_hba hostssl only)" },
+  CP_6_1: { framework: "NIST", id: "CP-6(1)", title: "Alternate storage site: separation from primary site" },
 } as const satisfies Record<string, Control>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AWS_BACKUP_CONTINUOUS_MAX_DAYS, BACKUP_TIERS, BackupTier, TIER_UNITS, WEEKDAYS, parseDailyCron, retentionDays } from "../../lib/backupSchedule";
+import { DR_REGIONS } from "../../lib/awsLimits";
 import type { AreaContext } from "./stack";
 import { ConfigProblem, issue } from "./problems";
 
@@ -39,6 +40,12 @@ export const backupSchema = z.strictObject({
    * and region may own it. Default off (dev) / on (prod).
    */
   manageRegionSettings: z.boolean(),
+  /**
+   * Disaster-recovery region: AWS Backup copies (daily, weekly, monthly), RDS automated backup
+   * replication and S3 replication land there (lib/awsLimits.ts DR_REGIONS). Required in prod;
+   * dev may leave it unset and then keeps every copy in the stack's region. Default unset.
+   */
+  drRegion: z.string().optional(),
   /** Velero cluster backups to S3. Default on. */
   velero: z.strictObject({
     enabled: z.boolean(),
@@ -54,8 +61,24 @@ export function tierRetentionDays(cfg: Pick<BackupConfig, "retention">): Record<
 }
 
 /** Cross-field checks of `entasis:backup` (run after the schema parsed). */
-export function validateBackup(cfg: BackupConfig, _ctx: AreaContext, areaKey = "entasis:backup"): ConfigProblem[] {
+export function validateBackup(cfg: BackupConfig, ctx: AreaContext, areaKey = "entasis:backup"): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const allowed = DR_REGIONS[ctx.region] ?? [];
+  const choose = allowed.length > 0 ? `use one of ${allowed.join(", ")}` : `no DR region is listed for ${ctx.region} yet; add one to DR_REGIONS in lib/awsLimits.ts after checking the RDS pair`;
+  if (cfg.drRegion === undefined) {
+    if (ctx.environment === "prod" && ctx.environmentKnown !== false) {
+      problems.push({ key: `${areaKey}.drRegion`, value: undefined, problem: `is required in prod (without it every backup copy lives in ${ctx.region} and a regional outage or a compromised account loses them all)`, fix: choose });
+    }
+  } else if (cfg.drRegion === ctx.region) {
+    problems.push({ key: `${areaKey}.drRegion`, value: cfg.drRegion, problem: "is the stack's own region, so the copies would share its failures", fix: choose });
+  } else if (!allowed.includes(cfg.drRegion)) {
+    problems.push({
+      key: `${areaKey}.drRegion`,
+      value: cfg.drRegion,
+      problem: `is not a region every DR copy can reach from ${ctx.region} (RDS cross-Region automated backups, AWS Backup cross-Region copy, S3 replication)`,
+      fix: choose,
+    });
+  }
   const r = cfg.retention;
   const key = (tier: BackupTier) => `${areaKey}.retention.${tier}`;
 

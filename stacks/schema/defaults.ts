@@ -42,6 +42,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
     velero: { enabled: true, snapshotVolumes: true },
   },
   edge: {
+    scheme: "internet-facing",
+    allowedCidrs: ["0.0.0.0/0"],
     idleTimeoutSeconds: 60,
     healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3 },
     internalNlb: { enabled: false },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "../../lib/cidr";
 import { ConfigProblem, issue } from "./problems";
 
 /** ACM certificate ARN (the HTTPS listener's default certificate). */
@@ -17,6 +18,16 @@ const between = (range: readonly [number, number]) => z.number().int().min(range
 export const edgeSchema = z.strictObject({
   /** ACM certificate for the HTTPS listener; without one (dev) the ALB serves plain HTTP only. Default none. */
   certificateArn: z.string().regex(ACM_CERTIFICATE_ARN_RE, { message: issue("is not an ACM certificate ARN", "use arn:aws:acm:<region>:<account>:certificate/<uuid> of a certificate in the stack's region") }).optional(),
+  /**
+   * Where the ALB lives: `internet-facing` (public subnets) or `internal` (private subnets, reached
+   * from the VPC and its peers only). Default internet-facing.
+   */
+  scheme: z.enum(["internet-facing", "internal"]),
+  /**
+   * IPv4 CIDRs the frontend security group admits on the listener ports (the ALB is IPv4-only: the
+   * VPC has no IPv6 block). Never 0.0.0.0/0 without a certificate. Default ["0.0.0.0/0"].
+   */
+  allowedCidrs: z.array(z.string()).min(1),
   /** ALB deletion protection. Default false (dev) / true (prod). */
   deletionProtection: z.boolean(),
   /** Seconds an idle connection stays open (1..4000). Default 60. */
@@ -59,6 +70,24 @@ export function validateEdge(edge: EdgeConfig, region: string, environment: stri
   if (environment === "prod" && edge.certificateArn === undefined) {
     problems.push({ key: `${areaKey}.certificateArn`, value: undefined, problem: "is required in prod (the ALB must serve HTTPS and redirect HTTP)", fix: "request or import a certificate in ACM in the stack's region and set its ARN" });
   }
+  edge.allowedCidrs.forEach((c, i) => {
+    const key = `${areaKey}.allowedCidrs[${i}]`;
+    const block = parseCidr(c);
+    if (c.includes(":")) {
+      problems.push({ key, value: c, problem: "is an IPv6 range, but the ALB is IPv4-only (the VPC has no IPv6 block), so the rule would admit nothing", fix: "list IPv4 CIDRs only" });
+    } else if (!block) {
+      problems.push({ key, value: c, problem: "is not a valid IPv4 CIDR (a.b.c.d/n with no host bits set)", fix: "use e.g. 203.0.113.0/24" });
+    } else if (block.prefix === 0 && edge.certificateArn === undefined) {
+      // Without a certificate the only listener is plain HTTP: admitting the world would serve the
+      // API, tokens and orders in clear text to anyone, whatever the scheme.
+      problems.push({
+        key,
+        value: c,
+        problem: "admits the whole internet while there is no certificateArn, so the API would be served in plain HTTP to anyone",
+        fix: `list your office/VPN CIDRs (or the VPC's, with scheme: internal), or set ${areaKey}.certificateArn`,
+      });
+    }
+  });
   const hc = edge.healthCheck;
   if (hc.timeoutSeconds >= hc.intervalSeconds) {
     problems.push({ key: `${areaKey}.healthCheck.timeoutSeconds`, value: hc.timeoutSeconds, problem: `is not below intervalSeconds ${hc.intervalSeconds}, which Elastic Load Balancing rejects`, fix: "make the timeout shorter than the interval" });

@@ -122,7 +122,36 @@ export const TLS_ONLY_POLICY = JSON.stringify({
 export const bucketPolicy = res("aws:s3/bucketPolicy:BucketPolicy", "data-policy", { bucket: "data-id", policy: TLS_ONLY_POLICY }, { bucket: [bucket] });
 export const bucketVersioning = res("aws:s3/bucketVersioning:BucketVersioning", "data-versioning", { bucket: "data-id", versioningConfiguration: { status: "Enabled" } }, { bucket: [bucket] });
 export const bucketAcl = res("aws:s3/bucketAcl:BucketAcl", "data-acl", { bucket: "data-id", acl: "private" }, { bucket: [bucket] });
-export const s3Set: readonly PolicyInput[] = [bucket, bucketPab, bucketSse, bucketPolicy, bucketVersioning, bucketAcl];
+/** Cross-region replication of the bucket (its destination lives in the DR region, outside the set). */
+export const bucketReplication = res(
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+  "data-replication",
+  {
+    bucket: "data-id",
+    role: "arn:aws:iam::123456789012:role/s3-replication",
+    rules: [{ id: "to-dr", status: "Enabled", filter: {}, deleteMarkerReplication: { status: "Disabled" }, destination: { bucket: "arn:aws:s3:::data-dr" } }],
+  },
+  { bucket: [bucket] },
+);
+export const s3Set: readonly PolicyInput[] = [bucket, bucketPab, bucketSse, bucketPolicy, bucketVersioning, bucketAcl, bucketReplication];
+
+/** The primary's automated backups replicated to the DR region. */
+export const rdsBackupReplication = res(
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+  "db-primary-dr",
+  { sourceDbInstanceArn: "arn:aws:rds:ap-northeast-2:123456789012:db:db-primary", kmsKeyId: "arn:aws:kms:ap-northeast-1:123456789012:key/dr", retentionPeriod: 7 },
+  { sourceDbInstanceArn: [primaryDb] },
+);
+
+const planRule = (ruleName: string, deleteAfter: number, copy: boolean): Record<string, unknown> => ({
+  ruleName,
+  targetVaultName: "vault",
+  schedule: "cron(0 1 * * ? *)",
+  lifecycle: { deleteAfter },
+  copyActions: copy ? [{ destinationVaultArn: "arn:aws:backup:ap-northeast-1:123456789012:backup-vault:vault-dr", lifecycle: { deleteAfter } }] : undefined,
+});
+/** A plan whose daily points are copied to another region (hourly ones stay local). */
+export const backupPlan = res("aws:backup/plan:Plan", "plan", { name: "plan", rules: [planRule("hourly", 1, false), planRule("daily", 7, true)], tags: TAGS });
 
 export const volume = res("aws:ebs/volume:Volume", "scratch", { availabilityZone: "ap-northeast-2a", size: 100, encrypted: true, tags: TAGS });
 export const instance = res("aws:ec2/instance:Instance", "bastion-host", {

@@ -1,6 +1,26 @@
 import { RecordedResource } from "../offline/harness";
 import { Price, PriceBasis, PriceTable, SOURCES } from "./prices-ap-northeast-2";
 import { ResourceIndex, boolOf, field, listOf, numOf, strListOf, strOf } from "./model";
+import { DR_RATES } from "./prices-dr";
+
+/** Region a resource is created in when its explicit AWS provider names one (the DR region). */
+function regionOf(r: RecordedResource, idx: ResourceIndex): string | undefined {
+  const provider = idx.providerOf(r);
+  return provider?.type === "pulumi:providers:aws" ? strOf(provider.inputs, "region") : undefined;
+}
+
+/** The stack's DR region: the region of its explicit AWS provider, if any. */
+function drRegionOf(idx: ResourceIndex): string | undefined {
+  return idx.ofType("pulumi:providers:aws").map((p) => strOf(p.inputs, "region")).find((x): x is string => x !== undefined);
+}
+
+/** Usage rate of a cross-region copy: transfer out of the stack's region plus storage in the DR region. */
+function drCopyRate(idx: ResourceIndex, what: string, storage: "s3StandardGbMonth" | "backupWarmGbMonth" | "rdsBackupGbMonth"): Rule {
+  const dr = drRegionOf(idx);
+  const rates = dr ? DR_RATES[dr] : undefined;
+  if (!dr || !rates) return { kind: "unpriced", reason: `no DR rates for ${dr ?? "(no DR region)"} in tools/insights/prices-dr.ts` };
+  return { kind: "usage", rate: `${rates.interRegionTransferGb.usd}/GB ${what} to ${dr} + ${rates[storage].usd}/GB-month kept there (estimates, tools/insights/prices-dr.ts)` };
+}
 
 /** One resource's monthly cost; min and max differ only for autoscaled capacity (node pools). */
 export interface CostLine {
@@ -225,15 +245,33 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
     case "aws:rds/proxy:Proxy":
       return { kind: "usage", rate: `${o.rdsProxyVcpuHour.usd}/vCPU-hour of the databases behind it (min 2 vCPU)` };
     case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
-      return { kind: "usage", rate: `${o.s3StandardGbMonth.usd}/GB-month Standard + requests` };
+    case "aws:s3/bucketV2:BucketV2": {
+      const dr = regionOf(r, idx);
+      const rate = dr ? DR_RATES[dr]?.s3StandardGbMonth : o.s3StandardGbMonth;
+      if (!rate) return { kind: "unpriced", reason: `no S3 rate for ${dr ?? "?"} in tools/insights/prices-dr.ts` };
+      return { kind: "usage", rate: `${rate.usd}/GB-month Standard${dr ? ` in ${dr}` : ""} + requests` };
+    }
+    case "aws:s3/bucketReplicationConfig:BucketReplicationConfig":
+      return drCopyRate(idx, "replicated (+ PUT requests in the destination)", "s3StandardGbMonth");
+    case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+      return drCopyRate(idx, "of snapshots and transaction logs copied", "rdsBackupGbMonth");
     case "aws:cloudwatch/logGroup:LogGroup":
       return { kind: "usage", rate: `${o.logsIngestGb.usd}/GB ingested + ${o.logsStoreGbMonth.usd}/GB-month stored` };
     case "aws:ec2/flowLog:FlowLog":
       return { kind: "usage", rate: `log ingestion at the vended-logs rate (at most ${o.logsIngestGb.usd}/GB)` };
-    case "aws:backup/vault:Vault":
-    case "aws:backup/plan:Plan":
-      return { kind: "usage", rate: `${o.backupWarmGbMonth.usd}/GB-month of backups kept` };
+    case "aws:backup/vault:Vault": {
+      const dr = regionOf(r, idx);
+      const rate = dr ? DR_RATES[dr]?.backupWarmGbMonth : o.backupWarmGbMonth;
+      if (!rate) return { kind: "unpriced", reason: `no AWS Backup rate for ${dr ?? "?"} in tools/insights/prices-dr.ts` };
+      return { kind: "usage", rate: `${rate.usd}/GB-month of backups kept${dr ? ` in ${dr} (copies)` : ""}` };
+    }
+    case "aws:backup/plan:Plan": {
+      const copies = listOf(inp, "rules").some((x) => listOf(x, "copyActions").length > 0);
+      const local = `${o.backupWarmGbMonth.usd}/GB-month of backups kept`;
+      if (!copies) return { kind: "usage", rate: local };
+      const dr = drCopyRate(idx, "of daily, weekly and monthly points copied", "backupWarmGbMonth");
+      return dr.kind === "usage" ? { kind: "usage", rate: `${local} + ${dr.rate}` } : dr;
+    }
   }
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
   if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("random:")) return { kind: "free" };

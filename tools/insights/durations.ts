@@ -31,6 +31,11 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   "aws:rds/instance:Instance": { seconds: 600, range: "8-12 min single-AZ", source: `estimate: creating -> available; ${TF_TIMEOUTS} (40 min)` },
   "aws:rds/instance:Instance (Multi-AZ)": { seconds: 1080, range: "15-20 min", source: "estimate: primary plus a synchronous standby in a second AZ (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html)" },
   "aws:rds/instance:Instance (read replica)": { seconds: 720, range: "10-15 min", source: "estimate: snapshot of the source then restore (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html)" },
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": {
+    seconds: 600,
+    range: "5-20 min, growing with the first snapshot copied",
+    source: `estimate: the provider waits until the replication reports replicating, after RDS copies the latest snapshot to the DR region (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/AutomatedBackups.Replicating.Enable.html); ${TF_TIMEOUTS} (75 min)`,
+  },
   "aws:rds/proxy:Proxy": { seconds: 300, range: "3-8 min", source: "estimate: proxy endpoint provisioning" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
   "aws:lb/loadBalancer:LoadBalancer": { seconds: 180, range: "2-3 min", source: `estimate: provisioning -> active; ${TF_TIMEOUTS} (10 min)` },

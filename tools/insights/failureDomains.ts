@@ -34,11 +34,77 @@ export interface ZoneImpact {
   readonly collateral: readonly string[];
 }
 
+/** What the loss of the whole region leaves, and where. */
+export interface RegionLoss {
+  readonly region: string;
+  /** The region of the stack's explicit AWS provider (entasis:backup.drRegion), if any. */
+  readonly drRegion?: string;
+  /** Copies outside the region: `<source>: <what> in <dr region>`. */
+  readonly survives: readonly string[];
+  /** Stateful stores with no copy outside the region, with why that matters or not. */
+  readonly lost: readonly string[];
+  /** prod must keep a copy of every store that holds data (caches and diagnostics excepted). */
+  readonly requireDr: boolean;
+  readonly ok: boolean;
+  readonly text: string;
+}
+
 export interface FailureDomainReport {
   readonly zones: readonly string[];
   readonly perZone: readonly ZoneImpact[];
   readonly singlePoints: readonly SinglePoint[];
   readonly verdict: { readonly requireHa: boolean; readonly ok: boolean; readonly text: string };
+  readonly regionLoss: RegionLoss;
+}
+
+/** Stores that are not worth a cross-region copy, and why (the rest must survive in prod). */
+function notWorthCopying(r: RecordedResource): string | undefined {
+  if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") return "a cache, rebuilt from PostgreSQL and the exchange feeds";
+  if (r.type === "aws:s3/bucket:Bucket" && r.name.endsWith("-access-logs")) return "load-balancer access logs, diagnostics only";
+  return undefined;
+}
+
+const STORE_TYPES = new Set(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:backup/vault:Vault"]);
+
+export function analyseRegionLoss(idx: ResourceIndex, stack: string, region: string): RegionLoss {
+  const regionOf = (r: RecordedResource): string | undefined => {
+    const p = idx.providerOf(r);
+    return p?.type === "pulumi:providers:aws" ? strOf(p.inputs, "region") : undefined;
+  };
+  const drRegion = idx.ofType("pulumi:providers:aws").map((p) => strOf(p.inputs, "region")).find((x): x is string => x !== undefined);
+  const survives: string[] = [];
+  const copied = new Set<string>();
+  for (const rep of idx.ofType("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")) {
+    const src = idx.resolve(strOf(rep.inputs, "sourceDbInstanceArn"), "aws:rds/instance:Instance");
+    if (src) copied.add(src.urn);
+    survives.push(`${src?.name ?? "?"}: automated backups and transaction logs (point-in-time restore) in ${regionOf(rep) ?? "?"}`);
+  }
+  for (const rep of idx.ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")) {
+    const src = idx.resolve(strOf(rep.inputs, "bucket"), "aws:s3/bucket:Bucket");
+    const dest = listOf(rep.inputs, "rules").map((x) => idx.resolve(strOf(field(x, "destination"), "bucket"), "aws:s3/bucket:Bucket")).find((x) => x !== undefined);
+    if (src) copied.add(src.urn);
+    survives.push(`${src?.name ?? "?"}: objects replicated to ${dest?.name ?? "?"} in ${dest ? (regionOf(dest) ?? region) : "?"}`);
+  }
+  for (const plan of idx.ofType("aws:backup/plan:Plan")) {
+    const rules = listOf(plan.inputs, "rules").filter((x) => listOf(x, "copyActions").length > 0);
+    if (rules.length === 0) continue;
+    const vault = idx.resolve(strOf(listOf(rules[0], "copyActions")[0], "destinationVaultArn"), "aws:backup/vault:Vault");
+    for (const v of idx.ofType("aws:backup/vault:Vault")) if (regionOf(v) === undefined) copied.add(v.urn);
+    survives.push(`${plan.name}: ${rules.map((x) => strOf(x, "ruleName")).join(", ")} points copied to ${vault?.name ?? "the DR vault"} in ${vault ? (regionOf(vault) ?? "?") : (drRegion ?? "?")}`);
+  }
+  const stores = idx.resources.filter((r) => r.custom && STORE_TYPES.has(r.type) && regionOf(r) === undefined && !(r.type === "aws:rds/instance:Instance" && strOf(r.inputs, "replicateSourceDb") !== undefined));
+  const uncopied = stores.filter((r) => !copied.has(r.urn));
+  const lost = uncopied.map((r) => `${r.name} (${r.type.split(":").pop()}): ${notWorthCopying(r) ?? `no copy outside ${region}`}`).sort();
+  const critical = uncopied.filter((r) => notWorthCopying(r) === undefined).map((r) => r.name).sort();
+  const requireDr = stack === "prod";
+  const ok = critical.length === 0 || !requireDr;
+  const text =
+    critical.length === 0
+      ? `losing ${region} leaves a copy of every data store in ${drRegion ?? "another region"} (${survives.length} copies); restore there with docs/disaster-recovery.md${lost.length > 0 ? `; not copied on purpose: ${uncopied.map((r) => r.name).sort().join(", ")}` : ""}`
+      : drRegion === undefined
+        ? `no disaster-recovery region (entasis:backup.drRegion unset): losing ${region} (an outage, or a compromised account deleting there) loses every copy of ${critical.join(", ")}, monthly backups included${requireDr ? "; prod must set one" : `; accepted for cost in ${stack}`}`
+        : `losing ${region} loses ${critical.join(", ")}: no copy in ${drRegion}${requireDr ? "" : `; accepted in ${stack}`}`;
+  return { region, drRegion, survives: survives.sort(), lost, requireDr, ok, text };
 }
 
 /** Component types whose resources are for operators, not for serving traffic. */
@@ -119,7 +185,7 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
   return undefined;
 }
 
-export function analyseFailureDomains(idx: ResourceIndex, stack: string): FailureDomainReport {
+export function analyseFailureDomains(idx: ResourceIndex, stack: string, region = "the stack's region"): FailureDomainReport {
   const placements = idx.resources.filter((r) => r.custom).map((r) => place(idx, r)).filter((x): x is Placement => x !== undefined);
   const zones = [...new Set(placements.flatMap((p) => p.zones))].sort();
   const singlePoints: SinglePoint[] = [];
@@ -172,5 +238,5 @@ export function analyseFailureDomains(idx: ResourceIndex, stack: string): Failur
       : requireHa
         ? `NOT highly available: ${sorted.length} single-zone point(s) of failure: ${list}`
         : `${sorted.length} single-zone point(s) of failure, accepted for cost in ${stack}: ${list}`;
-  return { zones, perZone, singlePoints: sorted, verdict: { requireHa, ok: sorted.length === 0 || !requireHa, text } };
+  return { zones, perZone, singlePoints: sorted, verdict: { requireHa, ok: sorted.length === 0 || !requireHa, text }, regionLoss: analyseRegionLoss(idx, stack, region) };
 }

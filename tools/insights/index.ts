@@ -41,7 +41,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     cost: table ? estimateCost(idx, table) : undefined,
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
-    failureDomains: analyseFailureDomains(idx, run.stack),
+    failureDomains: analyseFailureDomains(idx, run.stack, region),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
   };
 }

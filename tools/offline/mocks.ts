@@ -53,9 +53,9 @@ const COMPUTED: Record<string, ComputedState> = {
       arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${id}`,
     };
   },
-  "aws:s3/bucket:Bucket": (a) => {
+  "aws:s3/bucket:Bucket": (a, region) => {
     const bucket = typeof a.inputs.bucket === "string" ? a.inputs.bucket : physicalName(a.name);
-    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.ap-northeast-2.amazonaws.com` };
+    return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
   },
   "aws:secretsmanager/secret:Secret": (a, region) => ({ arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${String(a.inputs.name)}-${hash(a.name, 6)}` }),
   // The random provider's answer: a string of the requested length from the requested alphabet.
@@ -114,12 +114,25 @@ export interface MockOptions {
 export class CloudMocks implements pulumi.runtime.Mocks {
   public readonly calls: pulumi.runtime.MockCallArgs[] = [];
   private readonly computed: Record<string, ComputedState>;
+  /** Region of each explicit AWS provider by its ID: resources it manages live (and have ARNs) there. */
+  private readonly providerRegions = new Map<string, string>();
 
   constructor(private readonly opts: MockOptions) {
     this.computed = { ...COMPUTED, ...(opts.computed ?? {}) };
   }
 
+  /** The region AWS would create the resource in: its explicit provider's, else the stack's. */
+  private regionOf(args: pulumi.runtime.MockResourceArgs): string {
+    const providerId = args.provider?.split("::").pop();
+    return (providerId !== undefined ? this.providerRegions.get(providerId) : undefined) ?? this.opts.region;
+  }
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    if (args.type === "pulumi:providers:aws") {
+      const id = `${args.name}-id`;
+      if (typeof args.inputs.region === "string") this.providerRegions.set(id, args.inputs.region);
+      return { id, state: { ...args.inputs } };
+    }
     if (args.type === "pulumi:pulumi:StackReference") {
       // The Pulumi service's answer for another stack: its outputs and the names of secret ones.
       const name = String(args.inputs.name);
@@ -129,12 +142,13 @@ export class CloudMocks implements pulumi.runtime.Mocks {
     }
     const id = args.id && args.id !== "" ? args.id : `${args.name}-id`;
     const name = typeof args.inputs.name === "string" ? args.inputs.name : physicalName(args.name);
+    const region = this.regionOf(args);
     const base: Record<string, unknown> = {
       ...args.inputs,
       name,
-      arn: `arn:aws:${service(args.type)}:${this.opts.region}:${MOCK_ACCOUNT_ID}:${name}`,
+      arn: `arn:aws:${service(args.type)}:${region}:${MOCK_ACCOUNT_ID}:${name}`,
     };
-    const extra = this.computed[args.type]?.(args, this.opts.region) ?? {};
+    const extra = this.computed[args.type]?.(args, region) ?? {};
     return { id, state: { ...base, ...extra } };
   }
 

@@ -84,6 +84,10 @@ function renderFailureDomains(f: FailureDomainReport): string[] {
     out.push("");
   }
   out.push(`Verdict (${f.verdict.requireHa ? "must be highly available" : "single zones accepted for cost"}): ${f.verdict.text}`);
+  const rl = f.regionLoss;
+  out.push("", `Region lost (${rl.region}${rl.drRegion ? `, disaster-recovery region ${rl.drRegion}` : ", no disaster-recovery region"}):`);
+  out.push(...table([...rl.survives.map((x) => ["survives", x]), ...rl.lost.map((x) => ["lost", x])], ["effect", "what"]));
+  out.push(`Verdict (${rl.requireDr ? "every data store must survive the region" : "one region accepted for cost"}): ${rl.ok ? "" : "NOT OK: "}${rl.text}`);
   return out;
 }
 

@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { BackupTier } from "../lib/backupSchedule";
+import { ClusterBackup, VELERO_BUCKET_ROLE } from "../components/backup/clusterBackup";
+import { DisasterRecovery, ReplicatedBucketArgs } from "../components/backup/disasterRecovery";
+import { Tags } from "../components/tags";
+import { DataTier } from "./data";
+import { DataConfig } from "./schema/data";
+
+/** Bucket role of the market-data bucket (components/data/objectStorage.ts). */
+const MARKET_DATA = "market-data";
+
+/**
+ * The explicit provider of the disaster-recovery region. Credentials come from the same chain as
+ * the default provider (environment, profile, OIDC in CI); only the region differs. Resources take
+ * it explicitly, so nothing lands in the DR region by accident.
+ */
+export function drRegionProvider(drRegion: string): aws.Provider {
+  return new aws.Provider("dr-region", { region: drRegion });
+}
+
+export interface DisasterRecoveryInputs {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly drRegion: string;
+  readonly provider: aws.Provider;
+  readonly accountId: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  readonly data: DataTier;
+  readonly dataConfig: DataConfig;
+  readonly clusterBackup?: ClusterBackup;
+  readonly retentionDays: Readonly<Record<BackupTier, number>>;
+  readonly tags: Tags;
+}
+
+/** Composition of the cross-region copies (called from buildPlatform when entasis:backup.drRegion is set). */
+export function buildDisasterRecovery(env: DisasterRecoveryInputs): DisasterRecovery {
+  const { data, dataConfig, clusterBackup } = env;
+  if (dataConfig.postgres.backupRetentionDays < 1) {
+    throw new pulumi.RunError("entasis:data.postgres.backupRetentionDays is 0 while entasis:backup.drRegion is set: RDS replicates automated backups only when they exist; keep at least 1 day");
+  }
+  const storage = data.objectStorage;
+  const buckets: Record<string, ReplicatedBucketArgs> = {
+    [MARKET_DATA]: {
+      bucket: storage.marketData,
+      versioning: storage.bucketVersioning[MARKET_DATA],
+      keyArn: storage.marketDataKey.arn,
+      // The same tiering and noncurrent expiry as the source: the copy is the data.
+      drLifecycle: dataConfig.objectStorage.marketData.lifecycle,
+      description: "raw market data",
+    },
+  };
+  if (clusterBackup) {
+    buckets[VELERO_BUCKET_ROLE] = {
+      bucket: clusterBackup.bucket,
+      versioning: clusterBackup.bucketVersioning,
+      keyArn: clusterBackup.key.arn,
+      // Velero expires its backups after the daily tier, but deletes are not replicated: the DR
+      // copies expire on their own after the weekly tier's retention, which leaves weeks to act
+      // after losing the region before the last cluster backup ages out.
+      drLifecycle: { transitions: [], expirationDays: env.retentionDays.weekly, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
+      description: "Velero cluster backups",
+    };
+  }
+  return new DisasterRecovery("disaster-recovery", {
+    namePrefix: env.namePrefix,
+    region: env.region,
+    drRegion: env.drRegion,
+    drProvider: env.provider,
+    accountId: env.accountId,
+    partition: env.partition,
+    database: { instanceArn: data.postgres.primary.arn, retentionDays: dataConfig.postgres.backupRetentionDays },
+    buckets,
+    protect: dataConfig.protect,
+    tags: env.tags,
+  });
+}
