@@ -29,6 +29,8 @@ export interface DisasterRecoveryInputs {
   readonly data: DataTier;
   readonly dataConfig: DataConfig;
   readonly clusterBackup?: ClusterBackup;
+  /** Further buckets to replicate (areas built after the data tier, e.g. the time-series WAL archive), keyed by bucket role. Default none. */
+  readonly extraBuckets?: Readonly<Record<string, ReplicatedBucketArgs>>;
   readonly retentionDays: Readonly<Record<BackupTier, number>>;
   readonly tags: Tags;
 }
@@ -62,6 +64,7 @@ export function buildDisasterRecovery(env: DisasterRecoveryInputs): DisasterReco
       description: "Velero cluster backups",
     };
   }
+  Object.assign(buckets, env.extraBuckets ?? {});
   return new DisasterRecovery("disaster-recovery", {
     namePrefix: env.namePrefix,
     region: env.region,

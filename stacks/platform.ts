@@ -15,6 +15,7 @@ import { SecurityGroups, TIER_RULES, frontendIngressRules } from "../components/
 import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
 import { CertManager } from "../components/certmanager/certManager";
+import { TIMESERIES_BUCKET_ROLE } from "../components/timeseries/backupStore";
 import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
 import { EncryptionKey } from "../components/security/encryptionKey";
 import { StackConfig } from "./config";
@@ -241,11 +242,6 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
   );
-  const disasterRecovery =
-    drRegion !== undefined && drProvider
-      ? buildDisasterRecovery({ namePrefix, region: config.region, drRegion, provider: drProvider, accountId: identity.accountId, partition, data, dataConfig: config.data, clusterBackup, retentionDays, tags })
-      : undefined;
-
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
     region: config.region,
@@ -278,6 +274,35 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     protect: config.data.protect,
     tags,
   });
+
+  // After the time-series store: its WAL archive and base backups are replicated with the rest.
+  const disasterRecovery =
+    drRegion !== undefined && drProvider
+      ? buildDisasterRecovery({
+          namePrefix,
+          region: config.region,
+          drRegion,
+          provider: drProvider,
+          accountId: identity.accountId,
+          partition,
+          data,
+          dataConfig: config.data,
+          clusterBackup,
+          extraBuckets: {
+            [TIMESERIES_BUCKET_ROLE]: {
+              bucket: timeseries.backupStore.bucket,
+              versioning: timeseries.backupStore.bucketVersioning,
+              keyArn: timeseries.backupStore.key.arn,
+              // Barman expires base backups and WAL itself, but deletes are not replicated: the DR
+              // copy keeps them for the weekly tier, enough to restore after losing the region.
+              drLifecycle: { transitions: [], expirationDays: retentionDays.weekly, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
+              description: "TimescaleDB WAL archive and base backups",
+            },
+          },
+          retentionDays,
+          tags,
+        })
+      : undefined;
 
   const processing = buildProcessingTier(config.processing, {
     namePrefix,

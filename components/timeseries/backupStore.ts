@@ -33,6 +33,8 @@ export const TIMESERIES_BUCKET_ROLE = "timeseries-backups";
 export class TimeseriesBackupStore extends pulumi.ComponentResource {
   public readonly key: EncryptionKey;
   public readonly bucket: aws.s3.Bucket;
+  /** Its versioning: a cross-region replication (components/backup/disasterRecovery.ts) waits for it. */
+  public readonly bucketVersioning: aws.s3.BucketVersioning;
   public readonly bucketName: pulumi.Output<string>;
   public readonly role: IrsaRole;
 
@@ -43,7 +45,7 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
 
     // Not tagged backup=true: it is the backup. Barman deletes backups and WAL past the retention
     // window itself; versioning keeps an overwritten or deleted object for a week more.
-    this.bucket = secureBucket(this, `${name}-${TIMESERIES_BUCKET_ROLE}`, {
+    const secured = secureBucket(this, `${name}-${TIMESERIES_BUCKET_ROLE}`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, TIMESERIES_BUCKET_ROLE, account, args.region)),
       tags: named(args.tags, `${p}-${TIMESERIES_BUCKET_ROLE}`, { Purpose: "TimescaleDB WAL archive and base backups (Barman Cloud)" }),
       encryption: {
@@ -56,7 +58,9 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
       protect: args.protect,
       // Dev is torn down whole (docs/deploy.md); prod keeps its backups.
       forceDestroy: !args.protect,
-    }).bucket;
+    });
+    this.bucket = secured.bucket;
+    this.bucketVersioning = secured.versioning;
     this.bucketName = this.bucket.bucket;
 
     // What barman-cloud-wal-archive / -backup / -backup-delete / -restore call on S3.

@@ -64,6 +64,12 @@ function notWorthCopying(r: RecordedResource): string | undefined {
   return undefined;
 }
 
+/**
+ * Store types AWS Backup protects (a tag on an ElastiCache group selects nothing: AWS Backup does not
+ * support ElastiCache). https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html
+ */
+const BACKUP_SUPPORTED = new Set(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket"]);
+
 const STORE_TYPES = new Set(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:backup/vault:Vault"]);
 
 export function analyseRegionLoss(idx: ResourceIndex, stack: string, region: string): RegionLoss {
@@ -91,6 +97,17 @@ export function analyseRegionLoss(idx: ResourceIndex, stack: string, region: str
     const vault = idx.resolve(strOf(listOf(rules[0], "copyActions")[0], "destinationVaultArn"), "aws:backup/vault:Vault");
     for (const v of idx.ofType("aws:backup/vault:Vault")) if (regionOf(v) === undefined) copied.add(v.urn);
     survives.push(`${plan.name}: ${rules.map((x) => strOf(x, "ruleName")).join(", ")} points copied to ${vault?.name ?? "the DR vault"} in ${vault ? (regionOf(vault) ?? "?") : (drRegion ?? "?")}`);
+    // What the plan selects by tag has its recovery points in those copies too.
+    for (const sel of idx.ofType("aws:backup/selection:Selection").filter((x) => idx.resolve(strOf(x.inputs, "planId"), "aws:backup/plan:Plan")?.urn === plan.urn)) {
+      for (const t of listOf(sel.inputs, "selectionTags")) {
+        const key = strOf(t, "key");
+        const value = strOf(t, "value");
+        for (const r of idx.resources.filter((x) => x.custom && BACKUP_SUPPORTED.has(x.type) && key !== undefined && (x.inputs.tags as Record<string, string> | undefined)?.[key] === value)) {
+          if (!copied.has(r.urn)) survives.push(`${r.name}: in ${plan.name}'s copies to ${vault?.name ?? "the DR vault"} (tagged ${key}=${value})`);
+          copied.add(r.urn);
+        }
+      }
+    }
   }
   const stores = idx.resources.filter((r) => r.custom && STORE_TYPES.has(r.type) && regionOf(r) === undefined && !(r.type === "aws:rds/instance:Instance" && strOf(r.inputs, "replicateSourceDb") !== undefined));
   const uncopied = stores.filter((r) => !copied.has(r.urn));
