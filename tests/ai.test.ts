@@ -94,7 +94,7 @@ describe.each(["dev", "prod"])("model serving (KServe) in %s", (stack) => {
 });
 
 describe.each(["dev", "prod"])("GPU observability in %s", (stack) => {
-  it("runs the DCGM exporter 4.8.2 on GPU nodes only, scraped through a ServiceMonitor Prometheus selects, after the monitoring release and the GPU nodes", () => {
+  it("runs the DCGM exporter 4.8.2 on GPU nodes only, scraped through a ServiceMonitor Prometheus selects, after the monitoring release and the system pool (a per-node agent never waits for a quota-blocked GPU pool)", () => {
     const dcgm = named(runs[stack], "ai-gpu-monitoring-dcgm-exporter", RELEASE);
     expect(dcgm.inputs).toMatchObject({ chart: "dcgm-exporter", version: "4.8.2", namespace: "monitoring" });
     expect(dcgm.inputs.values).toMatchObject({
@@ -102,7 +102,8 @@ describe.each(["dev", "prod"])("GPU observability in %s", (stack) => {
       tolerations: [GPU_TOLERATION],
       serviceMonitor: { enabled: true, additionalLabels: { release: "kube-prometheus-stack" } },
     });
-    expect(dcgm.dependencies).toEqual(expect.arrayContaining([urn(runs[stack], "monitoring-kube-prometheus-stack", RELEASE), gpuNodes(runs[stack]), coreDns(runs[stack])]));
+    expect(dcgm.dependencies).toEqual(expect.arrayContaining([urn(runs[stack], "monitoring-kube-prometheus-stack", RELEASE), systemNodes(runs[stack]), coreDns(runs[stack])]));
+    expect(dcgm.dependencies).not.toContain(gpuNodes(runs[stack]));
   });
 
   it("alerts on XID errors, memory pressure, an idle pool that still costs money and missing GPU metrics, with thresholds from config", () => {

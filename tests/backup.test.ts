@@ -157,7 +157,7 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     const exempt = run().resources.filter((r) => backupExemption(r) !== undefined).map((r) => r.name).sort();
     const buckets = ["cluster-backup-cluster-backups", "timeseries-backup-timeseries-backups"];
     // prod also holds the DR copies, exempt as cross-region copies themselves.
-    expect(exempt).toEqual(stack === "prod" ? [...buckets, "disaster-recovery-cluster-backups", "disaster-recovery-market-data", "postgres-replica-reporting"].sort() : buckets);
+    expect(exempt).toEqual(stack === "prod" ? [...buckets, "disaster-recovery-cluster-backups", "disaster-recovery-market-data", "disaster-recovery-timeseries-backups", "postgres-replica-reporting"].sort() : buckets);
   });
 
   it("tags every EBS volume the CSI driver creates for backup (persistent volumes of any StorageClass)", () => {

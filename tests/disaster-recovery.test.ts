@@ -149,15 +149,23 @@ describe("prod's disaster-recovery region", () => {
   it("limits the replication role to those buckets and their keys", () => {
     const policy = statements(named(run(), "disaster-recovery-s3-replication", "aws:iam/rolePolicy:RolePolicy"), "policy");
     const arnOf = (name: string): string => String(named(run(), name, BUCKET).state.arn);
-    const sources = [arnOf("object-storage-market-data"), arnOf("cluster-backup-cluster-backups")];
-    const copies = [arnOf("disaster-recovery-market-data"), arnOf("disaster-recovery-cluster-backups")];
+    const sources = [arnOf("object-storage-market-data"), arnOf("cluster-backup-cluster-backups"), arnOf("timeseries-backup-timeseries-backups")];
+    const copies = [arnOf("disaster-recovery-market-data"), arnOf("disaster-recovery-cluster-backups"), arnOf("disaster-recovery-timeseries-backups")];
     const bySid = Object.fromEntries(policy.map((s) => [s.Sid, s]));
     expect(list(bySid.ReadSourceConfiguration.Resource)).toEqual(sources);
     expect(list(bySid.ReadSourceVersions.Resource)).toEqual(sources.map((a) => `${a}/*`));
     expect(list(bySid.WriteReplicas.Resource)).toEqual(copies.map((a) => `${a}/*`));
     expect(list(bySid.WriteReplicas.Action)).toEqual(["s3:ReplicateObject", "s3:ReplicateTags"]);
-    expect(list(bySid.DecryptSources.Resource)).toEqual([`arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/object-storage-market-data-key-key-id`, `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/cluster-backup-bucket-key-key-id`]);
-    expect(list(bySid.EncryptReplicas.Resource)).toEqual([`arn:aws:kms:${DR}:${ACCOUNT}:key/disaster-recovery-market-data-key-key-id`, `arn:aws:kms:${DR}:${ACCOUNT}:key/disaster-recovery-cluster-backups-key-key-id`]);
+    expect(list(bySid.DecryptSources.Resource)).toEqual([
+      `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/object-storage-market-data-key-key-id`,
+      `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/cluster-backup-bucket-key-key-id`,
+      `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/timeseries-backup-bucket-key-key-id`,
+    ]);
+    expect(list(bySid.EncryptReplicas.Resource)).toEqual([
+      `arn:aws:kms:${DR}:${ACCOUNT}:key/disaster-recovery-market-data-key-key-id`,
+      `arn:aws:kms:${DR}:${ACCOUNT}:key/disaster-recovery-cluster-backups-key-key-id`,
+      `arn:aws:kms:${DR}:${ACCOUNT}:key/disaster-recovery-timeseries-backups-key-key-id`,
+    ]);
     expect(policy.every((s) => list(s.Resource).every((r) => r !== "*"))).toBe(true);
     expect(jsonInput(named(run(), "disaster-recovery-s3-replication", "aws:iam/role:Role"), "assumeRolePolicy")).toMatchObject({ Statement: [{ Principal: { Service: "s3.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }] });
   });
@@ -187,7 +195,12 @@ describe("cross-region coverage (components/backup/coverage.ts)", () => {
         expect(ofType(run, RDS_REPLICATION).some((x) => x.propertyDependencies.sourceDbInstanceArn?.includes(r.urn))).toBe(true);
       } else if (claim.by === "s3-replication" && r.type === "aws:s3/bucket:Bucket") {
         if (r.name.endsWith("-access-logs")) continue;
-        expect({ bucket: r.name, replicated: ofType(run, REPLICATION).some((x) => x.propertyDependencies.bucket?.includes(r.urn)) }).toEqual({ bucket: r.name, replicated: true });
+        // Replicated, or tagged into the backup plan whose daily, weekly and monthly rules copy to the DR vault.
+        const replicated = ofType(run, REPLICATION).some((x) => x.propertyDependencies.bucket?.includes(r.urn));
+        const inCopiedBackups = (r.inputs.tags as Record<string, string>).backup === "true";
+        expect({ bucket: r.name, copied: replicated || inCopiedBackups }).toEqual({ bucket: r.name, copied: true });
+      } else if (claim.by === "s3-replication" && r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster") {
+        expect(named(run, "disaster-recovery-timeseries-backups", REPLICATION)).toBeDefined();
       } else if (claim.by === "s3-replication") {
         expect(named(run, "disaster-recovery-cluster-backups", REPLICATION)).toBeDefined();
       } else if (claim.by === "aws-backup-copy") {

@@ -22,13 +22,29 @@ describe("teardown of dev", () => {
 
   it("deletes every secret at once (recovery window 0), so a rebuild can reuse the fixed names", () => {
     const secrets = ofType(run(), SECRET);
-    expect(secrets.map((s) => s.name).sort()).toEqual(["connection-secrets-analytics", "connection-secrets-trading-api", "postgres-master", "redis-auth"]);
+    expect(secrets.map((s) => s.name).sort()).toEqual([
+      "connection-secrets-analytics",
+      "connection-secrets-trading-api",
+      "postgres-master",
+      "redis-auth",
+      "timeseries-consumers-analytics",
+      "timeseries-consumers-market-data",
+    ]);
     for (const s of secrets) expect({ name: s.name, recoveryWindowInDays: s.inputs.recoveryWindowInDays, protect: s.protect }).toEqual({ name: s.name, recoveryWindowInDays: 0, protect: false });
   });
 
-  it("empties every bucket (market data, ALB logs, Velero), versions included, on destroy", () => {
+  it("empties every bucket (market data, ALB logs, Velero, time-series backups, processing and AI), versions included, on destroy", () => {
     const buckets = ofType(run(), BUCKET);
-    expect(buckets.map((b) => b.name).sort()).toEqual(["cluster-backup-cluster-backups", "object-storage-access-logs", "object-storage-market-data"]);
+    expect(buckets.map((b) => b.name).sort()).toEqual([
+      "ai-store-ml-artifacts",
+      "ai-store-models",
+      "cluster-backup-cluster-backups",
+      "flink-state",
+      "object-storage-access-logs",
+      "object-storage-market-data",
+      "spark-event-logs",
+      "timeseries-backup-timeseries-backups",
+    ]);
     expect(summary(buckets, "forceDestroy")).toEqual(Object.fromEntries(buckets.map((b) => [b.name, { forceDestroy: true, protect: false }])));
   });
 
@@ -66,13 +82,15 @@ describe("teardown of prod stays protected", () => {
 
   it("never empties a bucket and protects each", () => {
     const buckets = ofType(run(), BUCKET);
-    expect(buckets).toHaveLength(3);
+    // The dev list above, plus the three disaster-recovery copies.
+    expect(buckets).toHaveLength(11);
     expect(summary(buckets, "forceDestroy")).toEqual(Object.fromEntries(buckets.map((b) => [b.name, { forceDestroy: false, protect: true }])));
   });
 
   it("keeps the vault and its recovery points, protected and under Vault Lock", () => {
-    expect(summary(ofType(run(), VAULT), "forceDestroy")).toEqual({ "backup-vault": { forceDestroy: false, protect: true } });
-    expect(ofType(run(), "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toHaveLength(1);
+    expect(summary(ofType(run(), VAULT), "forceDestroy")).toEqual({ "backup-vault": { forceDestroy: false, protect: true }, "backup-dr-vault": { forceDestroy: false, protect: true } });
+    // Both the local vault and its disaster-recovery copy are locked.
+    expect(ofType(run(), "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toHaveLength(2);
   });
 
   it("fails a destroy on an unreachable cluster instead of forgetting its objects", () => {

@@ -102,9 +102,14 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
   "aws:s3/bucket:Bucket": {
     by: "s3-replication",
     rpo: "typically seconds to 15 minutes (S3 Cross-Region Replication without Replication Time Control has no SLA); the daily AWS Backup copy of tagged buckets bounds it at 24 hours",
-    what: "market data and Velero's bucket replicated object by object; the ALB access-log bucket is not copied (diagnostics, not restored)",
+    what: "market data, Velero's bucket and the time-series WAL archive replicated object by object; the other data buckets (Spark event logs, Flink state, models, ML artifacts) are tagged backup=true and reach the DR vault with the backup plan's daily, weekly and monthly copies (RPO 24 h); the ALB access-log bucket is not copied (diagnostics, not restored)",
   },
   "aws:s3/bucketV2:BucketV2": { by: "none", why: "the platform creates no BucketV2" },
+  "kubernetes:postgresql.cnpg.io/v1:Cluster": {
+    by: "s3-replication",
+    rpo: "WAL archiving's lag (CNPG archives each WAL segment when full or after archive_timeout, 5 minutes) plus S3 replication (seconds to 15 minutes)",
+    what: "the Barman Cloud WAL archive and base backups, replicated object by object with the timeseries-backups bucket; restore a side cluster from the DR copy (docs/timeseries-restore.md)",
+  },
   "aws:efs/fileSystem:FileSystem": { by: "none", why: "the platform creates no EFS file system" },
   "aws:ebs/volume:Volume": {
     by: "aws-backup-copy",

@@ -19,9 +19,30 @@ export const backupRules: readonly StackRule[] = [
     control: C.CP_6_1,
     severity: "high",
     description:
-      "Every stateful store has a copy in another region: each RDS primary replicates its automated backups (an InstanceAutomatedBackupsReplication whose sourceDbInstanceArn comes from it; read replicas are rebuilt from the primary); each S3 bucket has a replication configuration, unless it is itself a replication destination or the ALB access-log bucket (diagnostics, Pulumi name ending `-access-logs`); each AWS Backup plan with snapshot rules copies at least one rule elsewhere (copyActions). ElastiCache is a cache and is not required.",
+      "Every stateful store has a copy in another region: each RDS primary replicates its automated backups (an InstanceAutomatedBackupsReplication whose sourceDbInstanceArn comes from it; read replicas are rebuilt from the primary); each S3 bucket has a replication configuration, unless it is itself a replication destination, the ALB access-log bucket (diagnostics, Pulumi name ending `-access-logs`), or selected by tag into a backup plan that copies to another region (RPO 24 h); each AWS Backup plan with snapshot rules copies at least one rule elsewhere (copyActions). ElastiCache is a cache and is not required.",
     devAdvisory: "dev may leave entasis:backup.drRegion unset and keep its backups in one region to save the copies' storage and transfer (the plan's failure-domain view says what that gives up).",
     validateStack: (args, report) => {
+      // Tags selected into a backup plan that copies to another region: a bucket carrying one has
+      // its daily, weekly and monthly points there (RPO 24 h), which counts as its copy.
+      const copyingPlans = new Set(
+        args.resources
+          .filter((r) => r.isType(aws.backup.Plan))
+          .filter((r) => {
+            const rules: unknown = r.props["rules"];
+            return Array.isArray(rules) && rules.some((x: unknown) => typeof x === "object" && x !== null && Array.isArray((x as PlanRule).copyActions) && ((x as PlanRule).copyActions as unknown[]).length > 0);
+          })
+          .map((r) => r.urn),
+      );
+      const copiedTags: { key: string; value: string }[] = [];
+      for (const r of args.resources) {
+        if (!r.isType(aws.backup.Selection) || !(r.propertyDependencies["planId"] ?? []).some((d) => copyingPlans.has(d.urn))) continue;
+        const tags: unknown = r.props["selectionTags"];
+        if (Array.isArray(tags)) for (const t of tags) if (typeof t === "object" && t !== null && typeof t.key === "string" && typeof t.value === "string") copiedTags.push({ key: t.key, value: t.value });
+      }
+      const inCopiedBackups = (props: Record<string, unknown>): boolean => {
+        const tags = props["tags"];
+        return typeof tags === "object" && tags !== null && copiedTags.some((t) => (tags as Record<string, unknown>)[t.key] === t.value);
+      };
       const replicatedDbs = new Set<string>();
       const replicatedBuckets = new Set<string>();
       const destinations = new Set<string>();
@@ -38,7 +59,7 @@ export const backupRules: readonly StackRule[] = [
           if ("replicateSourceDb" in r.props) continue;
           if (!replicatedDbs.has(r.urn)) report(`RDS instance ${r.name} has no cross-region automated backup replication (aws.rds.InstanceAutomatedBackupsReplication).`, r.urn);
         } else if (r.isType(aws.s3.Bucket)) {
-          if (r.name.endsWith(`-${ALB_LOG_BUCKET_ROLE}`) || destinations.has(r.urn)) continue;
+          if (r.name.endsWith(`-${ALB_LOG_BUCKET_ROLE}`) || destinations.has(r.urn) || inCopiedBackups(r.props)) continue;
           if (!replicatedBuckets.has(r.urn)) report(`bucket ${r.name} has no replication to another region (aws.s3.BucketReplicationConfig).`, r.urn);
         } else if (r.isType(aws.backup.Plan)) {
           const rules: unknown = r.props["rules"];

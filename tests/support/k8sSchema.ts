@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import Ajv, { ValidateFunction } from "ajv";
 import { RecordedResource } from "../../tools/offline/harness";
-import { SHARED_CHARTS_DIR } from "../../tools/offline/sharedCharts";
+import { SHARED_CHARTS_DIR, loadYamlDocuments } from "../../tools/offline/sharedCharts";
 
 /**
  * Schema validation of Kubernetes objects the program creates: built-in kinds against the official
@@ -49,9 +48,7 @@ function crdSchema(apiVersion: string, kind: string): object | undefined {
   for (const file of filesByGroup.get(group) ?? []) {
     if (parsedFiles.has(file)) continue;
     parsedFiles.add(file);
-    // cloudnative-pg and plugin-barman-cloud wrap their CRDs in `{{- if .Values.crds.create }}`.
-    const text = fs.readFileSync(file, "utf8").split("\n").filter((l) => !/^\s*\{\{.*\}\}\s*$/.test(l)).join("\n");
-    for (const doc of yaml.loadAll(text) as (Crd | null)[]) {
+    for (const doc of loadYamlDocuments(file) as (Crd | null)[]) {
       if (!doc || doc.kind !== "CustomResourceDefinition") continue;
       for (const v of doc.spec.versions) {
         if (v.served && v.schema) crdSchemas.set(`${doc.spec.group}/${v.name}/${doc.spec.names.kind}`, v.schema.openAPIV3Schema);

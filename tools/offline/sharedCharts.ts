@@ -42,7 +42,13 @@ export function sharedCharts(): SharedChart[] {
 
 /** Documents of a YAML file (CRDs come several to a file). */
 export function loadYamlDocuments(file: string): unknown[] {
-  return yaml.loadAll(fs.readFileSync(file, "utf8")).filter((d) => d !== null && d !== undefined);
+  // cloudnative-pg and plugin-barman-cloud wrap their CRD file in `{{- if .Values.crds.create }}` ... `{{- end }}`.
+  const text = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => !/^\s*\{\{.*\}\}\s*$/.test(l))
+    .join("\n");
+  return yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
 }
 
 /**
@@ -104,7 +110,8 @@ export function crdOwners(chartNames: readonly string[]): Map<string, string[]> 
   const charts = sharedCharts();
   const owners = new Map<string, string[]>();
   for (const name of new Set(chartNames)) {
-    const chart = charts.find((c) => c.name === name);
+    // An OCI chart is named by its reference (`oci://ghcr.io/kserve/charts/kserve-crd`).
+    const chart = charts.find((c) => c.name === name || name.endsWith(`/${c.name}`));
     if (!chart) continue;
     const dirs = [chart.dir, ...chart.subcharts.flatMap((s) => charts.filter((c) => c.name === s).map((c) => c.dir))];
     for (const file of dirs.flatMap((d) => yamlFilesUnder(path.join(d, "crds")))) {
