@@ -6,11 +6,12 @@ import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { Tags } from "../components/tags";
 import { AppImage } from "../components/workloads/image";
-import { APP, TradingApi } from "../components/workloads/tradingApi";
+import { APP, TradingApi, TradingApiArgs } from "../components/workloads/tradingApi";
 import { VpaController } from "../components/workloads/vpaController";
 import { ALB_LOG_BUCKET_ROLE } from "../lib/awsLimits";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
+import type { MessagingTier } from "./messaging";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
@@ -38,6 +39,8 @@ export interface EdgeTierInputs {
   readonly cluster: Cluster;
   readonly data: DataTier;
   readonly dataConfig: DataConfig;
+  /** The message queue, when enabled: trading-api reads its own user's secret. */
+  readonly messaging?: MessagingTier;
   /** Node pool labels by pool name (to check the general pool exists). */
   readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tags: Tags;
@@ -107,9 +110,21 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
     databaseCidrs: Object.values(env.subnetPlan.database),
+    ...tradingApiExtras(env.messaging),
     crdsFrom: [lbController.release, vpaController.release],
     tags,
   });
 
   return { loadBalancer, lbController, vpaController, image, tradingApi };
+}
+
+/** trading-api's share of the message queue: read access to its own user's secret, and where it is. */
+function tradingApiExtras(messaging: MessagingTier | undefined): Pick<TradingApiArgs, "additionalStatements" | "extraEnv"> {
+  const mqSecret = messaging?.broker.userSecrets[APP];
+  if (!mqSecret) return {};
+  return {
+    // Encrypted with the data tier's key, which the role already decrypts through Secrets Manager.
+    additionalStatements: [{ Sid: "ReadOwnBrokerUser", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: mqSecret.arn }],
+    extraEnv: { MQ_CONNECTION_SECRET_ARN: mqSecret.arn },
+  };
 }

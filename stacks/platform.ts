@@ -15,6 +15,7 @@ import { Monitoring } from "../components/observability/monitoring";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
+import { MessagingTier, buildMessagingTier } from "./messaging";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -30,6 +31,8 @@ export interface Platform {
   /** Velero; absent when entasis:backup.velero.enabled is false. */
   readonly clusterBackup?: ClusterBackup;
   readonly edge: EdgeTier;
+  /** Amazon MQ for RabbitMQ; absent when entasis:messaging.enabled is false. */
+  readonly messaging?: MessagingTier;
 }
 
 /**
@@ -150,6 +153,19 @@ export function buildPlatform(config: StackConfig): Platform {
         })
       : undefined;
 
+  const messaging = buildMessagingTier(config.messaging, {
+    namePrefix,
+    region: config.region,
+    subnetPlan,
+    network,
+    securityGroups,
+    cluster,
+    data,
+    secretRecoveryDays: config.data.secretRecoveryDays,
+    protect: config.data.protect,
+    tags,
+  });
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
     region: config.region,
@@ -161,9 +177,10 @@ export function buildPlatform(config: StackConfig): Platform {
     cluster,
     data,
     dataConfig: config.data,
+    messaging,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge };
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge, messaging };
 }

@@ -52,6 +52,14 @@ const SHARED: Readonly<Record<string, unknown>> = {
     vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
     pdbMinAvailable: 2,
   },
+  messaging: {
+    enabled: true,
+    engineVersion: "4.2",
+    // Monday 05:30 in Seoul: after the daily backup, before the Korean market opens.
+    maintenanceWindow: { dayOfWeek: "SUNDAY", timeOfDay: "20:30", timeZone: "UTC" },
+    adminUsername: "entasis_admin",
+    users: { "trading-api": { username: "trading_api" } },
+  },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -95,6 +103,7 @@ const DEV: Readonly<Record<string, unknown>> = {
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
   },
+  messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -149,6 +158,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
   },
+  messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

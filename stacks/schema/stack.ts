@@ -5,6 +5,7 @@ import { backupSchema, validateBackup } from "./backup";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
+import { messagingSchema, validateMessaging } from "./messaging";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -89,6 +90,7 @@ const AREAS = {
   backup: area(backupSchema, (v, ctx) => validateBackup(v, ctx, `${NAMESPACE}:backup`)),
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
+  messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
 };
 
 type Areas = typeof AREAS;
