@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AMQPS_PORT } from "../components/messaging/broker";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { Platform } from "./platform";
 
@@ -13,6 +14,7 @@ export interface PlatformOutputs {
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly databaseSubnetIds: pulumi.Output<string>[];
   readonly natGatewayIds: pulumi.Output<string>[];
+  readonly egressIps: pulumi.Output<string>[];
   readonly securityGroupIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly dbSubnetGroupName: pulumi.Output<string>;
   readonly cacheSubnetGroupName: pulumi.Output<string>;
@@ -50,6 +52,14 @@ export interface PlatformOutputs {
   readonly albDnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
+  /** null when entasis:messaging.enabled is false. */
+  readonly messaging: {
+    readonly amqpsEndpoint: pulumi.Output<string>;
+    readonly managementUrl: pulumi.Output<string>;
+    readonly port: number;
+    readonly adminSecretArn: pulumi.Output<string>;
+    readonly userSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+  } | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -75,6 +85,12 @@ export const OUTPUT_DOCS = {
   privateSubnetIds: { type: "string[]", secret: false, description: "Private subnets (EKS nodes and pods), one per AZ." },
   databaseSubnetIds: { type: "string[]", secret: false, description: "Isolated database subnets (no internet route), one per AZ." },
   natGatewayIds: { type: "string[]", secret: false, description: "NAT gateways (one in dev, one per AZ in prod)." },
+  egressIps: {
+    type: "string[]",
+    secret: false,
+    description:
+      "Public IPv4 addresses all outbound traffic of the private subnets (every node pool: collectors, exchange and data-feed API calls) leaves from: the NAT gateways' Elastic IPs in AZ order (one in dev, one per AZ in prod). Register every one of them in exchange API allow-lists (docs/egress-allowlist.md). They are protected in prod and keyed by AZ, so they never change unless an AZ is deliberately removed.",
+  },
   securityGroupIds: { type: "{ frontend, application, database, monitoring: string }", secret: false, description: "Security groups of the spec by role." },
   dbSubnetGroupName: { type: "string", secret: false, description: "RDS DB subnet group on the database subnets." },
   cacheSubnetGroupName: { type: "string", secret: false, description: "ElastiCache subnet group on the database subnets." },
@@ -114,6 +130,12 @@ export const OUTPUT_DOCS = {
   albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
+  messaging: {
+    type: "{ amqpsEndpoint, managementUrl: string; port: number; adminSecretArn: string; userSecretArns: Record<string, string> } | null",
+    secret: false,
+    description:
+      "Amazon MQ for RabbitMQ (private, TLS only: `amqps://` on 5671; single instance in dev, three-node cluster across AZs in prod). Each application connects as its own user: `userSecretArns[app]` is a Secrets Manager secret with host, port, vhost, username, password and url (read it with the app's IRSA role). Declare quorum queues (`x-queue-type: quorum`, the default for queues declared without a type on RabbitMQ 4.2): they replicate across the cluster's nodes and survive a node or AZ loss, classic queues do not; Amazon MQ does not support streams. The management UI (`managementUrl`, port 443) is reachable only from the VPC; the administrator secret is for operators. null when disabled.",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -127,6 +149,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     privateSubnetIds: p.network.privateSubnetIds,
     databaseSubnetIds: p.network.databaseSubnetIds,
     natGatewayIds: Object.values(p.network.natGateways).map((n) => n.id),
+    egressIps: p.config.network.availabilityZones.filter((az) => az in p.network.natEips).map((az) => p.network.natEips[az].publicIp),
     securityGroupIds: p.securityGroups.ids,
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,
@@ -157,5 +180,14 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     albDnsName: p.edge.loadBalancer.dnsName,
     targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
     tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
+    messaging: p.messaging
+      ? {
+          amqpsEndpoint: p.messaging.broker.amqpsEndpoint,
+          managementUrl: p.messaging.broker.managementUrl,
+          port: AMQPS_PORT,
+          adminSecretArn: p.messaging.broker.adminSecret.arn,
+          userSecretArns: Object.fromEntries(Object.entries(p.messaging.broker.userSecrets).map(([app, sec]) => [app, sec.arn])),
+        }
+      : null,
   };
 }

@@ -64,6 +64,8 @@ export function buildPlatform(config: StackConfig): Platform {
     natStrategy: config.network.natStrategy,
     flowLogs: config.network.flowLogs,
     peering: config.network.peering,
+    // Egress addresses are registered with exchanges: as stateful as the data (protected in prod).
+    protectEgressIps: config.data.protect,
     tags,
   });
 
