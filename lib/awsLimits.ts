@@ -144,7 +144,9 @@ export const MQ_BROKER_NAME_RE = /^[A-Za-z0-9_-]{1,50}$/;
  * https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers-broker-id-users-username.html */
 export const MQ_PASSWORD_FORBIDDEN = ",:=";
 
-/** ALB connection idle timeout, seconds. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout */
+/** ALB connection idle timeout (`idle_timeout.timeout_seconds`), seconds: 1-4000, default 60. It also bounds
+ * how long a WebSocket may carry no frame. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout */
 export const ALB_IDLE_TIMEOUT_SECONDS = { min: 1, max: 4000 } as const;
 /** Target-group deregistration delay, seconds. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay */
 export const TARGET_GROUP_DEREGISTRATION_SECONDS = { min: 0, max: 3600 } as const;

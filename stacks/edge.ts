@@ -106,8 +106,9 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
       username: consumer.username,
       dbUserResourceIds: proxyResourceId ? [data.postgres.resourceId, proxyResourceId] : [data.postgres.resourceId],
     },
-    targetGroupArns: { alb: loadBalancer.targetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
-    deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
+    targetGroupArns: { alb: loadBalancer.targetGroup.arn, ws: loadBalancer.wsTargetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
+    // Pods outlive the longer of the two drains (REST requests, WebSocket streams).
+    deregistrationDelaySeconds: Math.max(edge.deregistrationDelaySeconds, edge.websocket.deregistrationDelaySeconds),
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
     databaseCidrs: Object.values(env.subnetPlan.database),
     ...tradingApiExtras(env.messaging),

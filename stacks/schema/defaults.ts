@@ -42,7 +42,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
     velero: { enabled: true, snapshotVolumes: true },
   },
   edge: {
-    idleTimeoutSeconds: 60,
+    idleTimeoutSeconds: 600,
+    websocket: { path: "/ws" },
     healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3 },
     internalNlb: { enabled: false },
   },
@@ -100,6 +101,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   edge: {
     deletionProtection: false,
     deregistrationDelaySeconds: 30,
+    websocket: { deregistrationDelaySeconds: 30 },
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
   },
@@ -155,6 +157,7 @@ const PROD: Readonly<Record<string, unknown>> = {
   edge: {
     deletionProtection: true,
     deregistrationDelaySeconds: 60,
+    websocket: { deregistrationDelaySeconds: 120 },
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
   },
