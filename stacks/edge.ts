@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
 import { EdgeLoadBalancer } from "../components/edge/loadBalancer";
@@ -12,6 +13,7 @@ import { ALB_LOG_BUCKET_ROLE } from "../lib/awsLimits";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
 import type { MessagingTier } from "./messaging";
+import { ConfigStore } from "../components/config/configStore";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
@@ -30,6 +32,8 @@ export interface EdgeTier {
 
 export interface EdgeTierInputs {
   readonly namePrefix: string;
+  /** `dev` or `prod`. */
+  readonly environment: string;
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
@@ -41,6 +45,8 @@ export interface EdgeTierInputs {
   readonly dataConfig: DataConfig;
   /** The message queue, when enabled: trading-api reads its own user's secret. */
   readonly messaging?: MessagingTier;
+  /** The configuration store, when enabled: trading-api reads its own tree. */
+  readonly configStore?: ConfigStore;
   /** Node pool labels by pool name (to check the general pool exists). */
   readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tags: Tags;
@@ -111,7 +117,7 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     deregistrationDelaySeconds: Math.max(edge.deregistrationDelaySeconds, edge.websocket.deregistrationDelaySeconds),
     loadBalancerCidrs: [...Object.values(env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])],
     databaseCidrs: Object.values(env.subnetPlan.database),
-    ...tradingApiExtras(env.messaging),
+    ...tradingApiExtras(env.messaging, env.configStore, { environment: env.environment, region, accountId, partition }),
     crdsFrom: [lbController.release, vpaController.release],
     tags,
   });
@@ -119,13 +125,28 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
   return { loadBalancer, lbController, vpaController, image, tradingApi };
 }
 
-/** trading-api's share of the message queue: read access to its own user's secret, and where it is. */
-function tradingApiExtras(messaging: MessagingTier | undefined): Pick<TradingApiArgs, "additionalStatements" | "extraEnv"> {
+/**
+ * trading-api's share of the message queue and the configuration store: read access to its own
+ * broker user's secret and its own configuration tree, and where they are.
+ */
+function tradingApiExtras(
+  messaging: MessagingTier | undefined,
+  configStore: ConfigStore | undefined,
+  scope: { environment: string; region: string; accountId: pulumi.Input<string>; partition: pulumi.Input<string> },
+): Pick<TradingApiArgs, "additionalStatements" | "extraEnv"> {
+  const statements: pulumi.Input<aws.iam.PolicyStatement>[] = [];
+  const env: Record<string, pulumi.Input<string>> = {};
   const mqSecret = messaging?.broker.userSecrets[APP];
-  if (!mqSecret) return {};
-  return {
+  if (mqSecret) {
     // Encrypted with the data tier's key, which the role already decrypts through Secrets Manager.
-    additionalStatements: [{ Sid: "ReadOwnBrokerUser", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: mqSecret.arn }],
-    extraEnv: { MQ_CONNECTION_SECRET_ARN: mqSecret.arn },
-  };
+    statements.push({ Sid: "ReadOwnBrokerUser", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: mqSecret.arn });
+    env.MQ_CONNECTION_SECRET_ARN = mqSecret.arn;
+  }
+  const prefix = configStore?.prefixes[APP];
+  if (configStore && prefix) {
+    statements.push(...configStore.readStatements(APP, scope));
+    // The app's `/config/` root: GetParametersByPath(CONFIG_PATH, recursive, with decryption).
+    env.CONFIG_PATH = prefix;
+  }
+  return { additionalStatements: statements, extraEnv: env };
 }

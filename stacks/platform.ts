@@ -16,6 +16,8 @@ import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
 import { EdgeTier, buildEdgeTier } from "./edge";
 import { MessagingTier, buildMessagingTier } from "./messaging";
+import { buildConfigStore } from "./configStore";
+import { ConfigStore } from "../components/config/configStore";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -33,6 +35,8 @@ export interface Platform {
   readonly edge: EdgeTier;
   /** Amazon MQ for RabbitMQ; absent when entasis:messaging.enabled is false. */
   readonly messaging?: MessagingTier;
+  /** SSM Parameter Store configuration; absent when entasis:configStore.enabled is false. */
+  readonly configStore?: ConfigStore;
 }
 
 /**
@@ -168,8 +172,21 @@ export function buildPlatform(config: StackConfig): Platform {
     tags,
   });
 
+  const configStore = buildConfigStore(config.configStore, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    environment: config.environment,
+    data,
+    dataConfig: config.data,
+    messaging,
+    tags,
+  });
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
+    environment: config.environment,
     region: config.region,
     accountId: identity.accountId,
     partition,
@@ -180,9 +197,10 @@ export function buildPlatform(config: StackConfig): Platform {
     data,
     dataConfig: config.data,
     messaging,
+    configStore,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
     tags,
   });
 
-  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge, messaging };
+  return { config, network, securityGroups, bastion, data, cluster, logging, monitoring, backup, clusterBackup, edge, messaging, configStore };
 }

@@ -59,3 +59,9 @@ describe("messaging config validation", () => {
     expect(validateWith("prod", (a) => ({ ...a, messaging: withField(withField(a.messaging, ["enabled"], false), ["deploymentMode"], "SINGLE_INSTANCE") })).ok).toBe(true);
   });
 });
+
+describe("messaging application keys", () => {
+  it("rejects an application key that is not a DNS label", () => {
+    expect(mq("dev", ["users", "Bad_App"], { username: "bad_app" }).messages).toEqual(['entasis:messaging.users.Bad_App "Bad_App" is not an application key; use a lowercase DNS label, e.g. trading-api']);
+  });
+});

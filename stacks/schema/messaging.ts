@@ -37,7 +37,7 @@ export const messagingSchema = z.strictObject({
   /** Administrator user (the one user Amazon MQ creates for RabbitMQ). Default entasis_admin. */
   adminUsername: z.string().regex(RABBIT_USER_RE, { message: issue("is not a RabbitMQ user name this platform creates", "use 3..64 lowercase letters, digits and '_', e.g. entasis_admin") }),
   /** Per-application users keyed by application, created after the broker exists. Default trading-api. */
-  users: z.record(z.string().regex(APP_KEY_RE, { message: issue("is not an application key", "use a lowercase DNS label, e.g. trading-api") }), userSchema),
+  users: z.record(z.string(), userSchema),
 });
 export type MessagingConfig = z.infer<typeof messagingSchema>;
 
@@ -54,6 +54,7 @@ export function validateMessaging(mq: MessagingConfig, ctx: Pick<AreaContext, "e
   }
   const seen = new Map<string, string>();
   for (const [app, user] of Object.entries(mq.users)) {
+    if (!APP_KEY_RE.test(app)) problems.push({ key: `${areaKey}.users.${app}`, value: app, problem: "is not an application key", fix: "use a lowercase DNS label, e.g. trading-api" });
     if (user.username === mq.adminUsername) {
       problems.push({ key: `${areaKey}.users.${app}.username`, value: user.username, problem: "is the administrator's user name", fix: "give every application its own user" });
     }

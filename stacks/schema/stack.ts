@@ -6,6 +6,7 @@ import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
+import { configStoreSchema, validateConfigStore } from "./configStore";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -91,6 +92,7 @@ const AREAS = {
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v) => validateWorkloads(v, `${NAMESPACE}:workloads`)),
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
+  configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
 };
 
 type Areas = typeof AREAS;
