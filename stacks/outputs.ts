@@ -52,6 +52,13 @@ export interface PlatformOutputs {
   readonly albDnsName: pulumi.Output<string>;
   readonly targetGroupArn: pulumi.Output<string>;
   readonly tradingApi: { readonly namespace: pulumi.Output<string>; readonly service: pulumi.Output<string>; readonly roleArn: pulumi.Output<string> };
+  readonly websocket: { readonly path: string; readonly targetGroupArn: pulumi.Output<string>; readonly idleTimeoutSeconds: number };
+  /** null when entasis:configStore.enabled is false. */
+  readonly configStore: {
+    readonly prefixes: Readonly<Record<string, string>>;
+    readonly kmsKeyArn: pulumi.Output<string>;
+    readonly readPolicyArns: Readonly<Record<string, pulumi.Output<string>>>;
+  } | null;
   /** null when entasis:messaging.enabled is false. */
   readonly messaging: {
     readonly amqpsEndpoint: pulumi.Output<string>;
@@ -130,6 +137,18 @@ export const OUTPUT_DOCS = {
   albDnsName: { type: "string", secret: false, description: "DNS name of the internet-facing ALB in front of trading-api (point your domain's alias record at it)." },
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
+  websocket: {
+    type: "{ path: string; targetGroupArn: string; idleTimeoutSeconds: number }",
+    secret: false,
+    description:
+      "trading-api's WebSocket API on the same ALB: `wss://<your domain><path>` (and `<path>/*`) goes to its own target group (round robin; open streams drain for entasis:edge.websocket.deregistrationDelaySeconds when a pod stops, then clients must reconnect). The ALB closes a connection idle for `idleTimeoutSeconds`: clients ping more often than that.",
+  },
+  configStore: {
+    type: "{ prefixes: Record<string, string>; kmsKeyArn: string; readPolicyArns: Record<string, string> } | null",
+    secret: false,
+    description:
+      "The spec's etcd configuration in SSM Parameter Store: `prefixes[app]` is the application's `/config/` root (`/entasis/<env>/config/<app>`, keys `database/url` (SecureString), `redis/enabled`, `rabbitmq/url`, `circuit_breakers/rabbitmq/timeout`, ...); read it with GetParametersByPath (recursive, WithDecryption) after attaching `readPolicyArns[app]` to the app's IRSA role. No watch: re-read on a timer (e.g. every 60 s) or on EventBridge Parameter Store change events. null when disabled.",
+  },
   messaging: {
     type: "{ amqpsEndpoint, managementUrl: string; port: number; adminSecretArn: string; userSecretArns: Record<string, string> } | null",
     secret: false,
@@ -180,6 +199,14 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     albDnsName: p.edge.loadBalancer.dnsName,
     targetGroupArn: p.edge.loadBalancer.targetGroup.arn,
     tradingApi: { namespace: p.edge.tradingApi.namespaceName, service: p.edge.tradingApi.serviceName, roleArn: p.edge.tradingApi.role.arn },
+    websocket: { path: p.config.edge.websocket.path, targetGroupArn: p.edge.loadBalancer.wsTargetGroup.arn, idleTimeoutSeconds: p.config.edge.idleTimeoutSeconds },
+    configStore: p.configStore
+      ? {
+          prefixes: p.configStore.prefixes,
+          kmsKeyArn: p.configStore.key.arn,
+          readPolicyArns: Object.fromEntries(Object.entries(p.configStore.readPolicies).map(([app, policy]) => [app, policy.arn])),
+        }
+      : null,
     messaging: p.messaging
       ? {
           amqpsEndpoint: p.messaging.broker.amqpsEndpoint,

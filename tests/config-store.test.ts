@@ -29,11 +29,11 @@ describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => 
   };
 
   it("holds the spec's etcd keys under /entasis/<env>/config/<app>, standard tier, tagged", () => {
-    const names = ofType(run(), PARAM).map((p) => str(p, "name")).sort();
+    const names = ofType(run(), PARAM).map((p) => str(p, "name")).filter((n) => n.startsWith(`${prefix}/`)).sort();
     expect(names).toEqual(["circuit_breakers/rabbitmq/timeout", "database/url", "rabbitmq/url", "redis/enabled"].map((k) => `${prefix}/${k}`));
     for (const p of ofType(run(), PARAM)) {
       expect(p.inputs).toMatchObject({ tier: "Standard", dataType: "text" });
-      expect(tagsOf(p)).toMatchObject({ App: "trading-api", Environment: stack, Name: p.inputs.name });
+      expect(tagsOf(p)).toMatchObject({ App: str(p, "name").split("/")[4], Environment: stack, Name: p.inputs.name });
       expect(componentOf(run(), p)).toBe("entasis:config:ConfigStore");
     }
   });
@@ -43,6 +43,12 @@ describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => 
     expect(param("database/url").inputs).toMatchObject({ type: "SecureString", keyId: KEY_ARN, value: `postgresql://trading_api@${String(host)}:5432/entasis?sslmode=verify-full` });
     expect(param("database/url").secretPaths).toContain("value");
     expect(named(run(), "config-store-key-key", "aws:kms/key:Key").inputs.enableKeyRotation).toBe(true);
+  });
+
+  it("gives every configured application its own tree with its own database user", () => {
+    const analytics = ofType(run(), PARAM).filter((p) => str(p, "name").startsWith(`/entasis/${stack}/config/analytics/`));
+    expect(analytics.map((p) => str(p, "name").split("/").slice(5).join("/")).sort()).toEqual(["database/url", "rabbitmq/url", "redis/enabled"]);
+    expect(str(analytics.find((p) => str(p, "name").endsWith("/database/url")) ?? analytics[0], "value")).toMatch(/^postgresql:\/\/analytics@/);
   });
 
   it("writes plain flags and endpoints as String parameters: Redis on, the broker's AMQPS endpoint, the circuit breaker timeout from config", () => {

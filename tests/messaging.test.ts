@@ -1,5 +1,6 @@
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { PROVISION_SCRIPT } from "../components/messaging/userProvisioner";
+import { BACKUP_COVERAGE } from "../components/backup/coverage";
 import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -140,5 +141,12 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
     expect(container.env).toContainEqual({ name: "MQ_CONNECTION_SECRET_ARN", value: mqSecret.state.arn });
     const egress = named(run(), "trading-api-netpol-egress", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     expect(JSON.stringify(egress.inputs.spec)).toContain('{"port":5671,"protocol":"TCP"}');
+  });
+
+  it("is covered as its backup coverage says: no AWS Backup tag, replication across AZs in prod, users recreated from code", () => {
+    expect(BACKUP_COVERAGE["aws:mq/broker:Broker"].by).toBe("other");
+    expect(tagsOf(broker()).backup).toBeUndefined();
+    expect((broker().inputs.subnetIds as string[]).length).toBe(stack === "prod" ? 3 : 1);
+    expect(named(run(), "messaging-users-job", "kubernetes:batch/v1:Job").inputs.spec).toBeDefined();
   });
 });

@@ -62,7 +62,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
     users: { "trading-api": { username: "trading_api" } },
   },
   // The spec's etcd keys (001 "etcd Configuration"); database/url and redis/enabled come from the platform.
-  configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } } } },
+  configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
