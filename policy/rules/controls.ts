@@ -47,4 +47,10 @@ export const C = {
   EKS_BP_NODE_SSH: { framework: "EKS-BP", id: "Security: minimize access to worker nodes", title: "Use SSM Session Manager instead of SSH keys on worker nodes" },
   TAGS: { framework: "TAGGING", id: "requiredTagKeys", title: "Resources should be tagged with the required tag keys" },
   SECRETS: { framework: "NIST", id: "IA-5(7)", title: "No embedded unencrypted static authenticators" },
+  MQ_NO_PUBLIC: { framework: "AWS-CONFIG", id: "mq-no-public-access", title: "Amazon MQ brokers are not publicly accessible" },
+  MQ_AUTO_MINOR: { framework: "AWS-CONFIG", id: "mq-automatic-minor-version-upgrade-enabled", title: "Amazon MQ brokers have automatic minor version upgrades enabled" },
+  MQ_6: { framework: "FSBP", id: "MQ.6", title: "RabbitMQ brokers should use cluster deployment mode" },
+  MQ_LOGS: { framework: "NIST", id: "AU-12", title: "Audit record generation (Amazon MQ general logs to CloudWatch Logs)" },
+  MQ_CMK: { framework: "NIST", id: "SC-28", title: "Protection of information at rest (Amazon MQ customer-managed key, where the engine supports one)" },
+  SSM_CMK: { framework: "NIST", id: "SC-28", title: "Protection of information at rest (SSM SecureString parameters under a customer-managed key)" },
 } as const satisfies Record<string, Control>;
