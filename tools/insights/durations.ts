@@ -31,6 +31,11 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   "aws:rds/instance:Instance (read replica)": { seconds: 720, range: "10-15 min", source: "estimate: snapshot of the source then restore (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html)" },
   "aws:rds/proxy:Proxy": { seconds: 300, range: "3-8 min", source: "estimate: proxy endpoint provisioning" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
+  "aws:mq/broker:Broker": { seconds: 900, range: "10-20 min single instance", source: `estimate: CREATION_IN_PROGRESS -> RUNNING ("about 15 minutes", Amazon MQ getting started, https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/getting-started-rabbitmq.html); ${TF_TIMEOUTS} (30 min)` },
+  "aws:mq/broker:Broker (cluster)": { seconds: 1500, range: "20-30 min", source: `estimate: three nodes across AZs join one cluster before RUNNING; ${TF_TIMEOUTS} (30 min)` },
+  "kubernetes:batch/v1:Job": { seconds: 30, range: "seconds to minutes", source: "estimate: Pulumi waits for the Job to complete; the RabbitMQ user provisioner makes a few HTTP calls" },
+  "aws:ssm/parameter:Parameter": { seconds: 2, range: "seconds", source: FAST },
+  "aws:lb/listenerRule:ListenerRule": { seconds: 3, range: "seconds", source: FAST },
   "aws:lb/loadBalancer:LoadBalancer": { seconds: 180, range: "2-3 min", source: `estimate: provisioning -> active; ${TF_TIMEOUTS} (10 min)` },
   "kubernetes:helm.sh/v3:Release": { seconds: 120, range: "1-3 min", source: "estimate: install and wait until its workloads are ready (Pulumi waits by default)" },
   "kubernetes:apps/v1:Deployment": { seconds: 60, range: "0.5-2 min", source: "estimate: Pulumi's await logic waits for the rollout to become ready" },
@@ -87,6 +92,7 @@ export function durationKey(r: RecordedResource): string {
     if (strOf(r.inputs, "replicateSourceDb") !== undefined) return `${r.type} (read replica)`;
     if (boolOf(r.inputs, "multiAz") === true) return `${r.type} (Multi-AZ)`;
   }
+  if (r.type === "aws:mq/broker:Broker" && strOf(r.inputs, "deploymentMode") === "CLUSTER_MULTI_AZ") return `${r.type} (cluster)`;
   return r.type;
 }
 

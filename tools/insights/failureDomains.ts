@@ -99,6 +99,13 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
       // the single writer.
       return p(az ? [az] : [], replica, role, replica ? "" : "the only writable copy of the data (promoting a replica is a manual step)");
     }
+    case "aws:mq/broker:Broker": {
+      // A single instance runs in its (one) subnet's zone; a cluster runs three nodes across the
+      // subnets and keeps quorum queues available when one zone goes.
+      const zones = zonesOfSubnets(idx, strListOf(inp, "subnetIds"));
+      const cluster = strOf(inp, "deploymentMode") === "CLUSTER_MULTI_AZ" && zones.length > 1;
+      return p(zones, cluster, cluster ? "message broker (3-node cluster)" : "message broker (single instance)", "the message queue (no other broker node)");
+    }
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       const nodes = numOf(inp, "numCacheClusters") ?? 1;
       const azs = [...new Set(strListOf(inp, "preferredCacheClusterAzs"))].sort();
