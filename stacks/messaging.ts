@@ -18,7 +18,6 @@ export interface MessagingTier {
 
 export interface MessagingTierInputs {
   readonly namePrefix: string;
-  readonly region: string;
   readonly subnetPlan: SubnetPlan;
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
@@ -35,7 +34,6 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
   const { namePrefix, network, securityGroups, cluster, tags } = env;
   const broker = new RabbitMqBroker("messaging", {
     namePrefix,
-    region: env.region,
     brokerName: `${namePrefix}-rabbitmq`,
     engineVersion: mq.engineVersion,
     hostInstanceType: mq.hostInstanceType,

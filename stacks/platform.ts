@@ -161,7 +161,6 @@ export function buildPlatform(config: StackConfig): Platform {
 
   const messaging = buildMessagingTier(config.messaging, {
     namePrefix,
-    region: config.region,
     subnetPlan,
     network,
     securityGroups,

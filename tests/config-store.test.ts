@@ -1,5 +1,5 @@
-import { RunResult } from "../tools/offline/harness";
-import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
+import { RunResult, runStack } from "../tools/offline/harness";
+import { TEST_SECRETS, componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 import { validateWith, withField } from "./support/config";
 
@@ -108,5 +108,26 @@ describe("configuration store validation", () => {
   it("rejects an application key that is not a DNS label", () => {
     const r = validateWith("dev", (a) => ({ ...a, configStore: withField(a.configStore, ["apps", "Trading_API"], { values: {} }) }));
     expect(r.messages).toEqual(['entasis:configStore.apps.Trading_API "Trading_API" is not an application key; use a lowercase DNS label, e.g. trading-api']);
+  });
+});
+
+describe("with the broker and the config store switched off", () => {
+  let run: RunResult;
+  beforeAll(async () => {
+    run = await runStack({ stack: "dev", secrets: TEST_SECRETS, overrides: { "entasis:messaging": { enabled: false }, "entasis:configStore": { enabled: false } } });
+  }, 120_000);
+
+  it("creates neither, keeps both outputs as null, and gives trading-api nothing extra", () => {
+    expect(run.error).toBeUndefined();
+    expect(ofType(run, "aws:mq/broker:Broker")).toEqual([]);
+    expect(ofType(run, PARAM)).toEqual([]);
+    expect(run.outputs.messaging).toBeNull();
+    expect(run.outputs.configStore).toBeNull();
+    const doc = jsonInput(named(run, "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Statement[] };
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["ReadOwnSecrets", "DecryptViaSecretsManager", "ConnectAsOwnUser"]);
+    const deployment = named(run, "trading-api-deployment", "kubernetes:apps/v1:Deployment");
+    const env = (deployment.inputs.spec as { template: { spec: { containers: { env: { name: string }[] }[] } } }).template.spec.containers[0].env.map((e) => e.name);
+    expect(env).not.toContain("CONFIG_PATH");
+    expect(env).not.toContain("MQ_CONNECTION_SECRET_ARN");
   });
 });

@@ -17,8 +17,8 @@ export interface BrokerUser {
 }
 
 export interface RabbitMqBrokerArgs {
+  /** Prefix of secret names and `Name` tags, e.g. `entasis-prod`. */
   readonly namePrefix: string;
-  readonly region: string;
   /** Broker name, <= 50 characters (validated in config). */
   readonly brokerName: string;
   /** `3.13` or `4.2`. */
@@ -26,7 +26,9 @@ export interface RabbitMqBrokerArgs {
   readonly hostInstanceType: string;
   /** SINGLE_INSTANCE (one node in the first database subnet) or CLUSTER_MULTI_AZ (three nodes across the subnets). */
   readonly deploymentMode: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
+  /** Weekly start of the window in which Amazon MQ applies patches and pending changes. */
   readonly maintenanceWindow: { readonly dayOfWeek: string; readonly timeOfDay: string; readonly timeZone: string };
+  /** The one broker user Amazon MQ creates for RabbitMQ; changing it replaces the broker. */
   readonly adminUsername: string;
   /** Per-application users keyed by application. */
   readonly users: Readonly<Record<string, BrokerUser>>;

@@ -26,7 +26,7 @@ export const messagingSchema = z.strictObject({
   engineVersion: z.enum(MQ_RABBITMQ_VERSIONS),
   /** Broker instance type. Default mq.m7g.medium (dev) / mq.m7g.large (prod). */
   hostInstanceType: z.enum(MQ_RABBITMQ_INSTANCE_TYPES),
-  /** SINGLE_INSTANCE (one node, one AZ) or CLUSTER_MULTI_AZ (three nodes across AZs). Default dev single, prod cluster. */
+  /** SINGLE_INSTANCE (one node, one AZ) or CLUSTER_MULTI_AZ (three nodes across AZs); changing it replaces the broker. Default dev single, prod cluster. */
   deploymentMode: z.enum(["SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"]),
   /** Weekly maintenance start (Amazon MQ applies patches then). Default SUNDAY 20:30 UTC (Monday 05:30 Seoul). */
   maintenanceWindow: z.strictObject({
@@ -34,7 +34,7 @@ export const messagingSchema = z.strictObject({
     timeOfDay: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: issue("is not a 24-hour time", 'use HH:MM, e.g. "20:30"') }),
     timeZone: z.string().min(1).max(64),
   }),
-  /** Administrator user (the one user Amazon MQ creates for RabbitMQ). Default entasis_admin. */
+  /** Administrator user (the one user Amazon MQ creates for RabbitMQ); changing it replaces the broker. Default entasis_admin. */
   adminUsername: z.string().regex(RABBIT_USER_RE, { message: issue("is not a RabbitMQ user name this platform creates", "use 3..64 lowercase letters, digits and '_', e.g. entasis_admin") }),
   /** Per-application users keyed by application, created after the broker exists. Default trading-api. */
   users: z.record(z.string(), userSchema),
