@@ -140,10 +140,6 @@ export const MQ_EVALUATION_TYPES: readonly string[] = ["mq.t3.micro", "mq.m7g.me
  * https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers.html (brokerName) */
 export const MQ_BROKER_NAME_RE = /^[A-Za-z0-9_-]{1,50}$/;
 
-/** Amazon MQ broker user passwords: 12..250 characters, at least 4 unique, no commas, colons or equals signs.
- * https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers-broker-id-users-username.html */
-export const MQ_PASSWORD_FORBIDDEN = ",:=";
-
 /** ALB connection idle timeout (`idle_timeout.timeout_seconds`), seconds: 1-4000, default 60. It also bounds
  * how long a WebSocket may carry no frame. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout */

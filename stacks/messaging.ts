@@ -8,7 +8,7 @@ import { Tags } from "../components/tags";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
 import { GENERAL_POOL_SELECTOR } from "./edge";
-import { MessagingConfig } from "./schema/messaging";
+import { MessagingConfig, brokerNameOf } from "./schema/messaging";
 
 /** The message queue as the rest of the platform sees it; absent when entasis:messaging.enabled is false. */
 export interface MessagingTier {
@@ -18,6 +18,8 @@ export interface MessagingTier {
 
 export interface MessagingTierInputs {
   readonly namePrefix: string;
+  /** Stack name (the broker is named after it). */
+  readonly stack: string;
   readonly subnetPlan: SubnetPlan;
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
@@ -34,7 +36,7 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
   const { namePrefix, network, securityGroups, cluster, tags } = env;
   const broker = new RabbitMqBroker("messaging", {
     namePrefix,
-    brokerName: `${namePrefix}-rabbitmq`,
+    brokerName: brokerNameOf(env.stack),
     engineVersion: mq.engineVersion,
     hostInstanceType: mq.hostInstanceType,
     deploymentMode: mq.deploymentMode,

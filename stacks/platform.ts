@@ -161,6 +161,7 @@ export function buildPlatform(config: StackConfig): Platform {
 
   const messaging = buildMessagingTier(config.messaging, {
     namePrefix,
+    stack: config.stack,
     subnetPlan,
     network,
     securityGroups,

@@ -1,3 +1,7 @@
+import { toRawStackConfig } from "../stacks/config";
+import { renderProblem } from "../stacks/schema/problems";
+import { validateStackConfig } from "../stacks/schema/stack";
+import { loadStackFile } from "../tools/offline/stackFile";
 import { validateWith, withField } from "./support/config";
 
 const mq = (stack: string, path: string[], value: unknown) => validateWith(stack, (a) => ({ ...a, messaging: withField(a.messaging, path, value) }));
@@ -57,6 +61,16 @@ describe("messaging config validation", () => {
 
   it("checks nothing else when the broker is disabled", () => {
     expect(validateWith("prod", (a) => ({ ...a, messaging: withField(withField(a.messaging, ["enabled"], false), ["deploymentMode"], "SINGLE_INSTANCE") })).ok).toBe(true);
+  });
+});
+
+describe("messaging broker name", () => {
+  it("rejects a stack whose broker name Amazon MQ would refuse", () => {
+    const stack = "a-very-long-stack-name-for-a-feature-branch-x";
+    const result = validateStackConfig(toRawStackConfig(stack, loadStackFile("dev").config, { slackWebhookUrl: true }));
+    expect(result.ok ? [] : result.problems.map(renderProblem).filter((m) => m.startsWith("entasis:messaging"))).toEqual([
+      `entasis:messaging.enabled true would name the broker entasis-${stack}-rabbitmq, which Amazon MQ rejects (1..50 letters, digits, '-' and '_'); use a shorter stack name with letters, digits and '-' only, or set enabled: false`,
+    ]);
   });
 });
 

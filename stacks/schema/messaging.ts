@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MQ_EVALUATION_TYPES, MQ_RABBITMQ_INSTANCE_TYPES, MQ_RABBITMQ_M7G_ONLY_VERSIONS, MQ_RABBITMQ_VERSIONS, MQ_SINGLE_INSTANCE_ONLY_TYPES } from "../../lib/awsLimits";
+import { MQ_BROKER_NAME_RE, MQ_EVALUATION_TYPES, MQ_RABBITMQ_INSTANCE_TYPES, MQ_RABBITMQ_M7G_ONLY_VERSIONS, MQ_RABBITMQ_VERSIONS, MQ_SINGLE_INSTANCE_ONLY_TYPES } from "../../lib/awsLimits";
 import { AreaContext } from "./stack";
 import { ConfigProblem, issue } from "./problems";
 
@@ -42,9 +42,14 @@ export const messagingSchema = z.strictObject({
 export type MessagingConfig = z.infer<typeof messagingSchema>;
 
 /** Cross-field rules Amazon MQ enforces at create time, and the environment's availability rule. */
-export function validateMessaging(mq: MessagingConfig, ctx: Pick<AreaContext, "environment" | "environmentKnown">, areaKey: string): ConfigProblem[] {
+export function validateMessaging(mq: MessagingConfig, ctx: Pick<AreaContext, "environment" | "environmentKnown" | "stack">, areaKey: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!mq.enabled) return problems;
+  // The broker is named after the stack (stacks/messaging.ts).
+  const brokerName = brokerNameOf(ctx.stack);
+  if (!MQ_BROKER_NAME_RE.test(brokerName)) {
+    problems.push({ key: `${areaKey}.enabled`, value: true, problem: `would name the broker ${brokerName}, which Amazon MQ rejects (1..50 letters, digits, '-' and '_')`, fix: "use a shorter stack name with letters, digits and '-' only, or set enabled: false" });
+  }
   const type = mq.hostInstanceType;
   if (MQ_RABBITMQ_M7G_ONLY_VERSIONS.includes(mq.engineVersion) && !type.startsWith("mq.m7g.")) {
     problems.push({ key: `${areaKey}.hostInstanceType`, value: type, problem: `does not run RabbitMQ ${mq.engineVersion} (Amazon MQ offers it on mq.m7g only)`, fix: 'use an mq.m7g type, e.g. mq.m7g.large, or engineVersion "3.13"' });
@@ -71,4 +76,9 @@ export function validateMessaging(mq: MessagingConfig, ctx: Pick<AreaContext, "e
     }
   }
   return problems;
+}
+
+/** The broker's name for a stack: `entasis-<stack>-rabbitmq`. */
+export function brokerNameOf(stack: string): string {
+  return `entasis-${stack}-rabbitmq`;
 }
