@@ -125,3 +125,47 @@ export const DR_REGIONS: Readonly<Record<string, readonly string[]>> = {
   // The recovery stack of docs/disaster-recovery.md, run in Tokyo while Seoul is down.
   "ap-northeast-1": ["ap-northeast-2", "ap-southeast-1"],
 };
+/** Amazon MQ for RabbitMQ engine versions AWS creates brokers on (major.minor; Amazon MQ manages
+ * patches). RabbitMQ 4.2 runs only on mq.m7g; 3.13 on mq.t3, mq.m5 and mq.m7g.
+ * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-version-management.html */
+export const MQ_RABBITMQ_VERSIONS = ["3.13", "4.2"] as const;
+export const MQ_RABBITMQ_M7G_ONLY_VERSIONS: readonly string[] = ["4.2"];
+
+/** Broker instance types Amazon MQ offers for RabbitMQ; mq.t3.micro does not support cluster deployment.
+ * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-broker-instance-types.html */
+export const MQ_RABBITMQ_INSTANCE_TYPES = [
+  "mq.t3.micro",
+  "mq.m5.large",
+  "mq.m5.xlarge",
+  "mq.m5.2xlarge",
+  "mq.m5.4xlarge",
+  "mq.m7g.medium",
+  "mq.m7g.large",
+  "mq.m7g.xlarge",
+  "mq.m7g.2xlarge",
+  "mq.m7g.4xlarge",
+  "mq.m7g.8xlarge",
+  "mq.m7g.12xlarge",
+  "mq.m7g.16xlarge",
+] as const;
+/** Types AWS lists for single-instance deployment only. */
+export const MQ_SINGLE_INSTANCE_ONLY_TYPES: readonly string[] = ["mq.t3.micro"];
+/** Types AWS marks "Evaluation" rather than "Production" (same page). */
+export const MQ_EVALUATION_TYPES: readonly string[] = ["mq.t3.micro", "mq.m7g.medium"];
+
+/** Amazon MQ broker names: 1..50 letters, digits, hyphens and underscores.
+ * https://docs.aws.amazon.com/amazon-mq/latest/api-reference/brokers.html (brokerName) */
+export const MQ_BROKER_NAME_RE = /^[A-Za-z0-9_-]{1,50}$/;
+
+/** ALB connection idle timeout (`idle_timeout.timeout_seconds`), seconds: 1-4000, default 60. It also bounds
+ * how long a WebSocket may carry no frame. https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout */
+export const ALB_IDLE_TIMEOUT_SECONDS = { min: 1, max: 4000 } as const;
+/** Target-group deregistration delay, seconds. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay */
+export const TARGET_GROUP_DEREGISTRATION_SECONDS = { min: 0, max: 3600 } as const;
+
+/** SSM Parameter Store names: letters, digits and . - _ / ; at most 15 levels and 1011 characters;
+ * standard-tier values up to 4 KB. https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html */
+export const SSM_PARAMETER_PATH_RE = /^[a-zA-Z0-9_.\-/]+$/;
+export const SSM_MAX_LEVELS = 15;
+export const SSM_STANDARD_VALUE_MAX_BYTES = 4096;

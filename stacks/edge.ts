@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
 import { EdgeLoadBalancer } from "../components/edge/loadBalancer";
@@ -6,12 +7,14 @@ import { Network } from "../components/network/network";
 import { SecurityGroups } from "../components/network/securityGroups";
 import { Tags } from "../components/tags";
 import { AppImage } from "../components/workloads/image";
-import { APP, TradingApi } from "../components/workloads/tradingApi";
+import { APP, TradingApi, TradingApiArgs } from "../components/workloads/tradingApi";
 import { VpaController } from "../components/workloads/vpaController";
 import { ALB_LOG_BUCKET_ROLE } from "../lib/awsLimits";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
 import { DatabaseRoles } from "../components/data/databaseRoles";
+import type { MessagingTier } from "./messaging";
+import { ConfigStore } from "../components/config/configStore";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
@@ -30,6 +33,8 @@ export interface EdgeTier {
 
 export interface EdgeTierInputs {
   readonly namePrefix: string;
+  /** `dev` or `prod`. */
+  readonly environment: string;
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
@@ -41,6 +46,10 @@ export interface EdgeTierInputs {
   /** The consumers' database roles: trading-api's pods cannot become ready before they exist. */
   readonly databaseRoles: DatabaseRoles;
   readonly dataConfig: DataConfig;
+  /** The message queue, when enabled: trading-api reads its own user's secret. */
+  readonly messaging?: MessagingTier;
+  /** The configuration store, when enabled: trading-api reads its own tree. */
+  readonly configStore?: ConfigStore;
   /** Node pool labels by pool name (to check the general pool exists). */
   readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly tags: Tags;
@@ -116,12 +125,14 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
       dbUserResourceIds,
     },
     databaseReady: [env.databaseRoles.job],
-    targetGroupArns: { alb: loadBalancer.targetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
-    deregistrationDelaySeconds: edge.deregistrationDelaySeconds,
+    targetGroupArns: { alb: loadBalancer.targetGroup.arn, ws: loadBalancer.wsTargetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
+    // Pods outlive the longer of the two drains (REST requests, WebSocket streams).
+    deregistrationDelaySeconds: Math.max(edge.deregistrationDelaySeconds, edge.websocket.deregistrationDelaySeconds),
     // Pods see the load balancers' own addresses: the ALB's subnets (public, or private when
     // internal) and the internal NLB's (private).
     loadBalancerCidrs: [...new Set([...Object.values(edge.scheme === "internal" ? env.subnetPlan.private : env.subnetPlan.public), ...(edge.internalNlb.enabled ? Object.values(env.subnetPlan.private) : [])])],
     databaseCidrs: Object.values(env.subnetPlan.database),
+    ...tradingApiExtras(env.messaging, env.configStore, { environment: env.environment, region, accountId, partition }),
     crdsFrom: [lbController.release, vpaController.release],
     scheduledAfter: onGeneralPool,
     podAdmission: [lbController.release],
@@ -129,4 +140,30 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
   });
 
   return { loadBalancer, lbController, vpaController, image, tradingApi };
+}
+
+/**
+ * trading-api's share of the message queue and the configuration store: read access to its own
+ * broker user's secret and its own configuration tree, and where they are.
+ */
+function tradingApiExtras(
+  messaging: MessagingTier | undefined,
+  configStore: ConfigStore | undefined,
+  scope: { environment: string; region: string; accountId: pulumi.Input<string>; partition: pulumi.Input<string> },
+): Pick<TradingApiArgs, "additionalStatements" | "extraEnv"> {
+  const statements: pulumi.Input<aws.iam.PolicyStatement>[] = [];
+  const env: Record<string, pulumi.Input<string>> = {};
+  const mqSecret = messaging?.broker.userSecrets[APP];
+  if (mqSecret) {
+    // Encrypted with the data tier's key, which the role already decrypts through Secrets Manager.
+    statements.push({ Sid: "ReadOwnBrokerUser", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: mqSecret.arn });
+    env.MQ_CONNECTION_SECRET_ARN = mqSecret.arn;
+  }
+  const prefix = configStore?.prefixes[APP];
+  if (configStore && prefix) {
+    statements.push(...configStore.readStatements(APP, scope));
+    // The app's `/config/` root: GetParametersByPath(CONFIG_PATH, recursive, with decryption).
+    env.CONFIG_PATH = prefix;
+  }
+  return { additionalStatements: statements, extraEnv: env };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { INFERENCE_SERVICE_ACCOUNT } from "../components/ai/servingObjects";
 import { ARGO_SERVER_SERVICE, ARGO_SERVER_PORT, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT } from "../components/ai/pipelineObjects";
+import { AMQPS_PORT } from "../components/messaging/broker";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
 import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
@@ -17,6 +18,7 @@ export interface PlatformOutputs {
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly databaseSubnetIds: pulumi.Output<string>[];
   readonly natGatewayIds: pulumi.Output<string>[];
+  readonly egressIps: pulumi.Output<string>[];
   readonly securityGroupIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly dbSubnetGroupName: pulumi.Output<string>;
   readonly cacheSubnetGroupName: pulumi.Output<string>;
@@ -91,6 +93,21 @@ export interface PlatformOutputs {
     readonly serving: { readonly namespace: string; readonly serviceAccount: string; readonly runtime: string; readonly urlPattern: string };
     readonly pipelines: { readonly namespace: string; readonly workflowServiceAccount: string; readonly serverServiceAccount: string; readonly serverPortForward: string };
   } | null;
+  readonly websocket: { readonly path: string; readonly targetGroupArn: pulumi.Output<string>; readonly idleTimeoutSeconds: number };
+  /** null when entasis:configStore.enabled is false. */
+  readonly configStore: {
+    readonly prefixes: Readonly<Record<string, string>>;
+    readonly kmsKeyArn: pulumi.Output<string>;
+    readonly readPolicyArns: Readonly<Record<string, pulumi.Output<string>>>;
+  } | null;
+  /** null when entasis:messaging.enabled is false. */
+  readonly messaging: {
+    readonly amqpsEndpoint: pulumi.Output<string>;
+    readonly managementUrl: pulumi.Output<string>;
+    readonly port: number;
+    readonly adminSecretArn: pulumi.Output<string>;
+    readonly userSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+  } | null;
 }
 
 /** How an output is documented for app teams (docs/outputs.md is generated from this). */
@@ -116,6 +133,12 @@ export const OUTPUT_DOCS = {
   privateSubnetIds: { type: "string[]", secret: false, description: "Private subnets (EKS nodes and pods), one per AZ." },
   databaseSubnetIds: { type: "string[]", secret: false, description: "Isolated database subnets (no internet route), one per AZ." },
   natGatewayIds: { type: "string[]", secret: false, description: "NAT gateways (one in dev, one per AZ in prod)." },
+  egressIps: {
+    type: "string[]",
+    secret: false,
+    description:
+      "Public IPv4 addresses all outbound traffic of the private subnets (every node pool: collectors, exchange and data-feed API calls) leaves from: the NAT gateways' Elastic IPs in AZ order (one in dev, one per AZ in prod). Register every one of them in exchange API allow-lists (docs/egress-allowlist.md). They are protected in prod and keyed by AZ, so they never change unless an AZ is deliberately removed.",
+  },
   securityGroupIds: { type: "{ frontend, application, database, monitoring: string }", secret: false, description: "Security groups of the spec by role." },
   dbSubnetGroupName: { type: "string", secret: false, description: "RDS DB subnet group on the database subnets." },
   cacheSubnetGroupName: { type: "string", secret: false, description: "ElastiCache subnet group on the database subnets." },
@@ -173,6 +196,24 @@ export const OUTPUT_DOCS = {
     description:
       "AI layer. Buckets (SSE-KMS): models KServe loads (`s3://<modelBucket>/...`) and Argo artifacts/logs. Serving: namespace of InferenceServices, the service account that reads the model bucket (IRSA), the Triton ServingRuntime name, and the in-cluster URL pattern (`<name>` = InferenceService name; v2 REST on port 80). Pipelines: Argo Workflows namespace, the workflow pods' service account (artifacts and model publishing), and how to reach the server (ClusterIP only; `client` auth with your Kubernetes token). null when the AI layer is off (`entasis:ai.enabled: false`).",
   },
+  websocket: {
+    type: "{ path: string; targetGroupArn: string; idleTimeoutSeconds: number }",
+    secret: false,
+    description:
+      "trading-api's WebSocket API on the same ALB: `wss://<your domain><path>` (and `<path>/*`) goes to its own target group (round robin; open streams drain for entasis:edge.websocket.deregistrationDelaySeconds when a pod stops, then clients must reconnect). The ALB closes a connection idle for `idleTimeoutSeconds`: clients ping more often than that.",
+  },
+  configStore: {
+    type: "{ prefixes: Record<string, string>; kmsKeyArn: string; readPolicyArns: Record<string, string> } | null",
+    secret: false,
+    description:
+      "The spec's etcd configuration in SSM Parameter Store: `prefixes[app]` is the application's `/config/` root (`/entasis/<env>/config/<app>`, keys `database/url` (SecureString), `redis/enabled`, `rabbitmq/url`, `circuit_breakers/rabbitmq/timeout`, ...); read it with GetParametersByPath (recursive, WithDecryption) after attaching `readPolicyArns[app]` to the app's IRSA role. No watch: re-read on a timer (e.g. every 60 s) or on EventBridge Parameter Store change events. null when disabled.",
+  },
+  messaging: {
+    type: "{ amqpsEndpoint, managementUrl: string; port: number; adminSecretArn: string; userSecretArns: Record<string, string> } | null",
+    secret: false,
+    description:
+      "Amazon MQ for RabbitMQ (private, TLS only: `amqps://` on 5671; single instance in dev, three-node cluster across AZs in prod). Each application connects as its own user: `userSecretArns[app]` is a Secrets Manager secret with host, port, vhost, username, password and url (read it with the app's IRSA role). Declare quorum queues (`x-queue-type: quorum`, the default for queues declared without a type on RabbitMQ 4.2): they replicate across the cluster's nodes and survive a node or AZ loss, classic queues do not; Amazon MQ does not support streams. The management UI (`managementUrl`, port 443) is reachable only from the VPC; the administrator secret is for operators. null when disabled.",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -186,6 +227,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     privateSubnetIds: p.network.privateSubnetIds,
     databaseSubnetIds: p.network.databaseSubnetIds,
     natGatewayIds: Object.values(p.network.natGateways).map((n) => n.id),
+    egressIps: p.config.network.availabilityZones.filter((az) => az in p.network.natEips).map((az) => p.network.natEips[az].publicIp),
     securityGroupIds: p.securityGroups.ids,
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,
@@ -237,6 +279,23 @@ export function platformOutputs(p: Platform): PlatformOutputs {
         serverPortForward: `kubectl -n ${p.config.ai.pipelines.namespace} port-forward svc/${ARGO_SERVER_SERVICE} ${ARGO_SERVER_PORT}`,
       },
     },
+    websocket: { path: p.config.edge.websocket.path, targetGroupArn: p.edge.loadBalancer.wsTargetGroup.arn, idleTimeoutSeconds: p.config.edge.idleTimeoutSeconds },
+    configStore: p.configStore
+      ? {
+          prefixes: p.configStore.prefixes,
+          kmsKeyArn: p.configStore.key.arn,
+          readPolicyArns: Object.fromEntries(Object.entries(p.configStore.readPolicies).map(([app, policy]) => [app, policy.arn])),
+        }
+      : null,
+    messaging: p.messaging
+      ? {
+          amqpsEndpoint: p.messaging.broker.amqpsEndpoint,
+          managementUrl: p.messaging.broker.managementUrl,
+          port: AMQPS_PORT,
+          adminSecretArn: p.messaging.broker.adminSecret.arn,
+          userSecretArns: Object.fromEntries(Object.entries(p.messaging.broker.userSecrets).map(([app, sec]) => [app, sec.arn])),
+        }
+      : null,
     processing: processingOutputs(p),
   };
 }

@@ -32,6 +32,9 @@ import { ProcessingTier, buildProcessingTier } from "./processing";
 import { AiTier, buildAiTier } from "./ai";
 import { DisasterRecovery } from "../components/backup/disasterRecovery";
 import { buildDisasterRecovery, drRegionProvider } from "./backup";
+import { MessagingTier, buildMessagingTier } from "./messaging";
+import { buildConfigStore } from "./configStore";
+import { ConfigStore } from "../components/config/configStore";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -61,6 +64,10 @@ export interface Platform {
   readonly processing: ProcessingTier;
   /** Model serving, GPU observability and training pipelines on the ai-inference pool; absent when entasis:ai.enabled is false. */
   readonly ai?: AiTier;
+  /** Amazon MQ for RabbitMQ; absent when entasis:messaging.enabled is false. */
+  readonly messaging?: MessagingTier;
+  /** SSM Parameter Store configuration; absent when entasis:configStore.enabled is false. */
+  readonly configStore?: ConfigStore;
 }
 
 /**
@@ -92,6 +99,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     natStrategy: config.network.natStrategy,
     flowLogs: config.network.flowLogs,
     peering: config.network.peering,
+    // Egress addresses are registered with exchanges: as stateful as the data (protected in prod).
+    protectEgressIps: config.data.protect,
     tags,
   });
 
@@ -242,8 +251,34 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
   );
+  const messaging = buildMessagingTier(config.messaging, {
+    namePrefix,
+    stack: config.stack,
+    subnetPlan,
+    network,
+    securityGroups,
+    cluster,
+    data,
+    secretRecoveryDays: config.data.secretRecoveryDays,
+    protect: config.data.protect,
+    tags,
+  });
+
+  const configStore = buildConfigStore(config.configStore, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    environment: config.environment,
+    data,
+    dataConfig: config.data,
+    messaging,
+    tags,
+  });
+
   const edge = buildEdgeTier(config.edge, config.workloads, {
     namePrefix,
+    environment: config.environment,
     region: config.region,
     accountId: identity.accountId,
     partition,
@@ -254,6 +289,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     data,
     databaseRoles,
     dataConfig: config.data,
+    messaging,
+    configStore,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
     tags,
   });
@@ -354,6 +391,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     timeseries,
     processing,
     ai,
+    messaging,
+    configStore,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

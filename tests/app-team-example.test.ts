@@ -24,7 +24,7 @@ async function runExample(outputs: Record<string, unknown>, secretOutputNames: r
 async function readsOnly(): Promise<unknown> {
   const { PlatformReference } = await import("../examples/app-team/platform");
   const ref = new PlatformReference(PLATFORM);
-  return { kubeconfig: ref.kubeconfig, cluster: ref.clusterName, general: ref.nodePool("general") };
+  return { kubeconfig: ref.kubeconfig, cluster: ref.clusterName, general: ref.nodePool("general"), configPath: ref.configPrefix("analytics") };
 }
 
 function one(run: AppRun, name: string, type: string): RecordedResource {
@@ -74,8 +74,15 @@ describe("the app-team example against the platform's real outputs", () => {
     const d = one(app, "analytics-reports", "kubernetes:apps/v1:Deployment");
     const env = (d.inputs.spec as { template: { spec: { containers: { env: unknown }[] } } }).template.spec.containers[0].env;
     const ts = platformOutputs.timeseries as { consumerSecretArns: Record<string, string> };
-    expect(env).toEqual([{ name: "TIMESERIES_SECRET_ARN", value: ts.consumerSecretArns.analytics }]);
+    expect(env).toEqual(expect.arrayContaining([{ name: "TIMESERIES_SECRET_ARN", value: ts.consumerSecretArns.analytics }]));
     expect(ts.consumerSecretArns.analytics).toMatch(/^arn:aws:secretsmanager:ap-northeast-2:\d{12}:secret:entasis-dev\/timeseries\/analytics/);
+  });
+
+  it("hands the app its configuration root from the platform's configStore output", () => {
+    const d = one(app, "analytics-reports", "kubernetes:apps/v1:Deployment");
+    const env = (d.inputs.spec as { template: { spec: { containers: { env: unknown[] }[] } } }).template.spec.containers[0].env;
+    expect(env).toEqual(expect.arrayContaining([{ name: "CONFIG_PATH", value: "/entasis/dev/config/analytics" }]));
+    expect((platformOutputs.configStore as { prefixes: Record<string, string> }).prefixes.analytics).toBe("/entasis/dev/config/analytics");
   });
 
   it("exports the cluster name it deployed to", () => {
@@ -88,13 +95,19 @@ describe("the contract, seen from the app team", () => {
     const run = await runExample(platformOutputs, platform.secretOutputs, readsOnly);
     expect(run.error).toBeUndefined();
     expect(run.secretOutputs).toContain("kubeconfig");
-    expect(unwrapSecrets(run.outputs)).toMatchObject({ cluster: platformOutputs.clusterName, general: { labels: { role: "general" } } });
+    expect(unwrapSecrets(run.outputs)).toMatchObject({ cluster: platformOutputs.clusterName, general: { labels: { role: "general" } }, configPath: "/entasis/dev/config/analytics" });
   });
 
   it("fails the app's preview with a clear message when the platform renames an output", async () => {
     const { kubeconfig, ...renamed } = platformOutputs;
     const run = await runExample({ ...renamed, kubeConfig: kubeconfig }, []);
     expect(String(run.error)).toContain("platform stack entasis/entasis-infra/dev does not provide what this app needs (see the platform's docs/outputs.md):\n  - output kubeconfig does not exist");
+    expect(run.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+  });
+
+  it("fails the app's preview before anything is created when the platform's config store is switched off", async () => {
+    const run = await runExample({ ...platformOutputs, configStore: null }, platform.secretOutputs);
+    expect(String(run.error)).toContain("  - output configStore does not exist");
     expect(run.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
   });
 

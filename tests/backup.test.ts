@@ -134,9 +134,9 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
 
   it("every stateful type has a declared backup coverage", () => {
     // Data stores the program creates, whether or not STATEFUL_TYPES lists them yet.
-    const DATA_STORE = /^aws:(rds|s3|efs|ebs|dynamodb|docdb|neptune|elasticache|fsx|redshift|opensearch|memorydb)\/[A-Za-z0-9]+:(Instance|Cluster|Bucket|BucketV2|FileSystem|Volume|Table|ReplicationGroup|Domain)$/;
+    const DATA_STORE = /^aws:(rds|s3|efs|ebs|dynamodb|docdb|neptune|elasticache|fsx|redshift|opensearch|memorydb|mq)\/[A-Za-z0-9]+:(Instance|Cluster|Bucket|BucketV2|FileSystem|Volume|Table|ReplicationGroup|Domain|Broker)$/;
     const dataStores = run().resources.map((r) => r.type).filter((t) => DATA_STORE.test(t));
-    expect(dataStores).toEqual(expect.arrayContaining(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:elasticache/replicationGroup:ReplicationGroup"]));
+    expect(dataStores).toEqual(expect.arrayContaining(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:mq/broker:Broker"]));
     const uncovered = [...new Set([...STATEFUL_TYPES, ...dataStores])].filter((t) => !(t in BACKUP_COVERAGE));
     expect(uncovered).toEqual([]);
   });

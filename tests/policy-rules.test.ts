@@ -22,6 +22,8 @@ const dbSet = [f.password, f.pgParams, f.primaryDb, f.rdsBackupReplication];
 const db = (changes: Record<string, unknown>): PolicyInput[] => replace(dbSet, patch(f.primaryDb, changes));
 const cacheSet = [f.redisToken, f.redis];
 const cache = (changes: Record<string, unknown>): PolicyInput[] => replace(cacheSet, patch(f.redis, changes));
+const mqSet = [f.mqPassword, f.rabbitBroker];
+const mq = (changes: Record<string, unknown>): PolicyInput[] => replace(mqSet, patch(f.rabbitBroker, changes));
 const cluster = (vpcConfig: Record<string, unknown>): PolicyInput[] => [patch(f.cluster, { vpcConfig: { subnetIds: ["subnet-a"], endpointPrivateAccess: true, ...vpcConfig } })];
 const edge = (r: PolicyInput): PolicyInput[] => replace(f.edgeSet, r);
 const pod = (changes: Record<string, unknown>): PolicyInput[] => [f.deploymentWith({ ...f.podSpec, ...changes })];
@@ -83,6 +85,33 @@ const CASES: Record<string, Cases> = {
   "rds-automated-backups": { good: [dbSet, [f.replicaDb]], bad: [db({ backupRetentionPeriod: 1 }), db({ backupRetentionPeriod: undefined })] },
   "rds-auto-minor-version-upgrade": { good: [dbSet, db({ autoMinorVersionUpgrade: true })], bad: [db({ autoMinorVersionUpgrade: false })] },
   "rds-proxy-require-tls": { good: [[f.rdsProxy]], bad: [[patch(f.rdsProxy, { requireTls: false })], [patch(f.rdsProxy, { requireTls: undefined })]] },
+  "mq-broker-not-public": {
+    good: [mqSet],
+    bad: [mq({ publiclyAccessible: true }), mq({ publiclyAccessible: undefined })],
+  },
+  "mq-broker-general-logs": { good: [mqSet], bad: [mq({ logs: { general: false } }), mq({ logs: undefined })] },
+  "mq-broker-auto-minor-version-upgrade": { good: [mqSet], bad: [mq({ autoMinorVersionUpgrade: false })] },
+  "mq-rabbitmq-cluster-deployment": {
+    good: [mqSet, [f.mqPassword, f.activeBroker]],
+    bad: [mq({ deploymentMode: "SINGLE_INSTANCE", subnetIds: ["subnet-a"] }), mq({ deploymentMode: undefined })],
+  },
+  "mq-broker-customer-managed-key": {
+    // RabbitMQ is exempt (Amazon MQ rejects encryptionOptions for it); ActiveMQ must name a customer key.
+    good: [mqSet, [f.mqPassword, f.activeBroker]],
+    bad: [
+      [f.mqPassword, patch(f.activeBroker, { encryptionOptions: { useAwsOwnedKey: true } })],
+      [f.mqPassword, patch(f.activeBroker, { encryptionOptions: undefined })],
+      [f.mqPassword, patch(f.activeBroker, { encryptionOptions: { useAwsOwnedKey: false } })],
+    ],
+  },
+  "ssm-securestring-customer-managed-key": {
+    good: [
+      [f.configKey, f.secureParam],
+      [f.configKey, patch(f.secureParam, { type: "String", keyId: undefined })],
+      [{ ...f.secureParam, propertyDependencies: {}, dependencies: [] }],
+    ],
+    bad: [[f.configKey, patch(f.secureParam, { keyId: undefined })], [{ ...patch(f.secureParam, { keyId: "alias/aws/ssm" }), propertyDependencies: {}, dependencies: [] }]],
+  },
   "elasticache-at-rest-encryption": { good: [cacheSet], bad: [cache({ atRestEncryptionEnabled: undefined })] },
   "elasticache-transit-encryption": {
     good: [cacheSet, cache({ transitEncryptionMode: "required" })],
@@ -252,6 +281,7 @@ const CASES: Record<string, Cases> = {
     bad: [
       [f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" }), f.rdsBackupReplication].map((r) => (r.urn === f.primaryDb.urn ? { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } } : r)),
       [{ ...f.redis, propertyDependencies: {} }],
+      [{ ...f.rabbitBroker, propertyDependencies: {} }],
     ],
   },
   "dr-cross-region-copy": {

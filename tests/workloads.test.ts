@@ -180,13 +180,13 @@ describe.each(["dev", "prod"])("trading-api in %s", (stack) => {
     ]);
   });
 
-  it("allows the egress the app needs: DNS, PostgreSQL/Redis in the database subnets, HTTPS", () => {
+  it("allows the egress the app needs: DNS, PostgreSQL/Redis/RabbitMQ in the database subnets, HTTPS", () => {
     const dbCidrs = ofType(runs[stack], "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-database-")).map((s) => s.inputs.cidrBlock);
     const egress = spec(policy(runs[stack], "trading-api-egress"));
     expect(egress.policyTypes).toEqual(["Egress"]);
     expect(egress.egress).toEqual([
       { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
-      { to: dbCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }] },
+      { to: dbCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 6379 }, { protocol: "TCP", port: 5671 }] },
       { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
     ]);
   });

@@ -42,6 +42,14 @@ export const BACKUP_COVERAGE: Readonly<Record<string, BackupCoverage>> = {
   "aws:eks/cluster:Cluster": { by: "other", how: "Velero: Kubernetes objects to S3 and EBS volume snapshots, daily (entasis:backup.velero)" },
   "aws:secretsmanager/secret:Secret": { by: "other", how: "Secrets Manager's recovery window; generated values are regenerated, connection details derived from the stack" },
   "aws:ecr/repository:Repository": { by: "other", how: "images are rebuilt from source by CI" },
+  // AWS Backup has no Amazon MQ support. Messages are in flight, not records: quorum queues keep
+  // them on three nodes across AZs in prod; definitions come back from code.
+  "aws:mq/broker:Broker": {
+    by: "other",
+    how: "quorum-queue replication across the cluster's AZs (prod); vhosts, users and permissions recreated by the user provisioner Job, queues by the apps that declare them; no message backup",
+  },
+  "aws:ssm/parameter:Parameter": { by: "other", how: "every value is written by `pulumi up` from the stack's outputs and config; Parameter Store also keeps each parameter's last 100 versions" },
+  "aws:ec2/eip:Eip": { by: "no-data", why: "an address, not data; protected in prod and keyed by AZ so it is never reallocated" },
   "aws:backup/vault:Vault": { by: "no-data", why: "it is the backup store (locked in prod)" },
   "aws:kms/key:Key": { by: "no-data", why: "key material cannot be exported; deletion waits 7..30 days and can be cancelled" },
   "aws:cloudwatch/logGroup:LogGroup": { by: "no-data", why: "logs are kept for their retention and are not restored" },

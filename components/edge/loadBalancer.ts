@@ -14,6 +14,8 @@ export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
  */
 export const ALB_IP_ADDRESS_TYPE: "ipv4" | "dualstack" = "ipv4";
+/** Priority of the WebSocket rule; lower numbers are evaluated first, the default action last. */
+export const WS_RULE_PRIORITY = 10;
 /** Path the target group probes; trading-api answers 200 while the process is alive. */
 export const HEALTH_CHECK_PATH = "/health";
 
@@ -46,6 +48,10 @@ export interface EdgeLoadBalancerArgs {
 export class EdgeLoadBalancer extends pulumi.ComponentResource {
   public readonly alb: aws.lb.LoadBalancer;
   public readonly targetGroup: aws.lb.TargetGroup;
+  /** trading-api's WebSocket API (`/ws`): same pods and port, its own algorithm and draining. */
+  public readonly wsTargetGroup: aws.lb.TargetGroup;
+  /** Listener rule sending `/ws` and `/ws/*` to wsTargetGroup on the listener that forwards. */
+  public readonly wsRule: aws.lb.ListenerRule;
   public readonly httpListener: aws.lb.Listener;
   /** Absent without a certificate (dev). */
   public readonly httpsListener?: aws.lb.Listener;
@@ -118,6 +124,28 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     );
     const forward = [{ type: "forward", targetGroupArn: this.targetGroup.arn }];
 
+    // WebSockets work over the ALB's HTTP/HTTPS listeners as an HTTP/1.1 upgrade; a stream counts
+    // as one outstanding request for its whole life, so least-outstanding-requests would pile new
+    // streams on whichever pod restarted last: round robin spreads them. Its own draining lets
+    // open streams run for a while on a terminating pod before the ALB closes them and clients
+    // reconnect to another pod. Same health check as REST: one endpoint decides.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#listener-configuration
+    this.wsTargetGroup = new aws.lb.TargetGroup(
+      `${name}-ws`,
+      {
+        targetType: "ip",
+        port: args.targetPort,
+        protocol: "HTTP",
+        protocolVersion: "HTTP1",
+        vpcId: args.vpcId,
+        loadBalancingAlgorithmType: "round_robin",
+        deregistrationDelay: cfg.websocket.deregistrationDelaySeconds,
+        healthCheck,
+        tags: named(args.tags, `${p}-trading-api-ws`),
+      },
+      { parent: this },
+    );
+
     if (cfg.certificateArn !== undefined) {
       this.httpsListener = new aws.lb.Listener(
         `${name}-https`,
@@ -154,6 +182,20 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+
+    // On the listener that forwards (HTTPS, or plain HTTP without a certificate); HTTP -> HTTPS
+    // redirects apply to /ws like to everything else.
+    this.wsRule = new aws.lb.ListenerRule(
+      `${name}-ws`,
+      {
+        listenerArn: (this.httpsListener ?? this.httpListener).arn,
+        priority: WS_RULE_PRIORITY,
+        conditions: [{ pathPattern: { values: [cfg.websocket.path, `${cfg.websocket.path}/*`] } }],
+        actions: [{ type: "forward", targetGroupArn: this.wsTargetGroup.arn }],
+        tags: named(args.tags, `${p}-alb-ws`),
+      },
+      { parent: this },
+    );
 
     if (cfg.wafWebAclArn !== undefined) {
       new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.alb.arn, webAclArn: cfg.wafWebAclArn }, { parent: this });
@@ -198,6 +240,6 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
     }
 
     this.dnsName = this.alb.dnsName;
-    this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroup.arn, nlbDnsName: this.nlb?.dnsName });
+    this.registerOutputs({ dnsName: this.dnsName, targetGroupArn: this.targetGroup.arn, wsTargetGroupArn: this.wsTargetGroup.arn, nlbDnsName: this.nlb?.dnsName });
   }
 }

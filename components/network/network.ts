@@ -31,6 +31,8 @@ export interface NetworkArgs {
   readonly flowLogs?: { readonly enabled: boolean; readonly retentionDays: number; readonly trafficType: "ALL" | "ACCEPT" | "REJECT" };
   /** Optional VPC peering. Default none. */
   readonly peering?: PeeringArgs;
+  /** Pulumi `protect` on the NAT gateways' Elastic IPs: exchanges allow-list them. Default false. */
+  readonly protectEgressIps?: boolean;
   readonly tags: Tags;
 }
 
@@ -49,6 +51,8 @@ export class Network extends pulumi.ComponentResource {
   public readonly databaseSubnetIds: pulumi.Output<string>[];
   /** NAT gateways keyed by the AZ they live in. */
   public readonly natGateways: Readonly<Record<string, aws.ec2.NatGateway>>;
+  /** The NAT gateways' Elastic IPs (the platform's egress addresses), keyed by AZ. */
+  public readonly natEips: Readonly<Record<string, aws.ec2.Eip>>;
   /** Private route tables keyed by AZ. */
   public readonly privateRouteTables: Readonly<Record<string, aws.ec2.RouteTable>>;
   public readonly dbSubnetGroup: aws.rds.SubnetGroup;
@@ -114,8 +118,16 @@ export class Network extends pulumi.ComponentResource {
 
     const natAzs = args.natStrategy === "one-per-az" ? azs : args.natStrategy === "single" ? azs.slice(0, 1) : [];
     const natGateways: Record<string, aws.ec2.NatGateway> = {};
+    const natEips: Record<string, aws.ec2.Eip> = {};
     for (const az of natAzs) {
-      const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: named(args.tags, `${p}-nat-${az}`) }, { parent: this });
+      // Keyed by AZ: adding or removing another AZ never touches this address. Protected in prod,
+      // because exchanges allow-list it and a new allocation would be a new address.
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${az}`,
+        { domain: "vpc", tags: named(args.tags, `${p}-nat-${az}`, { Purpose: "egress-allow-list" }) },
+        { parent: this, protect: args.protectEgressIps ?? false },
+      );
+      natEips[az] = eip;
       natGateways[az] = new aws.ec2.NatGateway(
         `${name}-nat-${az}`,
         { allocationId: eip.id, subnetId: subnets.public[az].id, connectivityType: "public", tags: named(args.tags, `${p}-nat-${az}`) },
@@ -123,6 +135,7 @@ export class Network extends pulumi.ComponentResource {
       );
     }
     this.natGateways = natGateways;
+    this.natEips = natEips;
 
     const privateRts: Record<string, aws.ec2.RouteTable> = {};
     for (const az of azs) {

@@ -75,8 +75,8 @@ export class ApiNetworkPolicies extends pulumi.ComponentResource {
             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
             ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
           },
-          // PostgreSQL (instance or RDS Proxy) and Redis in the database subnets.
-          { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(5432), tcp(6379)] },
+          // PostgreSQL (instance or RDS Proxy), Redis and RabbitMQ (AMQPS) in the database subnets.
+          { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(5432), tcp(6379), tcp(5671)] },
           // AWS APIs (STS for IRSA, Secrets Manager) and exchange APIs, all over TLS.
           { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] },
         ],

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkloadsConfig } from "../../stacks/schema/workloads";
@@ -43,6 +44,10 @@ export interface TradingApiArgs {
   readonly loadBalancerCidrs: readonly string[];
   /** Database subnets' CIDRs (PostgreSQL, RDS Proxy, Redis). */
   readonly databaseCidrs: readonly string[];
+  /** More statements for the IRSA role's policy (the message queue's and the config store's read access). Default none. */
+  readonly additionalStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
+  /** More container environment variables (e.g. MQ_CONNECTION_SECRET_ARN, CONFIG_PATH). Default none. */
+  readonly extraEnv?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Controllers the custom objects need (LB controller for TargetGroupBinding, VPA for its CRD). */
   readonly crdsFrom: pulumi.Input<pulumi.Resource>[];
   /** What the pods wait for: the general pool's node group and CoreDNS (`cluster.scheduledOn(pool)`). */
@@ -116,6 +121,7 @@ export class TradingApi extends pulumi.ComponentResource {
                 Action: "rds-db:connect",
                 Resource: Object.values(db.dbUserResourceIds).map((id) => pulumi.interpolate`arn:${args.partition}:rds-db:${args.region}:${args.accountId}:dbuser:${id}/${db.username}`),
               },
+              ...(args.additionalStatements ?? []),
             ],
           },
         },
@@ -212,6 +218,7 @@ export class TradingApi extends pulumi.ComponentResource {
                     { name: "AWS_REGION", value: args.region },
                     // JSON with host, port, dbname, username, readerHost, proxyHost, redis*: see components/data/connectionSecrets.ts.
                     { name: "DB_CONNECTION_SECRET_ARN", value: db.connectionSecretArn },
+                    ...Object.entries(args.extraEnv ?? {}).map(([envName, value]) => ({ name: envName, value })),
                   ],
                   resources: { requests: { ...cfg.resources.requests }, limits: { ...cfg.resources.limits } },
                   livenessProbe: { httpGet: { path: "/health", port: "http" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },

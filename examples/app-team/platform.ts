@@ -17,6 +17,8 @@ const isString = (v: unknown): boolean => typeof v === "string";
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
 const isTimeseries = (v: unknown): boolean =>
   typeof v === "object" && v !== null && "poolerEndpoint" in v && "consumerSecretArns" in v && typeof (v as { consumerSecretArns: unknown }).consumerSecretArns === "object";
+const isConfigStore = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && "prefixes" in v && typeof v.prefixes === "object" && v.prefixes !== null && Object.values(v.prefixes).every((x) => typeof x === "string");
 const isNodePools = (v: unknown): boolean =>
   typeof v === "object" && v !== null && Object.values(v).every((p) => typeof p === "object" && p !== null && "labels" in p && "taints" in p);
 
@@ -30,6 +32,7 @@ const SHAPES: Partial<Record<PlatformOutputName, { readonly check: (v: unknown) 
   privateSubnetIds: { check: isStringList, expected: "a list of strings" },
   nodePools: { check: isNodePools, expected: "node pools with labels and taints" },
   timeseries: { check: isTimeseries, expected: "the time-series store (poolerEndpoint, consumerSecretArns)" },
+  configStore: { check: isConfigStore, expected: "the configuration store's prefixes by application" },
 };
 
 /**
@@ -93,6 +96,15 @@ export class PlatformReference {
       const p = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[pool] : undefined;
       if (typeof p !== "object" || p === null || !("labels" in p)) return fail(this.stack, `nodePools.${pool}`, "a node pool", p);
       return p as NodePoolInfo;
+    });
+  }
+
+  /** The application's `/config/` root in SSM Parameter Store (the spec's etcd keys under it). */
+  configPrefix(app: string): pulumi.Output<string> {
+    return this.ref.requireOutput("configStore" satisfies PlatformOutputName).apply((v: unknown) => {
+      const prefixes = typeof v === "object" && v !== null && "prefixes" in v ? (v.prefixes as Record<string, unknown>) : undefined;
+      const prefix = prefixes?.[app];
+      return typeof prefix === "string" ? prefix : fail(this.stack, `configStore.prefixes.${app}`, "a parameter path", prefix);
     });
   }
 }

@@ -13,7 +13,7 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
   const config = new pulumi.Config();
   const platform = new PlatformReference(config.require("platformStack"));
   const image = config.require("image");
-  await platform.verify(["kubeconfig", "clusterName", "nodePools", "timeseries"]);
+  await platform.verify(["kubeconfig", "clusterName", "nodePools", "timeseries", "configStore"]);
 
   const provider = new k8s.Provider("platform", { kubeconfig: platform.kubeconfig, enableServerSideApply: true });
   const general = platform.nodePool("general");
@@ -40,7 +40,13 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
                 ports: [{ name: "http", containerPort: 8080 }],
                 // Candles: the app reads its TimescaleDB connection from Secrets Manager at start-up
                 // (its namespace is listed in the platform's entasis:timeseries.clientNamespaces).
-                env: [{ name: "TIMESERIES_SECRET_ARN", value: platform.timeseriesSecretArn("analytics") }],
+                // The spec's etcd keys (/config/database/url, ...) live under this SSM path; the
+                // app reads them with GetParametersByPath once its IRSA role has the platform's
+                // configStore.readPolicyArns.analytics attached.
+                env: [
+                  { name: "TIMESERIES_SECRET_ARN", value: platform.timeseriesSecretArn("analytics") },
+                  { name: "CONFIG_PATH", value: platform.configPrefix("analytics") },
+                ],
                 resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } },
                 readinessProbe: { httpGet: { path: "/health/ready", port: "http" } },
                 livenessProbe: { httpGet: { path: "/health", port: "http" } },

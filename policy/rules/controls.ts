@@ -58,4 +58,10 @@ export const C = {
   CNPG_BACKUP: { framework: "NIST", id: "CP-9", title: "System backup (continuous WAL archiving and scheduled base backups)" },
   CNPG_TLS: { framework: "NIST", id: "SC-8", title: "Transmission confidentiality and integrity (PostgreSQL pg_hba hostssl only)" },
   CP_6_1: { framework: "NIST", id: "CP-6(1)", title: "Alternate storage site: separation from primary site" },
+  MQ_NO_PUBLIC: { framework: "AWS-CONFIG", id: "mq-no-public-access", title: "Amazon MQ brokers are not publicly accessible" },
+  MQ_AUTO_MINOR: { framework: "AWS-CONFIG", id: "mq-automatic-minor-version-upgrade-enabled", title: "Amazon MQ brokers have automatic minor version upgrades enabled" },
+  MQ_6: { framework: "FSBP", id: "MQ.6", title: "RabbitMQ brokers should use cluster deployment mode" },
+  MQ_LOGS: { framework: "NIST", id: "AU-12", title: "Audit record generation (Amazon MQ general logs to CloudWatch Logs)" },
+  MQ_CMK: { framework: "NIST", id: "SC-28", title: "Protection of information at rest (Amazon MQ customer-managed key, where the engine supports one)" },
+  SSM_CMK: { framework: "NIST", id: "SC-28", title: "Protection of information at rest (SSM SecureString parameters under a customer-managed key)" },
 } as const satisfies Record<string, Control>;

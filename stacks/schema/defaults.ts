@@ -44,7 +44,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
   edge: {
     scheme: "internet-facing",
     allowedCidrs: ["0.0.0.0/0"],
-    idleTimeoutSeconds: 60,
+    idleTimeoutSeconds: 600,
+    websocket: { path: "/ws" },
     healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3 },
     internalNlb: { enabled: false },
   },
@@ -86,6 +87,16 @@ const SHARED: Readonly<Record<string, unknown>> = {
     gpuAlerts: { idleUtilPercent: 5, idleFor: "6h", memoryUsedPercent: 90 },
     examples: { inferenceService: false, workflowTemplate: false },
   },
+  messaging: {
+    enabled: true,
+    engineVersion: "4.2",
+    // Monday 05:30 in Seoul: after the daily backup, before the Korean market opens.
+    maintenanceWindow: { dayOfWeek: "SUNDAY", timeOfDay: "20:30", timeZone: "UTC" },
+    adminUsername: "entasis_admin",
+    users: { "trading-api": { username: "trading_api" } },
+  },
+  // The spec's etcd keys (001 "etcd Configuration"); database/url and redis/enabled come from the platform.
+  configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -136,6 +147,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   edge: {
     deletionProtection: false,
     deregistrationDelaySeconds: 30,
+    websocket: { deregistrationDelaySeconds: 30 },
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
   },
@@ -145,6 +157,7 @@ const DEV: Readonly<Record<string, unknown>> = {
     flink: { taskManager: { cpu: 1, memoryMiB: 4096, slots: 2 } },
   },
   ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
+  messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -205,6 +218,7 @@ const PROD: Readonly<Record<string, unknown>> = {
   edge: {
     deletionProtection: true,
     deregistrationDelaySeconds: 60,
+    websocket: { deregistrationDelaySeconds: 120 },
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
   },
@@ -213,6 +227,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     flink: { taskManager: { cpu: 2, memoryMiB: 8192, slots: 4 } },
   },
   ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
+  messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

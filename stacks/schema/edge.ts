@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
+import { ALB_IDLE_TIMEOUT_SECONDS, TARGET_GROUP_DEREGISTRATION_SECONDS } from "../../lib/awsLimits";
 import { ConfigProblem, issue } from "./problems";
 
 /** ACM certificate ARN (the HTTPS listener's default certificate). */
@@ -30,10 +31,17 @@ export const edgeSchema = z.strictObject({
   allowedCidrs: z.array(z.string()).min(1),
   /** ALB deletion protection. Default false (dev) / true (prod). */
   deletionProtection: z.boolean(),
-  /** Seconds an idle connection stays open (1..4000). Default 60. */
-  idleTimeoutSeconds: z.number().int().min(1).max(4000),
+  /** Seconds a connection (HTTP keep-alive or WebSocket) may carry no data before the ALB closes it (1..4000). Default 600: market-data streams of quiet symbols stay open while clients ping. */
+  idleTimeoutSeconds: z.number().int().min(ALB_IDLE_TIMEOUT_SECONDS.min).max(ALB_IDLE_TIMEOUT_SECONDS.max),
   /** Seconds a deregistering target keeps draining in-flight requests (0..3600). Default 30 (dev) / 60 (prod). */
-  deregistrationDelaySeconds: z.number().int().min(0).max(3600),
+  deregistrationDelaySeconds: z.number().int().min(TARGET_GROUP_DEREGISTRATION_SECONDS.min).max(TARGET_GROUP_DEREGISTRATION_SECONDS.max),
+  /** trading-api's WebSocket API through the same ALB: its own listener rule and target group. */
+  websocket: z.strictObject({
+    /** Path prefix routed to the WebSocket target group (the prefix itself and everything under it). Default /ws. */
+    path: z.string().regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, { message: issue("is not a URL path prefix", "use e.g. /ws (no trailing slash, no wildcards)") }),
+    /** Seconds open streams keep flowing from a deregistering pod before the ALB closes them and clients reconnect elsewhere (0..3600). Default 30 (dev) / 120 (prod). */
+    deregistrationDelaySeconds: z.number().int().min(TARGET_GROUP_DEREGISTRATION_SECONDS.min).max(TARGET_GROUP_DEREGISTRATION_SECONDS.max),
+  }),
   /** Target health check on `/health`. Default interval 15, timeout 5, healthy 3, unhealthy 2 (prod) / 3 (dev). */
   healthCheck: z.strictObject({
     intervalSeconds: between(HEALTH_CHECK_LIMITS.interval),

@@ -7,6 +7,8 @@ import { deploySchema, validateDeploy } from "./deploy";
 import { clusterSchema, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
+import { messagingSchema, validateMessaging } from "./messaging";
+import { configStoreSchema, validateConfigStore } from "./configStore";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -97,6 +99,8 @@ const AREAS = {
   timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`)),
   processing: area(processingSchema, (v) => validateProcessing(v, `${NAMESPACE}:processing`)),
   ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
+  messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
+  configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
 };
 
 type Areas = typeof AREAS;

@@ -86,6 +86,43 @@ export const redis = res(
   { authToken: [redisToken] },
 );
 
+export const mqPassword = res("random:index/randomPassword:RandomPassword", "mq-admin-password", { length: 32, special: false });
+/** A RabbitMQ broker as the messaging area builds it (prod). */
+export const rabbitBroker = res(
+  "aws:mq/broker:Broker",
+  "mq-broker",
+  {
+    brokerName: "entasis-prod-rabbitmq",
+    engineType: "RabbitMQ",
+    engineVersion: "4.2",
+    hostInstanceType: "mq.m7g.large",
+    deploymentMode: "CLUSTER_MULTI_AZ",
+    publiclyAccessible: false,
+    autoMinorVersionUpgrade: true,
+    logs: { general: true },
+    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    securityGroups: ["sg-mq"],
+    users: [{ username: "entasis_admin", password: "generated-by-random-password-0123456789" }],
+    tags: TAGS,
+  },
+  { users: [mqPassword] },
+);
+/** An ActiveMQ broker with a customer-managed key, the only engine that accepts one. */
+export const activeBroker = patch(res("aws:mq/broker:Broker", "amq-broker", { ...rabbitBroker.inputs }, { users: [mqPassword] }), {
+  engineType: "ActiveMQ",
+  engineVersion: "5.18",
+  hostInstanceType: "mq.m5.large",
+  deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
+  encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/mq" },
+});
+export const configKey = res("aws:kms/key:Key", "config-key", { enableKeyRotation: true, description: "config", tags: TAGS });
+export const secureParam = res(
+  "aws:ssm/parameter:Parameter",
+  "config-db-url",
+  { name: "/entasis/prod/config/trading-api/database/url", type: "SecureString", keyId: "arn:aws:kms:ap-northeast-2:123456789012:key/config", value: "postgresql://trading_api@db:5432/entasis", tier: "Standard", tags: TAGS },
+  { keyId: [configKey] },
+);
+
 export const bucket = res("aws:s3/bucket:Bucket", "data", { tags: TAGS });
 export const bucketPab = res(
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

@@ -21,6 +21,10 @@ export const STATEFUL_TYPES: readonly string[] = [
   "aws:ecr/repository:Repository",
   "aws:backup/vault:Vault",
   "aws:efs/fileSystem:FileSystem",
+  "aws:mq/broker:Broker",
+  // Allow-listed by exchanges: a new allocation is a new address.
+  "aws:ec2/eip:Eip",
+  "aws:ssm/parameter:Parameter",
 ];
 
 export function statefulUrns(resources: readonly RecordedResource[]): string[] {

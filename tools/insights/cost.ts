@@ -242,6 +242,18 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
       const m = nodes * p.usd * H;
       return { kind: "priced", min: m, max: m, formula: `${nodes} x ${nodeType} (${p.usd}/h)`, prices: [p] };
     }
+    case "aws:mq/broker:Broker": {
+      const itype = strOf(inp, "hostInstanceType") ?? "";
+      const p = t.mq[itype];
+      if (!p) return { kind: "unpriced", reason: `no Amazon MQ price for ${itype || "(no hostInstanceType)"} in the table` };
+      const nodes = strOf(inp, "deploymentMode") === "CLUSTER_MULTI_AZ" ? 3 : strOf(inp, "deploymentMode") === "ACTIVE_STANDBY_MULTI_AZ" ? 2 : 1;
+      const m = nodes * p.usd * H;
+      return { kind: "priced", min: m, max: m, formula: `${nodes} x ${itype} (${p.usd}/h) (+ ${o.mqStorageGbMonth.usd}/GB-month storage used, usage)`, prices: [p] };
+    }
+    case "aws:ssm/parameter:Parameter": {
+      const p = strOf(inp, "tier") === "Advanced" ? o.ssmAdvancedParameterMonth : o.ssmStandardParameterMonth;
+      return { kind: "priced", min: p.usd, max: p.usd, formula: strOf(inp, "tier") === "Advanced" ? `advanced parameter ${p.usd}/month` : "standard parameter, no charge", prices: [p] };
+    }
     case "aws:rds/proxy:Proxy":
       return { kind: "usage", rate: `${o.rdsProxyVcpuHour.usd}/vCPU-hour of the databases behind it (min 2 vCPU)` };
     case "aws:s3/bucket:Bucket":

@@ -29,6 +29,9 @@ const SHOWN: Readonly<Record<string, (r: RecordedResource, idx: ResourceIndex) =
   "aws:secretsmanager/secret:Secret": () => "secret",
   "aws:lb/loadBalancer:LoadBalancer": (r) => `ALB ${boolOf(r.inputs, "internal") === true ? "internal" : "internet-facing"}`,
   "aws:lb/targetGroup:TargetGroup": (r) => `target group ${strOf(r.inputs, "protocol") ?? ""} ${numOf(r.inputs, "port") ?? ""}`,
+  "aws:mq/broker:Broker": (r) => `RabbitMQ ${strOf(r.inputs, "engineVersion") ?? ""} ${strOf(r.inputs, "hostInstanceType") ?? ""}${strOf(r.inputs, "deploymentMode") === "CLUSTER_MULTI_AZ" ? " x3 cluster" : " single"}`,
+  "aws:ssm/parameter:Parameter": (r) => `${strOf(r.inputs, "type") ?? "String"} ${(strOf(r.inputs, "name") ?? "").split("/").slice(4).join("/")}`,
+  "kubernetes:batch/v1:Job": () => "Job",
   "aws:backup/vault:Vault": () => "backup vault",
   "aws:backup/plan:Plan": () => "backup plan",
   "kubernetes:postgresql.cnpg.io/v1:Cluster": (r) => {
@@ -43,7 +46,7 @@ const CNPG_CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const VPC = "aws:ec2/vpc:Vpc";
-const STORES = new Set(["kubernetes:postgresql.cnpg.io/v1:Cluster", "aws:rds/instance:Instance", "aws:rds/proxy:Proxy", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+const STORES = new Set(["kubernetes:postgresql.cnpg.io/v1:Cluster", "aws:rds/instance:Instance", "aws:rds/proxy:Proxy", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:mq/broker:Broker"]);
 const STORE_PROTOCOL: Readonly<Record<string, string>> = {
   "aws:rds/instance:Instance": "SQL",
   "aws:rds/proxy:Proxy": "SQL",
@@ -113,6 +116,20 @@ function links(idx: ResourceIndex, shown: ReadonlySet<string>): Link[] {
     add(proxy, idx.ofType("aws:rds/instance:Instance").find((d) => strOf(d.inputs, "identifier") === strOf(pt.inputs, "dbInstanceIdentifier")) ?? idx.resolve(strOf(pt.inputs, "dbInstanceIdentifier"), "aws:rds/instance:Instance"), "pooled SQL");
   }
   for (const db of idx.ofType("aws:rds/instance:Instance")) add(idx.resolve(strOf(db.inputs, "replicateSourceDb"), "aws:rds/instance:Instance"), db, "replication");
+  // Listener rules route a path to another target group (the WebSocket path).
+  for (const rule of idx.ofType("aws:lb/listenerRule:ListenerRule")) {
+    const listener = idx.resolve(strOf(rule.inputs, "listenerArn"), "aws:lb/listener:Listener");
+    const lb = idx.resolve(strOf(listener?.inputs, "loadBalancerArn"), "aws:lb/loadBalancer:LoadBalancer");
+    const paths = listOf(rule.inputs, "conditions").flatMap((c) => strListOf(field(c, "pathPattern"), "values"));
+    for (const a of listOf(rule.inputs, "actions")) add(lb, idx.resolve(strOf(a, "targetGroupArn"), "aws:lb/targetGroup:TargetGroup"), paths.join(" "));
+  }
+  // Workloads that read a broker user's secret talk AMQPS to that broker; the user provisioner Job
+  // talks to its management API.
+  for (const broker of idx.ofType("aws:mq/broker:Broker")) {
+    const secrets = new Set(idx.ofType("aws:secretsmanager/secret:Secret").filter((x) => x.parent === broker.parent).map((x) => x.urn));
+    for (const w of idx.resources.filter((x) => x.type === "kubernetes:apps/v1:Deployment" && x.dependencies.some((d) => secrets.has(d)))) add(w, broker, "AMQPS");
+    for (const job of idx.ofType("kubernetes:batch/v1:Job").filter((x) => x.dependencies.includes(broker.urn))) add(job, broker, "management API");
+  }
   for (const r of idx.resources.filter((x) => x.custom && shown.has(x.urn))) {
     for (const d of shownDeps(idx, r)) {
       if (d.type === "aws:kms/key:Key") add(d, r, "encrypts", "placement");

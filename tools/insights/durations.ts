@@ -38,6 +38,10 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   },
   "aws:rds/proxy:Proxy": { seconds: 300, range: "3-8 min", source: "estimate: proxy endpoint provisioning" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
+  "aws:mq/broker:Broker": { seconds: 900, range: "10-20 min single instance", source: `estimate: CREATION_IN_PROGRESS -> RUNNING ("about 15 minutes", Amazon MQ getting started, https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/getting-started-rabbitmq.html); ${TF_TIMEOUTS} (30 min)` },
+  "aws:mq/broker:Broker (cluster)": { seconds: 1500, range: "20-30 min", source: `estimate: three nodes across AZs join one cluster before RUNNING; ${TF_TIMEOUTS} (30 min)` },
+  "aws:ssm/parameter:Parameter": { seconds: 2, range: "seconds", source: FAST },
+  "aws:lb/listenerRule:ListenerRule": { seconds: 3, range: "seconds", source: FAST },
   "aws:lb/loadBalancer:LoadBalancer": { seconds: 180, range: "2-3 min", source: `estimate: provisioning -> active; ${TF_TIMEOUTS} (10 min)` },
   "kubernetes:helm.sh/v3:Release": { seconds: 120, range: "1-3 min", source: "estimate: install and wait until its workloads are ready (Pulumi waits by default)" },
   // Each pinned chart's own figure (lib/helmCharts.ts), which its release's `timeout` is sized from.
@@ -101,6 +105,7 @@ export function durationKey(r: RecordedResource): string {
     if (strOf(r.inputs, "replicateSourceDb") !== undefined) return `${r.type} (read replica)`;
     if (boolOf(r.inputs, "multiAz") === true) return `${r.type} (Multi-AZ)`;
   }
+  if (r.type === "aws:mq/broker:Broker" && strOf(r.inputs, "deploymentMode") === "CLUSTER_MULTI_AZ") return `${r.type} (cluster)`;
   return r.type;
 }
 

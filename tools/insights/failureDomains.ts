@@ -192,6 +192,13 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
       const role = `time-series database (${instances} instance${instances === 1 ? "" : "s"}${perZone ? ", one per zone" : ""}${sync > 0 ? `, ${sync} synchronous standby` : ""})`;
       return p([], instances >= 2 && perZone, role, "the only running copy of the time-series data (recovery from the S3 WAL archive)");
     }
+    case "aws:mq/broker:Broker": {
+      // A single instance runs in its (one) subnet's zone; a cluster runs three nodes across the
+      // subnets and keeps quorum queues available when one zone goes.
+      const zones = zonesOfSubnets(idx, strListOf(inp, "subnetIds"));
+      const cluster = strOf(inp, "deploymentMode") === "CLUSTER_MULTI_AZ" && zones.length > 1;
+      return p(zones, cluster, cluster ? "message broker (3-node cluster)" : "message broker (single instance)", "the message queue (no other broker node)");
+    }
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       const nodes = numOf(inp, "numCacheClusters") ?? 1;
       const azs = [...new Set(strListOf(inp, "preferredCacheClusterAzs"))].sort();

@@ -38,6 +38,8 @@ export const SOURCES = {
   s3: "https://aws.amazon.com/s3/pricing/",
   cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
   backup: "https://aws.amazon.com/backup/pricing/",
+  mq: "https://aws.amazon.com/amazon-mq/pricing/ ; https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonMQ/current/ap-northeast-2/index.json",
+  ssm: "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store: standard parameters and standard throughput at no charge; advanced parameters per parameter-month)",
 } as const;
 
 export interface PriceTable {
@@ -53,6 +55,8 @@ export interface PriceTable {
   readonly rds: Readonly<Record<string, Price>>;
   /** ElastiCache (Redis OSS / Valkey node-based), per node-hour. */
   readonly elasticache: Readonly<Record<string, Price>>;
+  /** Amazon MQ for RabbitMQ, per broker node-hour (a cluster bills its three nodes). */
+  readonly mq: Readonly<Record<string, Price>>;
   readonly other: {
     readonly eksControlPlane: Price;
     readonly eksControlPlaneExtended: Price;
@@ -73,6 +77,9 @@ export interface PriceTable {
     readonly logsIngestGb: Price;
     readonly logsStoreGbMonth: Price;
     readonly backupWarmGbMonth: Price;
+    readonly ssmStandardParameterMonth: Price;
+    readonly ssmAdvancedParameterMonth: Price;
+    readonly mqStorageGbMonth: Price;
   };
 }
 
@@ -108,6 +115,15 @@ export const PRICES_AP_NORTHEAST_2: PriceTable = {
     "cache.r6g.large": est(0.247, "hour", "elasticache"),
     "cache.r7g.large": est(0.263, "hour", "elasticache"),
   },
+  // Not observed in this region's export; the us-east-1 list scaled by Seoul's usual premium on
+  // compute (~12%). Verify against the offer file in SOURCES.mq before quoting.
+  mq: {
+    "mq.t3.micro": est(0.034, "hour", "mq", "RabbitMQ 3.13 only, single instance"),
+    "mq.m7g.medium": est(0.077, "hour", "mq"),
+    "mq.m7g.large": est(0.306, "hour", "mq"),
+    "mq.m7g.xlarge": est(0.612, "hour", "mq"),
+    "mq.m5.large": est(0.323, "hour", "mq"),
+  },
   other: {
     eksControlPlane: { usd: 0.1, unit: "hour", basis: "published", source: "eks", note: "standard support, per cluster" },
     eksControlPlaneExtended: { usd: 0.6, unit: "hour", basis: "published", source: "eks", note: "a version in extended support" },
@@ -128,5 +144,8 @@ export const PRICES_AP_NORTHEAST_2: PriceTable = {
     logsIngestGb: est(0.76, "GB", "cloudwatch"),
     logsStoreGbMonth: est(0.0314, "GB-month", "cloudwatch"),
     backupWarmGbMonth: est(0.05, "GB-month", "backup"),
+    ssmStandardParameterMonth: { usd: 0, unit: "month", basis: "published", source: "ssm", note: "standard tier, standard throughput" },
+    ssmAdvancedParameterMonth: { usd: 0.05, unit: "month", basis: "published", source: "ssm", note: "per advanced parameter, prorated hourly" },
+    mqStorageGbMonth: est(0.11, "GB-month", "mq", "broker EBS storage, billed per GB-month used"),
   },
 };

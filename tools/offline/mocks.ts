@@ -28,7 +28,13 @@ const COMPUTED: Record<string, ComputedState> = {
     return { name, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`, uniqueId: `AROA${a.name.length}` };
   },
   "aws:ec2/natGateway:NatGateway": () => ({ publicIp: "203.0.113.10" }),
-  "aws:ec2/eip:Eip": () => ({ publicIp: "203.0.113.10", allocationId: "eipalloc-0123" }),
+  // A distinct documentation-range address per allocation, as AWS would hand out.
+  "aws:ec2/eip:Eip": (a) => ({ publicIp: `203.0.113.${(parseInt(hash(a.name, 4), 16) % 250) + 1}`, allocationId: `eipalloc-${hash(a.name, 17)}` }),
+  "aws:mq/broker:Broker": (a, region) => {
+    const id = `b-${hash(a.name, 8)}-${hash(a.name + "1", 4)}-${hash(a.name + "2", 4)}-${hash(a.name + "3", 4)}-${hash(a.name + "4", 12)}`;
+    const host = `${id}.mq.${region}.on.aws`;
+    return { arn: `arn:aws:mq:${region}:${MOCK_ACCOUNT_ID}:broker:${String(a.inputs.brokerName)}:${id}`, instances: [{ consoleUrl: `https://${host}`, endpoints: [`amqps://${host}:5671`], ipAddress: "" }] };
+  },
   "aws:ec2/instance:Instance": () => ({ privateIp: "10.0.0.10" }),
   "aws:rds/instance:Instance": (a, region) => {
     const identifier = typeof a.inputs.identifier === "string" ? a.inputs.identifier : physicalName(a.name);

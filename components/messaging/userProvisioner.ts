@@ -1,0 +1,159 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BrokerUser, MANAGEMENT_PORT } from "./broker";
+
+/** curl on Alpine, runs as uid 100 (curl_user); pinned so a re-run does the same thing. */
+export const PROVISIONER_IMAGE = "curlimages/curl:8.11.1";
+const PROVISIONER_UID = 100;
+
+/**
+ * Idempotent: PUT on a vhost, user or permission creates it or sets it to the same value, so a
+ * re-run (a new user, a replaced Job) changes nothing else. Retries cover a broker still starting.
+ * https://www.rabbitmq.com/docs/http-api-reference
+ */
+export const PROVISION_SCRIPT = `#!/bin/sh
+set -eu
+api="$MANAGEMENT_URL/api"
+put() {
+  curl --fail --silent --show-error --retry 10 --retry-all-errors --retry-delay 15 \\
+    --netrc-file /secrets/netrc -X PUT -H 'content-type: application/json' "$api/$1" --data "$2"
+}
+while IFS='	' read -r user vhost configure write read; do
+  [ -n "$user" ] || continue
+  vh=$(printf '%s' "$vhost" | sed 's|/|%2F|g')
+  put "vhosts/$vh" '{}'
+  put "users/$user" "{\\"password\\":\\"$(cat "/secrets/$user")\\",\\"tags\\":\\"\\"}"
+  put "permissions/$vh/$user" "{\\"configure\\":\\"$configure\\",\\"write\\":\\"$write\\",\\"read\\":\\"$read\\"}"
+  echo "user $user on vhost $vhost: ok"
+done < /config/users.tsv
+`;
+
+export interface BrokerUserProvisionerArgs {
+  /** Namespace the Job runs in (created here, Pod Security `restricted`). Default mq-provisioner. */
+  readonly namespace?: string;
+  /** `https://<broker host>`. */
+  readonly managementUrl: pulumi.Input<string>;
+  readonly managementHost: pulumi.Input<string>;
+  readonly adminUsername: string;
+  readonly adminPassword: pulumi.Input<string>;
+  /** Users keyed by application, with their passwords (secret Outputs). */
+  readonly users: Readonly<Record<string, BrokerUser>>;
+  readonly passwords: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Database subnets' CIDRs (where the broker's endpoint lives), for the Job's egress policy. */
+  readonly databaseCidrs: readonly string[];
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** What the Job waits for: the broker, and the node pool it runs on (`cluster.scheduledOn`). */
+  readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  readonly provider: k8s.Provider;
+}
+
+/**
+ * Creates the per-application RabbitMQ users once the broker exists: Amazon MQ's API creates only
+ * the administrator for RabbitMQ, the rest goes through the RabbitMQ management API on 443. A
+ * Kubernetes Job on the cluster (inside the VPC, where the private broker is reachable) PUTs each
+ * vhost, user and permission with the administrator's credentials from a Kubernetes Secret
+ * (envelope-encrypted with the cluster's KMS key). The Job's spec carries a digest of the user
+ * list, so adding a user replaces the Job and the new one runs.
+ */
+export class BrokerUserProvisioner extends pulumi.ComponentResource {
+  public readonly namespace: k8s.core.v1.Namespace;
+  public readonly job: k8s.batch.v1.Job;
+
+  constructor(name: string, args: BrokerUserProvisionerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("entasis:messaging:BrokerUserProvisioner", name, {}, opts);
+    const ns = args.namespace ?? "mq-provisioner";
+    const k8sOpts = { parent: this, provider: args.provider };
+    const labels = { app: "mq-provisioner" };
+
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted" } } },
+      k8sOpts,
+    );
+    const inNs = { ...k8sOpts, dependsOn: [this.namespace] };
+
+    const apps = Object.keys(args.users).sort();
+    const tsv = apps.map((app) => {
+      const u = args.users[app];
+      return [u.username, u.vhost, u.permissions.configure, u.permissions.write, u.permissions.read].join("\t");
+    });
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: { name: "mq-provisioner", namespace: ns, labels }, data: { "users.tsv": `${tsv.join("\n")}\n`, "provision.sh": PROVISION_SCRIPT } },
+      inNs,
+    );
+
+    const secretData: Record<string, pulumi.Input<string>> = {
+      netrc: pulumi.interpolate`machine ${args.managementHost} login ${args.adminUsername} password ${args.adminPassword}\n`,
+    };
+    for (const app of apps) secretData[args.users[app].username] = args.passwords[app];
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secret`,
+      { metadata: { name: "mq-provisioner", namespace: ns, labels }, type: "Opaque", stringData: pulumi.secret(pulumi.output(secretData)) },
+      inNs,
+    );
+
+    // Only DNS and the broker's management API; nothing reaches the Job.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      {
+        metadata: { name: "mq-provisioner", namespace: ns },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Ingress", "Egress"],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+            },
+            { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: MANAGEMENT_PORT }] },
+          ],
+        },
+      },
+      inNs,
+    );
+
+    const usersDigest = tsv.join("\n");
+    this.job = new k8s.batch.v1.Job(
+      `${name}-job`,
+      {
+        metadata: { generateName: "mq-provisioner-", namespace: ns, labels },
+        spec: {
+          backoffLimit: 4,
+          activeDeadlineSeconds: 1800,
+          template: {
+            metadata: { labels, annotations: { "entasis.io/users": usersDigest.replace(/\t/g, " ").replace(/\n/g, "; ") } },
+            spec: {
+              restartPolicy: "Never",
+              automountServiceAccountToken: false,
+              nodeSelector: { ...args.nodeSelector },
+              securityContext: { runAsNonRoot: true, runAsUser: PROVISIONER_UID, runAsGroup: PROVISIONER_UID, fsGroup: PROVISIONER_UID, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: "provision",
+                  image: PROVISIONER_IMAGE,
+                  command: ["/bin/sh", "/config/provision.sh"],
+                  env: [{ name: "MANAGEMENT_URL", value: args.managementUrl }],
+                  resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+                  securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  volumeMounts: [
+                    { name: "config", mountPath: "/config", readOnly: true },
+                    { name: "secrets", mountPath: "/secrets", readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "config", configMap: { name: "mq-provisioner" } },
+                { name: "secrets", secret: { secretName: "mq-provisioner", defaultMode: 0o440 } },
+              ],
+            },
+          },
+        },
+      },
+      // The broker takes ~20 minutes in cluster mode; the Job itself finishes in seconds once it answers.
+      { ...inNs, dependsOn: [this.namespace, config, secret, ...args.dependsOn], customTimeouts: { create: "30m", update: "30m" } },
+    );
+
+    this.registerOutputs({ namespace: this.namespace.metadata.name, job: this.job.metadata.name });
+  }
+}

@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster/cluster";
+import { RabbitMqBroker } from "../components/messaging/broker";
+import { BrokerUserProvisioner } from "../components/messaging/userProvisioner";
+import { Network } from "../components/network/network";
+import { SecurityGroups } from "../components/network/securityGroups";
+import { Tags } from "../components/tags";
+import { SubnetPlan } from "../lib/subnetPlan";
+import { DataTier } from "./data";
+import { GENERAL_POOL_SELECTOR } from "./edge";
+import { MessagingConfig, brokerNameOf } from "./schema/messaging";
+
+/** The message queue as the rest of the platform sees it; absent when entasis:messaging.enabled is false. */
+export interface MessagingTier {
+  readonly broker: RabbitMqBroker;
+  readonly provisioner: BrokerUserProvisioner;
+}
+
+export interface MessagingTierInputs {
+  readonly namePrefix: string;
+  /** Stack name (the broker is named after it). */
+  readonly stack: string;
+  readonly subnetPlan: SubnetPlan;
+  readonly network: Network;
+  readonly securityGroups: SecurityGroups;
+  readonly cluster: Cluster;
+  readonly data: DataTier;
+  readonly secretRecoveryDays: number;
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/** Composition of the messaging area (called from buildPlatform). */
+export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs): MessagingTier | undefined {
+  if (!mq.enabled) return undefined;
+  const { namePrefix, network, securityGroups, cluster, tags } = env;
+  const broker = new RabbitMqBroker("messaging", {
+    namePrefix,
+    brokerName: brokerNameOf(env.stack),
+    engineVersion: mq.engineVersion,
+    hostInstanceType: mq.hostInstanceType,
+    deploymentMode: mq.deploymentMode,
+    maintenanceWindow: mq.maintenanceWindow,
+    adminUsername: mq.adminUsername,
+    users: mq.users,
+    vpcId: network.vpcId,
+    databaseSubnetIds: network.databaseSubnetIds,
+    applicationSecurityGroupId: securityGroups.ids.application,
+    secretsKeyArn: env.data.secretsKey.arn,
+    secretRecoveryDays: env.secretRecoveryDays,
+    protect: env.protect,
+    tags,
+  });
+  const generalPool = Object.values(cluster.nodePools).find((pool) => pool.labels.role === GENERAL_POOL_SELECTOR.role);
+  if (!generalPool) throw new pulumi.RunError(`no node pool is labelled role=${GENERAL_POOL_SELECTOR.role}; the RabbitMQ user provisioner runs there`);
+  const provisioner = new BrokerUserProvisioner("messaging-users", {
+    managementUrl: broker.managementUrl,
+    managementHost: broker.host,
+    adminUsername: mq.adminUsername,
+    adminPassword: broker.adminPassword,
+    users: mq.users,
+    passwords: broker.userPasswords,
+    databaseCidrs: Object.values(env.subnetPlan.database),
+    nodeSelector: GENERAL_POOL_SELECTOR,
+    dependsOn: [broker.broker, ...cluster.scheduledOn(generalPool.poolName)],
+    provider: cluster.provider,
+  });
+  return { broker, provisioner };
+}
