@@ -25,6 +25,8 @@ describe("teardown of dev", () => {
     expect(secrets.map((s) => s.name).sort()).toEqual([
       "connection-secrets-analytics",
       "connection-secrets-trading-api",
+      "messaging-admin",
+      "messaging-user-trading-api",
       "postgres-master",
       "redis-auth",
       "timeseries-consumers-analytics",

@@ -113,6 +113,12 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
     what: "market data, Velero's bucket and the time-series WAL archive replicated object by object; the other data buckets (Spark event logs, Flink state, models, ML artifacts) are tagged backup=true and reach the DR vault with the backup plan's daily, weekly and monthly copies (RPO 24 h); the ALB access-log bucket is not copied (diagnostics, not restored)",
   },
   "aws:s3/bucketV2:BucketV2": { by: "none", why: "the platform creates no BucketV2" },
+  "aws:mq/broker:Broker": {
+    by: "none",
+    why: "a message queue holds messages in flight, not records: producers re-publish from PostgreSQL and the exchange feeds; the DR stack creates an empty broker with the same users (docs/disaster-recovery.md)",
+  },
+  "aws:ssm/parameter:Parameter": { by: "none", why: "written by `pulumi up` from the stack's outputs and config: running the program in the DR region writes them there" },
+  "aws:ec2/eip:Eip": { by: "none", why: "an address, not data, and regional by nature: the DR region has its own NAT addresses, which exchanges must allow-list in advance (docs/egress-allowlist.md)" },
   "kubernetes:postgresql.cnpg.io/v1:Cluster": {
     by: "s3-replication",
     rpo: "WAL archiving's lag (CNPG archives each WAL segment when full or after archive_timeout, 5 minutes) plus S3 replication (seconds to 15 minutes)",
