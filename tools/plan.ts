@@ -10,7 +10,7 @@ import { attemptBootstrap, attemptStack } from "./offline/harness";
 import { estimateCost } from "./insights/cost";
 import { ResourceIndex } from "./insights/model";
 import { PRICES_AP_NORTHEAST_2 } from "./insights/prices-ap-northeast-2";
-import { loadStackFile } from "./offline/stackFile";
+import { bootstrapStackOf, loadStackFile } from "./offline/stackFile";
 import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
 import { buildReport } from "./plan/report";
 import { renderReport } from "./plan/render";
@@ -114,8 +114,7 @@ export async function main(
 
 /** The bootstrap stack that `entasis:deploy.bootstrapStack` names, planned offline: what the deploy path itself costs. */
 async function bootstrapSummary(stack: string): Promise<{ stack: string; cloudResources: number; runnerCidr: string; deployProject: string; previewProject: string; monthly: number } | undefined> {
-  const text = loadStackFile(stack).config["entasis:deploy"];
-  const name = text ? (JSON.parse(text) as { bootstrapStack?: string }).bootstrapStack : undefined;
+  const name = bootstrapStackOf(loadStackFile(stack).config);
   if (!name) return undefined;
   const run = await attemptBootstrap({ stack: name.split("/").pop() ?? name });
   if (run.error !== undefined) return undefined;

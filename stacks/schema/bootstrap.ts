@@ -3,6 +3,7 @@ import { parseCidr } from "../../lib/cidr";
 import { LOG_RETENTION_DAYS, REGION_RE } from "../../lib/awsLimits";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { ConfigProblem, issue, zodProblems } from "./problems";
+import { tagsSchema } from "./stack";
 
 /** Config namespace of the bootstrap project (the `name` in bootstrap/Pulumi.yaml). */
 export const BOOTSTRAP_NAMESPACE = "entasis-bootstrap";
@@ -73,7 +74,6 @@ export interface RawBootstrapConfig {
 }
 
 const KNOWN = new Set(["environment", "tags", "runner"]);
-const tagsSchema = z.strictObject({ owner: z.string().min(1).max(256), costCenter: z.string().min(1).max(256) });
 
 /** Pure validation of the bootstrap stack's config; every problem at once. */
 export function validateBootstrapConfig(raw: RawBootstrapConfig): { ok: true; config: BootstrapConfig } | { ok: false; problems: ConfigProblem[] } {

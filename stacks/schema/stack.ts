@@ -29,7 +29,8 @@ export const SECRET_KEYS: Readonly<Record<string, { readonly requiredIn: readonl
   slackWebhookUrl: { requiredIn: ["prod"], example: "https://hooks.slack.com/services/T000/B000/XXXX", purpose: "Alertmanager's Slack receiver" },
 };
 
-const tagsSchema = z.strictObject({
+/** `entasis:tags` (and the bootstrap project's `entasis-bootstrap:tags`). */
+export const tagsSchema = z.strictObject({
   /** Team that owns the stack (tag `Owner`). */
   owner: z.string().min(1).max(256),
   /** Cost centre for billing (tag `CostCenter`). */

@@ -1,7 +1,6 @@
-import * as path from "path";
 import { imageHasRegistry } from "../../lib/image";
 import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_CONNECTION_RE } from "../../stacks/schema/bootstrap";
-import { BOOTSTRAP_DIR, loadStackFile } from "../offline/stackFile";
+import { loadBootstrapStackFile } from "../offline/stackFile";
 import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
 import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
 import { ResourceIndex } from "./model";
@@ -61,11 +60,9 @@ function repositoryOf(image: string): string {
 
 /** The GitHub connection ARN in the bootstrap stack file that `entasis:deploy.bootstrapStack` names. */
 function bootstrapConnectionArn(config: ValidatedStackConfig): string | undefined {
-  const stack = config.deploy.bootstrapStack?.split("/").pop();
-  if (!stack) return undefined;
-  const file = path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`);
+  if (!config.deploy.bootstrapStack) return undefined;
   try {
-    const runner = JSON.parse(loadStackFile(stack, file).config[`${BOOTSTRAP_NAMESPACE}:runner`] ?? "{}") as { connectionArn?: string };
+    const runner = JSON.parse(loadBootstrapStackFile(config.deploy.bootstrapStack).config[`${BOOTSTRAP_NAMESPACE}:runner`] ?? "{}") as { connectionArn?: string };
     return runner.connectionArn;
   } catch {
     return undefined;

@@ -4,7 +4,7 @@ import { RegisterResourceRequest, RegisterResourceOutputsRequest } from "@pulumi
 import { NAMESPACE, SECRET_KEYS } from "../../stacks/schema/stack";
 import { CloudMocks } from "./mocks";
 import * as path from "path";
-import { BOOTSTRAP_DIR, BOOTSTRAP_PROJECT, PROJECT_NAME, loadStackFile } from "./stackFile";
+import { BOOTSTRAP_DIR, BOOTSTRAP_PROJECT, PROJECT_NAME, bootstrapStackOf, loadStackFile } from "./stackFile";
 
 /** Marker Pulumi puts on serialized secret values. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -164,11 +164,7 @@ export interface StackRunResult extends RunResult {
  */
 export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
   const file = loadStackFile(opts.stack);
-  const config: Record<string, string> = { ...file.config };
-  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
-    if (v === undefined) delete config[k];
-    else config[k] = typeof v === "string" ? v : JSON.stringify(v);
-  }
+  const config = withOverrides(file.config, opts.overrides);
   const secretKeys: string[] = [];
   for (const [k, v] of Object.entries(opts.secrets ?? {})) {
     config[`${NAMESPACE}:${k}`] = v;
@@ -203,14 +199,20 @@ export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
   return { ...result, placeholders, config: shown, secretsSet };
 }
 
-/** Runs the bootstrap project's program for one stack (`bootstrap/Pulumi.<stack>.yaml`). */
-export async function attemptBootstrap(opts: { readonly stack: string; readonly preview?: boolean; readonly overrides?: Readonly<Record<string, unknown>> }): Promise<RunResult> {
-  const file = loadStackFile(opts.stack, path.join(BOOTSTRAP_DIR, `Pulumi.${opts.stack}.yaml`));
-  const config: Record<string, string> = { ...file.config };
-  for (const [k, v] of Object.entries(opts.overrides ?? {})) {
+/** Stack-file config with `ns:key` values replaced (objects as JSON text) or, with `undefined`, removed. */
+function withOverrides(base: Readonly<Record<string, string>>, overrides: Readonly<Record<string, unknown>> = {}): Record<string, string> {
+  const config: Record<string, string> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete config[k];
     else config[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
+  return config;
+}
+
+/** Runs the bootstrap project's program for one stack (`bootstrap/Pulumi.<stack>.yaml`). */
+export async function attemptBootstrap(opts: { readonly stack: string; readonly preview?: boolean; readonly overrides?: Readonly<Record<string, unknown>> }): Promise<RunResult> {
+  const file = loadStackFile(opts.stack, path.join(BOOTSTRAP_DIR, `Pulumi.${opts.stack}.yaml`));
+  const config = withOverrides(file.config, opts.overrides);
   const result = await attemptProgram({
     project: BOOTSTRAP_PROJECT,
     stack: opts.stack,
@@ -224,15 +226,8 @@ export async function attemptBootstrap(opts: { readonly stack: string; readonly 
 
 /** The bootstrap stack the platform config names, run offline, as the StackReference would read it. */
 async function bootstrapReferences(config: Readonly<Record<string, string>>): Promise<Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>> {
-  const text = config[`${NAMESPACE}:deploy`];
-  if (text === undefined) return {};
-  let name: unknown;
-  try {
-    name = (JSON.parse(text) as { bootstrapStack?: unknown }).bootstrapStack;
-  } catch {
-    return {};
-  }
-  if (typeof name !== "string") return {};
+  const name = bootstrapStackOf(config);
+  if (name === undefined) return {};
   const stack = name.split("/").pop() ?? name;
   // The bootstrap stack is deployed on its own, by hand; the platform's `pulumi up` only reads it.
   const run = await attemptBootstrap({ stack, preview: true });

@@ -48,3 +48,24 @@ export function listStacks(dir = PROJECT_ROOT): string[] {
     .filter((s): s is string => s !== undefined)
     .sort();
 }
+
+/**
+ * The bootstrap stack a platform stack's config names (`entasis:deploy.bootstrapStack`, fully
+ * qualified), or undefined when it names none or the value does not parse.
+ */
+export function bootstrapStackOf(config: Readonly<Record<string, string>>): string | undefined {
+  const text = config["entasis:deploy"];
+  if (text === undefined) return undefined;
+  try {
+    const name: unknown = (JSON.parse(text) as { bootstrapStack?: unknown }).bootstrapStack;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `org/entasis-bootstrap/prod` -> the bootstrap project's stack file `bootstrap/Pulumi.prod.yaml`. */
+export function loadBootstrapStackFile(fullyQualified: string): LoadedStackFile {
+  const stack = fullyQualified.split("/").pop() ?? fullyQualified;
+  return loadStackFile(stack, path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`));
+}
