@@ -220,7 +220,7 @@ describe("the examples", () => {
   const isvc = exampleInferenceService({ namespace: "ai-serving", modelBucket: "entasis-dev-models-123456789012-ap-northeast-2", placement: gpu, minReplicas: 2, maxReplicas: 4, gpus: 1 });
   const wft = trainAndPublishTemplate({ namespace: "argo", region: "ap-northeast-2", modelBucket: "entasis-dev-models-123456789012-ap-northeast-2", gpu, data, trainingGpus: 1, ttlSeconds: 86400 });
 
-  it("are valid against the KServe and full Argo CRD schemas in ../shared/charts, as are the runtime and the PDB", () => {
+  it("are valid against the KServe and full Argo CRD schemas in the chart cache (.charts/), as are the runtime and the PDB", () => {
     expect(schemaErrors(isvc)).toEqual([]);
     expect(schemaErrors(wft)).toEqual([]);
     expect(schemaErrors(tritonServingRuntime({ namespace: "ai-serving", placement: gpu, gpus: 1, cpuMillis: 1000, memoryMiB: 4096 }))).toEqual([]);

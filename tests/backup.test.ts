@@ -9,7 +9,7 @@ import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "../lib/helmCharts";
 import { deepMerge } from "../lib/merge";
 import { STATEFUL_TYPES } from "../tools/contract/stateful";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
-import { SHARED_CHARTS_DIR, sharedCharts } from "../tools/offline/sharedCharts";
+import { CHARTS_DIR, sharedCharts } from "../tools/offline/sharedCharts";
 import { jsonInput, named, ofType, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -224,7 +224,7 @@ describe.each(["dev", "prod"] as const)("Velero cluster backups of %s", (stack) 
 
   it("sets values the chart's values.schema.json accepts (merged over the chart's defaults, as Helm validates them)", () => {
     const chart = sharedCharts().find((c) => c.name === "velero" && c.version === CHARTS.velero.version);
-    if (!chart) throw new Error(`velero ${CHARTS.velero.version} is not in ${SHARED_CHARTS_DIR}`);
+    if (!chart) throw new Error(`velero ${CHARTS.velero.version} is not in ${CHARTS_DIR}`);
     const schema = JSON.parse(fs.readFileSync(path.join(chart.dir, "values.schema.json"), "utf8")) as Record<string, unknown>;
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     const ok = validate(deepMerge(chart.values, values()));

@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe.each(["dev", "prod"])("Helm releases of %s", (stack) => {
   const charts = sharedCharts();
 
-  it("pin a chart and version that exist in ../shared/charts, from the chart's own repository", () => {
+  it("pin a chart and version that exist in the chart cache (.charts/), from the chart's own repository", () => {
     const releases = ofType(runs[stack], RELEASE);
     expect(releases.length).toBeGreaterThan(0);
     for (const r of releases) {

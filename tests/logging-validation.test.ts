@@ -39,7 +39,7 @@ describe("entasis:logging validation", () => {
 });
 
 /**
- * NOT the official ECK schema: the ECK CRDs are not in ../shared/charts (the eck-operator-crds
+ * NOT the official ECK schema: the ECK CRDs are not in the chart cache (.charts/) (the eck-operator-crds
  * subchart is not copied there), so this is a hand-written structural check of exactly the fields
  * this program sets, with the types and required fields the ECK API reference gives.
  * https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-api-elasticsearch-k8s-elastic-co-v1.html

@@ -142,7 +142,7 @@ describe.each(STACKS)("job pods of %s are confined to the data-processing pool",
       timezone: "Asia/Seoul",
     });
     const flink = flinkCandlesDeployment({ namespace: "flink-jobs", serviceAccount: "flink", jobManager: { cpu: 1, memoryMiB: 2048 }, taskManager: { cpu: 1, memoryMiB: 4096, slots: 2 }, marketDataBucket: "market" });
-    // Not registered (examples are off by default), still checked against the CRDs of ../shared/charts.
+    // Not registered (examples are off by default), still checked against the CRDs of the chart cache (.charts/).
     for (const cr of [spark, flink]) expect({ kind: cr.kind, errors: schemaErrors({ ...cr }) }).toEqual({ kind: cr.kind, errors: [] });
     expect(schemaErrors({ ...flink, spec: { ...flink.spec, job: { upgradeMode: "sometimes" } } })).not.toEqual([]);
     expect(spark.kind).toBe("ScheduledSparkApplication");
@@ -163,7 +163,7 @@ describe.each(STACKS)("examples of %s", (stack) => {
     expect(ofType(runs[stack], "kubernetes:flink.apache.org/v1beta1:FlinkDeployment")).toEqual([]);
   });
 
-  it("when on, pass their CRD's schema from ../shared/charts and wait for the release, the namespace's guardrails and the data pool", () => {
+  it("when on, pass their CRD's schema from the chart cache (.charts/) and wait for the release, the namespace's guardrails and the data pool", () => {
     const run = withExamples[stack];
     const spark = named(run, "spark-example", "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication");
     const flink = named(run, "flink-example", "kubernetes:flink.apache.org/v1beta1:FlinkDeployment");

@@ -5,7 +5,7 @@ import { TimeseriesConsumer, roleSecretName } from "./consumers";
 
 /**
  * The CloudNativePG objects of the time-series database as plain specs (field names of the CRDs in
- * ../shared/charts/cloudnative-pg and plugin-barman-cloud; tests validate them against those CRDs).
+ * the chart cache .charts/cloudnative-pg and plugin-barman-cloud; tests validate them against those CRDs).
  */
 
 /** Zone label every EKS node carries. */

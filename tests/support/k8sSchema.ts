@@ -2,15 +2,15 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import { RecordedResource } from "../../tools/offline/harness";
-import { SHARED_CHARTS_DIR, loadYamlDocuments } from "../../tools/offline/sharedCharts";
+import { CHARTS_DIR, loadYamlDocuments } from "../../tools/offline/sharedCharts";
 
 /**
  * Schema validation of Kubernetes objects the program creates: built-in kinds against the official
  * OpenAPI schema of their API version (kubernetes-models 4.x), custom kinds against the
- * `openAPIV3Schema` of the CRD that the installed chart ships (../shared/charts/<chart>/crds).
+ * `openAPIV3Schema` of the CRD that the installed chart ships (the chart cache (.charts/)/<chart>/crds).
  */
-/** Every CRD file of ../shared/charts (argo-workflows: the full schemas, not the schemaless minimal ones). */
-function crdFiles(dir = SHARED_CHARTS_DIR): string[] {
+/** Every CRD file of the chart cache (.charts/) (argo-workflows: the full schemas, not the schemaless minimal ones). */
+function crdFiles(dir = CHARTS_DIR): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return e.name === "minimal" ? [] : crdFiles(full);
@@ -105,7 +105,7 @@ type ModelClass = new (data: object) => KubernetesModel;
 const MODEL_PACKAGES: Readonly<Record<string, string>> = { "monitoring.coreos.com": "@kubernetes-models/prometheus-operator" };
 
 /**
- * Kinds whose CRD schema is not available offline (not in ../shared/charts, and fetched files may
+ * Kinds whose CRD schema is not available offline (not in the chart cache (.charts/), and fetched files may
  * not be committed). They are listed here, with the test that checks their fields structurally,
  * so that no other kind can slip past the schema check unnoticed.
  */

@@ -1,14 +1,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { PROJECT_ROOT } from "./stackFile";
+import { CHART_CACHE_DIR, cacheProblem } from "../charts/cache";
 
 /**
- * Copies of the real Chart.yaml / values.yaml (and CRDs) of the charts this platform installs,
- * kept beside the repository in `../shared/charts` (CI has it there too). Read-only reference
- * data: nothing of it is committed here.
+ * The real Chart.yaml / values.yaml (and CRDs) of the charts this platform pins, as `npm run charts`
+ * puts them in the git-ignored cache `.charts/` (tools/charts/cache.ts). Read-only reference data:
+ * nothing of it is committed here. A missing or stale cache is an error naming the command.
  */
-export const SHARED_CHARTS_DIR = path.resolve(PROJECT_ROOT, "..", "shared", "charts");
+export const CHARTS_DIR = CHART_CACHE_DIR;
+
+/** Throws the one-line "run npm run charts" error when the cache cannot serve the tests. */
+export function requireChartCache(): void {
+  const problem = cacheProblem();
+  if (!problem) return;
+  const error = new Error(problem);
+  // One line, no trace: the fix is the command it names.
+  error.stack = problem;
+  throw error;
+}
 
 export interface SharedChart {
   readonly dir: string;
@@ -23,12 +33,16 @@ function loadYaml(file: string): unknown {
   return yaml.load(fs.readFileSync(file, "utf8"));
 }
 
+let loaded: SharedChart[] | undefined;
+
+/** Every chart of the cache (read once per process). */
 export function sharedCharts(): SharedChart[] {
-  return fs
-    .readdirSync(SHARED_CHARTS_DIR, { withFileTypes: true })
+  requireChartCache();
+  loaded ??= fs
+    .readdirSync(CHARTS_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => {
-      const dir = path.join(SHARED_CHARTS_DIR, d.name);
+      const dir = path.join(CHARTS_DIR, d.name);
       const meta = loadYaml(path.join(dir, "Chart.yaml")) as { name: string; version: string | number; dependencies?: { name: string; alias?: string }[] };
       return {
         dir,
@@ -38,6 +52,7 @@ export function sharedCharts(): SharedChart[] {
         values: (loadYaml(path.join(dir, "values.yaml")) ?? {}) as Record<string, unknown>,
       };
     });
+  return loaded;
 }
 
 /** Documents of a YAML file (CRDs come several to a file). */

@@ -1,0 +1,4 @@
+// Shard 2 of the test files (see tests/support/shards.ts).
+import { loadShard } from "../support/shards";
+
+loadShard(2);
