@@ -69,8 +69,13 @@ export function readTar(archive: Buffer): TarEntry[] {
   return entries;
 }
 
-/** A gzipped USTAR archive of the given files (for tests and fixtures; names up to 100 bytes). */
-export function writeTarGz(files: readonly TarEntry[]): Buffer {
+/** An entry to write: a regular file, or with `type` another header (`x` PAX extended, `5` directory). */
+export interface TarWriteEntry extends TarEntry {
+  readonly type?: string;
+}
+
+/** A gzipped USTAR archive of the given entries (for tests and fixtures; names up to 100 bytes). */
+export function writeTarGz(files: readonly TarWriteEntry[]): Buffer {
   const blocks: Buffer[] = [];
   for (const f of files) {
     const header = Buffer.alloc(BLOCK);
@@ -81,7 +86,7 @@ export function writeTarGz(files: readonly TarEntry[]): Buffer {
     header.write(f.data.length.toString(8).padStart(11, "0") + "\0", 124, 12, "ascii");
     header.write("00000000000\0", 136, 12, "ascii");
     header.write("        ", 148, 8, "ascii");
-    header.write("0", 156, 1, "ascii");
+    header.write(f.type ?? "0", 156, 1, "ascii");
     header.write("ustar\0" + "00", 257, 8, "ascii");
     const sum = header.reduce((a, b) => a + b, 0);
     header.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, 8, "ascii");
