@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { CHARTS, ChartPin } from "../lib/helmCharts";
 import { ALL_PINS, CHART_CACHE_DIR, DEFAULT_MIRROR_DIR, cacheProblem, fillCache, fromMirror, missingPins } from "../tools/charts/cache";
+import { crdDocuments, readCrdIndex } from "../tools/charts/crdIndex";
 import { extractChart, foldersOf } from "../tools/charts/extract";
 import { Fetch, parseBearerChallenge } from "../tools/charts/repository";
 import { TarEntry, readTar, writeTarGz } from "../tools/charts/tar";
@@ -70,7 +71,9 @@ describe("npm run charts: the pinned charts' files into the cache", () => {
       expect(done).toEqual([{ chart: "demo", version: "1.2.3", folders: ["demo"], source: "https://repo.test/repo" }]);
       expect(requests).toEqual(["/repo/index.yaml", "/repo/charts/demo-1.2.3.tgz"]);
       const files = fs.readdirSync(path.join(cacheDir, "demo"), { recursive: true }).map(String).sort();
-      expect(files).toEqual(["Chart.yaml", "crds", "crds/crd-a.yaml", "crds/things.yaml", "subcharts", "subcharts/grafana", "subcharts/grafana/Chart.yaml", "subcharts/grafana/values.yaml", "values.yaml"]);
+      expect(files).toEqual(["Chart.yaml", "crds", "crds/crd-a.yaml", "crds/crd-a.yaml.json", "crds/things.yaml", "crds/things.yaml.json", "subcharts", "subcharts/grafana", "subcharts/grafana/Chart.yaml", "subcharts/grafana/values.yaml", "values.yaml"]);
+      // Both CRD documents lack a spec, so the index (what the tests look CRDs up in) is empty but present.
+      expect(JSON.parse(fs.readFileSync(path.join(cacheDir, "crd-index.json"), "utf8"))).toEqual([]);
       expect(missingPins(cacheDir, [pin])).toEqual([]);
     });
   });
@@ -115,7 +118,7 @@ describe("npm run charts: the pinned charts' files into the cache", () => {
 
   it("says in one line, naming the command, what an empty or stale cache lacks", () => {
     const cacheDir = tmp();
-    expect(cacheProblem(cacheDir, ALL_PINS)).toMatch(new RegExp(`^chart cache .* lacks cluster-autoscaler 9\\.59\\.0, .* and ${ALL_PINS.length - 3} more: run \`npm run charts\``));
+    expect(cacheProblem(cacheDir, ALL_PINS)).toMatch(new RegExp(`^chart cache .* lacks cluster-autoscaler 9\\.59\\.0, .* and ${ALL_PINS.length + 1 - 3} more: run \`npm run charts\``));
     expect(cacheProblem(cacheDir, ALL_PINS)).not.toContain("\n");
   });
 });
@@ -130,6 +133,15 @@ describe("the chart cache the tests read", () => {
   it("has the files the tests need from the charts whose package lays them out differently", () => {
     const has = (p: string): boolean => fs.existsSync(path.join(CHART_CACHE_DIR, p));
     expect(["kube-prometheus-stack/subcharts/kube-state-metrics/values.yaml", "kube-prometheus-stack/crds/crd-prometheusrules.yaml", "eck-operator-crds/crds/all-crds.yaml", "argo-workflows/crds/full/argoproj.io_workflowtemplates.yaml", "cloudnative-pg/crds/crds.yaml"].filter((p) => !has(p))).toEqual([]);
+  });
+
+  it("indexes every CRD it holds once per file, with the parsed documents beside it", () => {
+    const index = readCrdIndex();
+    const keys = index.map((e) => `${e.folder} ${e.group}/${e.kind}${e.minimal ? " (minimal)" : ""}`);
+    expect(keys).toEqual(expect.arrayContaining(["kube-prometheus-stack monitoring.coreos.com/PrometheusRule", "argo-workflows argoproj.io/WorkflowTemplate", "argo-workflows argoproj.io/WorkflowTemplate (minimal)", "eck-operator-crds elasticsearch.k8s.elastic.co/Elasticsearch", "cloudnative-pg postgresql.cnpg.io/Cluster"]));
+    expect(new Set(keys).size).toBe(keys.length);
+    const rule = index.find((e) => e.kind === "PrometheusRule");
+    expect(rule && (crdDocuments(rule.file) as { spec: { names: { kind: string } } }[]).map((d) => d.spec.names.kind)).toEqual(["PrometheusRule"]);
   });
 
   it("maps every extra package path of the pins onto the layout of the mirror it can be filled from", () => {

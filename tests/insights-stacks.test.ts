@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import { Insights, compareCosts, insightsOf } from "../tools/insights";
 import { diagramFile, diagramOf } from "../tools/insights/diagramFiles";
-import { RunResult, runStack } from "../tools/offline/harness";
+import { RunResult } from "../tools/offline/harness";
+import { planRun } from "./support/stackRuns";
 
 // Planned as `npm run plan` and `npm run diagrams` do: placeholder secrets, the real stack files.
 const runs: Record<string, RunResult> = {};
@@ -9,7 +10,7 @@ const insights: Record<string, Insights> = {};
 beforeAll(async () => {
   // Sequential: the Pulumi runtime is process-global.
   for (const stack of ["dev", "prod"]) {
-    runs[stack] = await runStack({ stack, placeholderSecrets: true });
+    runs[stack] = await planRun(stack);
     insights[stack] = insightsOf(runs[stack], "ap-northeast-2");
   }
 });

@@ -1,13 +1,13 @@
 import { imageHasRegistry } from "../lib/image";
 import { ValidatedStackConfig } from "../stacks/schema/stack";
-import { StackRunResult, runStack } from "../tools/offline/harness";
+import { StackRunResult } from "../tools/offline/harness";
 import { INSTANCE_VCPUS, vcpuBucketOf } from "../tools/insights/instanceTypes";
 import { ResourceIndex, field, numOf } from "../tools/insights/model";
 import { PreflightReport, analysePreflight, configOfRun } from "../tools/insights/preflight";
 import { PrerequisiteCheck, PreflightRun, evaluatePrerequisites } from "../tools/insights/prerequisites";
 import { QuotaNeed, QuotaReport, combineQuotas } from "../tools/insights/quotas";
 import { QUOTAS_AP_NORTHEAST_2 } from "../tools/insights/quotas-ap-northeast-2";
-import { stackRun } from "./support/stackRuns";
+import { planRun, stackRun } from "./support/stackRuns";
 
 const STACKS = ["dev", "prod"] as const;
 const runs: Record<string, StackRunResult> = {};
@@ -31,7 +31,7 @@ beforeAll(async () => {
     reports[stack] = analysePreflight(configs[stack], preflightRun(runs[stack]), QUOTAS_AP_NORTHEAST_2);
   }
   // As `npm run plan` runs it: no secrets set, placeholders instead.
-  prodPlaceholders = await runStack({ stack: "prod", placeholderSecrets: true });
+  prodPlaceholders = await planRun("prod");
 });
 
 function need(stack: string, key: string): QuotaNeed {

@@ -1,29 +1,18 @@
-import * as fs from "fs";
-import * as path from "path";
 import Ajv, { ValidateFunction } from "ajv";
 import { RecordedResource } from "../../tools/offline/harness";
-import { CHARTS_DIR, loadYamlDocuments } from "../../tools/offline/sharedCharts";
+import { crdDocuments, readCrdIndex } from "../../tools/charts/crdIndex";
 
 /**
  * Schema validation of Kubernetes objects the program creates: built-in kinds against the official
  * OpenAPI schema of their API version (kubernetes-models 4.x), custom kinds against the
  * `openAPIV3Schema` of the CRD that the installed chart ships (the chart cache (.charts/)/<chart>/crds).
  */
-/** Every CRD file of the chart cache (.charts/) (argo-workflows: the full schemas, not the schemaless minimal ones). */
-function crdFiles(dir = CHARTS_DIR): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "minimal" ? [] : crdFiles(full);
-    return /[/\\]crds[/\\]/.test(full) && /\.ya?ml$/.test(e.name) ? [full] : [];
-  });
-}
-
 interface Crd {
   kind?: string;
   spec: { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema?: { openAPIV3Schema: object } }[] };
 }
 
-/** API group -> CRD files that define it, found without parsing (some files are megabytes). */
+/** API group -> CRD files (of the chart cache) that define it, from the cache's CRD index. */
 let filesByGroup: Map<string, string[]> | undefined;
 const crdSchemas = new Map<string, object>();
 const parsedFiles = new Set<string>();
@@ -38,17 +27,13 @@ function crdSchema(apiVersion: string, kind: string): object | undefined {
   if (group in MODEL_PACKAGES) return undefined;
   if (!filesByGroup) {
     filesByGroup = new Map();
-    for (const file of crdFiles()) {
-      for (const m of fs.readFileSync(file, "utf8").matchAll(/^ {2}group: *["']?([a-z0-9.-]+)["']?\s*$/gm)) {
-        const files = filesByGroup.get(m[1]) ?? [];
-        if (!files.includes(file)) filesByGroup.set(m[1], [...files, file]);
-      }
-    }
+    // Argo's minimal CRDs carry no schema; the full ones (crds/full/) do.
+    for (const e of readCrdIndex().filter((x) => !x.minimal)) filesByGroup.set(e.group, [...new Set([...(filesByGroup.get(e.group) ?? []), e.file])]);
   }
   for (const file of filesByGroup.get(group) ?? []) {
     if (parsedFiles.has(file)) continue;
     parsedFiles.add(file);
-    for (const doc of loadYamlDocuments(file) as (Crd | null)[]) {
+    for (const doc of crdDocuments(file) as (Crd | null)[]) {
       if (!doc || doc.kind !== "CustomResourceDefinition") continue;
       for (const v of doc.spec.versions) {
         if (v.served && v.schema) crdSchemas.set(`${doc.spec.group}/${v.name}/${doc.spec.names.kind}`, v.schema.openAPIV3Schema);

@@ -96,7 +96,24 @@ interface ProxyModule {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyModule: ProxyModule = require("@pulumi/policy/proxy");
 
-class NotApplicable extends Error {}
+/** Thrown by `notApplicable()` for every resource a rule skips: thousands per run, so no stack trace (nobody reads it). */
+class NotApplicable extends Error {
+  constructor(reason?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(reason);
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Freezes a plain JSON value in place: a rule that tried to change the props it was handed would throw. */
+function deepFreeze<T>(v: T): T {
+  if (typeof v === "object" && v !== null && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
 
 function typeOfClass(resourceClass: object): string | undefined {
   const t: unknown = Reflect.get(resourceClass, "__pulumiType");
@@ -167,10 +184,18 @@ export async function evaluatePolicies(rules: readonly Rule[], resources: readon
   const applied: Record<string, number> = {};
   // Untyped JSON, as the SDK's own server hands it out (server.js deserializes to plain JSON and
   // asType returns it as the typed args): the policies, not the runner, give props their type.
+  // Built once per resource and mode for all rules (frozen, so no rule can change what the next one sees).
+  const propsCache = new Map<string, ReturnType<typeof JSON.parse>>();
   const propsOf = (r: PolicyInput, stack: boolean) => {
-    const base = stack ? { ...r.inputs, ...(r.state ?? {}) } : r.inputs;
-    const raw = opts.firstPreview ? withPreviewUnknowns({ ...r, inputs: base }, byUrn) : base;
-    return proxyModule.unknownCheckingProxy(JSON.parse(JSON.stringify(raw)));
+    const key = `${stack ? "stack" : "resource"} ${r.urn}`;
+    let json = propsCache.get(key);
+    if (!json) {
+      const base = stack ? { ...r.inputs, ...(r.state ?? {}) } : r.inputs;
+      const raw = opts.firstPreview ? withPreviewUnknowns({ ...r, inputs: base }, byUrn) : base;
+      json = deepFreeze(JSON.parse(JSON.stringify(raw)));
+      propsCache.set(key, json);
+    }
+    return proxyModule.unknownCheckingProxy(json);
   };
 
   const run = async (rule: Rule, level: EnforcementLevel, urn: string, fn: () => Promise<void> | void): Promise<void> => {

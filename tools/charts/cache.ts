@@ -6,13 +6,10 @@ import { CacheFile, extractChart, folderOf, foldersOf } from "./extract";
 import { Fetch, downloadChart, downloadSources } from "./repository";
 import { readTar } from "./tar";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-/** Git-ignored cache of the pinned charts' values, schemas and CRDs; what the tests read. */
-export const CHART_CACHE_DIR = path.join(ROOT, ".charts");
-/** A local copy of the charts' files laid out like the cache (this workplace's `../shared/charts`). */
-export const DEFAULT_MIRROR_DIR = path.resolve(ROOT, "..", "shared", "charts");
-/** What fills the cache. */
-export const FETCH_COMMAND = "npm run charts";
+import { CRD_INDEX, buildCrdIndex } from "./crdIndex";
+import { CHART_CACHE_DIR, DEFAULT_MIRROR_DIR, FETCH_COMMAND, PROJECT_DIR as ROOT } from "./paths";
+
+export { CHART_CACHE_DIR, DEFAULT_MIRROR_DIR, FETCH_COMMAND };
 const MANIFEST = "pins.json";
 
 /** One cache entry: which pin filled which folders, from where. */
@@ -91,6 +88,7 @@ export async function fillCache(opts: FillOptions = {}): Promise<CachedPin[]> {
     }
   }
   fs.mkdirSync(cacheDir, { recursive: true });
+  buildCrdIndex(cacheDir);
   fs.writeFileSync(path.join(cacheDir, MANIFEST), JSON.stringify(done, null, 2) + "\n");
   if (failures.length > 0) throw new Error(`could not fetch ${failures.length} chart(s):\n  ${failures.join("\n  ")}`);
   return done;
@@ -110,7 +108,7 @@ export function missingPins(cacheDir = CHART_CACHE_DIR, pins: readonly ChartPin[
 
 /** One line for a cache that cannot serve the tests, or undefined when it can. */
 export function cacheProblem(cacheDir = CHART_CACHE_DIR, pins: readonly ChartPin[] = ALL_PINS): string | undefined {
-  const missing = missingPins(cacheDir, pins);
+  const missing = [...missingPins(cacheDir, pins), ...(fs.existsSync(path.join(cacheDir, CRD_INDEX)) ? [] : ["its CRD index"])];
   if (missing.length === 0) return undefined;
   const shown = missing.length > 3 ? `${missing.slice(0, 3).join(", ")} and ${missing.length - 3} more` : missing.join(", ");
   return `chart cache ${path.relative(ROOT, cacheDir) || cacheDir}/ lacks ${shown}: run \`${FETCH_COMMAND}\` (copies ../shared/charts when present, else downloads from the charts' Helm repositories)`;

@@ -230,10 +230,17 @@ async function bootstrapReferences(config: Readonly<Record<string, string>>): Pr
   if (name === undefined) return {};
   const stack = name.split("/").pop() ?? name;
   // The bootstrap stack is deployed on its own, by hand; the platform's `pulumi up` only reads it.
+  // Its outputs depend only on its own stack file, so one run per process serves every platform run.
+  const cached = bootstrapOutputs.get(stack);
+  if (cached) return { [name]: cached };
   const run = await attemptBootstrap({ stack, preview: true });
   if (run.error !== undefined) throw run.error;
-  return { [name]: { outputs: run.outputs, secretOutputNames: [...run.secretOutputs] } };
+  const outputs = { outputs: run.outputs, secretOutputNames: [...run.secretOutputs] };
+  bootstrapOutputs.set(stack, outputs);
+  return { [name]: outputs };
 }
+
+const bootstrapOutputs = new Map<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>();
 
 export interface ProgramRunOptions {
   readonly project: string;

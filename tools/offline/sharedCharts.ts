@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { CHART_CACHE_DIR, cacheProblem } from "../charts/cache";
+import { readCrdIndex } from "../charts/crdIndex";
 
 /**
  * The real Chart.yaml / values.yaml (and CRDs) of the charts this platform pins, as `npm run charts`
@@ -55,17 +56,6 @@ export function sharedCharts(): SharedChart[] {
   return loaded;
 }
 
-/** Documents of a YAML file (CRDs come several to a file). */
-export function loadYamlDocuments(file: string): unknown[] {
-  // cloudnative-pg and plugin-barman-cloud wrap their CRD file in `{{- if .Values.crds.create }}` ... `{{- end }}`.
-  const text = fs
-    .readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => !/^\s*\{\{.*\}\}\s*$/.test(l))
-    .join("\n");
-  return yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
-}
-
 /**
  * Maps a chart's templates range over (`{{- range $k, $v := .Values.extraArgs }}`), whose
  * values.yaml shows a few defaults and documents the rest in comments: any key is valid there.
@@ -103,40 +93,22 @@ export function unknownValueKeys(values: unknown, defaults: unknown, skipTopLeve
   });
 }
 
-function yamlFilesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return yamlFilesUnder(p);
-    return /\.ya?ml$/.test(e.name) ? [p] : [];
-  });
-}
-
-interface CrdDocument {
-  readonly kind?: string;
-  readonly spec?: { readonly group?: string; readonly names?: { readonly kind?: string } };
-}
-
 /**
  * `group/Kind` -> which of the given charts install that CRD, from the CRD files of each chart and
  * of its subcharts in ../shared/charts (e.g. eck-operator installs eck-operator-crds').
  */
 export function crdOwners(chartNames: readonly string[]): Map<string, string[]> {
   const charts = sharedCharts();
+  const index = readCrdIndex();
   const owners = new Map<string, string[]>();
   for (const name of new Set(chartNames)) {
     // An OCI chart is named by its reference (`oci://ghcr.io/kserve/charts/kserve-crd`).
     const chart = charts.find((c) => c.name === name || name.endsWith(`/${c.name}`));
     if (!chart) continue;
-    const dirs = [chart.dir, ...chart.subcharts.flatMap((s) => charts.filter((c) => c.name === s).map((c) => c.dir))];
-    for (const file of dirs.flatMap((d) => yamlFilesUnder(path.join(d, "crds")))) {
-      for (const doc of loadYamlDocuments(file) as CrdDocument[]) {
-        const group = doc.spec?.group;
-        const kind = doc.spec?.names?.kind;
-        if (doc.kind !== "CustomResourceDefinition" || !group || !kind) continue;
-        const key = `${group}/${kind}`;
-        owners.set(key, [...new Set([...(owners.get(key) ?? []), name])]);
-      }
+    const folders = [chart.dir, ...chart.subcharts.flatMap((s) => charts.filter((c) => c.name === s).map((c) => c.dir))].map((d) => path.basename(d));
+    for (const crd of index.filter((e) => folders.includes(e.folder))) {
+      const key = `${crd.group}/${crd.kind}`;
+      owners.set(key, [...new Set([...(owners.get(key) ?? []), name])]);
     }
   }
   return owners;
