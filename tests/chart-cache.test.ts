@@ -51,6 +51,8 @@ async function withServers(pkg: Buffer, run: (port: number, requests: string[]) 
   try {
     await run((server.address() as AddressInfo).port, requests);
   } finally {
+    // fetch keeps connections alive; close them so nothing outlives the test.
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
   }
 }
