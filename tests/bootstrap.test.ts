@@ -95,7 +95,7 @@ describe("bootstrap configuration", () => {
     const found = problems({ ...base, extra: 1, runner: { ...base.runner, cidr: "10.251.0.0/24", availabilityZones: ["us-east-1a", "ap-northeast-2c"], buildTimeoutMinutes: 3000 } });
     expect(found).toEqual(
       expect.arrayContaining([
-        `${BOOTSTRAP_NAMESPACE}:extra 1 is not a known setting; remove it or fix its spelling (known: environment, tags, runner)`,
+        `${BOOTSTRAP_NAMESPACE}:extra 1 is not a known setting; remove it from bootstrap/Pulumi.prod.yaml or fix its spelling (known here: environment, tags, runner)`,
         expect.stringMatching(/^entasis-bootstrap:runner.cidr "10.251.0.0\/24" must be a \/22/),
         expect.stringMatching(/^entasis-bootstrap:runner.buildTimeoutMinutes 3000 /),
       ]),

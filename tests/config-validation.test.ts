@@ -77,7 +77,9 @@ describe("network validation", () => {
 
   it("names a misspelt key instead of ignoring it", () => {
     const r = validateWith("dev", (a) => ({ ...a, network: withField(a.network, ["natStratgy"], "single") }));
-    expect(r.messages).toEqual(['entasis:network.natStratgy (unset) is not a known setting; remove it or fix its spelling (see README "Configuration")']);
+    expect(r.messages).toEqual([
+      'entasis:network.natStratgy "single" is not a known setting; did you mean entasis:network.natStrategy? Rename it in Pulumi.dev.yaml (known here: cidr, availabilityZones, natStrategy, subnetPrefixes, subnets, flowLogs, bastion, peering)',
+    ]);
   });
 });
 
