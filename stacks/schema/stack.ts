@@ -114,7 +114,8 @@ export interface ValidatedStackConfig extends AreaConfigs {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-const KNOWN_KEYS = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
+/** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
