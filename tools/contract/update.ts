@@ -2,6 +2,7 @@ import * as fs from "fs";
 import { OUTPUT_DOCS } from "../../stacks/outputs";
 import { runStack } from "../offline/harness";
 import { listStacks } from "../offline/stackFile";
+import { VENDORED_TYPES, renderVendoredTypes } from "./appTypes";
 import { renderOutputsDoc } from "./docs";
 import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedUrns, URNS_FILE, writeJson } from "./files";
 import { stackOutputPaths } from "./paths";
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   writeJson(OUTPUT_PATHS_FILE, paths);
   writeJson(OUTPUTS_FILE, Object.fromEntries(Object.entries(OUTPUT_DOCS).map(([k, d]) => [k, { secret: d.secret }])));
   fs.writeFileSync(OUTPUTS_DOC, renderOutputsDoc());
-  console.log(`recorded ${Object.keys(OUTPUT_DOCS).length} outputs (${Object.values(paths).flat().length} key paths) and ${Object.values(urns).flat().length} stateful URNs; review: git diff contract/ docs/outputs.md`);
+  fs.writeFileSync(VENDORED_TYPES, renderVendoredTypes());
+  console.log(`recorded ${Object.keys(OUTPUT_DOCS).length} outputs (${Object.values(paths).flat().length} key paths) and ${Object.values(urns).flat().length} stateful URNs; review: git diff contract/ docs/outputs.md examples/app-team/platform-outputs.ts`);
 }
 
 main().catch((e: unknown) => {
