@@ -91,11 +91,17 @@ describe("bootstrap configuration", () => {
     expect(problems({ ...base, runner: { ...base.runner, connectionArn: "arn:aws:codeconnections:ap-northeast-2:123456789012:connection/1b2c3d4e-1111-2222-3333-444455556666" } }, true)).toEqual([]);
   });
 
+  it("rejects a runner AZ of a neighbouring region that is otherwise well-formed (the region check alone)", () => {
+    expect(problems({ ...base, runner: { ...base.runner, availabilityZones: ["ap-northeast-2a", "ap-northeast-1c"] } })).toEqual([
+      expect.stringMatching(/^entasis-bootstrap:runner\.availabilityZones\[1\] "ap-northeast-1c" is not an AZ of ap-northeast-2; /),
+    ]);
+  });
+
   it("reports every problem at once: a CIDR that is not a /22, an AZ of another region, an unknown key, a timeout over CodeBuild's limit", () => {
     const found = problems({ ...base, extra: 1, runner: { ...base.runner, cidr: "10.251.0.0/24", availabilityZones: ["us-east-1a", "ap-northeast-2c"], buildTimeoutMinutes: 3000 } });
     expect(found).toEqual(
       expect.arrayContaining([
-        `${BOOTSTRAP_NAMESPACE}:extra 1 is not a known setting; remove it or fix its spelling (known: environment, tags, runner)`,
+        `${BOOTSTRAP_NAMESPACE}:extra 1 is not a known setting; remove it from bootstrap/Pulumi.prod.yaml or fix its spelling (known here: environment, tags, runner)`,
         expect.stringMatching(/^entasis-bootstrap:runner.cidr "10.251.0.0\/24" must be a \/22/),
         expect.stringMatching(/^entasis-bootstrap:runner.buildTimeoutMinutes 3000 /),
       ]),

@@ -101,7 +101,7 @@ describe("cluster validation", () => {
 
   it("names a misspelt cluster key instead of ignoring it", () => {
     expect(validateWith("dev", edit(["endpoint", "publicAcess"], true)).messages).toEqual([
-      'entasis:cluster.endpoint.publicAcess (unset) is not a known setting; remove it or fix its spelling (see README "Configuration")',
+      "entasis:cluster.endpoint.publicAcess true is not a known setting; did you mean entasis:cluster.endpoint.publicAccess? Rename it in Pulumi.dev.yaml (known here: publicAccess, publicAccessCidrs)",
     ]);
   });
 });

@@ -54,6 +54,12 @@ describe("network validation", () => {
     ]);
   });
 
+  it("rejects an AZ of a neighbouring region that is otherwise well-formed (the region check alone)", () => {
+    // Same length and a valid letter: only "belongs to ap-northeast-2" can reject it.
+    const r = validateWith("dev", (a) => ({ ...a, network: withField(a.network, ["availabilityZones"], ["ap-northeast-2a", "ap-northeast-1c"]) }));
+    expect(r.messages).toEqual(['entasis:network.availabilityZones[1] "ap-northeast-1c" is not an availability zone of ap-northeast-2 with a letter a..f; use e.g. ap-northeast-2a']);
+  });
+
   it("allows only the three NAT strategies", () => {
     const r = validateWith("dev", (a) => ({ ...a, network: withField(a.network, ["natStrategy"], "per-subnet") }));
     expect(r.messages).toEqual(['entasis:network.natStrategy "per-subnet" is not allowed (allowed: single | one-per-az | none); use one of those values']);
@@ -77,7 +83,9 @@ describe("network validation", () => {
 
   it("names a misspelt key instead of ignoring it", () => {
     const r = validateWith("dev", (a) => ({ ...a, network: withField(a.network, ["natStratgy"], "single") }));
-    expect(r.messages).toEqual(['entasis:network.natStratgy (unset) is not a known setting; remove it or fix its spelling (see README "Configuration")']);
+    expect(r.messages).toEqual([
+      'entasis:network.natStratgy "single" is not a known setting; did you mean entasis:network.natStrategy? Rename it in Pulumi.dev.yaml (known here: cidr, availabilityZones, natStrategy, subnetPrefixes, subnets, flowLogs, bastion, peering)',
+    ]);
   });
 });
 

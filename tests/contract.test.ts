@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import { OUTPUT_DOCS } from "../stacks/outputs";
 import { renderOutputsDoc } from "../tools/contract/docs";
-import { OUTPUTS_DOC, OUTPUTS_FILE, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
+import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
+import { outputPaths, stackOutputPaths } from "../tools/contract/paths";
 import { lostStatefulUrns, statefulUrns } from "../tools/contract/stateful";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { stackRun } from "./support/stackRuns";
@@ -24,6 +25,16 @@ describe.each(["dev", "prod"])("the outputs contract of %s", (stack) => {
   it("exports nothing that is not recorded (additions are deliberate too)", () => {
     const unrecorded = Object.keys(runs[stack].outputs).filter((name) => !(name in recorded));
     expect({ unrecorded, hint: UPDATE_HINT }).toEqual({ unrecorded: [], hint: UPDATE_HINT });
+  });
+
+  it("keeps every recorded nested key path (app teams read websocket.idleTimeoutSeconds, not just websocket) and adds none unrecorded", () => {
+    const recordedPaths = readJson<RecordedOutputPaths>(OUTPUT_PATHS_FILE)[stack];
+    const now = stackOutputPaths(runs[stack].outputs);
+    expect(recordedPaths.length).toBeGreaterThan(Object.keys(recorded).length);
+    expect(recordedPaths).toContain("websocket.idleTimeoutSeconds");
+    const missing = recordedPaths.filter((p) => !now.includes(p));
+    const unrecorded = now.filter((p) => !recordedPaths.includes(p));
+    expect({ missing, unrecorded, hint: UPDATE_HINT }).toEqual({ missing: [], unrecorded: [], hint: UPDATE_HINT });
   });
 
   it("marks exactly the recorded secret outputs as secret", () => {
@@ -51,6 +62,26 @@ describe("stateful resources keep their URNs", () => {
   it.each(["dev", "prod"])("%s: every stateful resource of the program is recorded", (stack) => {
     const unrecorded = statefulUrns(runs[stack].resources).filter((u) => !recorded[stack].includes(u));
     expect({ unrecorded, hint: UPDATE_HINT }).toEqual({ unrecorded: [], hint: UPDATE_HINT });
+  });
+});
+
+describe("the key-path walk itself", () => {
+  it("lists nested keys, array elements under [] and leaves, sorted", () => {
+    expect(outputPaths({ websocket: { path: "/ws", idleTimeoutSeconds: 60 }, egressIps: ["1.2.3.4"], pools: [{ name: "a" }, { name: "b", max: 3 }], ai: null })).toEqual([
+      "ai",
+      "egressIps",
+      "pools",
+      "pools[].max",
+      "pools[].name",
+      "websocket",
+      "websocket.idleTimeoutSeconds",
+      "websocket.path",
+    ]);
+  });
+  it("sees a renamed nested key", () => {
+    const before = outputPaths({ websocket: { idleTimeoutSeconds: 60 } });
+    const after = outputPaths({ websocket: { idleTimeout: 60 } });
+    expect(before.filter((p) => !after.includes(p))).toEqual(["websocket.idleTimeoutSeconds"]);
   });
 });
 

@@ -56,7 +56,9 @@ describe("messaging config validation", () => {
     expect(mq("dev", ["maintenanceWindow", "dayOfWeek"], "SUN").messages).toEqual([
       'entasis:messaging.maintenanceWindow.dayOfWeek "SUN" is not allowed (allowed: MONDAY | TUESDAY | WEDNESDAY | THURSDAY | FRIDAY | SATURDAY | SUNDAY); use one of those values',
     ]);
-    expect(mq("dev", ["encryption"], true).messages).toEqual(['entasis:messaging.encryption (unset) is not a known setting; remove it or fix its spelling (see README "Configuration")']);
+    expect(mq("dev", ["encryption"], true).messages).toEqual([
+      "entasis:messaging.encryption true is not a known setting; remove it from Pulumi.dev.yaml or fix its spelling (known here: enabled, engineVersion, hostInstanceType, deploymentMode, maintenanceWindow, adminUsername, users)",
+    ]);
   });
 
   it("checks nothing else when the broker is disabled", () => {

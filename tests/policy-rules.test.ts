@@ -160,8 +160,14 @@ const CASES: Record<string, Cases> = {
   "log-group-kms": { good: [[f.logGroup]], bad: [[patch(f.logGroup, { kmsKeyId: undefined })]] },
   "log-group-retention": { good: [[f.logGroup], [patch(f.logGroup, { retentionInDays: undefined })], [patch(f.logGroup, { retentionInDays: 731 })]], bad: [[patch(f.logGroup, { retentionInDays: 30 })]] },
   "sg-world-ingress-web-ports-only": {
-    good: [f.edgeSet],
+    good: [f.edgeSet, worldIngress({ fromPort: 80, toPort: 80 }), worldIngress({ ipProtocol: "6", fromPort: 443, toPort: 443 })],
     bad: [
+      // A range that starts at a web port but reaches further opens more than the web port.
+      worldIngress({ fromPort: 80, toPort: 8080 }),
+      worldIngress({ fromPort: 443, toPort: 444 }),
+      worldIngress({ fromPort: 79, toPort: 80 }),
+      [res("aws:ec2/securityGroupRule:SecurityGroupRule", "range80", { type: "ingress", securityGroupId: "sg", protocol: "tcp", fromPort: 80, toPort: 81, cidrBlocks: ["0.0.0.0/0"] })],
+      [res("aws:ec2/securityGroup:SecurityGroup", "range443", { vpcId: "vpc", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 65535, cidrBlocks: ["0.0.0.0/0"] }], tags: TAGS })],
       worldIngress({ fromPort: 22, toPort: 22 }),
       worldIngress({ fromPort: 0, toPort: 65535 }),
       worldIngress({ ipProtocol: "-1", fromPort: undefined, toPort: undefined }),

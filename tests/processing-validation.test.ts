@@ -71,7 +71,7 @@ describe("sizing is validated against the data-processing pool, naming the key",
     const r = validateWith("dev", (a) => ({ ...a, processing: { ...p, spark: { quota: p.spark.quota, jobNamespace: "monitoring" }, flink: { quota: p.flink.quota, jobNamespace: "spark-operator" }, examples: { sparkBackfil: true } } }));
     expect(r.messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^entasis:processing\.examples\.sparkBackfil \(unset\) is not a known setting/),
+        "entasis:processing.examples.sparkBackfil true is not a known setting; did you mean entasis:processing.examples.sparkBackfill? Rename it in Pulumi.dev.yaml (known here: sparkBackfill, flinkCandles)",
       ]),
     );
     const r2 = validateWith("dev", (a) => ({ ...a, processing: { ...p, spark: { quota: p.spark.quota, jobNamespace: "monitoring" }, flink: { quota: p.flink.quota, jobNamespace: "spark-operator" } } }));

@@ -1,57 +1,48 @@
+// First: serves unchanged modules from the transpile cache before the rest of the program loads.
+import "./plan/transpileCache";
 import * as fs from "fs";
 import { ConfigError } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
-import * as path from "path";
-import { CostReport } from "./insights/cost";
-import { Insights, compareCosts } from "./insights";
-import { QuotaReport, combineQuotas } from "./insights/quotas";
-import { diagramOf, writeDiagram } from "./insights/diagramFiles";
-import { attemptBootstrap, attemptStack } from "./offline/harness";
-import { estimateCost } from "./insights/cost";
-import { ResourceIndex } from "./insights/model";
-import { PRICES_AP_NORTHEAST_2 } from "./insights/prices-ap-northeast-2";
-import { bootstrapStackOf, loadStackFile } from "./offline/stackFile";
-import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
-import { buildReport } from "./plan/report";
+import { listStacks } from "./offline/stackFile";
+import { collectPlan } from "./plan/collect";
 import { renderReport } from "./plan/render";
 
-const USAGE = "usage: npm run plan -- <stack> [--json FILE]";
+const USAGE = "usage: npm run plan -- <stack> [--full] [--json FILE] [--no-cache]";
 
-interface CliArgs {
+export interface CliArgs {
   readonly stack: string;
   readonly jsonFile?: string;
+  /** Print every section, not only the summary and the shorter ones. */
+  readonly full: boolean;
+  /** Run every other stack again instead of reusing its cached cost and quotas. */
+  readonly noCache: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs | string {
   const positional: string[] = [];
   let jsonFile: string | undefined;
+  let full = false;
+  let noCache = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--json") {
       jsonFile = argv[++i];
       if (!jsonFile) return `--json needs a file name\n${USAGE}`;
-    } else if (argv[i].startsWith("-")) return `unknown option ${argv[i]}\n${USAGE}`;
+    } else if (argv[i] === "--full") full = true;
+    else if (argv[i] === "--no-cache") noCache = true;
+    else if (argv[i].startsWith("-")) return `unknown option ${argv[i]}\n${USAGE}`;
     else positional.push(argv[i]);
   }
   if (positional.length !== 1) return `${USAGE}\nstacks: ${listStacks().join(", ")}`;
   if (!listStacks().includes(positional[0])) return `no stack "${positional[0]}" (no Pulumi.${positional[0]}.yaml); stacks: ${listStacks().join(", ")}`;
-  return { stack: positional[0], jsonFile };
+  return { stack: positional[0], jsonFile, full, noCache };
 }
 
 export interface MainOptions {
   /** Where to write docs/architecture-<stack>.md. Default: the repo's docs/, unless `overrides`
    * are given (a hypothetical config must not overwrite the checked-in diagram). */
   readonly docsDir?: string;
-}
-
-/** Insights of the other stacks, for the dev/prod cost ratio and the account-wide quotas; runs are deterministic, so keep them. */
-const otherStackInsights = new Map<string, Insights | undefined>();
-
-async function insightsOfStack(stack: string): Promise<Insights | undefined> {
-  if (!otherStackInsights.has(stack)) {
-    const run = await attemptStack({ stack, placeholderSecrets: true });
-    otherStackInsights.set(stack, run.error === undefined ? buildReport(run).insights : undefined);
-  }
-  return otherStackInsights.get(stack);
+  /** Progress of the runs (stderr when run as a command). Default: none. */
+  readonly progress?: (step: string) => void;
 }
 
 /**
@@ -70,71 +61,50 @@ export async function main(
     err(args);
     return 2;
   }
-  const run = await attemptStack({ stack: args.stack, placeholderSecrets: true, overrides });
-  if (run.error !== undefined) {
-    if (run.error instanceof ConfigError) {
-      err(`Pulumi.${args.stack}.yaml is not valid (${run.error.problems.length} problem${run.error.problems.length === 1 ? "" : "s"}); nothing was planned:`);
-      for (const p of run.error.problems) err(`  - ${renderProblem(p)}`);
+  const collected = await collectPlan(args.stack, { overrides, docsDir: options.docsDir, progress: options.progress, cache: !args.noCache });
+  if ("failed" in collected) {
+    const error = collected.failed.error;
+    if (error instanceof ConfigError) {
+      err(`Pulumi.${args.stack}.yaml is not valid (${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}); nothing was planned:`);
+      for (const p of error.problems) err(`  - ${renderProblem(p)}`);
     } else {
-      err(`the program failed for stack ${args.stack}: ${run.error instanceof Error ? run.error.message : String(run.error)}`);
+      err(`the program failed for stack ${args.stack}: ${error instanceof Error ? error.message : String(error)}`);
     }
     return 1;
   }
-  const first = buildReport(run);
-  // Every other stack is planned too (without overrides) for the cost comparison and the quotas of one shared account.
-  const costs: Record<string, CostReport> = {};
-  const quotas: Record<string, QuotaReport> = {};
-  if (first.insights.cost) costs[args.stack] = first.insights.cost;
-  if (first.insights.preflight?.quotas) quotas[args.stack] = first.insights.preflight.quotas;
-  if (overrides === undefined) otherStackInsights.set(args.stack, first.insights);
-  for (const other of listStacks().filter((s) => s !== args.stack)) {
-    const ins = await insightsOfStack(other);
-    if (ins?.cost) costs[other] = ins.cost;
-    if (ins?.preflight?.quotas) quotas[other] = ins.preflight.quotas;
-  }
-  const docsDir = options.docsDir ?? (overrides === undefined ? undefined : null);
-  const diagramPath = docsDir === null ? undefined : writeDiagram(args.stack, diagramOf(run), docsDir);
-  const bootstrap = await bootstrapSummary(args.stack);
-  const report = { ...first, costComparison: compareCosts(costs), accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined, diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath), bootstrap };
-  log(renderReport(report));
-  if (bootstrap) {
-    log("");
-    log("Deploy path (bootstrap stack)");
-    log("=============================");
-    log(`${bootstrap.stack}: ${bootstrap.cloudResources} cloud resources; runner VPC ${bootstrap.runnerCidr} peered with the platform VPC and admitted to the API on 443`);
-    log(`runners: codebuild-${bootstrap.deployProject}-* (pulumi up), codebuild-${bootstrap.previewProject}-* (pulumi preview)`);
-    log(`estimated monthly cost: $${bootstrap.monthly.toFixed(0)} (its NAT gateway and log/flow-log charges; CodeBuild build minutes are billed per use)`);
-  }
-  if (args.jsonFile) {
-    fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-    log(`\nwrote ${args.jsonFile}`);
-  }
+  const report = collected.report;
+  if (args.jsonFile) fs.writeFileSync(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  log(renderReport(report, { full: args.full, jsonFile: args.jsonFile }));
   return 0;
 }
 
-/** The bootstrap stack that `entasis:deploy.bootstrapStack` names, planned offline: what the deploy path itself costs. */
-async function bootstrapSummary(stack: string): Promise<{ stack: string; cloudResources: number; runnerCidr: string; deployProject: string; previewProject: string; monthly: number } | undefined> {
-  const name = bootstrapStackOf(loadStackFile(stack).config);
-  if (!name) return undefined;
-  const run = await attemptBootstrap({ stack: name.split("/").pop() ?? name });
-  if (run.error !== undefined) return undefined;
-  const cost = estimateCost(new ResourceIndex(run.resources), PRICES_AP_NORTHEAST_2);
+/** One progress line on stderr: rewritten in place on a terminal, one line per step otherwise. */
+function progressLine(stream: NodeJS.WriteStream): { step: (s: string) => void; done: () => void } {
+  const started = Date.now();
+  const stamp = (): string => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  if (!stream.isTTY) return { step: (s) => stream.write(`plan [${stamp()}] ${s}\n`), done: () => undefined };
   return {
-    stack: name,
-    cloudResources: run.resources.filter((r) => r.custom).length,
-    runnerCidr: String(run.outputs.runnerCidr),
-    deployProject: String(run.outputs.deployProject),
-    previewProject: String(run.outputs.previewProject),
-    monthly: cost.monthlyMin,
+    step: (s) => stream.write(`\r\x1b[Kplan [${stamp()}] ${s.slice(0, (stream.columns ?? 80) - 20)}`),
+    done: () => stream.write("\r\x1b[K"),
   };
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+  const progress = progressLine(process.stderr);
+  // The exit code is set, never forced: process.exit() would cut stdout off while a pipe still drains it.
+  main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => {
+      progress.done();
+      process.stderr.write(`${s}\n`);
+    },
+    undefined, { progress: progress.step }).then(
+    (code) => {
+      progress.done();
+      process.exitCode = code;
+    },
     (e: unknown) => {
-      console.error(e instanceof Error ? e.message : String(e));
-      process.exit(1);
+      progress.done();
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
     },
   );
 }

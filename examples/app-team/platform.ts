@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { OUTPUT_DOCS } from "../../stacks/outputs";
+// Vendored copy of the platform's output types (generated; copy it with this file into your repository).
+import type { PlatformOutputName } from "./platform-outputs";
 
 /** Names of the platform's outputs: the compiler rejects a name the platform does not export. */
-export type PlatformOutputName = keyof typeof OUTPUT_DOCS;
+export type { PlatformOutputName };
 
 export interface NodePoolInfo {
   readonly labels: Readonly<Record<string, string>>;

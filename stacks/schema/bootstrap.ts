@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
 import { LOG_RETENTION_DAYS, REGION_RE } from "../../lib/awsLimits";
 import { ENVIRONMENTS, Environment } from "./defaults";
-import { ConfigProblem, issue, zodProblems } from "./problems";
+import { ConfigProblem, issue, stackFileOf, unknownKeyProblem, zodProblems } from "./problems";
 import { tagsSchema } from "./stack";
 
 /** Config namespace of the bootstrap project (the `name` in bootstrap/Pulumi.yaml). */
@@ -78,19 +78,20 @@ const KNOWN = new Set(["environment", "tags", "runner"]);
 /** Pure validation of the bootstrap stack's config; every problem at once. */
 export function validateBootstrapConfig(raw: RawBootstrapConfig): { ok: true; config: BootstrapConfig } | { ok: false; problems: ConfigProblem[] } {
   const ns = BOOTSTRAP_NAMESPACE;
+  const file = `bootstrap/${stackFileOf(raw.stack)}`;
   const problems: ConfigProblem[] = [];
   const region = raw.region ?? "";
   if (!REGION_RE.test(region)) problems.push({ key: "aws:region", value: raw.region, problem: "is not an AWS region", fix: "set aws:region, e.g. ap-northeast-2" });
   const environment = ENVIRONMENTS.find((e) => e === raw.values.environment);
   if (!environment) problems.push({ key: `${ns}:environment`, value: raw.values.environment, problem: `is not a known environment (allowed: ${ENVIRONMENTS.join(" | ")})`, fix: `set ${ns}:environment to one of them` });
   for (const key of Object.keys(raw.values)) {
-    if (!KNOWN.has(key)) problems.push({ key: `${ns}:${key}`, value: raw.values[key], problem: "is not a known setting", fix: `remove it or fix its spelling (known: ${[...KNOWN].join(", ")})` });
+    if (!KNOWN.has(key)) problems.push(unknownKeyProblem(`${ns}:${key}`, raw.values[key], [...KNOWN], file));
   }
   const tags = tagsSchema.safeParse(raw.values.tags, { reportInput: true });
-  if (!tags.success) problems.push(...zodProblems(`${ns}:tags`, tags.error));
+  if (!tags.success) problems.push(...zodProblems(`${ns}:tags`, tags.error, { file, schema: tagsSchema }));
   const runnerRaw = typeof raw.values.runner === "object" && raw.values.runner !== null ? raw.values.runner : {};
   const runner = bootstrapRunnerSchema.safeParse({ ...BOOTSTRAP_DEFAULTS[environment ?? "prod"], ...runnerRaw }, { reportInput: true });
-  if (!runner.success) problems.push(...zodProblems(`${ns}:runner`, runner.error));
+  if (!runner.success) problems.push(...zodProblems(`${ns}:runner`, runner.error, { file, schema: bootstrapRunnerSchema }));
   if (runner.success) {
     runner.data.availabilityZones.forEach((az, i) => {
       if (!az.startsWith(region) || !/^[a-z]$/.test(az.slice(region.length))) {

@@ -14,7 +14,7 @@ import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
-import { ConfigProblem, zodProblems } from "./problems";
+import { ConfigProblem, stackFileOf, unknownKeyProblem, zodProblems } from "./problems";
 import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from "./timeseries";
 import { validateWorkloads, workloadsSchema } from "./workloads";
 
@@ -74,7 +74,7 @@ function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx:
     parse: (key, raw, defaults, ctx, problems) => {
       const parsed = schema.safeParse(deepMerge(defaults, raw), { reportInput: true });
       if (!parsed.success) {
-        problems.push(...zodProblems(`${NAMESPACE}:${key}`, parsed.error));
+        problems.push(...zodProblems(`${NAMESPACE}:${key}`, parsed.error, { stack: ctx.stack, schema }));
         return undefined;
       }
       if (ctx.region) problems.push(...validate(parsed.data, ctx));
@@ -114,7 +114,8 @@ export interface ValidatedStackConfig extends AreaConfigs {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-const KNOWN_KEYS = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
+/** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -138,12 +139,12 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   for (const key of Object.keys(raw.values)) {
     if (!KNOWN_KEYS.has(key)) {
-      problems.push({ key: `${NAMESPACE}:${key}`, value: raw.values[key], problem: "is not a known setting", fix: `remove it or fix its spelling (known: ${[...KNOWN_KEYS].join(", ")})` });
+      problems.push(unknownKeyProblem(`${NAMESPACE}:${key}`, raw.values[key], [...KNOWN_KEYS], stackFileOf(raw.stack)));
     }
   }
 
   const tags = tagsSchema.safeParse(raw.values.tags, { reportInput: true });
-  if (!tags.success) problems.push(...zodProblems(`${NAMESPACE}:tags`, tags.error));
+  if (!tags.success) problems.push(...zodProblems(`${NAMESPACE}:tags`, tags.error, { stack: raw.stack, schema: tagsSchema }));
 
   for (const [name, spec] of Object.entries(SECRET_KEYS)) {
     if (environment && spec.requiredIn.includes(environment) && !raw.secretsPresent[name]) {

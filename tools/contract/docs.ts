@@ -1,8 +1,16 @@
 import { OUTPUT_DOCS, OutputDoc } from "../../stacks/outputs";
 
+/**
+ * Text for one GFM table cell: `|` escaped as `\|` (also inside code spans, where GitHub still
+ * splits on a bare pipe: https://github.github.com/gfm/#tables-extension-), line breaks as spaces.
+ */
+export function tableCell(text: string): string {
+  return text.replace(/\r?\n/g, " ").replace(/\\?\|/g, "\\|");
+}
+
 /** docs/outputs.md, generated from OUTPUT_DOCS so the docs and the outputs cannot drift apart. */
 export function renderOutputsDoc(docs: Readonly<Record<string, OutputDoc>> = OUTPUT_DOCS): string {
-  const rows = Object.entries(docs).map(([name, d]) => `| \`${name}\` | \`${d.type}\` | ${d.secret ? "yes" : "no"} | ${d.description} |`);
+  const rows = Object.entries(docs).map(([name, d]) => `| ${tableCell(`\`${name}\``)} | ${tableCell(`\`${d.type}\``)} | ${d.secret ? "yes" : "no"} | ${tableCell(d.description)} |`);
   return [
     "# Stack outputs",
     "",

@@ -5,10 +5,14 @@ import { PROJECT_ROOT } from "../offline/stackFile";
 export const CONTRACT_DIR = path.join(PROJECT_ROOT, "contract");
 export const OUTPUTS_FILE = path.join(CONTRACT_DIR, "outputs.json");
 export const URNS_FILE = path.join(CONTRACT_DIR, "stateful-urns.json");
+/** Every nested key path of the outputs, per stack (tools/contract/paths.ts). */
+export const OUTPUT_PATHS_FILE = path.join(CONTRACT_DIR, "output-paths.json");
 export const OUTPUTS_DOC = path.join(PROJECT_ROOT, "docs", "outputs.md");
 
 /** Recorded outputs: per output, whether it is secret. Same for every stack. */
 export type RecordedOutputs = Record<string, { readonly secret: boolean }>;
+/** Recorded output key paths per stack. */
+export type RecordedOutputPaths = Record<string, string[]>;
 /** Recorded stateful URNs per stack. */
 export type RecordedUrns = Record<string, string[]>;
 

@@ -2,8 +2,10 @@ import * as fs from "fs";
 import { OUTPUT_DOCS } from "../../stacks/outputs";
 import { runStack } from "../offline/harness";
 import { listStacks } from "../offline/stackFile";
+import { VENDORED_TYPES, renderVendoredTypes } from "./appTypes";
 import { renderOutputsDoc } from "./docs";
-import { OUTPUTS_DOC, OUTPUTS_FILE, RecordedUrns, URNS_FILE, writeJson } from "./files";
+import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedUrns, URNS_FILE, writeJson } from "./files";
+import { stackOutputPaths } from "./paths";
 import { statefulUrns } from "./stateful";
 
 /**
@@ -12,14 +14,18 @@ import { statefulUrns } from "./stateful";
  */
 async function main(): Promise<void> {
   const urns: RecordedUrns = {};
+  const paths: RecordedOutputPaths = {};
   for (const stack of listStacks()) {
     const run = await runStack({ stack, placeholderSecrets: true });
     urns[stack] = statefulUrns(run.resources);
+    paths[stack] = stackOutputPaths(run.outputs);
   }
   writeJson(URNS_FILE, urns);
+  writeJson(OUTPUT_PATHS_FILE, paths);
   writeJson(OUTPUTS_FILE, Object.fromEntries(Object.entries(OUTPUT_DOCS).map(([k, d]) => [k, { secret: d.secret }])));
   fs.writeFileSync(OUTPUTS_DOC, renderOutputsDoc());
-  console.log(`recorded ${Object.keys(OUTPUT_DOCS).length} outputs and ${Object.values(urns).flat().length} stateful URNs; review: git diff contract/ docs/outputs.md`);
+  fs.writeFileSync(VENDORED_TYPES, renderVendoredTypes());
+  console.log(`recorded ${Object.keys(OUTPUT_DOCS).length} outputs (${Object.values(paths).flat().length} key paths) and ${Object.values(urns).flat().length} stateful URNs; review: git diff contract/ docs/outputs.md examples/app-team/platform-outputs.ts`);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,21 @@
 import { PlanReport, TreeNode } from "./report";
-import { renderInsights } from "./renderInsights";
-import { renderAccountQuotas } from "./renderPreflight";
+import { fitWidth, section, table } from "./format";
+import { renderCost, renderCostDetail, renderFailureDomains, renderTimeline, renderTimelineDetail } from "./renderInsights";
+import { renderAccountQuotas, renderPreflight, renderPreflightSources } from "./renderPreflight";
+import { renderSummary } from "./renderSummary";
+
+export { section, table } from "./format";
+
+/**
+ * One section of the report. `full` sections print only with `--full` (all of them are in
+ * `--json`). To add a section (capacity, quotas...), write `renderX(r: PlanReport): string[]` in
+ * its own file and add one line to SECTIONS.
+ */
+export interface ReportSection {
+  readonly id: string;
+  readonly full?: boolean;
+  readonly render: (r: PlanReport) => readonly string[];
+}
 
 function renderTree(node: TreeNode, prefix: string, isLast: boolean, isRoot: boolean, out: string[]): void {
   const label = node.custom ? `${node.type}  ${node.name}` : `[${node.type}] ${node.name}`;
@@ -9,32 +24,71 @@ function renderTree(node: TreeNode, prefix: string, isLast: boolean, isRoot: boo
   node.children.forEach((c, i) => renderTree(c, childPrefix, i === node.children.length - 1, false, out));
 }
 
-export function table(rows: readonly (readonly string[])[], header: readonly string[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
-}
-
-export function section(title: string): string[] {
-  return ["", title, "=".repeat(title.length)];
-}
-
-/** Human-readable plan: one section per concern, a table where it helps. */
-export function renderReport(r: PlanReport): string {
-  const out: string[] = [`entasis-infra offline plan: stack ${r.stack}`, `${r.cloudResourceCount} cloud resources, ${r.resourceCount} registered in all (components included). No credentials used; nothing was deployed.`];
-  if (r.placeholderSecrets.length > 0) {
-    out.push(`note: secrets not in Pulumi.${r.stack}.yaml were filled with placeholders: ${r.placeholderSecrets.join(", ")}`);
-  }
-  for (const w of r.warnings) out.push(`warning: ${w}`);
-  out.push(...section("Resource tree"));
+export function renderResourceTree(r: PlanReport): string[] {
+  const out = section("Resource tree");
   renderTree(r.tree, "", true, true, out);
-  out.push(...section("Resources by type"));
-  out.push(...table(Object.entries(r.countsByType).map(([t, n]) => [String(n), t]), ["count", "type"]));
-  out.push(...section("Stack outputs"));
-  out.push(...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"]));
-  out.push(...renderInsights(r.insights, r.costComparison, r.stack));
-  if (r.accountQuotas) out.push(...renderAccountQuotas(r.accountQuotas));
-  out.push(...section("Diagram"));
-  out.push(r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides).");
-  return out.join("\n");
+  return out;
+}
+
+export function renderCountsByType(r: PlanReport): string[] {
+  return [...section("Resources by type"), ...table(Object.entries(r.countsByType).map(([t, n]) => [String(n), t]), ["count", "type"])];
+}
+
+export function renderOutputs(r: PlanReport): string[] {
+  return [...section("Stack outputs"), ...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"])];
+}
+
+export function renderWarnings(r: PlanReport): string[] {
+  return r.warnings.length === 0 ? [] : [...section("Warnings the program logged"), ...r.warnings.map((w) => `warning: ${w}`)];
+}
+
+export function renderDeployPath(r: PlanReport): string[] {
+  const b = r.bootstrap;
+  if (!b) return [];
+  return [
+    ...section("Deploy path (bootstrap stack)"),
+    `${b.stack}: ${b.cloudResources} cloud resources; runner VPC ${b.runnerCidr} peered with the platform VPC and admitted to the API on 443`,
+    `runners: codebuild-${b.deployProject}-* (pulumi up), codebuild-${b.previewProject}-* (pulumi preview)`,
+    `estimated monthly cost: $${b.monthly.toFixed(0)} (its NAT gateway and log/flow-log charges; CodeBuild build minutes are billed per use)`,
+  ];
+}
+
+export function renderDiagram(r: PlanReport): string[] {
+  return [...section("Diagram"), r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides)."];
+}
+
+/** The report's sections in print order, after the summary. */
+export const SECTIONS: readonly ReportSection[] = [
+  { id: "warnings", render: renderWarnings },
+  { id: "preflight", render: (r) => (r.insights.preflight ? renderPreflight(r.insights.preflight, r.stack) : []) },
+  { id: "account-quotas", render: (r) => (r.accountQuotas ? renderAccountQuotas(r.accountQuotas) : []) },
+  { id: "cost", render: (r) => (r.insights.cost ? renderCost(r.insights.cost, r.costComparison) : [...section("Estimated monthly cost"), r.insights.costUnavailable ?? "unavailable"]) },
+  { id: "timeline", render: (r) => renderTimeline(r.insights.timeline) },
+  { id: "failure-domains", render: (r) => renderFailureDomains(r.insights.failureDomains) },
+  { id: "deploy-path", render: renderDeployPath },
+  { id: "diagram", render: renderDiagram },
+  { id: "counts-by-type", full: true, render: renderCountsByType },
+  { id: "outputs", full: true, render: renderOutputs },
+  { id: "cost-detail", full: true, render: (r) => (r.insights.cost ? renderCostDetail(r.insights.cost) : []) },
+  { id: "timeline-detail", full: true, render: (r) => renderTimelineDetail(r.insights.timeline) },
+  { id: "preflight-sources", full: true, render: (r) => (r.insights.preflight ? renderPreflightSources(r.insights.preflight) : []) },
+  { id: "resource-tree", full: true, render: renderResourceTree },
+];
+
+export interface RenderOptions {
+  /** Print the long sections too (resource tree, counts, outputs, cost per resource, durations). */
+  readonly full?: boolean;
+  /** Name of the `--json` file, for the closing line. */
+  readonly jsonFile?: string;
+}
+
+/** Human-readable plan: the summary (first screen), then one section per concern; no line over MAX_WIDTH. */
+export function renderReport(r: PlanReport, options: RenderOptions = {}, sections: readonly ReportSection[] = SECTIONS): string {
+  const shown = sections.filter((s) => options.full === true || s.full !== true);
+  const hidden = sections.filter((s) => !shown.includes(s));
+  const out: string[] = [...renderSummary(r)];
+  out.push(`Sections below: ${shown.map((s) => s.id).join(", ")}.${hidden.length > 0 ? ` With --full also: ${hidden.map((s) => s.id).join(", ")}.` : ""}`);
+  for (const s of shown) out.push(...s.render(r));
+  out.push("", `End of the plan of ${r.stack}${options.jsonFile ? `; everything is also in ${options.jsonFile}` : hidden.length > 0 ? "; --full shows every section, --json FILE writes everything" : ""}.`);
+  return fitWidth(out).join("\n");
 }

@@ -1,27 +1,30 @@
-import { CostComparison, Insights } from "../insights";
+import { CostComparison } from "../insights";
 import { CostReport } from "../insights/cost";
 import { FailureDomainReport } from "../insights/failureDomains";
 import { Step, TimelineReport } from "../insights/timeline";
 import { shortType } from "../insights/model";
-import { renderPreflight } from "./renderPreflight";
-import { section, table } from "./render";
+import { mmss, section, table, usd, usdRange } from "./format";
 
-export const usd = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const range = (min: number, max: number): string => (Math.abs(max - min) < 0.005 ? usd(min) : `${usd(min)} .. ${usd(max)}`);
-export const mmss = (s: number): string => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+export { mmss, usd } from "./format";
 
-function renderCost(c: CostReport, cmp: CostComparison | undefined): string[] {
+/** Totals, the dev/prod ratio and the cost per top-level component. */
+export function renderCost(c: CostReport, cmp: CostComparison | undefined): string[] {
   const out = section(`Estimated monthly cost (${c.currency}, ${c.region})`);
-  out.push(`${range(c.monthlyMin, c.monthlyMax)} per month (node pools at their minimum .. maximum size); ${c.hoursPerMonth} h/month.`);
+  out.push(`${usdRange(c.monthlyMin, c.monthlyMax)} per month (node pools at their minimum .. maximum size); ${c.hoursPerMonth} h/month.`);
   out.push(`Price table: tools/insights/prices-${c.region}.ts, compiled ${c.retrievedOn}; on-demand Linux; ${c.spotPolicy}.`);
   out.push("Sources: " + Object.values(c.sources).map((s) => s.split(" ; ")[0]).join(", "));
   if (cmp?.devToProd) {
-    const parts = cmp.stacks.map((s) => `${s.stack} ${range(s.monthlyMin, s.monthlyMax)}`).join(", ");
+    const parts = cmp.stacks.map((s) => `${s.stack} ${usdRange(s.monthlyMin, s.monthlyMax)}`).join(", ");
     out.push(`dev/prod cost ratio: ${cmp.devToProd.atMin.toFixed(3)} at pool minimum, ${cmp.devToProd.atMax.toFixed(3)} at pool maximum (${parts}).`);
   }
   out.push("", "By component:");
   out.push(...table(c.byComponent.map((b) => [b.component, usd(b.monthlyMin), usd(b.monthlyMax), String(b.resources)]), ["component", "min/month", "max/month", "priced resources"]));
-  out.push("", "By resource:");
+  return out;
+}
+
+/** Every priced resource with its formula, what is billed by use, what has no price (`--full`). */
+export function renderCostDetail(c: CostReport): string[] {
+  const out = section("Estimated monthly cost, by resource");
   out.push(...table(c.lines.map((l) => [l.name, shortType(l.type), l.component, usd(l.monthlyMin), usd(l.monthlyMax), l.basis, [l.formula, ...l.notes].join("; ")]), ["resource", "type", "component", "min", "max", "basis", "how"]));
   if (c.usageBased.length > 0) {
     out.push("", "Billed by use (not in the totals):");
@@ -38,13 +41,12 @@ function stepRows(steps: readonly Step[]): string[][] {
   return steps.filter((s) => s.seconds > 0).map((s) => [mmss(s.start), mmss(s.seconds), mmss(s.finish), s.name, s.durationKey]);
 }
 
-function renderTimeline(t: TimelineReport): string[] {
+/** The critical path, what slows it down without need, and workloads that do not wait for their nodes. */
+export function renderTimeline(t: TimelineReport): string[] {
   const out = section("Estimated creation time (pulumi up)");
   out.push(`Critical path: ${mmss(t.criticalPathSeconds)}. Lower bound (only AWS-imposed dependencies): ${mmss(t.lowerBoundSeconds)}. Difference: ${mmss(t.criticalPathSeconds - t.lowerBoundSeconds)}.`);
   out.push("", "Critical path (steps that take time):");
   out.push(...table(stepRows(t.criticalPath), ["start", "takes", "done", "resource", "timed as"]));
-  out.push("", "Lower-bound chain:");
-  out.push(...table(stepRows(t.lowerBoundPath), ["start", "takes", "done", "resource", "timed as"]));
   out.push("");
   if (t.unneededDependencies.length === 0) out.push("Unneeded cross-area dependencies: none.");
   else {
@@ -57,6 +59,14 @@ function renderTimeline(t: TimelineReport): string[] {
       : `Workloads without a real wait on their pool's nodes and CoreDNS (${t.missingPoolWaits.length}; the timeline does not add the wait for them):`,
   );
   if (t.missingPoolWaits.length > 0) out.push(...table(t.missingPoolWaits.map((m) => [m.name, m.problem]), ["resource", "problem"]));
+  return out;
+}
+
+/** The lower-bound chain, the durations used with their sources, the assumptions (`--full`). */
+export function renderTimelineDetail(t: TimelineReport): string[] {
+  const out = section("Estimated creation time: lower bound, durations and sources");
+  out.push("Lower-bound chain:");
+  out.push(...table(stepRows(t.lowerBoundPath), ["start", "takes", "done", "resource", "timed as"]));
   const defaults = Object.entries(t.defaultDuration);
   out.push("", defaults.length === 0 ? "Default duration: none." : `Default duration (${Object.values(t.defaultDuration).reduce((a, b) => a + b, 0)} resources with no entry, timed at ${t.durationsUsed["(default)"]?.seconds ?? 0}s): ${defaults.map(([k, n]) => `${n} ${k}`).join(", ")}`);
   out.push("", "Durations used:");
@@ -68,7 +78,16 @@ function renderTimeline(t: TimelineReport): string[] {
   return out;
 }
 
-function renderFailureDomains(f: FailureDomainReport): string[] {
+/** One line each: the zone-loss and the region-loss verdicts (the summary shows these). */
+export function failureVerdicts(f: FailureDomainReport): { readonly zone: string; readonly region: string } {
+  const rl = f.regionLoss;
+  return {
+    zone: `Verdict (${f.verdict.requireHa ? "must be highly available" : "single zones accepted for cost"}): ${f.verdict.text}`,
+    region: `Verdict (${rl.requireDr ? "every data store must survive the region" : "one region accepted for cost"}): ${rl.ok ? "" : "NOT OK: "}${rl.text}`,
+  };
+}
+
+export function renderFailureDomains(f: FailureDomainReport): string[] {
   const out = section("Failure domains (loss of one availability zone)");
   const rows: string[][] = [];
   for (const z of f.perZone) {
@@ -83,20 +102,11 @@ function renderFailureDomains(f: FailureDomainReport): string[] {
     out.push(...table(f.singlePoints.map((s) => [s.zone, s.name, s.why]), ["zone", "resource", "why"]));
     out.push("");
   }
-  out.push(`Verdict (${f.verdict.requireHa ? "must be highly available" : "single zones accepted for cost"}): ${f.verdict.text}`);
+  const verdicts = failureVerdicts(f);
+  out.push(verdicts.zone);
   const rl = f.regionLoss;
   out.push("", `Region lost (${rl.region}${rl.drRegion ? `, disaster-recovery region ${rl.drRegion}` : ", no disaster-recovery region"}):`);
   out.push(...table([...rl.survives.map((x) => ["survives", x]), ...rl.lost.map((x) => ["lost", x])], ["effect", "what"]));
-  out.push(`Verdict (${rl.requireDr ? "every data store must survive the region" : "one region accepted for cost"}): ${rl.ok ? "" : "NOT OK: "}${rl.text}`);
-  return out;
-}
-
-export function renderInsights(ins: Insights, cmp: CostComparison | undefined, stack: string): string[] {
-  const out: string[] = [];
-  if (ins.cost) out.push(...renderCost(ins.cost, cmp));
-  else out.push(...section("Estimated monthly cost"), ins.costUnavailable ?? "unavailable");
-  out.push(...renderTimeline(ins.timeline));
-  out.push(...renderFailureDomains(ins.failureDomains));
-  if (ins.preflight) out.push(...renderPreflight(ins.preflight, stack));
+  out.push(verdicts.region);
   return out;
 }

@@ -1,6 +1,6 @@
 import { PreflightReport } from "../insights/preflight";
 import { AccountQuotas, QuotaNeed } from "../insights/quotas";
-import { section, table } from "./render";
+import { section, table } from "./format";
 
 const SHORT_VERDICT: Readonly<Record<QuotaNeed["verdict"], string>> = {
   ok: "ok",
@@ -9,11 +9,22 @@ const SHORT_VERDICT: Readonly<Record<QuotaNeed["verdict"], string>> = {
   "no default in the table": "unknown default",
 };
 
+/** Quotas whose AWS default is not enough: each needs a request before (or soon after) the first deploy. */
+export function quotaBlockers(p: PreflightReport): readonly QuotaNeed[] {
+  return p.quotas?.needs.filter((n) => n.verdict === "request increase" || n.verdict === "blocks first deploy") ?? [];
+}
+
+/** One line for the count of things to fix before a real deploy. */
+export function blockerHeadline(p: PreflightReport): string {
+  const missing = p.prerequisites.filter((x) => x.missing);
+  return p.blockers === 0
+    ? "Nothing blocks a deploy on AWS's default quotas, and no prerequisite is missing."
+    : `${p.blockers} blocker(s): ${quotaBlockers(p).length} quota(s) above AWS's default, ${missing.length} missing prerequisite(s).`;
+}
+
 export function renderPreflight(p: PreflightReport, stack: string): string[] {
   const out = section(`Preflight: before a real \`pulumi up\` of ${stack}`);
-  const quotaBlockers = p.quotas?.needs.filter((n) => n.request !== undefined) ?? [];
-  const missing = p.prerequisites.filter((x) => x.missing);
-  out.push(p.blockers === 0 ? "Nothing blocks a deploy on AWS's default quotas, and no prerequisite is missing." : `${p.blockers} to fix first: ${quotaBlockers.length} quota(s) above AWS's default, ${missing.length} missing prerequisite(s).`);
+  out.push(blockerHeadline(p));
   if (p.quotas) {
     const q = p.quotas;
     out.push("", `Service quotas (${q.region}; AWS defaults from tools/insights/quotas-${q.region}.ts, compiled ${q.retrievedOn}):`);
@@ -24,9 +35,10 @@ export function renderPreflight(p: PreflightReport, stack: string): string[] {
       ),
     );
     out.push("Verdicts: BLOCKS FIRST DEPLOY = even the pools' minimum is above the default, so `pulumi up` fails creating a node group or instance; REQUEST INCREASE = scaling out or a node group update at maximum would fail.");
-    if (quotaBlockers.length > 0) {
+    const raise = q.needs.filter((n) => n.request !== undefined);
+    if (raise.length > 0) {
       out.push("", "To raise (the applied value of an older account may already be higher: check first):");
-      for (const n of quotaBlockers) {
+      for (const n of raise) {
         out.push(`  - ${n.name} (${n.quotaCode}): needs ${n.peak} ${n.unit}, AWS default ${n.awsDefault}${n.note ? `; ${n.note}` : ""}`);
         for (const f of n.from) out.push(`      ${f}`);
         if (n.check) out.push(`      check:   ${n.check}`);
@@ -34,10 +46,6 @@ export function renderPreflight(p: PreflightReport, stack: string): string[] {
       }
     }
     if (q.unknownInstanceTypes.length > 0) out.push("", `Instance types without a vCPU entry (not counted; add them to tools/insights/instanceTypes.ts): ${q.unknownInstanceTypes.join(", ")}`);
-    const bySource = new Map<string, string[]>();
-    for (const n of q.needs) if (n.source) bySource.set(n.source, [...(bySource.get(n.source) ?? []), `${n.quotaCode}${n.basis === "observed" ? " (observed)" : ""}`]);
-    out.push("", "Quota sources:", ...[...bySource].map(([src, codes]) => `  - ${src}: ${codes.join(", ")}`));
-    out.push("", "Assumptions:", ...q.assumptions.map((a) => `  - ${a}`));
   } else out.push("", p.quotasUnavailable ?? "no quota table");
   out.push("", "Prerequisites of a real deploy:");
   if (p.prerequisites.length === 0) out.push("  none apply to this stack.");
@@ -45,6 +53,18 @@ export function renderPreflight(p: PreflightReport, stack: string): string[] {
     out.push(`  - [${x.missing ? "MISSING" : "ok"}] ${x.id}: ${x.why}`);
     if (x.missing) out.push(`      fix: ${x.fix}`);
   }
+  return out;
+}
+
+/** Where each quota default comes from and what the counts assume (`--full`). */
+export function renderPreflightSources(p: PreflightReport): string[] {
+  if (!p.quotas) return [];
+  const q = p.quotas;
+  const out = section("Preflight: quota sources and assumptions");
+  const bySource = new Map<string, string[]>();
+  for (const n of q.needs) if (n.source) bySource.set(n.source, [...(bySource.get(n.source) ?? []), `${n.quotaCode}${n.basis === "observed" ? " (observed)" : ""}`]);
+  out.push("Quota sources:", ...[...bySource].map(([src, codes]) => `  - ${src}: ${codes.join(", ")}`));
+  out.push("", "Assumptions:", ...q.assumptions.map((a) => `  - ${a}`));
   return out;
 }
 

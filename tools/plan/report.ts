@@ -32,6 +32,20 @@ export interface PlanReport {
   readonly accountQuotas?: AccountQuotas;
   /** Where the Mermaid diagram was written, if it was. */
   readonly diagramPath?: string;
+  /** The bootstrap stack (in-VPC runners) that `entasis:deploy.bootstrapStack` names, planned offline. */
+  readonly bootstrap?: BootstrapSummary;
+}
+
+/** What the deploy path itself creates and costs. */
+export interface BootstrapSummary {
+  /** Fully qualified stack name, e.g. `entasis/entasis-bootstrap/prod`. */
+  readonly stack: string;
+  readonly cloudResources: number;
+  readonly runnerCidr: string;
+  readonly deployProject: string;
+  readonly previewProject: string;
+  /** Monthly cost at the minimum (NAT gateway, logs); build minutes are billed per use. */
+  readonly monthly: number;
 }
 
 export interface ReportExtras {
