@@ -33,3 +33,6 @@ export function ipBlockWithoutMetadata(cidr: string): IpBlock {
 
 /** Every IPv4 address but the instance metadata service. */
 export const ANYWHERE_BUT_METADATA: IpBlock = ipBlockWithoutMetadata("0.0.0.0/0");
+
+/** The CIDR of every IPv4 address; peers built from it always except the instance metadata service. */
+export const ANY_IPV4 = "0.0.0.0/0";

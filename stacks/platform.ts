@@ -184,9 +184,17 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     nodeSelector: systemPool.labels,
     scheduledAfter: onSystemPool,
     replicas: config.cluster.certManagerReplicas,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
-  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, tags });
+  const logging = new Logging("logging", {
+    config: config.logging,
+    provider: cluster.provider,
+    systemPoolLabels: systemPool.labels,
+    scheduledAfter: onSystemPool,
+    tags,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
+  });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -198,6 +206,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
     scheduledAfter: onSystemPool,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
   const backupCfg = config.backup;
@@ -310,6 +319,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     tags,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
   // After the time-series store: its WAL archive and base backups are replicated with the rest.
@@ -371,6 +381,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         monitoring,
         protect: config.data.protect,
         tags,
+        webhookSourceCidrs: Object.values(subnetPlan.private),
       });
 
   return {

@@ -94,7 +94,9 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
       inNs,
     );
 
-    // Only DNS and the broker's management API; nothing reaches the Job.
+    // Nothing in or out by default (the namespace-wide rule every namespace has)...
+    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }, inNs);
+    // ...then only DNS and the broker's management API; nothing reaches the Job.
     new k8s.networking.v1.NetworkPolicy(
       `${name}-netpol`,
       {

@@ -38,6 +38,8 @@ export class ApiNetworkPolicies extends pulumi.ComponentResource {
     this.policies = {
       // Nothing reaches any pod of the namespace unless a policy below allows it.
       defaultDeny: policy("default-deny", "default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+      // Nor does any pod reach anything: egress is closed too, then opened per flow below.
+      defaultDenyEgress: policy("default-deny-egress", "default-deny-egress", { podSelector: {}, policyTypes: ["Egress"] }),
 
       // The spec's policy, verbatim (004 "Network Policies"). Listing Egress with no egress rules
       // isolates the pods for egress: on its own it would deny all egress (DNS, database, AWS APIs).
