@@ -124,6 +124,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   const bastion = config.network.bastion.enabled
     ? new Bastion("bastion", {
         namePrefix,
+        accountId: identity.accountId,
         rootVolumeKeyArn: volumesKey.arn,
         vpcId: network.vpcId,
         subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
