@@ -261,3 +261,57 @@ export const LB_CONTROLLER_POLICY: aws.iam.PolicyDocument = {
     }
   ]
 };
+
+/**
+ * Read-only actions of the published policy (its Describe/Get statement on `*`; tests/edge.test.ts
+ * checks they are exactly that statement's).
+ */
+export const LB_CONTROLLER_READ_ACTIONS: readonly string[] = [
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeAddresses",
+  "ec2:DescribeAvailabilityZones",
+  "ec2:DescribeInternetGateways",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeVpcPeeringConnections",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeInstances",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeTags",
+  "ec2:GetCoipPoolUsage",
+  "ec2:DescribeCoipPools",
+  "ec2:GetSecurityGroupsForVpc",
+  "ec2:DescribeIpamPools",
+  "ec2:DescribeRouteTables",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeLoadBalancerAttributes",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeListenerCertificates",
+  "elasticloadbalancing:DescribeSSLPolicies",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetGroupAttributes",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeTags",
+  "elasticloadbalancing:DescribeTrustStores",
+  "elasticloadbalancing:DescribeListenerAttributes",
+  "elasticloadbalancing:DescribeCapacityReservation",
+];
+
+/**
+ * The controller's policy when it only reconciles TargetGroupBindings (no Ingress class, Service
+ * controller off): read what it inspects, and register or deregister targets in the platform's
+ * own target groups only. No security-group, listener, rule, WAF or load balancer write: the
+ * bindings carry no `networking` section, and Pulumi owns the load balancers. With the Service
+ * controller on (`entasis:edge.lbServiceController`), the published policy applies instead.
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/targetgroupbinding/targetgroupbinding/
+ */
+export function targetGroupBindingPolicy(targetGroupArns: readonly string[]): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "Read", Effect: "Allow", Action: [...LB_CONTROLLER_READ_ACTIONS], Resource: "*" },
+      { Sid: "OwnTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: [...targetGroupArns] },
+    ],
+  };
+}

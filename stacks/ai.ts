@@ -33,6 +33,8 @@ export interface AiTierInputs {
   readonly monitoring: Monitoring;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Private subnets: where the EKS control plane's ENIs (webhook callers) live. */
+  readonly webhookSourceCidrs: readonly string[];
 }
 
 /** Composition of the AI area (004 "AI Analysis Layer": model serving and a training pipeline). */
@@ -75,6 +77,7 @@ export function buildAiTier(ai: AiConfig, env: AiTierInputs): AiTier {
     resources: ai.serving.resources,
     example: ai.examples.inferenceService,
     tags,
+    webhookSourceCidrs: env.webhookSourceCidrs,
   });
 
   const gpuMonitoring = new GpuMonitoring("ai-gpu-monitoring", {

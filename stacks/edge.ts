@@ -87,6 +87,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     nodeSelector: GENERAL_POOL_SELECTOR,
     replicas: edge.lbControllerReplicas,
     scheduledAfter: onGeneralPool,
+    targetGroupArns: [loadBalancer.targetGroup.arn, loadBalancer.wsTargetGroup.arn, ...(loadBalancer.nlbTargetGroup ? [loadBalancer.nlbTargetGroup.arn] : [])],
+    serviceController: edge.lbServiceController,
     tags,
   });
   const vpaController = new VpaController("vpa", { provider: cluster.provider, nodeSelector: GENERAL_POOL_SELECTOR, scheduledAfter: onGeneralPool });

@@ -124,6 +124,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   const bastion = config.network.bastion.enabled
     ? new Bastion("bastion", {
         namePrefix,
+        accountId: identity.accountId,
         rootVolumeKeyArn: volumesKey.arn,
         vpcId: network.vpcId,
         subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
@@ -184,9 +185,17 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     nodeSelector: systemPool.labels,
     scheduledAfter: onSystemPool,
     replicas: config.cluster.certManagerReplicas,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
-  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, tags });
+  const logging = new Logging("logging", {
+    config: config.logging,
+    provider: cluster.provider,
+    systemPoolLabels: systemPool.labels,
+    scheduledAfter: onSystemPool,
+    tags,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
+  });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -198,6 +207,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
     scheduledAfter: onSystemPool,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
   const backupCfg = config.backup;
@@ -310,6 +320,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     tags,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
   // After the time-series store: its WAL archive and base backups are replicated with the rest.
@@ -371,6 +382,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         monitoring,
         protect: config.data.protect,
         tags,
+        webhookSourceCidrs: Object.values(subnetPlan.private),
       });
 
   return {

@@ -39,6 +39,8 @@ export interface TimeseriesTierInputs {
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Private subnets: where the EKS control plane's ENIs (webhook callers) live. */
+  readonly webhookSourceCidrs: readonly string[];
 }
 
 /** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */
@@ -61,6 +63,8 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     monitoringRelease: env.monitoring.release,
     prometheusReleaseLabel: RELEASE_NAME,
     replicas: ts.operatorReplicas,
+    webhookSourceCidrs: env.webhookSourceCidrs,
+    clusterNamespaces: [ts.namespace],
   });
   const plugin = new BarmanCloudPlugin("barman-cloud", {
     provider,

@@ -96,7 +96,7 @@ describe.each(["dev", "prod"])("model serving (KServe) in %s", (stack) => {
 describe.each(["dev", "prod"])("GPU observability in %s", (stack) => {
   it("runs the DCGM exporter 4.8.2 on GPU nodes only, scraped through a ServiceMonitor Prometheus selects, after the monitoring release and the system pool (a per-node agent never waits for a quota-blocked GPU pool)", () => {
     const dcgm = named(runs[stack], "ai-gpu-monitoring-dcgm-exporter", RELEASE);
-    expect(dcgm.inputs).toMatchObject({ chart: "dcgm-exporter", version: "4.8.2", namespace: "monitoring" });
+    expect(dcgm.inputs).toMatchObject({ chart: "dcgm-exporter", version: "4.8.2", namespace: "node-agents" });
     expect(dcgm.inputs.values).toMatchObject({
       nodeSelector: { role: "ai-inference" },
       tolerations: [GPU_TOLERATION],

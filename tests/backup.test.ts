@@ -92,7 +92,7 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
     expect(selection.inputs.resources).toBeUndefined();
     const role = named(run(), "backup-role", "aws:iam/role:Role");
     expect(selection.inputs.iamRoleArn).toBe(role.state.arn);
-    expect(jsonInput(role, "assumeRolePolicy")).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    expect(jsonInput(role, "assumeRolePolicy")).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } } }] });
     const attached = ofType(run(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
       .filter((a) => a.inputs.role === role.state.name)
       .map((a) => a.inputs.policyArn)

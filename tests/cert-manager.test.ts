@@ -16,7 +16,7 @@ describe.each([
 ])("cert-manager in %s", (stack, replicas) => {
   it("is one pinned release that installs its own CRDs and keeps them on uninstall", () => {
     const release = named(runs[stack], "cert-manager-release", RELEASE);
-    expect(release.inputs).toMatchObject({ chart: "cert-manager", version: "v1.21.1", namespace: "cert-manager", createNamespace: true, waitForJobs: true });
+    expect(release.inputs).toMatchObject({ chart: "cert-manager", version: "v1.21.1", namespace: "cert-manager", createNamespace: false, waitForJobs: true });
     expect(release.inputs.values).toMatchObject({ crds: { enabled: true, keep: true } });
     expect(Number(release.inputs.timeout)).toBeGreaterThan(300);
   });

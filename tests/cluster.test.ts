@@ -157,7 +157,7 @@ describe.each(["dev", "prod"] as const)("node pools of %s", (stack) => {
     const lts = ofType(run(), "aws:ec2/launchTemplate:LaunchTemplate");
     expect(lts).toHaveLength(3);
     for (const lt of lts) {
-      expect(lt.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2, instanceMetadataTags: "disabled" });
+      expect(lt.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
       const [disk] = lt.inputs.blockDeviceMappings as { deviceName: string; ebs: Record<string, unknown> }[];
       expect(disk.deviceName).toBe("/dev/xvda");
       expect(disk.ebs).toMatchObject({ encrypted: "true", volumeType: "gp3", volumeSize: 100 });

@@ -1,6 +1,6 @@
 import { RunResult, runStack } from "../tools/offline/harness";
 import { CHARTS } from "../lib/helmCharts";
-import { LB_CONTROLLER_POLICY } from "../lib/lbControllerPolicy";
+import { LB_CONTROLLER_POLICY, LB_CONTROLLER_READ_ACTIONS } from "../lib/lbControllerPolicy";
 import { ALB_SSL_POLICY } from "../components/edge/loadBalancer";
 import { TEST_SECRETS, jsonInput, named, ofType, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
@@ -163,11 +163,17 @@ describe.each(["dev", "prod"])("the AWS Load Balancer Controller in %s", (stack)
     expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:aws-load-balancer-controller");
   });
 
-  it("has AWS's published IAM policy for the controller version, verbatim", () => {
+  it("reads what AWS's published policy reads, and writes only targets of the platform's target groups", () => {
     const policy = jsonInput(named(runs[stack], "lb-controller-irsa-aws-load-balancer-controller", "aws:iam/rolePolicy:RolePolicy"), "policy");
-    expect(policy).toEqual(JSON.parse(JSON.stringify(LB_CONTROLLER_POLICY)));
-    const actions = (policy.Statement as { Action: string | string[] }[]).flatMap((s) => s.Action);
-    expect(actions).toEqual(expect.arrayContaining(["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:DescribeTargetHealth"]));
+    const published = (LB_CONTROLLER_POLICY.Statement as { Action: string[]; Resource: unknown; Condition?: unknown }[]).find((s) => s.Resource === "*" && !s.Condition && s.Action.includes("elasticloadbalancing:DescribeTargetHealth"));
+    expect(published?.Action).toEqual([...LB_CONTROLLER_READ_ACTIONS]);
+    const tgs = ofType(runs[stack], "aws:lb/targetGroup:TargetGroup").map((tg) => String(tg.state.arn)).sort();
+    expect(tgs.length).toBeGreaterThanOrEqual(2);
+    const [read, write] = policy.Statement as { Resource: string[] }[];
+    expect(policy.Statement).toHaveLength(2);
+    expect(read).toEqual({ Sid: "Read", Effect: "Allow", Action: [...LB_CONTROLLER_READ_ACTIONS], Resource: "*" });
+    expect(write).toMatchObject({ Sid: "OwnTargetGroups", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"] });
+    expect([...write.Resource].sort()).toEqual(tgs);
   });
 });
 

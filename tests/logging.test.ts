@@ -7,6 +7,7 @@ import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { CHARTS } from "../lib/helmCharts";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { componentOf, named, ofType } from "./support/query";
@@ -132,9 +133,12 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
       "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": model(ClusterRole),
       "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": model(ClusterRoleBinding),
       "kubernetes:storage.k8s.io/v1:StorageClass": model(StorageClass),
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy": model(NetworkPolicy),
     };
+    // default-deny and DNS/HTTPS in each namespace, then the flows of loggingNetwork.ts: logging 2 in, 2 out; elastic-system 1 in, 1 out.
+    const policies = 10;
     const plain = loggingResources(runs[stack]).filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("elastic.co") && r.type !== "kubernetes:helm.sh/v3:Release");
-    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => (t.endsWith("Namespace") || t.endsWith("Secret") ? [t, t] : [t])).sort());
+    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => (t.endsWith("Namespace") || t.endsWith("Secret") ? [t, t] : t.endsWith("NetworkPolicy") ? Array<string>(policies).fill(t) : [t])).sort());
     for (const r of plain) expect(() => models[r.type](r.inputs).validate()).not.toThrow();
   });
 

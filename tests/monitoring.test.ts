@@ -49,6 +49,7 @@ const KUBERNETES_CHILDREN = [
   "monitoring-grafana-admin",
   "monitoring-kube-prometheus-stack",
   "monitoring-namespace",
+  "monitoring-node-agents-namespace",
   "monitoring-platform-rules",
 ];
 
@@ -64,7 +65,10 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
     });
     expect(CHARTS.kubePrometheusStack.version).toBe("88.5.3");
     expect(byUrn(runs[stack], r.parent)?.type).toBe(COMPONENT);
-    expect(named(runs[stack], "monitoring-namespace").inputs.metadata).toEqual({ name: "monitoring" });
+    expect(named(runs[stack], "monitoring-namespace").inputs.metadata).toEqual({
+      name: "monitoring",
+      labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" },
+    });
   });
 
   it("lets the release own the CRDs (Helm creates them: no last-applied annotation, no 256 KiB limit)", () => {

@@ -188,7 +188,10 @@ const CASES: Record<string, Cases> = {
     good: [[f.instance]],
     bad: [[patch(f.instance, { metadataOptions: { httpTokens: "optional" } })], [patch(f.instance, { metadataOptions: undefined })]],
   },
-  "launch-template-imdsv2": { good: [[f.launchTemplate]], bad: [[patch(f.launchTemplate, { metadataOptions: { httpPutResponseHopLimit: 2 } })]] },
+  "launch-template-imdsv2": {
+    good: [[f.launchTemplate]],
+    bad: [[patch(f.launchTemplate, { metadataOptions: { httpPutResponseHopLimit: 1 } })], [patch(f.launchTemplate, { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } })]],
+  },
   "ec2-instance-no-public-ip": { good: [[f.instance]], bad: [[patch(f.instance, { associatePublicIpAddress: true })], [patch(f.instance, { associatePublicIpAddress: undefined })]] },
   "launch-template-no-public-ip": { good: [[f.launchTemplate]], bad: [[patch(f.launchTemplate, { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "true" }] })]] },
   "alb-http-redirects-to-https": {

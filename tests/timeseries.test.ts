@@ -37,7 +37,7 @@ describe.each([
   it("installs the CloudNativePG operator and the Barman Cloud plugin, pinned, with their CRDs, on the system pool", () => {
     const operator = named(run(), "cnpg-operator-release", RELEASE);
     const plugin = named(run(), "barman-cloud-release", RELEASE);
-    expect(operator.inputs).toMatchObject({ chart: "cloudnative-pg", version: "0.29.0", namespace: "cnpg-system", createNamespace: true });
+    expect(operator.inputs).toMatchObject({ chart: "cloudnative-pg", version: "0.29.0", namespace: "cnpg-system", createNamespace: false });
     expect(plugin.inputs).toMatchObject({ chart: "plugin-barman-cloud", version: "0.7.0", namespace: "cnpg-system" });
     expect(operator.inputs.values).toMatchObject({ crds: { create: true }, replicaCount: want.operatorReplicas, nodeSelector: { role: "general" }, monitoring: { podMonitorEnabled: true, podMonitorAdditionalLabels: { release: "kube-prometheus-stack" } } });
     expect(plugin.inputs.values).toMatchObject({ crds: { create: true }, nodeSelector: { role: "general" } });

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ANYWHERE_BUT_METADATA } from "../../lib/networkPolicy";
 
 export interface AiNetworkPoliciesArgs {
   readonly provider: k8s.Provider;
@@ -23,7 +24,7 @@ const DNS = {
 };
 // S3 (gateway endpoint: public S3 addresses), STS for IRSA, the EKS API endpoint, image registries:
 // all HTTPS. Pod egress cannot name AWS services, so 443 anywhere is the narrowest stable rule.
-const HTTPS_OUT = { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] };
+const HTTPS_OUT = { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] };
 const ANY_NAMESPACE = { namespaceSelector: {} };
 
 /**

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { PoolDescription } from "../cluster/nodePool";
 import { dashboardJson } from "../observability/monitoringDashboards";
+import { NODE_AGENTS_NAMESPACE } from "../../lib/podSecurity";
 import { MONITORING_NAMESPACE, RELEASE_NAME } from "../observability/monitoring";
 import { GPU_DASHBOARD, gpuRuleGroups } from "./gpuRules";
 import { placementOn } from "./placement";
@@ -41,7 +42,9 @@ export class GpuMonitoring extends pulumi.ComponentResource {
       {
         ...chartSource(CHARTS.dcgmExporter),
         name: "dcgm-exporter",
-        namespace: MONITORING_NAMESPACE,
+        // Root with SYS_ADMIN and the kubelet's pod-resources socket: the node agents' privileged
+        // namespace (created with the monitoring release this one waits for).
+        namespace: NODE_AGENTS_NAMESPACE,
         cleanupOnFail: true,
         // A DaemonSet: Helm waits for its pods on the GPU nodes that exist (none in dev at minSize 0).
         ...helmWaitOptions(CHARTS.dcgmExporter),

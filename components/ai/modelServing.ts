@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
 import { IrsaRole } from "../cluster/irsaRole";
+import { NamespaceGuard } from "../security/namespaceGuard";
 import { PoolDescription } from "../cluster/nodePool";
 import { Tags } from "../tags";
 import { bucketAccess } from "./modelStore";
@@ -51,7 +53,12 @@ export interface ModelServingArgs {
   readonly example?: boolean;
   /** Base tags of AWS resources. */
   readonly tags: Tags;
+  /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
+  readonly webhookSourceCidrs: readonly string[];
 }
+
+/** KServe's webhook server port (kserve-webhook-server-service targets 9443). */
+const KSERVE_WEBHOOK_PORT = 9443;
 
 /**
  * KServe v0.20 in Standard mode (plain Deployments, Services and HPAs; no Knative, no Istio, no
@@ -65,6 +72,8 @@ export class ModelServing extends pulumi.ComponentResource {
   public readonly crdRelease: k8s.helm.v3.Release;
   public readonly release: k8s.helm.v3.Release;
   public readonly namespace: k8s.core.v1.Namespace;
+  /** The controller's namespace, created here (not by Helm) so it carries a Pod Security level and NetworkPolicies. */
+  public readonly controllerNamespace: k8s.core.v1.Namespace;
   public readonly role: IrsaRole;
   public readonly serviceAccount: k8s.core.v1.ServiceAccount;
   public readonly runtime: k8s.apiextensions.CustomResource;
@@ -81,11 +90,25 @@ export class ModelServing extends pulumi.ComponentResource {
     const systemSelector = { role: args.systemPool.labels.role ?? args.systemPool.name };
     const s3Endpoint = `s3.${args.region}.amazonaws.com`;
 
+    // The controller only talks to the API server; the API server calls its webhooks. `baseline`:
+    // the chart's controller pod sets no seccomp profile.
+    this.controllerNamespace = new k8s.core.v1.Namespace(`${name}-controller-namespace`, { metadata: { name: KSERVE_NAMESPACE, labels: podSecurityLabels("baseline") } }, k8sOpts);
+    new NamespaceGuard(
+      `${name}-controller-guard`,
+      {
+        provider: args.provider,
+        namespace: KSERVE_NAMESPACE,
+        namespaceResource: this.controllerNamespace,
+        ingress: { webhook: { peers: [{ cidrs: args.webhookSourceCidrs }], ports: [KSERVE_WEBHOOK_PORT], why: "the API server calls KServe's admission webhooks" } },
+      },
+      { parent: this },
+    );
+
     // kserve-crd renders its CRDs as templates: installed, upgraded and deleted with this release.
     this.crdRelease = new k8s.helm.v3.Release(
       `${name}-crds`,
-      { ...chartSource(CHARTS.kserveCrd), name: "kserve-crd", namespace: KSERVE_NAMESPACE, createNamespace: true, cleanupOnFail: true, ...helmWaitOptions(CHARTS.kserveCrd) },
-      { ...k8sOpts, dependsOn: [...args.systemScheduledAfter] },
+      { ...chartSource(CHARTS.kserveCrd), name: "kserve-crd", namespace: KSERVE_NAMESPACE, createNamespace: false, cleanupOnFail: true, ...helmWaitOptions(CHARTS.kserveCrd) },
+      { ...k8sOpts, dependsOn: [this.controllerNamespace, ...args.systemScheduledAfter] },
     );
 
     this.release = new k8s.helm.v3.Release(
@@ -94,7 +117,7 @@ export class ModelServing extends pulumi.ComponentResource {
         ...chartSource(CHARTS.kserveResources),
         name: "kserve",
         namespace: KSERVE_NAMESPACE,
-        createNamespace: true,
+        createNamespace: false,
         cleanupOnFail: true,
         // Image pull and the webhook certificate (cert-manager) before the controller is Ready.
         ...helmWaitOptions(CHARTS.kserveResources),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../../lib/serviceTrust";
 import { AWS_BACKUP_MIN_START_WINDOW_MINUTES, BACKUP_TIERS, BackupTier, Weekday, awsBackupSchedules } from "../../lib/backupSchedule";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -114,7 +115,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: `${p} AWS Backup (backups and restores)`,
-        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        assumeRolePolicy: serviceTrust("backup.amazonaws.com", args.accountId, { ifExists: true }),
         tags: named(args.tags, `${p}-backup`),
       },
       { parent: this },

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { goDurationHours } from "../../lib/backupSchedule";
 import { bucketName } from "../../lib/dataNames";
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
 import { IrsaRole } from "../cluster/irsaRole";
+import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";
@@ -119,6 +121,27 @@ export class ClusterBackup extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Created here, not by Helm, so it carries a Pod Security level and NetworkPolicies. Velero
+    // holds cluster-admin: nothing in the cluster reaches it but Prometheus (metrics); it talks
+    // only to the API server, STS and S3 (HTTPS). `baseline`: the chart sets no seccomp profile.
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: VELERO_NAMESPACE, labels: podSecurityLabels("baseline") } }, { parent: this, provider: args.provider });
+    new NamespaceGuard(
+      `${name}-guard`,
+      {
+        provider: args.provider,
+        namespace: VELERO_NAMESPACE,
+        namespaceResource: namespace,
+        ingress: {
+          metrics: {
+            peers: [PROMETHEUS_PODS],
+            ports: [8085],
+            why: "Prometheus scrapes Velero's metrics (metrics.service port 8085)",
+          },
+        },
+      },
+      { parent: this },
+    );
+
     this.release = new k8s.helm.v3.Release(
       `${name}-velero`,
       {
@@ -127,7 +150,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
         repositoryOpts: { repo: CHARTS.velero.repo },
         name: "velero",
         namespace: VELERO_NAMESPACE,
-        createNamespace: true,
+        createNamespace: false,
         cleanupOnFail: true,
         // The upgrade-CRDs Job runs as a pre-install hook.
         ...helmWaitOptions(CHARTS.velero),
@@ -142,7 +165,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
           snapshotVolumes: args.snapshotVolumes,
         }),
       },
-      { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] },
+      { parent: this, provider: args.provider, dependsOn: [namespace, ...args.scheduledAfter] },
     );
 
     this.registerOutputs({ bucketName: this.bucketName, roleArn: this.role.arn });

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
+import { NamespaceGuard } from "../security/namespaceGuard";
 
 export interface CertManagerArgs {
   readonly provider: k8s.Provider;
@@ -10,6 +12,8 @@ export interface CertManagerArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** Replicas of the controller, webhook and cainjector; 2+ adds PodDisruptionBudgets. Default 1. */
   readonly replicas?: number;
+  /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
+  readonly webhookSourceCidrs: readonly string[];
 }
 
 /** Namespace of the release; cert-manager's leader election and ClusterIssuer secrets live there. */
@@ -30,6 +34,8 @@ const RESOURCES = { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: 
  */
 export class CertManager extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
+  /** The namespace, created here (not by Helm) so it carries a Pod Security level and NetworkPolicies. */
+  public readonly namespace: k8s.core.v1.Namespace;
   /** Cluster-wide self-signed issuer, created once the CRDs and webhook exist. */
   public readonly selfSignedIssuer: k8s.apiextensions.CustomResource;
 
@@ -40,6 +46,32 @@ export class CertManager extends pulumi.ComponentResource {
     const placement = { nodeSelector: { ...args.nodeSelector }, resources: RESOURCES };
     const ha = { replicaCount: replicas, podDisruptionBudget: { enabled: replicas > 1 } };
 
+    // Every cert-manager container runs as non-root with RuntimeDefault seccomp and no capabilities
+    // (chart defaults), so the namespace enforces `restricted`.
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: CERT_MANAGER_NAMESPACE, labels: podSecurityLabels("restricted") } },
+      { parent: this, provider: args.provider },
+    );
+    // The controller and cainjector only talk to the API server (HTTPS); the webhook admits the API server.
+    new NamespaceGuard(
+      `${name}-guard`,
+      {
+        provider: args.provider,
+        namespace: CERT_MANAGER_NAMESPACE,
+        namespaceResource: this.namespace,
+        ingress: {
+          webhook: {
+            podLabels: { "app.kubernetes.io/component": "webhook" },
+            peers: [{ cidrs: args.webhookSourceCidrs }],
+            ports: [10250],
+            why: "the API server calls the admission webhook (webhook.securePort)",
+          },
+        },
+      },
+      { parent: this },
+    );
+
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -47,7 +79,7 @@ export class CertManager extends pulumi.ComponentResource {
         version: chart.version,
         repositoryOpts: { repo: chart.repo },
         namespace: CERT_MANAGER_NAMESPACE,
-        createNamespace: true,
+        createNamespace: false,
         name: "cert-manager",
         cleanupOnFail: true,
         // Three Deployments and the startupapicheck Job (it retries until the webhook answers).
@@ -61,7 +93,7 @@ export class CertManager extends pulumi.ComponentResource {
           startupapicheck: placement,
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] },
+      { parent: this, provider: args.provider, dependsOn: [this.namespace, ...args.scheduledAfter] },
     );
 
     this.selfSignedIssuer = new k8s.apiextensions.CustomResource(

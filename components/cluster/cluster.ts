@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../../lib/serviceTrust";
 import { ClusterConfig } from "../../stacks/schema/cluster";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -82,7 +83,7 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-control-plane`,
       {
         description: `${p} EKS control plane`,
-        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        assumeRolePolicy: serviceTrust("eks.amazonaws.com", args.accountId, { ifExists: true }),
         tags: named(args.tags, `${p}-eks-control-plane`),
       },
       { parent: this },
@@ -216,7 +217,7 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-node`,
       {
         description: `${p} EKS nodes`,
-        assumeRolePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] },
+        assumeRolePolicy: serviceTrust("ec2.amazonaws.com", args.accountId, { ifExists: true }),
         tags: named(args.tags, `${p}-eks-node`),
       },
       { parent: this },

@@ -35,6 +35,9 @@ export interface PoolDescription {
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
  * https://docs.aws.amazon.com/eks/latest/userguide/using-service-linked-roles-eks-nodegroups.html
  */
+/** IMDSv2 PUT response hop limit of every node: 1 keeps the node role's credentials out of pods' reach. */
+export const NODE_IMDS_HOP_LIMIT = 1;
+
 export const NODE_LAUNCH_SERVICE_ROLES = [
   "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
   "eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup",
@@ -121,12 +124,17 @@ export class NodePool extends pulumi.ComponentResource {
       {
         description: `${awsName} EKS managed node group`,
         updateDefaultVersion: true,
-        // IMDSv2 only. Hop limit 2, not 1: pods on the VPC CNI sit one network hop behind the
-        // node, and the IMDSv2 token response must survive that hop for pods that still read
-        // instance metadata (region and VPC discovery of the autoscaler and the AWS Load Balancer
-        // Controller). Credentials for pods come from IRSA, not from the node role via IMDS.
+        // IMDSv2 only, hop limit 1: the token response does not survive the extra hop into a pod's
+        // network namespace, so no pod (hostNetwork aside) can read the node role's credentials,
+        // which the kubelet uses to read the Secrets of every pod on the node. Nothing the platform
+        // runs needs IMDS from a pod: credentials come from IRSA, the cluster autoscaler gets
+        // awsRegion and the load balancer controller region and vpcId from config; the EBS CSI
+        // node plugin falls back to the Kubernetes node object for its zone and instance id.
+        // NetworkPolicies add a second wall (lib/networkPolicy.ts: 169.254.169.254/32 is always
+        // excepted from the CIDRs pods may reach).
+        // https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node
         // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2, instanceMetadataTags: "disabled" },
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: NODE_IMDS_HOP_LIMIT, instanceMetadataTags: "disabled" },
         blockDeviceMappings: [
           {
             deviceName: dataDevice,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RoleSpec, contentHash, roleBootstrapSql } from "./roleSql";
+import { ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 /**
  * psql client image from ECR Public's mirror of the Docker official image (no Docker Hub pull
@@ -81,7 +82,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             policyTypes: ["Egress"],
             egress: [
               { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
-              { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(5432)] },
+              { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(5432)] },
             ],
           },
         },

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
-import { LB_CONTROLLER_POLICY } from "../../lib/lbControllerPolicy";
+import { LB_CONTROLLER_POLICY, targetGroupBindingPolicy } from "../../lib/lbControllerPolicy";
 import { IrsaRole } from "../cluster/irsaRole";
 import { Tags } from "../tags";
 
@@ -19,6 +19,13 @@ export interface LbControllerArgs {
   readonly replicas?: number;
   /** What the release waits for: its pool's node group and CoreDNS (`cluster.scheduledOn(pool)`). */
   readonly scheduledAfter: readonly pulumi.Resource[];
+  /** The target groups TargetGroupBindings point at: the only ones it may register targets in. */
+  readonly targetGroupArns: readonly pulumi.Input<string>[];
+  /**
+   * Reconcile Services of type LoadBalancer (it would create NLBs, in public subnets for
+   * internet-facing ones) with AWS's full published policy. Default false: TargetGroupBindings only.
+   */
+  readonly serviceController?: boolean;
   readonly tags: Tags;
 }
 
@@ -38,6 +45,8 @@ export class LbController extends pulumi.ComponentResource {
   constructor(name: string, args: LbControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:edge:LbController", name, {}, opts);
     const replicas = args.replicas ?? 1;
+    const serviceController = args.serviceController ?? false;
+    const policy = serviceController ? pulumi.output(LB_CONTROLLER_POLICY) : pulumi.all([...args.targetGroupArns]).apply((arns) => targetGroupBindingPolicy(arns));
 
     this.role = new IrsaRole(
       `${name}-irsa`,
@@ -48,7 +57,7 @@ export class LbController extends pulumi.ComponentResource {
         namespace: NAMESPACE,
         serviceAccount: SERVICE_ACCOUNT,
         description: `${args.namePrefix} AWS Load Balancer Controller (IRSA)`,
-        inlinePolicies: { "aws-load-balancer-controller": LB_CONTROLLER_POLICY },
+        inlinePolicies: { "aws-load-balancer-controller": policy },
         tags: args.tags,
       },
       { parent: this },
@@ -89,6 +98,10 @@ export class LbController extends pulumi.ComponentResource {
           // https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller#configuration
           enableServiceMutatorWebhook: false,
           webhookConfig: { disableIngressValidation: true },
+          // The Service controller off: a `Service` of type LoadBalancer gets no load balancer (the
+          // public subnets are tagged for internet-facing ones), and the scoped policy suffices.
+          // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/configurations/#feature-gates
+          controllerConfig: { featureGates: { EnableServiceController: serviceController } },
         },
       },
       { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter] },

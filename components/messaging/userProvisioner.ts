@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BrokerUser, MANAGEMENT_PORT } from "./broker";
+import { ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 /** curl on Alpine, runs as uid 100 (curl_user); pinned so a re-run does the same thing. */
 export const PROVISIONER_IMAGE = "curlimages/curl:8.11.1";
@@ -93,7 +94,9 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
       inNs,
     );
 
-    // Only DNS and the broker's management API; nothing reaches the Job.
+    // Nothing in or out by default (the namespace-wide rule every namespace has)...
+    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }, inNs);
+    // ...then only DNS and the broker's management API; nothing reaches the Job.
     new k8s.networking.v1.NetworkPolicy(
       `${name}-netpol`,
       {
@@ -106,7 +109,7 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
               to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
               ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
             },
-            { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: MANAGEMENT_PORT }] },
+            { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [{ protocol: "TCP", port: MANAGEMENT_PORT }] },
           ],
         },
       },

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrust } from "../../lib/serviceTrust";
 import { Tags, named } from "../tags";
 
 /** Public SSM parameter with the latest Amazon Linux 2023 AMI; AWS keeps it current.
@@ -8,6 +9,8 @@ export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023
 
 export interface BastionArgs {
   readonly namePrefix: string;
+  /** Account whose EC2 service may assume the instance role (`aws:SourceAccount`). */
+  readonly accountId: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
   /** Private subnet the host lives in (it needs no public address). */
   readonly subnetId: pulumi.Input<string>;
@@ -38,10 +41,7 @@ export class Bastion extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: `${p} bastion (SSM Session Manager only)`,
-        assumeRolePolicy: {
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        },
+        assumeRolePolicy: serviceTrust("ec2.amazonaws.com", args.accountId, { ifExists: true }),
         tags: named(args.tags, `${p}-bastion`),
       },
       { parent: this },

@@ -2,6 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
+import { NamespaceGuard } from "../security/namespaceGuard";
+import { loggingEgress, loggingIngress, operatorEgress, operatorIngress } from "./loggingNetwork";
 import { LoggingConfig } from "../../stacks/schema/logging";
 import { Tags } from "../tags";
 import { FILEBEAT_ROLE, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
@@ -18,6 +21,8 @@ export interface LoggingArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** Base tags; also put on the EBS volumes the CSI driver creates for Elasticsearch. */
   readonly tags: Tags;
+  /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
+  readonly webhookSourceCidrs: readonly string[];
 }
 
 /**
@@ -42,8 +47,17 @@ export class Logging extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const labels = { "app.kubernetes.io/part-of": "entasis-logging", "app.kubernetes.io/managed-by": "pulumi" };
 
-    const operatorNs = new k8s.core.v1.Namespace(`${name}-operator-namespace`, { metadata: { name: n.operatorNamespace, labels } }, k8sOpts);
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: n.namespace, labels } }, k8sOpts);
+    // The operator: `baseline` (its chart sets no seccomp profile). The logging namespace is
+    // `privileged` for Filebeat alone (hostPath, root): it reads ECK's CA Secret, which exists only
+    // in Elasticsearch's namespace, so it cannot join the node agents' namespace yet (docs/security.md).
+    const operatorNs = new k8s.core.v1.Namespace(`${name}-operator-namespace`, { metadata: { name: n.operatorNamespace, labels: { ...labels, ...podSecurityLabels("baseline") } } }, k8sOpts);
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: n.namespace, labels: { ...labels, ...podSecurityLabels("privileged") } } }, k8sOpts);
+    new NamespaceGuard(
+      `${name}-operator-guard`,
+      { provider: args.provider, namespace: n.operatorNamespace, namespaceResource: operatorNs, ingress: operatorIngress(args.webhookSourceCidrs), egress: operatorEgress(n.namespace) },
+      { parent: this },
+    );
+    new NamespaceGuard(`${name}-guard`, { provider: args.provider, namespace: n.namespace, namespaceResource: ns, ingress: loggingIngress(n.operatorNamespace), egress: loggingEgress() }, { parent: this });
 
     // Encrypted gp3 through the EBS CSI add-on; WaitForFirstConsumer so each volume is created in
     // the zone its pod was scheduled to. tagSpecification_N tags the volumes themselves.

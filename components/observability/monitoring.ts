@@ -2,6 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { NODE_AGENTS_NAMESPACE, podSecurityLabels } from "../../lib/podSecurity";
+import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
+import { monitoringEgress, monitoringIngress } from "./monitoringNetwork";
 import { MonitoringConfig } from "../../stacks/schema/monitoring";
 import { PoolDescription } from "../cluster/nodePool";
 import { CLUSTER_DASHBOARD, Dashboard, dashboardJson, tradingApiDashboard } from "./monitoringDashboards";
@@ -33,6 +36,8 @@ export interface MonitoringArgs {
   readonly slackWebhookUrl?: pulumi.Output<string>;
   /** What the release waits for: the general pool's node group and CoreDNS (`cluster.scheduledOn`). */
   readonly scheduledAfter: readonly pulumi.Resource[];
+  /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
+  readonly webhookSourceCidrs: readonly string[];
 }
 
 /**
@@ -48,6 +53,8 @@ export interface MonitoringArgs {
  */
 export class Monitoring extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
+  /** The `privileged` namespace of the node agents (node exporter here, the GPU exporter of the AI area). */
+  public readonly nodeAgentsNamespace: k8s.core.v1.Namespace;
   public readonly storageClass: k8s.storage.v1.StorageClass;
   public readonly release: k8s.helm.v3.Release;
   public readonly grafanaPassword: random.RandomPassword;
@@ -64,8 +71,30 @@ export class Monitoring extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const nodeSelector = { role: args.generalPool.labels.role };
 
-    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE } }, k8sOpts);
+    // `baseline`: nothing here needs the host once the node exporter lives in the agents' namespace.
+    this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: MONITORING_NAMESPACE, labels: podSecurityLabels("baseline") } }, k8sOpts);
     const ns = this.namespace.metadata.name;
+    new NamespaceGuard(
+      `${name}-guard`,
+      { provider: args.provider, namespace: MONITORING_NAMESPACE, namespaceResource: this.namespace, ingress: monitoringIngress(args.webhookSourceCidrs), egress: monitoringEgress() },
+      { parent: this },
+    );
+    // Node agents that need the host (hostNetwork, hostPID, hostPath, root) share one namespace,
+    // the only `privileged` one besides logging (Filebeat, docs/security.md). Only Prometheus
+    // reaches them; they need nothing out (the node exporter runs on the host network, where
+    // NetworkPolicies do not apply).
+    this.nodeAgentsNamespace = new k8s.core.v1.Namespace(`${name}-node-agents-namespace`, { metadata: { name: NODE_AGENTS_NAMESPACE, labels: podSecurityLabels("privileged") } }, k8sOpts);
+    new NamespaceGuard(
+      `${name}-node-agents-guard`,
+      {
+        provider: args.provider,
+        namespace: NODE_AGENTS_NAMESPACE,
+        namespaceResource: this.nodeAgentsNamespace,
+        httpsOut: false,
+        ingress: { metrics: { peers: [PROMETHEUS_PODS], why: "Prometheus scrapes the node and GPU exporters" } },
+      },
+      { parent: this },
+    );
 
     // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md
     // WaitForFirstConsumer: the volume is created in the AZ the pod lands in (EBS is zonal).
@@ -164,10 +193,11 @@ export class Monitoring extends pulumi.ComponentResource {
           // no node labels unless allowlisted.
           "kube-state-metrics": { nodeSelector, metricLabelsAllowlist: ["nodes=[role]"] },
           // A DaemonSet for every node: tolerate every taint (GPU and data-processing pools).
-          "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }] },
+          // It needs the host: it lives in the node agents' privileged namespace.
+          "prometheus-node-exporter": { tolerations: [{ operator: "Exists" }], namespaceOverride: NODE_AGENTS_NAMESPACE },
         },
       },
-      { ...k8sOpts, dependsOn: [this.storageClass, this.grafanaAdminSecret, ...(this.slackSecret ? [this.slackSecret] : []), ...args.scheduledAfter] },
+      { ...k8sOpts, dependsOn: [this.nodeAgentsNamespace, this.storageClass, this.grafanaAdminSecret, ...(this.slackSecret ? [this.slackSecret] : []), ...args.scheduledAfter] },
     );
 
     // PrometheusRule needs the CRD the release installs.

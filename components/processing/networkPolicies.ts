@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 /** Where allowed traffic comes from or goes to. */
 export type Peer =
@@ -36,7 +37,7 @@ export const PROMETHEUS_PEER: Peer = { namespace: "monitoring", podLabels: { "ap
 const tcp = (ports: readonly number[]): { protocol: string; port: number }[] => ports.map((port) => ({ protocol: "TCP", port }));
 
 function peerOf(p: Peer): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
-  if ("cidrs" in p) return p.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  if ("cidrs" in p) return p.cidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) }));
   return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.namespace } }, ...(p.podLabels ? { podSelector: { matchLabels: { ...p.podLabels } } } : {}) }];
 }
 
@@ -68,7 +69,7 @@ export class NamespaceNetworkPolicies extends pulumi.ComponentResource {
               to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
               ports: [{ protocol: "UDP", port: 53 }, ...tcp([53])],
             },
-            { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp([443]) },
+            { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: tcp([443]) },
           ],
         },
         "DNS, and HTTPS to the Kubernetes API, STS (IRSA), S3 and package repositories",

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
+import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 
 export interface CnpgOperatorArgs {
   readonly provider: k8s.Provider;
@@ -14,7 +16,16 @@ export interface CnpgOperatorArgs {
   readonly prometheusReleaseLabel: string;
   /** Operator replicas (leader election; 2+ survives a node loss). Default 1. */
   readonly replicas?: number;
+  /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
+  readonly webhookSourceCidrs: readonly string[];
+  /** Namespaces of the PostgreSQL clusters the operator manages (it reaches their instances on 8000 and 5432). No default. */
+  readonly clusterNamespaces: readonly string[];
 }
+
+/** CNPG's webhook server port (chart `webhook.port`), the operator's metrics port and the plugin's gRPC port (plugin chart `service.port`). */
+const WEBHOOK_PORT = 9443;
+const OPERATOR_METRICS_PORT = 8080;
+const PLUGIN_GRPC_PORT = 9090;
 
 /** Namespace of the operator; the Barman Cloud plugin must run in the same one. */
 export const CNPG_NAMESPACE = "cnpg-system";
@@ -33,11 +44,40 @@ export const CNPG_OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "cloudnative
 export class CnpgOperator extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
   public readonly namespace: string;
+  /** The namespace resource (the Barman Cloud plugin's release shares it). */
+  public readonly namespaceResource: k8s.core.v1.Namespace;
 
   constructor(name: string, args: CnpgOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:timeseries:CnpgOperator", name, {}, opts);
     const chart = CHARTS.cloudnativePg;
     this.namespace = CNPG_NAMESPACE;
+    // Created here, not by Helm, so it carries a Pod Security level and NetworkPolicies. The
+    // operator and the Barman Cloud plugin run non-root with RuntimeDefault seccomp and no
+    // capabilities (chart defaults): `restricted`.
+    this.namespaceResource = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: CNPG_NAMESPACE, labels: podSecurityLabels("restricted") } }, { parent: this, provider: args.provider });
+    new NamespaceGuard(
+      `${name}-guard`,
+      {
+        provider: args.provider,
+        namespace: CNPG_NAMESPACE,
+        namespaceResource: this.namespaceResource,
+        ingress: {
+          webhook: { podLabels: CNPG_OPERATOR_POD_LABELS, peers: [{ cidrs: args.webhookSourceCidrs }], ports: [WEBHOOK_PORT], why: "the API server calls the operator's admission webhooks" },
+          metrics: { podLabels: CNPG_OPERATOR_POD_LABELS, peers: [PROMETHEUS_PODS], ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator (PodMonitor)" },
+          plugin: { peers: [{ podLabels: CNPG_OPERATOR_POD_LABELS }], ports: [PLUGIN_GRPC_PORT], why: "the operator calls the Barman Cloud plugin (CNPG-I over mTLS)" },
+        },
+        egress: {
+          plugin: { podLabels: CNPG_OPERATOR_POD_LABELS, peers: [{}], ports: [PLUGIN_GRPC_PORT], why: "the operator calls the Barman Cloud plugin (CNPG-I over mTLS)" },
+          instances: {
+            podLabels: CNPG_OPERATOR_POD_LABELS,
+            peers: args.clusterNamespaces.map((namespace) => ({ namespace, podLabels: { "cnpg.io/podRole": "instance" } })),
+            ports: [8000, 5432],
+            why: "the operator reaches the instance managers (status 8000) and PostgreSQL",
+          },
+        },
+      },
+      { parent: this },
+    );
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -46,7 +86,7 @@ export class CnpgOperator extends pulumi.ComponentResource {
         repositoryOpts: { repo: chart.repo },
         name: CNPG_RELEASE_NAME,
         namespace: CNPG_NAMESPACE,
-        createNamespace: true,
+        createNamespace: false,
         cleanupOnFail: true,
         // Image pull and the webhook Deployment becoming ready.
         ...helmWaitOptions(chart),
@@ -59,7 +99,7 @@ export class CnpgOperator extends pulumi.ComponentResource {
           monitoring: { podMonitorEnabled: true, podMonitorAdditionalLabels: { release: args.prometheusReleaseLabel } },
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [...args.scheduledAfter, args.monitoringRelease] },
+      { parent: this, provider: args.provider, dependsOn: [this.namespaceResource, ...args.scheduledAfter, args.monitoringRelease] },
     );
     this.registerOutputs({ namespace: this.namespace });
   }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ANYWHERE_BUT_METADATA } from "../../lib/networkPolicy";
 
 export interface TimeseriesNetworkPoliciesArgs {
   readonly provider: k8s.Provider;
@@ -57,7 +58,7 @@ export class TimeseriesNetworkPolicies extends pulumi.ComponentResource {
       to: [inNamespace("kube-system", { "k8s-app": "kube-dns" })],
       ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
     };
-    const https = { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] };
+    const https = { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] };
 
     this.policies = {
       defaultDeny: policy("default-deny", "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 export interface ApiNetworkPoliciesArgs {
   readonly namespace: string;
@@ -37,6 +38,8 @@ export class ApiNetworkPolicies extends pulumi.ComponentResource {
     this.policies = {
       // Nothing reaches any pod of the namespace unless a policy below allows it.
       defaultDeny: policy("default-deny", "default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] }),
+      // Nor does any pod reach anything: egress is closed too, then opened per flow below.
+      defaultDenyEgress: policy("default-deny-egress", "default-deny-egress", { podSelector: {}, policyTypes: ["Egress"] }),
 
       // The spec's policy, verbatim (004 "Network Policies"). Listing Egress with no egress rules
       // isolates the pods for egress: on its own it would deny all egress (DNS, database, AWS APIs).
@@ -52,7 +55,7 @@ export class ApiNetworkPolicies extends pulumi.ComponentResource {
       loadBalancers: policy("load-balancers", "trading-api-from-load-balancers", {
         podSelector: { matchLabels: { ...SELECTED } },
         policyTypes: ["Ingress"],
-        ingress: [{ from: args.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(args.httpPort)] }],
+        ingress: [{ from: args.loadBalancerCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(args.httpPort)] }],
       }),
 
       prometheus: policy("prometheus", "trading-api-metrics-from-prometheus", {
@@ -76,9 +79,9 @@ export class ApiNetworkPolicies extends pulumi.ComponentResource {
             ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
           },
           // PostgreSQL (instance or RDS Proxy), Redis and RabbitMQ (AMQPS) in the database subnets.
-          { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(5432), tcp(6379), tcp(5671)] },
+          { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(5432), tcp(6379), tcp(5671)] },
           // AWS APIs (STS for IRSA, Secrets Manager) and exchange APIs, all over TLS.
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] },
+          { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] },
         ],
       }),
     };

@@ -95,9 +95,12 @@ const launchTemplateImdsV2 = resourceRule({
   name: "launch-template-imdsv2",
   control: C.EC2_170,
   severity: "high",
-  description: 'Launch templates (EKS node groups included) set metadataOptions.httpTokens: "required".',
+  description: 'Launch templates (EKS node groups included) set metadataOptions.httpTokens: "required" and httpPutResponseHopLimit: 1.',
   validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
     if (lt.metadataOptions?.httpTokens !== "required") report('metadataOptions.httpTokens must be "required".');
+    // Hop limit 1 keeps IMDSv2 tokens, and so the node role's credentials, out of pods.
+    // https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node
+    if (lt.metadataOptions?.httpPutResponseHopLimit !== 1) report("metadataOptions.httpPutResponseHopLimit must be 1 (a pod behind one more hop must not obtain an IMDSv2 token).");
   }),
 });
 

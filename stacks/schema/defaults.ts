@@ -150,6 +150,7 @@ const DEV: Readonly<Record<string, unknown>> = {
     websocket: { deregistrationDelaySeconds: 30 },
     healthCheck: { unhealthyThreshold: 3 },
     lbControllerReplicas: 1,
+    lbServiceController: false,
   },
   // The spec's compute workers run 8 cores and 6 concurrent jobs each (000); dev keeps one small job.
   processing: {
@@ -221,6 +222,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     websocket: { deregistrationDelaySeconds: 120 },
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
+    lbServiceController: false,
   },
   processing: {
     spark: { operatorReplicas: 2, driver: { cores: 1, memoryMiB: 4096 }, executor: { cores: 4, memoryMiB: 16384, instances: 4 }, eventLogRetentionDays: 90 },

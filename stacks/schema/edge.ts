@@ -55,6 +55,8 @@ export const edgeSchema = z.strictObject({
   internalNlb: z.strictObject({ enabled: z.boolean() }),
   /** AWS Load Balancer Controller replicas (it registers pod IPs in the target group). Default 1 (dev) / 2 (prod). */
   lbControllerReplicas: z.number().int().min(1).max(5),
+  /** Let the load balancer controller reconcile Services of type LoadBalancer (full AWS policy). Default false: TargetGroupBindings only, scoped policy. */
+  lbServiceController: z.boolean(),
 });
 export type EdgeConfig = z.infer<typeof edgeSchema>;
 

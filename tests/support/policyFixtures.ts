@@ -201,7 +201,7 @@ export const instance = res("aws:ec2/instance:Instance", "bastion-host", {
   tags: TAGS,
 });
 export const launchTemplate = res("aws:ec2/launchTemplate:LaunchTemplate", "nodes-lt", {
-  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+  metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
   blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 100, volumeType: "gp3" } }],
   networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }],
   tags: TAGS,

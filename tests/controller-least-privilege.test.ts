@@ -1,0 +1,47 @@
+import { RunResult } from "../tools/offline/harness";
+import { LB_CONTROLLER_POLICY } from "../lib/lbControllerPolicy";
+import { jsonInput, named, ofType } from "./support/query";
+import { stackRun } from "./support/stackRuns";
+import { evaluate, unconditionedWritesOnStar } from "./support/iam";
+
+// Controllers get the least they need: the load balancer controller cannot rewrite the edge.
+
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
+});
+
+describe.each(["dev", "prod"])("%s: load balancer controller", (stack) => {
+  const policy = () => jsonInput(named(runs[stack], "lb-controller-irsa-aws-load-balancer-controller", "aws:iam/rolePolicy:RolePolicy"), "policy");
+
+  test("has no write action on * without a condition", () => {
+    expect(unconditionedWritesOnStar(policy())).toEqual([]);
+  });
+
+  test("cannot touch the edge: security groups, listeners, rules, WAF, other target groups", () => {
+    const doc = policy();
+    const principal = "arn:aws:iam::123456789012:role/lb-controller";
+    const denied = [
+      ["ec2:AuthorizeSecurityGroupIngress", "arn:aws:ec2:ap-northeast-2:123456789012:security-group/sg-frontend"],
+      ["elasticloadbalancing:CreateListener", "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/entasis/1"],
+      ["elasticloadbalancing:ModifyRule", "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:listener-rule/app/entasis/1/2/3"],
+      ["wafv2:DisassociateWebACL", "*"],
+      ["elasticloadbalancing:RegisterTargets", "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/someone-else/1"],
+    ];
+    for (const [action, resource] of denied) expect([action, evaluate([doc], { principal, action, resource })]).toEqual([action, "ImplicitDeny"]);
+    const own = (doc.Statement as { Sid: string; Resource: string[] }[]).find((s) => s.Sid === "OwnTargetGroups");
+    for (const tg of own?.Resource ?? []) expect(evaluate([doc], { principal, action: "elasticloadbalancing:RegisterTargets", resource: tg })).toBe("Allow");
+    expect(own?.Resource.length).toBe(ofType(runs[stack], "aws:lb/targetGroup:TargetGroup").length);
+  });
+
+  test("runs with its Service controller off", () => {
+    const values = named(runs[stack], "lb-controller-release", "kubernetes:helm.sh/v3:Release").inputs.values as { controllerConfig: { featureGates: Record<string, boolean> } };
+    expect(values.controllerConfig.featureGates.EnableServiceController).toBe(false);
+  });
+});
+
+test("the published policy (used only with the Service controller on) is what the check catches", () => {
+  const found = unconditionedWritesOnStar(JSON.parse(JSON.stringify(LB_CONTROLLER_POLICY)) as Record<string, unknown>);
+  expect(found.flatMap((f) => f.actions)).toEqual(expect.arrayContaining(["ec2:AuthorizeSecurityGroupIngress", "elasticloadbalancing:CreateListener", "wafv2:DisassociateWebACL", "elasticloadbalancing:ModifyRule"]));
+});
