@@ -97,6 +97,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
   },
   // The spec's etcd keys (001 "etcd Configuration"); database/url and redis/enabled come from the platform.
   configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
+  // Locust on the data-processing pool (tainted: never trading-api's nodes), the spec's stages shape.
+  loadTest: { namespace: "loadtest", pool: "data-processing", shape: "stages", summaryRetentionDays: 90 },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -158,6 +160,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
   messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
+  loadTest: { enabled: true, workers: 5 },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -228,6 +231,8 @@ const PROD: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
   messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  // Off by default: a test run against prod is a deliberate, announced act (turn on, run, turn off).
+  loadTest: { enabled: false, workers: 10 },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;
