@@ -22,9 +22,12 @@ const SHARED: Readonly<Record<string, unknown>> = {
       maintenanceWindow: "sun:18:30-sun:19:30",
       performanceInsights: { enabled: true },
       logExports: ["postgresql", "upgrade"],
-      proxy: { idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 90 },
+      // The spec's tuning (001): max_connections 500, PgBouncer 400 server connections = 80% of it.
+      maxConnections: 500,
+      proxy: { idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
     },
-    redis: { engine: "redis", snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30" },
+    // The spec's cache (001 "Redis Cache"): 256 MB, LRU eviction, 5-minute default TTL.
+    redis: { engine: "redis", snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30", maxmemoryPolicy: "allkeys-lru", cacheMemoryMiB: 256, defaultTtlSeconds: 300 },
   },
   monitoring: {
     slackChannel: "#alerts",
@@ -66,6 +69,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
     ports: { http: 8080, metrics: 9090 },
     vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
     pdbMinAvailable: 2,
+    // 002: 2,653 orders/s per backend; 2 uvicorn workers x SQLAlchemy's default pool (5 + 10 overflow).
+    capacity: { ordersPerSecondPerPod: 2653, dbPoolSize: 30 },
   },
   processing: {
     pool: "data-processing",

@@ -18,6 +18,7 @@ import { ConfigProblem, zodProblems } from "./problems";
 import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from "./timeseries";
 import { validateWorkloads, workloadsSchema } from "./workloads";
 import { loadTestSchema, validateLoadTest } from "./loadTest";
+import { validateConnectionBudget } from "./capacity";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -172,6 +173,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.processing && parsed.cluster) problems.push(...validateProcessingCapacity(parsed.processing, parsed.cluster, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
+  if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
   if (known && parsed.loadTest && parsed.cluster && parsed.edge) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, parsed.edge, `${NAMESPACE}:loadTest`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
