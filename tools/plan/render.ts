@@ -1,6 +1,7 @@
 import { PlanReport, TreeNode } from "./report";
 import { renderInsights } from "./renderInsights";
 import { renderAccountQuotas } from "./renderPreflight";
+import { renderCapacity } from "./renderCapacity";
 
 function renderTree(node: TreeNode, prefix: string, isLast: boolean, isRoot: boolean, out: string[]): void {
   const label = node.custom ? `${node.type}  ${node.name}` : `[${node.type}] ${node.name}`;
@@ -33,6 +34,7 @@ export function renderReport(r: PlanReport): string {
   out.push(...section("Stack outputs"));
   out.push(...table(Object.entries(r.outputs).map(([k, v]) => [k, JSON.stringify(v) ?? "undefined"]), ["output", "value"]));
   out.push(...renderInsights(r.insights, r.costComparison, r.stack));
+  if (r.insights.capacity) out.push(...renderCapacity(r.insights.capacity));
   if (r.accountQuotas) out.push(...renderAccountQuotas(r.accountQuotas));
   out.push(...section("Diagram"));
   out.push(r.diagramPath ? `Mermaid diagram written to ${r.diagramPath}` : "Mermaid diagram not written (planned with config overrides).");
