@@ -27,7 +27,9 @@ export interface LoadTestInputs {
 /**
  * Composition of the load-test area (called from buildPlatform); absent when
  * entasis:loadTest.enabled is false. Users take the path real users take: the ALB's listener
- * (HTTPS with the certificate's host name, plain HTTP on an ALB without a certificate).
+ * (HTTPS with the certificate's host name, verified, when targetHost is set; otherwise the ALB's
+ * DNS name, unverified over HTTPS since that name is not on the certificate; plain HTTP on an ALB
+ * without a certificate).
  */
 export function buildLoadTest(config: LoadTestConfig, env: LoadTestInputs): LoadTest | undefined {
   if (!config.enabled) return undefined;
@@ -50,6 +52,7 @@ export function buildLoadTest(config: LoadTestConfig, env: LoadTestInputs): Load
     placement: placementOn(pool.description),
     scheduledAfter: env.cluster.scheduledOn(pool.poolName),
     targetUrl: pulumi.interpolate`${tls ? "https" : "http"}://${host}`,
+    verifyTls: tls && config.targetHost !== undefined,
     targetCidrs,
     targetPort: tls ? 443 : 80,
     shape: config.shape,

@@ -77,6 +77,9 @@ describe("dev plans distributed Locust against trading-api", () => {
     expect(values("loadtest", "locust_locustfile_configmap")).toBe("locust-locustfile");
     expect(values("loadtest", "locust_lib_configmap")).toBe("locust-lib");
     expect(values("loadtest", "environment", "ENTASIS_SHAPE")).toBe("stages");
+    // Plain HTTP in dev: nothing to verify; with HTTPS only a targetHost on the certificate turns verification on.
+    expect(values("loadtest", "environment", "ENTASIS_VERIFY_TLS")).toBe("false");
+    expect(dataOf("load-test-locustfile")["main.py"]).toContain('insecure = os.environ.get("ENTASIS_VERIFY_TLS") != "true"');
   });
 
   it("runs restricted: namespace label, non-root, no privilege escalation, every capability dropped", () => {
@@ -212,8 +215,9 @@ describe("entasis:loadTest validation", () => {
       expect.stringMatching(/^entasis:loadTest\.workers 40 with the master needs 41 one-CPU slots, but pool data-processing offers 9 at its maximum \(3 per node x maxSize 3\); use at most 8 workers/),
     ]);
   });
-  it("requires a host name on the certificate when prod's HTTPS ALB is the target", () => {
-    expect(validateWith("prod", (a) => ({ ...a, loadTest: withField(lt("prod"), ["enabled"], true) })).messages).toEqual([expect.stringMatching(/^entasis:loadTest\.targetHost \(unset\) is required when the ALB serves HTTPS/)]);
+  it("accepts prod turned on, with or without a host name on its certificate, and rejects a malformed one", () => {
+    expect(validateWith("prod", (a) => ({ ...a, loadTest: withField(lt("prod"), ["enabled"], true) }))).toEqual({ ok: true, messages: [] });
     expect(validateWith("prod", (a) => ({ ...a, loadTest: { ...withField(lt("prod"), ["enabled"], true), targetHost: "api.example.com" } }))).toEqual({ ok: true, messages: [] });
+    expect(validateWith("prod", (a) => ({ ...a, loadTest: { ...withField(lt("prod"), ["enabled"], true), targetHost: "https://api" } })).messages).toEqual([expect.stringMatching(/^entasis:loadTest\.targetHost "https:\/\/api" is not a DNS host name/)]);
   });
 });

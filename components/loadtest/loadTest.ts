@@ -39,6 +39,8 @@ export interface LoadTestArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** URL the users target: the ALB (its DNS name, or the certificate's host name with HTTPS). */
   readonly targetUrl: pulumi.Input<string>;
+  /** Verify the target's TLS certificate (only when the URL names a host on it). Default false. */
+  readonly verifyTls?: boolean;
   /** Where the ALB is reached from the pods, and its listener port. */
   readonly targetCidrs: readonly string[];
   readonly targetPort: number;
@@ -153,7 +155,7 @@ export class LoadTest extends pulumi.ComponentResource {
             locust_host: args.targetUrl,
             // Runs are started from the web UI (kubectl port-forward svc/locust 8089), not at install.
             headless: false,
-            environment: { [ENV.shape]: args.shape, [ENV.summaryBucket]: this.summaryBucketName, [ENV.summaryPrefix]: "runs", [ENV.region]: args.region },
+            environment: { [ENV.shape]: args.shape, [ENV.summaryBucket]: this.summaryBucketName, [ENV.summaryPrefix]: "runs", [ENV.region]: args.region, [ENV.verifyTls]: String(args.verifyTls ?? false) },
           },
           nodeSelector: { ...args.placement.nodeSelector },
           tolerations: args.placement.tolerations.map((t) => ({ ...t })),

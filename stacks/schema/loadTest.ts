@@ -2,7 +2,6 @@ import { z } from "zod";
 import { SHAPE_NAMES } from "../../components/loadtest/shapes";
 import { podRoomOnSmallest } from "../../lib/instanceTypes";
 import type { ClusterConfig } from "./cluster";
-import type { EdgeConfig } from "./edge";
 import { ConfigProblem, issue } from "./problems";
 
 const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -23,7 +22,7 @@ export const loadTestSchema = z.strictObject({
   shape: z.enum(SHAPE_NAMES),
   /** Locust workers, one CPU each. Default 5 (dev) / 10 (prod). */
   workers: z.number().int().min(1).max(200),
-  /** Host name the users target. Default: the ALB's DNS name; required when the ALB serves HTTPS (its own name is not on the certificate). */
+  /** Host name the users target, with TLS verified. Default: the ALB's DNS name, which is not on the certificate, so with HTTPS the users do not verify it. */
   targetHost: z.string().regex(HOST_RE, { message: issue("is not a DNS host name", "use e.g. api.example.com") }).optional(),
   /** Days run summaries are kept in S3. Default 90. */
   summaryRetentionDays: z.number().int().min(1).max(3650),
@@ -33,9 +32,9 @@ export type LoadTestConfig = z.infer<typeof loadTestSchema>;
 /**
  * Checks against the cluster and the edge: the pool exists and is not the one trading-api runs on
  * (the chart has no priorityClassName, so sharing a pool would let the load generators take CPU
- * from the pods they measure), the workers fit the pool at its maximum, HTTPS needs a host name.
+ * from the pods they measure), and the workers fit the pool at its maximum.
  */
-export function validateLoadTest(lt: LoadTestConfig, cluster: ClusterConfig, edge: EdgeConfig, areaKey: string, tradingApiRole = "general"): ConfigProblem[] {
+export function validateLoadTest(lt: LoadTestConfig, cluster: ClusterConfig, areaKey: string, tradingApiRole = "general"): ConfigProblem[] {
   if (!lt.enabled) return [];
   const problems: ConfigProblem[] = [];
   const pool = cluster.nodePools[lt.pool];
@@ -54,9 +53,6 @@ export function validateLoadTest(lt: LoadTestConfig, cluster: ClusterConfig, edg
     if (needed > capacity) {
       problems.push({ key: `${areaKey}.workers`, value: lt.workers, problem: `with the master needs ${needed} one-CPU slots, but pool ${lt.pool} offers ${capacity} at its maximum (${perNode} per node x maxSize ${pool.maxSize})`, fix: `use at most ${Math.max(capacity - 1, 0)} workers or raise entasis:cluster.nodePools.${lt.pool}.maxSize` });
     }
-  }
-  if (edge.certificateArn !== undefined && lt.targetHost === undefined) {
-    problems.push({ key: `${areaKey}.targetHost`, value: undefined, problem: "is required when the ALB serves HTTPS: its own DNS name is not on the certificate, so every request would fail TLS verification", fix: "set it to the host name of entasis:edge.certificateArn, e.g. api.example.com" });
   }
   return problems;
 }

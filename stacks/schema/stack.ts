@@ -174,7 +174,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
   if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
-  if (known && parsed.loadTest && parsed.cluster && parsed.edge) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, parsed.edge, `${NAMESPACE}:loadTest`));
+  if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
