@@ -215,6 +215,16 @@ export const CHARTS = {
     install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: minimal CRDs as templates, controller and server Deployments" },
     files: { crds: [{ from: "files/crds/minimal/*", to: "crds/minimal" }], sources: Object.fromEntries(ARGO_FULL_CRDS.map((f) => [`crds/full/${f}`, `https://raw.githubusercontent.com/argoproj/argo-helm/argo-workflows-1.0.18/charts/argo-workflows/files/crds/full/${f}`])) },
   },
+  /** Distributed Locust (master + workers); the locustfile and its lib come from our ConfigMaps
+   * (`loadtest.locust_locustfile_configmap`, `loadtest.locust_lib_configmap`).
+   * https://github.com/deliveryhero/helm-charts/tree/master/stable/locust */
+  locust: {
+    chart: "locust",
+    version: "0.35.0",
+    appVersion: "2.32.2",
+    repo: "https://charts.deliveryhero.io/",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: master and worker Deployments of one image; the pool may first scale from zero (the node figure covers it)" },
+  },
 } as const satisfies Record<string, ChartPin>;
 
 /**

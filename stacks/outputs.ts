@@ -149,7 +149,7 @@ export const OUTPUT_DOCS = {
     description:
       "PostgreSQL: writer (primary), reader (first replica, or the primary when there is none), replicas by name, RDS Proxy (prod; IAM auth, TLS required). Credentials are only in Secrets Manager: one connection secret per consumer (`consumerSecretArns`), the master secret for operators.",
   },
-  redis: { type: "{ primaryEndpoint, readerEndpoint: string; port: number; authSecretArn: string }", secret: false, description: "Redis (TLS required): primary and reader endpoints; the AUTH token is in the secret `authSecretArn`." },
+  redis: { type: "{ primaryEndpoint, readerEndpoint: string; port: number; authSecretArn: string }", secret: false, description: "Redis (TLS required): primary and reader endpoints; the AUTH token is in the secret `authSecretArn`. A cache that evicts any key, least recently used first, when memory is full (`maxmemory-policy allkeys-lru`, `entasis:data.redis.maxmemoryPolicy`): give every key a TTL (the spec's 300 s, `entasis:data.redis.defaultTtlSeconds`), treat a miss as normal, and keep nothing here that must not be lost (queues belong in the broker)." },
   clusterName: { type: "string", secret: false, description: "EKS cluster name (`aws eks update-kubeconfig --name <clusterName>`)." },
   clusterEndpoint: { type: "string", secret: false, description: "EKS API endpoint (private; reach it from the VPC or through the bastion unless public CIDRs are configured)." },
   oidcProviderArn: { type: "string", secret: false, description: "IAM OIDC provider of the cluster, for IRSA roles of app teams' service accounts." },

@@ -35,6 +35,8 @@ import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
 import { buildConfigStore } from "./configStore";
 import { ConfigStore } from "../components/config/configStore";
+import { LoadTest } from "../components/loadtest/loadTest";
+import { buildLoadTest } from "./loadTest";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -68,6 +70,8 @@ export interface Platform {
   readonly messaging?: MessagingTier;
   /** SSM Parameter Store configuration; absent when entasis:configStore.enabled is false. */
   readonly configStore?: ConfigStore;
+  /** Locust against trading-api through the ALB; absent when entasis:loadTest.enabled is false. */
+  readonly loadTest?: LoadTest;
 }
 
 /**
@@ -385,6 +389,21 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         webhookSourceCidrs: Object.values(subnetPlan.private),
       });
 
+  const loadTest = buildLoadTest(config.loadTest, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    subnetPlan,
+    cluster,
+    monitoring,
+    edge,
+    edgeConfig: config.edge,
+    tradingApiNamespace: config.workloads.namespace,
+    protect: config.data.protect,
+    tags,
+  });
+
   return {
     config,
     network,
@@ -405,6 +424,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     ai,
     messaging,
     configStore,
+    loadTest,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -148,9 +148,11 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     const untagged = resources.filter((r) => tagsOf(r).backup !== BACKUP_TAG.backup && backupExemption(r) === undefined).map((r) => `${r.type} ${r.name}`);
     expect(untagged).toEqual([]);
     // The data stores themselves are in: the primary database, both data buckets, the processing
-    // buckets (Spark event logs, Flink state) and the AI area's model and artifact buckets.
+    // buckets (Spark event logs, Flink state), the AI area's model and artifact buckets and, where
+    // load testing is on (dev by default), the load-test run summaries.
     const tagged = resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
-    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
+    const loadTest = stack === "dev" ? ["load-test-runs"] : [];
+    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", ...loadTest, "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
   });
 
   it("exempts only read replicas, Velero's own bucket, the time-series backup bucket and the DR copies", () => {

@@ -54,7 +54,7 @@ describe("insights of the real stacks", () => {
     const rl = insights.dev.failureDomains.regionLoss;
     expect(rl).toMatchObject({ region: "ap-northeast-2", drRegion: undefined, survives: [], requireDr: false, ok: true });
     expect(rl.text).toBe(
-      "no disaster-recovery region (entasis:backup.drRegion unset): losing ap-northeast-2 (an outage, or a compromised account deleting there) loses every copy of ai-store-ml-artifacts, ai-store-models, backup-vault, cluster-backup-cluster-backups, flink-state, object-storage-market-data, postgres-primary, spark-event-logs, timeseries-backup-timeseries-backups, monthly backups included; accepted for cost in dev",
+      "no disaster-recovery region (entasis:backup.drRegion unset): losing ap-northeast-2 (an outage, or a compromised account deleting there) loses every copy of ai-store-ml-artifacts, ai-store-models, backup-vault, cluster-backup-cluster-backups, flink-state, load-test-runs, object-storage-market-data, postgres-primary, spark-event-logs, timeseries-backup-timeseries-backups, monthly backups included; accepted for cost in dev",
     );
   });
 

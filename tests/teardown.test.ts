@@ -35,13 +35,14 @@ describe("teardown of dev", () => {
     for (const s of secrets) expect({ name: s.name, recoveryWindowInDays: s.inputs.recoveryWindowInDays, protect: s.protect }).toEqual({ name: s.name, recoveryWindowInDays: 0, protect: false });
   });
 
-  it("empties every bucket (market data, ALB logs, Velero, time-series backups, processing and AI), versions included, on destroy", () => {
+  it("empties every bucket (market data, ALB logs, Velero, time-series backups, processing, AI and load-test runs), versions included, on destroy", () => {
     const buckets = ofType(run(), BUCKET);
     expect(buckets.map((b) => b.name).sort()).toEqual([
       "ai-store-ml-artifacts",
       "ai-store-models",
       "cluster-backup-cluster-backups",
       "flink-state",
+      "load-test-runs",
       "object-storage-access-logs",
       "object-storage-market-data",
       "spark-event-logs",

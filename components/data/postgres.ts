@@ -40,6 +40,8 @@ export interface PostgresArgs {
   readonly logRetentionDays: number;
   /** log_min_duration_statement in ms; -1 off. */
   readonly slowQueryMs: number;
+  /** `max_connections` (static, applied at the next reboot). Default: RDS's LEAST(memory/9531392, 5000). */
+  readonly maxConnections?: number;
   /** Read replicas keyed by a stable name. Default none. */
   readonly replicas?: Readonly<Record<string, PostgresReplicaArgs>>;
   /** The network's DB subnet group (database subnets only). */
@@ -113,6 +115,8 @@ export class Postgres extends pulumi.ComponentResource {
           { name: "log_statement", value: "ddl", applyMethod: "immediate" },
           { name: "log_temp_files", value: "0", applyMethod: "immediate" },
           { name: "log_autovacuum_min_duration", value: "10000", applyMethod: "immediate" },
+          // The connection budget's ceiling (lib/connectionBudget.ts); a static parameter.
+          ...(args.maxConnections !== undefined ? [{ name: "max_connections", value: String(args.maxConnections), applyMethod: "pending-reboot" }] : []),
         ],
         tags: named(args.tags, `${p}-postgres${major}`),
       },

@@ -22,6 +22,8 @@ export interface RedisArgs {
   readonly multiAz: boolean;
   /** Days (0 turns snapshots off). */
   readonly snapshotRetentionDays: number;
+  /** `maxmemory-policy` of the group's parameter group. Default allkeys-lru: ElastiCache's default (volatile-lru) evicts only keys with a TTL. */
+  readonly maxmemoryPolicy?: string;
   readonly snapshotWindow: string;
   readonly maintenanceWindow: string;
   /** AZs nodes are spread over, in order (the primary goes to the first). */
@@ -75,6 +77,22 @@ export class Redis extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // A cache evicts any key, least recently used first, when memory is full (the spec's LRU cache);
+    // the default group's volatile-lru would evict only keys with a TTL and then refuse writes.
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html
+    const family = cacheParameterFamily(args.engine, args.engineVersion);
+    const parameters = new aws.elasticache.ParameterGroup(
+      `${name}-params`,
+      {
+        name: `${args.groupId}-${family.replace(".", "-")}`,
+        family,
+        description: `${p} ${args.engine} ${args.engineVersion}: ${args.maxmemoryPolicy ?? "allkeys-lru"} eviction`,
+        parameters: [{ name: "maxmemory-policy", value: args.maxmemoryPolicy ?? "allkeys-lru" }],
+        tags: named(args.tags, `${args.groupId}-${family}`),
+      },
+      { parent: this },
+    );
+
     const azs = args.availabilityZones;
     this.group = new aws.elasticache.ReplicationGroup(
       `${name}-group`,
@@ -85,6 +103,7 @@ export class Redis extends pulumi.ComponentResource {
         engineVersion: args.engineVersion,
         nodeType: args.nodeType,
         port: 6379,
+        parameterGroupName: parameters.name,
         numCacheClusters: args.nodes,
         // One node per AZ in turn, primary first, so a replica survives the primary's AZ.
         preferredCacheClusterAzs: Array.from({ length: args.nodes }, (_, i) => azs[i % azs.length]),
@@ -131,4 +150,14 @@ export class Redis extends pulumi.ComponentResource {
 
     this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, authSecretArn: this.authSecret.arn });
   }
+}
+
+/**
+ * Parameter group family of an engine version: redis 6.x -> redis6.x, redis 7.x -> redis7,
+ * valkey 7.x -> valkey7, valkey 8.x -> valkey8 (the families CreateCacheParameterGroup accepts).
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html
+ */
+export function cacheParameterFamily(engine: string, engineVersion: string): string {
+  const major = engineVersion.split(".")[0];
+  return engine === "redis" && major === "6" ? "redis6.x" : `${engine}${major}`;
 }

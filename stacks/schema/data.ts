@@ -83,6 +83,8 @@ export const postgresSchema = z.strictObject({
   logExports: z.array(z.enum(POSTGRES_LOG_EXPORTS)),
   /** Statements slower than this are logged (log_min_duration_statement, ms; -1 off). Default 1000. */
   slowQueryMs: z.number().int().min(-1).default(1000),
+  /** `max_connections` (static: applied at the next reboot). Default 500 (the spec, 001 "PostgreSQL"). */
+  maxConnections: z.number().int().min(25).max(5000),
   /** Read replicas keyed by a stable name; reports and status queries go here. Default none. */
   replicas: z
     .record(
@@ -132,6 +134,12 @@ export const redisSchema = z.strictObject({
   multiAz: z.boolean(),
   /** Daily snapshots kept, days (0..35). Default 1 (dev) / 14 (prod). */
   snapshotRetentionDays: retention(CACHE_SNAPSHOT_RETENTION, "ElastiCache snapshot retention"),
+  /** Eviction when memory is full (parameter group `maxmemory-policy`). Default allkeys-lru (the spec's LRU cache). */
+  maxmemoryPolicy: z.enum(["allkeys-lru", "allkeys-lfu", "volatile-lru", "volatile-lfu", "allkeys-random", "volatile-random", "volatile-ttl", "noeviction"]),
+  /** Cache size the applications plan for, MiB (the plan checks it against the node's memory). Default 256 (the spec). */
+  cacheMemoryMiB: z.number().int().min(1),
+  /** TTL applications give cache keys, seconds (guidance in docs/outputs.md and docs/load-testing.md). Default 300 (the spec's REDIS_CACHE_TTL). */
+  defaultTtlSeconds: z.number().int().min(1),
   /** Daily snapshot window, UTC. Default 16:00-17:00. */
   snapshotWindow: dailyWindow,
   /** Weekly maintenance window, UTC. Default sun:19:30-sun:20:30. */

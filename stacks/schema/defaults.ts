@@ -22,9 +22,12 @@ const SHARED: Readonly<Record<string, unknown>> = {
       maintenanceWindow: "sun:18:30-sun:19:30",
       performanceInsights: { enabled: true },
       logExports: ["postgresql", "upgrade"],
-      proxy: { idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 90 },
+      // The spec's tuning (001): max_connections 500, PgBouncer 400 server connections = 80% of it.
+      maxConnections: 500,
+      proxy: { idleClientTimeoutSeconds: 1800, maxConnectionsPercent: 80 },
     },
-    redis: { engine: "redis", snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30" },
+    // The spec's cache (001 "Redis Cache"): 256 MB, LRU eviction, 5-minute default TTL.
+    redis: { engine: "redis", snapshotWindow: "16:00-17:00", maintenanceWindow: "sun:19:30-sun:20:30", maxmemoryPolicy: "allkeys-lru", cacheMemoryMiB: 256, defaultTtlSeconds: 300 },
   },
   monitoring: {
     slackChannel: "#alerts",
@@ -66,6 +69,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
     ports: { http: 8080, metrics: 9090 },
     vpa: { updateMode: "Auto", minMemory: "1Gi", maxMemory: "8Gi" },
     pdbMinAvailable: 2,
+    // 002: 2,653 orders/s per backend; 2 uvicorn workers x SQLAlchemy's default pool (5 + 10 overflow).
+    capacity: { ordersPerSecondPerPod: 2653, dbPoolSize: 30 },
   },
   processing: {
     pool: "data-processing",
@@ -97,6 +102,8 @@ const SHARED: Readonly<Record<string, unknown>> = {
   },
   // The spec's etcd keys (001 "etcd Configuration"); database/url and redis/enabled come from the platform.
   configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
+  // Locust on the data-processing pool (tainted: never trading-api's nodes), the spec's stages shape.
+  loadTest: { namespace: "loadtest", pool: "data-processing", shape: "stages", summaryRetentionDays: 90 },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -159,6 +166,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
   messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
+  loadTest: { enabled: true, workers: 5 },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -230,6 +238,8 @@ const PROD: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
   messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  // Off by default: a test run against prod is a deliberate, announced act (turn on, run, turn off).
+  loadTest: { enabled: false, workers: 10 },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

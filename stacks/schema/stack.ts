@@ -17,6 +17,8 @@ import { processingSchema, validateProcessing, validateProcessingCapacity } from
 import { ConfigProblem, stackFileOf, unknownKeyProblem, zodProblems } from "./problems";
 import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from "./timeseries";
 import { validateWorkloads, workloadsSchema } from "./workloads";
+import { loadTestSchema, validateLoadTest } from "./loadTest";
+import { validateConnectionBudget } from "./capacity";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -102,6 +104,7 @@ const AREAS = {
   ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
   configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
+  loadTest: area(loadTestSchema, () => []),
 };
 
 type Areas = typeof AREAS;
@@ -171,6 +174,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.processing && parsed.cluster) problems.push(...validateProcessingCapacity(parsed.processing, parsed.cluster, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
+  if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
+  if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 

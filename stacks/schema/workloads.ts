@@ -51,6 +51,13 @@ export const workloadsSchema = z.strictObject({
   vpa: z.strictObject({ updateMode: z.enum(["Off", "Initial", "Recreate", "InPlaceOrRecreate", "Auto"]), minMemory: memory, maxMemory: memory }),
   /** PodDisruptionBudget minAvailable. Default 2. */
   pdbMinAvailable: z.number().int().min(1),
+  /** What one pod serves and holds, for the plan's capacity and the connection budget. */
+  capacity: z.strictObject({
+    /** Orders per second one pod serves. Default 2653 (002: one backend). */
+    ordersPerSecondPerPod: z.number().positive(),
+    /** Database connections one pod may hold (all its workers' pools, overflow included). Default 30 (2 workers x SQLAlchemy's 5 + 10). */
+    dbPoolSize: z.number().int().min(1),
+  }),
 });
 export type WorkloadsConfig = z.infer<typeof workloadsSchema>;
 

@@ -9,6 +9,7 @@ import { PreflightReport, analysePreflight, configOfRun } from "./preflight";
 import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
 import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
 import { TimelineReport, analyseTimeline } from "./timeline";
+import { CapacityReport, analyseCapacity } from "./capacity";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -23,6 +24,8 @@ export interface Insights {
   readonly failureDomains: FailureDomainReport;
   /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
   readonly preflight?: PreflightReport;
+  /** Orders/s at maximum and with a zone lost, connection budgets, Redis memory; absent if the config does not validate. */
+  readonly capacity?: CapacityReport;
 }
 
 /** Files of this repository (the build context of `workloads.build`). */
@@ -43,6 +46,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     timeline: analyseTimeline(idx),
     failureDomains: analyseFailureDomains(idx, run.stack, region),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
+    capacity: config ? analyseCapacity(config) : undefined,
   };
 }
 

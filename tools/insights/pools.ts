@@ -108,6 +108,8 @@ export class ClusterLayout {
     }
     if (roles.size === 0) return { required: system, forbidden: others(system), reason: "no node selection: untainted nodes, the system pool" };
     const chosen = this.pools.filter((p) => roles.has(p.role));
-    return { required: chosen, forbidden: others(chosen), reason: `selects role ${[...roles].sort().join(", ")}` };
+    // Every pod needs CoreDNS, which runs on the system pool: waiting for that pool through CoreDNS is
+    // required, never a wait on a pool the object does not run on.
+    return { required: chosen, forbidden: others([...chosen, ...system]), reason: `selects role ${[...roles].sort().join(", ")}` };
   }
 }

@@ -3,6 +3,7 @@ import { fitWidth, section, table } from "./format";
 import { renderCost, renderCostDetail, renderFailureDomains, renderTimeline, renderTimelineDetail } from "./renderInsights";
 import { renderAccountQuotas, renderPreflight, renderPreflightSources } from "./renderPreflight";
 import { renderSummary } from "./renderSummary";
+import { renderCapacity } from "./renderCapacity";
 
 export { section, table } from "./format";
 
@@ -65,6 +66,7 @@ export const SECTIONS: readonly ReportSection[] = [
   { id: "cost", render: (r) => (r.insights.cost ? renderCost(r.insights.cost, r.costComparison) : [...section("Estimated monthly cost"), r.insights.costUnavailable ?? "unavailable"]) },
   { id: "timeline", render: (r) => renderTimeline(r.insights.timeline) },
   { id: "failure-domains", render: (r) => renderFailureDomains(r.insights.failureDomains) },
+  { id: "capacity", render: (r) => (r.insights.capacity ? renderCapacity(r.insights.capacity) : []) },
   { id: "deploy-path", render: renderDeployPath },
   { id: "diagram", render: renderDiagram },
   { id: "counts-by-type", full: true, render: renderCountsByType },
