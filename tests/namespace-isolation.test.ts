@@ -26,7 +26,8 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
  */
 const EXEMPT = ["kube-system"];
 const PRIVILEGED = [NODE_AGENTS_NAMESPACE, "logging"].sort();
-/** Both stacks run every area (dev too: AI, messaging, Velero). */
+/** Both stacks run every area (dev too: AI, messaging, Velero); load testing is on in dev only. */
+const expectedNamespaces = (stack: string): string[] => [...EXPECTED_NAMESPACES, ...(stack === "dev" ? ["loadtest"] : [])].sort();
 const EXPECTED_NAMESPACES = [
   "argo", "ai-serving", "cert-manager", "cnpg-system", "db-bootstrap", "elastic-system", "flink-jobs", "flink-operator", "kserve",
   "logging", "monitoring", "mq-provisioner", NODE_AGENTS_NAMESPACE, "spark-jobs", "spark-operator", "timeseries", "trading-api", "velero",
@@ -55,7 +56,7 @@ describe.each(["dev", "prod"])("%s: every namespace closed by default", (stack) 
   test("the program creates every namespace its objects and releases use (kube-system aside)", () => {
     const run = runs[stack];
     const declared = ofType(run, NS).map((n) => (n.inputs.metadata as { name: string }).name).sort();
-    expect(declared).toEqual(EXPECTED_NAMESPACES);
+    expect(declared).toEqual(expectedNamespaces(stack));
     const used = new Set(run.resources.filter((r) => r.type.startsWith("kubernetes:")).flatMap((r) => nsOf(r) ?? []));
     for (const ns of used) expect([...declared, ...EXEMPT]).toContain(ns);
     // No release creates its namespace behind the program's back.
@@ -80,7 +81,7 @@ describe.each(["dev", "prod"])("%s: every namespace closed by default", (stack) 
   test("each namespace has a default-deny for ingress and egress and a Pod Security level", () => {
     const run = runs[stack];
     const namespaces = ofType(run, NS);
-    expect(namespaces).toHaveLength(EXPECTED_NAMESPACES.length);
+    expect(namespaces).toHaveLength(expectedNamespaces(stack).length);
     const privileged: string[] = [];
     for (const n of namespaces) {
       const meta = n.inputs.metadata as { name: string; labels?: Record<string, string> };

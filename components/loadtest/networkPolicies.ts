@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 /** Pod labels the locust chart puts on its pods (`component` plus the selector labels). */
 export const MASTER_LABELS = { component: "master" } as const;
@@ -44,7 +45,7 @@ export function loadTestNetworkPolicies(parent: pulumi.Resource, name: string, a
     ),
     "to-target": policy(
       "to-target",
-      { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: args.targetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(args.targetPort) }] },
+      { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: args.targetCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: tcp(args.targetPort) }] },
       "the users' path: trading-api through the ALB's listener",
     ),
     "workers-to-master": policy(
@@ -68,7 +69,7 @@ export function loadTestNetworkPolicies(parent: pulumi.Resource, name: string, a
     ),
     "master-https": policy(
       "master-https",
-      { podSelector: { matchLabels: { ...MASTER_LABELS } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(443) }] },
+      { podSelector: { matchLabels: { ...MASTER_LABELS } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: tcp(443) }] },
       "the master only: STS (IRSA credentials) and S3 (run summary)",
     ),
   };
