@@ -171,3 +171,32 @@ describe("the runbook", () => {
     expect(DOC.split("\n").some((line) => line.includes("environments/production") && line.includes("reviewers"))).toBe(true);
   });
 });
+
+describe("the deploy role's guardrails (explicit denies over AdministratorAccess)", () => {
+  const decide = (env: string, action: string, resource = "*"): string => evaluate(rolePolicies(boots[env], deployRole(env)), { action, resource });
+  const roleArn = (env: string): string => String(deployRole(env).state.arn);
+
+  it.each(ENVS)("%s: no IAM users or access keys, no CloudTrail tampering, no change to its own trust or the OIDC provider", (env) => {
+    for (const action of ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:PutUserPolicy", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors"]) {
+      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "explicit-deny" });
+    }
+    for (const action of ["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole"]) {
+      expect({ action, decision: decide(env, action, roleArn(env)) }).toEqual({ action, decision: "explicit-deny" });
+      // ... while the roles the program owns stay manageable.
+      expect({ action, decision: decide(env, action, "arn:aws:iam::123456789012:role/entasis-prod-eks-node-1a2b3c") }).toEqual({ action, decision: "allow" });
+    }
+    expect(decide(env, "iam:DeleteOpenIDConnectProvider", providerArn(env))).toBe("explicit-deny");
+  });
+
+  it("prod: no deletion of backup vaults, their recovery points or lock, and no shortening of their lifecycle; dev's teardown may delete its own", () => {
+    for (const action of ["backup:DeleteBackupVault", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVaultLockConfiguration", "backup:UpdateRecoveryPointLifecycle"]) {
+      expect({ action, prod: decide("prod", action), dev: decide("dev", action) }).toEqual({ action, prod: "explicit-deny", dev: "allow" });
+    }
+  });
+
+  it.each(ENVS)("%s: stays broad for what `pulumi up` does: roles, policies, keys, clusters, databases, networks", (env) => {
+    for (const action of ["iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy", "kms:CreateKey", "kms:ScheduleKeyDeletion", "eks:CreateCluster", "rds:CreateDBInstance", "ec2:CreateVpc", "s3:PutBucketPolicy", "backup:CreateBackupVault", "backup:PutBackupVaultLockConfiguration"]) {
+      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "allow" });
+    }
+  });
+});
