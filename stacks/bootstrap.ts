@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DeployRole } from "../components/deploy/deployRole";
 import { GitHubRunner } from "../components/deploy/githubRunner";
+import { previewReadPolicy } from "../components/deploy/previewReadPolicy";
 import { Network } from "../components/network/network";
 import { carveSubnets } from "../lib/subnetPlan";
 import { BootstrapConfig } from "./schema/bootstrap";
@@ -91,7 +92,6 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     buildTimeoutMinutes: runner.buildTimeoutMinutes,
     tags: config.tags,
   };
-  const policy = (name: string): pulumi.Output<string> => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
   // The deploy runner's own role only runs builds: any branch can route a job named `deploy` to it
   // (the webhook cannot filter on the ref). `pulumi up` runs as the deploy role, which only the
   // environment's job of deploy.yml read from main can assume (components/deploy/deployRole.ts).
@@ -109,9 +109,10 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     guardrails: { protectBackups: config.environment !== "dev" },
     tags: config.tags,
   });
-  // Previews read: AWS read-only, plus Kubernetes dry-run rights that the platform grants this
-  // role (components/deploy/previewAccess.ts) and an admission policy that refuses its writes.
-  const preview = new GitHubRunner("preview-runner", { ...common, projectName: projects.preview, workflowName: "preview", managedPolicyArns: { readOnly: policy("ReadOnlyAccess") } });
+  // Previews read configuration, never data (components/deploy/previewReadPolicy.ts): pull-request
+  // code runs with this role. In the cluster it gets read and dry-run rights only
+  // (components/deploy/previewAccess.ts).
+  const preview = new GitHubRunner("preview-runner", { ...common, projectName: projects.preview, workflowName: "preview", inlinePolicies: { read: previewReadPolicy(partition, identity.accountId) } });
 
   return {
     runnerVpcId: network.vpcId,

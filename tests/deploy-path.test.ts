@@ -150,7 +150,7 @@ describe.each(["dev", "prod"])("the %s preview identity", (env) => {
     expect(spec.failurePolicy).toBe("Fail");
     expect(spec.matchConditions[0].expression).toContain(`'${PREVIEW_GROUP}'`);
     expect(spec.validations.map((v) => v.expression)).toEqual(["request.dryRun == true"]);
-    expect(spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ["*"], resources: ["*"] });
+    expect(spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ["*"], resources: ["*/*"] });
     const binding = named(runs[env], "preview-access-dry-run-only", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding");
     expect(binding.inputs.spec).toMatchObject({ policyName: (policy.inputs.metadata as { name: string }).name, validationActions: ["Deny"] });
     expect(binding.dependencies).toContain(policy.urn);
