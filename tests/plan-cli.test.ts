@@ -72,8 +72,8 @@ describe("npm run plan", () => {
     expect(r.out).toMatch(/^ {2}- \[MISSING\] edge:certificate: /m);
     expect(r.out).toMatch(/^ {2}- \[MISSING\] workloads:image-registry: /m);
     expect(json.insights.preflight.quotas.needs.find((n) => n.quotaCode === "L-1216C47A")).toMatchObject({ atMax: 146, verdict: "blocks first deploy" });
-    expect(json.insights.preflight.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["secret:slackWebhookUrl", "deploy:runner-connection", "edge:certificate", "workloads:image-registry"]);
-    expect(json.insights.preflight.blockers).toBe(6);
+    expect(json.insights.preflight.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["secret:slackWebhookUrl", "deploy:runner-connection", "deploy:github-repository", "cluster:admin-principals", "edge:certificate", "workloads:image-registry"]);
+    expect(json.insights.preflight.blockers).toBe(8);
     expect(r.out).toContain("If dev and prod share one AWS account (Region-wide and account-wide quotas add up):");
     expect(r.out).toMatch(/^EC2-VPC Elastic IPs\s+L-0263D0A3\s+4\s+4\s+4\s+5\s+ok$/m);
   });
