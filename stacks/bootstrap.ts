@@ -1,9 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DeployRole } from "../components/deploy/deployRole";
 import { GitHubRunner } from "../components/deploy/githubRunner";
+import { previewReadPolicy } from "../components/deploy/previewReadPolicy";
 import { Network } from "../components/network/network";
 import { carveSubnets } from "../lib/subnetPlan";
 import { BootstrapConfig } from "./schema/bootstrap";
+import { Environment } from "./schema/defaults";
 
 /** Runner prefix lengths inside the /22: six /26 private slots, /28 public and spare (database) slots. */
 const RUNNER_PREFIXES = { private: 26, public: 28, database: 28 } as const;
@@ -11,6 +14,22 @@ const RUNNER_PREFIXES = { private: 26, public: 28, database: 28 } as const;
 /** CodeBuild project names, one pair per environment (each environment is its own account or region). */
 export function runnerProjectNames(environment: string): { readonly deploy: string; readonly preview: string } {
   return { deploy: `entasis-${environment}-deploy`, preview: `entasis-${environment}-preview` };
+}
+
+/**
+ * The GitHub environment whose jobs deploy each stack (`environment:` of the jobs in
+ * .github/workflows/deploy.yml). Its deployment-branch rule (main only) and, for production, its
+ * required reviewers are repository settings (docs/deploy.md step 4); the deploy role's trust
+ * names it too, so a job without it gets no credentials.
+ */
+export const GITHUB_DEPLOY_ENVIRONMENT: Readonly<Record<Environment, string>> = { dev: "dev", prod: "production" };
+
+/** The workflow file (under .github/workflows) and branch whose jobs may deploy. */
+export const DEPLOY_WORKFLOW = { file: "deploy.yml", branch: "main" } as const;
+
+/** IAM role name of an environment's deploy role (the workflows' `DEPLOY_ROLE_ARN` environment secret names it). */
+export function deployRoleName(environment: string): string {
+  return `entasis-${environment}-deploy`;
 }
 
 /**
@@ -24,6 +43,7 @@ export interface BootstrapOutputs {
   readonly runnerRouteTableIds: Record<string, pulumi.Output<string>>;
   readonly runnerEgressIps: pulumi.Output<string>[];
   readonly deployProject: string;
+  /** The role `pulumi up` runs as, assumed with the deploy job's GitHub OIDC token. */
   readonly deployRoleArn: pulumi.Output<string>;
   readonly previewProject: string;
   readonly previewRoleArn: pulumi.Output<string>;
@@ -72,13 +92,27 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     buildTimeoutMinutes: runner.buildTimeoutMinutes,
     tags: config.tags,
   };
-  const policy = (name: string): pulumi.Output<string> => pulumi.interpolate`arn:${partition}:iam::aws:policy/${name}`;
-  // `pulumi up` creates IAM roles, KMS keys and policies of every kind, so the deploy runner's role
-  // administers this account; only the deploy workflow of the repository runs on it.
-  const deploy = new GitHubRunner("deploy-runner", { ...common, projectName: projects.deploy, workflowName: "deploy", managedPolicyArns: { admin: policy("AdministratorAccess") } });
-  // Previews read: AWS read-only, plus Kubernetes dry-run rights that the platform grants this
-  // role (components/deploy/previewAccess.ts) and an admission policy that refuses its writes.
-  const preview = new GitHubRunner("preview-runner", { ...common, projectName: projects.preview, workflowName: "preview", managedPolicyArns: { readOnly: policy("ReadOnlyAccess") } });
+  // The deploy runner's own role only runs builds: any branch can route a job named `deploy` to it
+  // (the webhook cannot filter on the ref). `pulumi up` runs as the deploy role, which only the
+  // environment's job of deploy.yml read from main can assume (components/deploy/deployRole.ts).
+  new GitHubRunner("deploy-runner", { ...common, projectName: projects.deploy, workflowName: "deploy" });
+  const deployRole = new DeployRole("deploy-role", {
+    roleName: deployRoleName(config.environment),
+    githubRepository: runner.githubRepository,
+    githubEnvironment: GITHUB_DEPLOY_ENVIRONMENT[config.environment],
+    workflowFile: DEPLOY_WORKFLOW.file,
+    branch: DEPLOY_WORKFLOW.branch,
+    createOidcProvider: runner.createGithubOidcProvider,
+    accountId: identity.accountId,
+    partition,
+    // Dev's teardown (deploy.yml destroy-dev) deletes its vault and recovery points; prod's never.
+    guardrails: { protectBackups: config.environment !== "dev" },
+    tags: config.tags,
+  });
+  // Previews read configuration, never data (components/deploy/previewReadPolicy.ts): pull-request
+  // code runs with this role. In the cluster it gets read and dry-run rights only
+  // (components/deploy/previewAccess.ts).
+  const preview = new GitHubRunner("preview-runner", { ...common, projectName: projects.preview, workflowName: "preview", inlinePolicies: { read: previewReadPolicy(partition, identity.accountId) } });
 
   return {
     runnerVpcId: network.vpcId,
@@ -86,7 +120,7 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     runnerRouteTableIds: Object.fromEntries(runner.availabilityZones.map((az) => [az, network.privateRouteTables[az].id])),
     runnerEgressIps: Object.values(network.natGateways).map((nat) => nat.publicIp),
     deployProject: projects.deploy,
-    deployRoleArn: deploy.role.arn,
+    deployRoleArn: deployRole.role.arn,
     previewProject: projects.preview,
     previewRoleArn: preview.role.arn,
   };

@@ -133,6 +133,13 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         vpcId: network.vpcId,
         subnetId: network.subnets.private[config.network.availabilityZones[0]].id,
         instanceType: config.network.bastion.instanceType,
+        // An internal ALB is reachable only inside the VPC: the bastion reaches its listener, so an
+        // operator can check /health (docs/deploy.md step 7). An internet-facing one answers on its
+        // public name through the NAT, on 443 the bastion already has.
+        reaches:
+          config.edge.scheme === "internal"
+            ? { alb: { securityGroupId: securityGroups.ids.frontend, port: config.edge.certificateArn !== undefined ? 443 : 80, description: "Internal ALB listener (health checks by operators)" } }
+            : {},
         tags,
       })
     : undefined;

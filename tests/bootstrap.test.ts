@@ -1,6 +1,6 @@
 import { RULES } from "../policy/rules";
 import { RunResult, attemptBootstrap } from "../tools/offline/harness";
-import { BOOTSTRAP_NAMESPACE, validateBootstrapConfig } from "../stacks/schema/bootstrap";
+import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_GITHUB_REPOSITORY, validateBootstrapConfig } from "../stacks/schema/bootstrap";
 import { renderProblem } from "../stacks/schema/problems";
 import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 import { jsonInput, named, ofType } from "./support/query";
@@ -27,7 +27,7 @@ describe.each(["dev", "prod"])("the %s bootstrap stack", (env) => {
     const projects = ofType(runs[env], "aws:codebuild/project:Project");
     expect(projects.map((p) => p.inputs.name).sort()).toEqual([`entasis-${env}-deploy`, `entasis-${env}-preview`]);
     for (const p of projects) {
-      expect(p.inputs).toMatchObject({ buildTimeout: 240, source: { type: "GITHUB", location: "https://github.com/entasis/entasis-infra.git", auth: { type: "CODECONNECTIONS" } } });
+      expect(p.inputs).toMatchObject({ buildTimeout: 240, source: { type: "GITHUB", location: `https://github.com/${PLACEHOLDER_GITHUB_REPOSITORY}.git`, auth: { type: "CODECONNECTIONS" } } });
       expect(p.inputs.environment).toMatchObject({ type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_MEDIUM", image: "aws/codebuild/amazonlinux-x86_64-standard:5.0" });
       expect((p.inputs.vpcConfig as { subnets: string[] }).subnets).toHaveLength(2);
     }
@@ -40,14 +40,17 @@ describe.each(["dev", "prod"])("the %s bootstrap stack", (env) => {
     );
   });
 
-  it("lets only its own CodeBuild project assume each runner role; deploy administers, preview reads", () => {
-    for (const [runner, policy] of [["deploy-runner", "AdministratorAccess"], ["preview-runner", "ReadOnlyAccess"]] as const) {
+  it("lets only its own CodeBuild project assume each runner role; the runners' roles hold no managed policy, the deploy role administers with denies", () => {
+    for (const runner of ["deploy-runner", "preview-runner"] as const) {
       const trust = jsonInput(named(runs[env], `${runner}-role`), "assumeRolePolicy") as { Statement: { Principal: unknown; Condition: Record<string, Record<string, string>> }[] };
       expect(trust.Statement[0].Principal).toEqual({ Service: "codebuild.amazonaws.com" });
       expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toMatch(new RegExp(`:codebuild:ap-northeast-2:\\d{12}:project/entasis-${env}-${runner.split("-")[0]}$`));
       const attachments = ofType(runs[env], "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(runner)).map((a) => String(a.inputs.policyArn));
-      expect(attachments).toEqual([`arn:aws:iam::aws:policy/${policy}`]);
+      expect(attachments).toEqual([]);
     }
+    const deployRole = named(runs[env], "deploy-role-role");
+    expect(deployRole.inputs).toMatchObject({ name: `entasis-${env}-deploy`, maxSessionDuration: 43200 });
+    expect(ofType(runs[env], "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("deploy-role")).map((a) => a.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess"]);
   });
 
   it("lets the runners out on HTTPS only and keeps their build logs KMS-encrypted for the configured days", () => {
@@ -85,9 +88,13 @@ describe("bootstrap configuration", () => {
     return r.ok ? [] : r.problems.map(renderProblem);
   };
 
-  it("accepts the committed placeholder connection in a preview and refuses it at `pulumi up`, naming the key", () => {
-    expect(problems(base)).toEqual([]);
-    expect(problems(base, true)).toEqual([expect.stringMatching(new RegExp(`^${BOOTSTRAP_NAMESPACE}:runner.connectionArn ".+ is the committed placeholder; .*docs/deploy.md`))]);
+  it("accepts the committed placeholder connection and repository in a preview and refuses them at `pulumi up`, naming the keys", () => {
+    const placeholders = { ...base, runner: { ...base.runner, githubRepository: PLACEHOLDER_GITHUB_REPOSITORY } };
+    expect(problems(placeholders)).toEqual([]);
+    expect(problems(placeholders, true)).toEqual([
+      expect.stringMatching(new RegExp(`^${BOOTSTRAP_NAMESPACE}:runner.connectionArn ".+ is the committed placeholder; .*docs/deploy.md`)),
+      expect.stringMatching(new RegExp(`^${BOOTSTRAP_NAMESPACE}:runner.githubRepository "${PLACEHOLDER_GITHUB_REPOSITORY}" is the committed placeholder; .*docs/deploy.md step 3`)),
+    ]);
     expect(problems({ ...base, runner: { ...base.runner, connectionArn: "arn:aws:codeconnections:ap-northeast-2:123456789012:connection/1b2c3d4e-1111-2222-3333-444455556666" } }, true)).toEqual([]);
   });
 

@@ -194,9 +194,9 @@ describe.each(["dev", "prod"] as const)("node pools of %s", (stack) => {
     expect(nodeGroup(run(), "data-processing").inputs.taints).toEqual([{ key: "workload", value: "data-processing", effect: "NO_SCHEDULE" }]);
   });
 
-  it("gives nodes only the worker and image-pull policies (CNI permissions live in the vpc-cni IRSA role)", () => {
+  it("gives nodes only the worker, image-pull and SSM agent policies (CNI permissions live in the vpc-cni IRSA role)", () => {
     const attached = ofType(run(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("cluster-node-"));
-    expect(attached.map((a) => a.inputs.policyArn).sort()).toEqual(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]);
+    expect(attached.map((a) => a.inputs.policyArn).sort()).toEqual(["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
   });
 
   it("puts the pools under the Cluster component", () => {

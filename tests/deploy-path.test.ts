@@ -150,7 +150,7 @@ describe.each(["dev", "prod"])("the %s preview identity", (env) => {
     expect(spec.failurePolicy).toBe("Fail");
     expect(spec.matchConditions[0].expression).toContain(`'${PREVIEW_GROUP}'`);
     expect(spec.validations.map((v) => v.expression)).toEqual(["request.dryRun == true"]);
-    expect(spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ["*"], resources: ["*"] });
+    expect(spec.matchConstraints.resourceRules[0]).toMatchObject({ operations: ["*"], resources: ["*/*"] });
     const binding = named(runs[env], "preview-access-dry-run-only", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding");
     expect(binding.inputs.spec).toMatchObject({ policyName: (policy.inputs.metadata as { name: string }).name, validationActions: ["Deny"] });
     expect(binding.dependencies).toContain(policy.urn);
@@ -164,9 +164,18 @@ describe("credentials and time", () => {
     expect(up?.timeout).toBeGreaterThanOrEqual(Math.ceil(critical * 3));
     const project = ofType(boots[env], "aws:codebuild/project:Project").find((p) => p.inputs.name === outputsOf(env).deployProject);
     expect(Number(project?.inputs.buildTimeout)).toBeGreaterThanOrEqual(up?.timeout ?? Infinity);
-    // The runner's credentials are its service role's, refreshed by CodeBuild: no workflow step assumes a role.
-    const steps = workflow("deploy.yml").jobs[env].steps;
-    expect(steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))).toBe(false);
+    // The job assumes the deploy role with its OIDC token (no keys), for a session that outlasts the
+    // job and that the role admits (its maxSessionDuration), before Pulumi runs.
+    const job = workflow("deploy.yml").jobs[env] as Job & { permissions?: Record<string, string> };
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const steps = job.steps;
+    const creds = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(creds).toBeGreaterThanOrEqual(0);
+    expect(creds).toBeLessThan(steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+    const session = Number(steps[creds].with?.["role-duration-seconds"]);
+    expect(steps[creds].with?.["role-to-assume"]).toBe("${{ secrets.DEPLOY_ROLE_ARN }}");
+    expect(session).toBeGreaterThanOrEqual((up?.timeout ?? Infinity) * 60);
+    expect(session).toBeLessThanOrEqual(Number(named(boots[env], "deploy-role-role").inputs.maxSessionDuration));
   });
 
   it("never lets one environment's approval hold the other's deploys: one concurrency group per environment, queued not cancelled", () => {

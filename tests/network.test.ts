@@ -124,7 +124,9 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
     const frontend = ofType(run(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === "security-groups-frontend-id");
     const descriptions = frontend.map((r) => `${String(r.inputs.fromPort)}: ${String(r.inputs.description)}`).sort();
     expect(descriptions).toEqual(
-      stack === "prod" ? ["443: HTTPS from the internet", "80: HTTP from the internet, answered only with a redirect to HTTPS"] : ["80: Plain HTTP (no TLS) from 10.10.0.0/16 only"],
+      stack === "prod"
+        ? ["443: HTTPS from the internet", "80: HTTP from the internet, answered only with a redirect to HTTPS"]
+        : ["80: Internal ALB listener (health checks by operators) (from the bastion)", "80: Plain HTTP (no TLS) from 10.10.0.0/16 only"],
     );
   });
 
@@ -140,7 +142,7 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
     expect(def.inputs.egress).toBeUndefined();
   });
 
-  it("runs an SSM-only bastion: private subnet, no public IP, no key, no inbound rule, IMDSv2, encrypted disk", () => {
+  it("runs an SSM-only bastion: private subnet, no public IP, no key, no inbound rule, IMDSv2, encrypted disk; it reaches an internal ALB's listener", () => {
     const host = named(run(), "bastion-host", "aws:ec2/instance:Instance");
     expect(host.inputs).toMatchObject({
       subnetId: `network-private-${exp.azs[0]}-id`,
@@ -152,7 +154,17 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
     expect(host.inputs.keyName).toBeUndefined();
     expect(host.ignoreChanges).toEqual(["ami"]);
     const bastionRules = run().resources.filter((r) => r.type.startsWith("aws:vpc/securityGroup") && componentOf(run(), r) === "entasis:network:Bastion");
-    expect(bastionRules.map((r) => [r.type, r.inputs.fromPort])).toEqual([["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", 443]]);
+    // Its own group: egress only (443 out; the internal ALB's listener in dev). The ingress rule of the
+    // bastion component sits on the ALB's group, admitting the bastion (tests/incident-access.test.ts).
+    expect(bastionRules.map((r) => [r.type, r.inputs.fromPort, r.inputs.securityGroupId === "bastion-sg-id"]).sort()).toEqual([
+      ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", 443, true],
+      ...(stack === "dev"
+        ? [
+            ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", 80, true],
+            ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", 80, false],
+          ]
+        : []),
+    ].sort());
     expect(named(run(), "bastion-ssm").inputs.policyArn).toBe("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
   });
 
@@ -175,6 +187,7 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 
 /** AWS resource types that have no tags argument (association and rule-less glue resources). */
 const UNTAGGABLE = new Set([
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:backup/regionSettings:RegionSettings",
   "aws:backup/selection:Selection",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",

@@ -158,7 +158,8 @@ describe("preflight prerequisites", () => {
   const ids = (stack: string): Record<string, boolean> => Object.fromEntries(reports[stack].prerequisites.map((p) => [p.id, p.missing]));
 
   it("prod with the secret set: the placeholder certificate and the registry-less image are missing, the Slack secret is not", () => {
-    expect(ids("prod")).toEqual({ "secret:slackWebhookUrl": false, "edge:certificate": true, "workloads:image-registry": true, "deploy:runner-connection": true });
+    expect(ids("prod")).toEqual({ "secret:slackWebhookUrl": false, "edge:certificate": true, "workloads:image-registry": true, "deploy:runner-connection": true, "deploy:github-repository": true, "cluster:admin-principals": true });
+    expect(reports.prod.prerequisites.find((p) => p.id === "cluster:admin-principals")?.fix).toContain("pulumi config set --path 'entasis:cluster.adminPrincipalArns[0]'");
     const cert = reports.prod.prerequisites.find((p) => p.id === "edge:certificate");
     expect(cert?.fix).toContain("pulumi config set --path 'entasis:edge.certificateArn' <the certificate ARN> -s prod");
     const image = reports.prod.prerequisites.find((p) => p.id === "workloads:image-registry");
@@ -173,8 +174,8 @@ describe("preflight prerequisites", () => {
     expect(report.blockers).toBe(reports.prod.blockers + 1);
   });
 
-  it("dev: no secret is required and no certificate is set, so only the image and the runners' GitHub connection apply", () => {
-    expect(ids("dev")).toEqual({ "workloads:image-registry": true, "deploy:runner-connection": true });
+  it("dev: no secret is required and no certificate is set, so only the image, the runners' GitHub connection and repository, and the admin principals apply", () => {
+    expect(ids("dev")).toEqual({ "workloads:image-registry": true, "deploy:runner-connection": true, "deploy:github-repository": true, "cluster:admin-principals": true });
   });
 
   it("an image in a registry, a real certificate ARN and a present build context are not missing", () => {
@@ -182,13 +183,15 @@ describe("preflight prerequisites", () => {
       ...configs.prod,
       edge: { ...configs.prod.edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/1b2c3d4e-0000-4000-8000-123456789abc" },
       workloads: { ...configs.prod.workloads, image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0" },
-      // The runner check reads the committed bootstrap stack file (placeholder): out of this case.
+      // The runner checks read the committed bootstrap stack file (placeholders): out of this case.
       deploy: {},
+      cluster: { ...configs.prod.cluster, adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] },
     };
     expect(evaluatePrerequisites(config, preflightRun(runs.prod)).filter((p) => p.missing)).toEqual([]);
-    const build: ValidatedStackConfig = { ...configs.dev, deploy: {}, workloads: { ...configs.dev.workloads, image: undefined, build: { context: "app", dockerfile: "Dockerfile", tag: "1.0.0" } } };
-    expect(evaluatePrerequisites(build, preflightRun(runs.dev, (p) => p === "app/Dockerfile"))).toEqual([expect.objectContaining({ id: "workloads:build-context", missing: false })]);
-    expect(evaluatePrerequisites(build, preflightRun(runs.dev))).toEqual([expect.objectContaining({ id: "workloads:build-context", missing: true })]);
+    const build: ValidatedStackConfig = { ...configs.dev, deploy: {}, cluster: { ...configs.dev.cluster, adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] }, workloads: { ...configs.dev.workloads, image: undefined, build: { context: "app", dockerfile: "Dockerfile", tag: "1.0.0" } } };
+    const notAdmins = (ps: { id: string }[]): { id: string }[] => ps.filter((p) => p.id !== "cluster:admin-principals");
+    expect(notAdmins(evaluatePrerequisites(build, preflightRun(runs.dev, (p) => p === "app/Dockerfile")))).toEqual([expect.objectContaining({ id: "workloads:build-context", missing: false })]);
+    expect(notAdmins(evaluatePrerequisites(build, preflightRun(runs.dev)))).toEqual([expect.objectContaining({ id: "workloads:build-context", missing: true })]);
   });
 
   it("takes further checks (the deploy runner's, later) without changing the preflight", () => {

@@ -222,7 +222,10 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
+    // AmazonSSMManagedInstanceCore: the nodes' SSM agent registers, so an operator gets a node's
+    // shell through Session Manager (no SSH, no inbound rule; the nodes dial out on 443).
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore"].map(
       (policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: this.nodeRole.name, policyArn: managedPolicy(args.partition, policy) }, { parent: this }),
     );
 

@@ -19,8 +19,10 @@ export interface GitHubRunnerArgs {
   /** VPC and private subnets the runner's network interfaces live in (egress through NAT). */
   readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: readonly pulumi.Input<string>[];
-  /** AWS managed policies of the runner's role, keyed by a stable name. */
-  readonly managedPolicyArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /** AWS managed policies of the runner's role, keyed by a stable name. Default none. */
+  readonly managedPolicyArns?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Inline policies (JSON documents) of the runner's role besides its basics, keyed by a stable name. Default none. */
+  readonly inlinePolicies?: Readonly<Record<string, pulumi.Input<string>>>;
   /** KMS key of the build log group. */
   readonly logsKeyArn: pulumi.Input<string>;
   readonly logRetentionDays: number;
@@ -34,8 +36,9 @@ export interface GitHubRunnerArgs {
 /**
  * A CodeBuild-hosted GitHub Actions runner inside a VPC: a project whose webhook starts a build
  * for every queued job of one workflow of one repository, running the job's steps with the
- * project's service role. The role's credentials come from the CodeBuild container and are
- * refreshed for the whole build, so a deploy is never cut off by a one-hour session.
+ * project's service role. Any job routed here holds that role, so it gets only what every job of
+ * the workflow may have (previews: configuration reads); deploy rights come from a role the job
+ * assumes with its GitHub OIDC token (components/deploy/deployRole.ts).
  * https://docs.aws.amazon.com/codebuild/latest/userguide/action-runner.html
  * https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html
  */
@@ -73,8 +76,11 @@ export class GitHubRunner extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    for (const [key, arn] of Object.entries(args.managedPolicyArns)) {
+    for (const [key, arn] of Object.entries(args.managedPolicyArns ?? {})) {
       new aws.iam.RolePolicyAttachment(`${name}-${key}`, { role: this.role.name, policyArn: arn }, { parent: this });
+    }
+    for (const [key, policy] of Object.entries(args.inlinePolicies ?? {})) {
+      new aws.iam.RolePolicy(`${name}-${key}`, { role: this.role.id, policy }, { parent: this });
     }
 
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -148,9 +154,13 @@ export class GitHubRunner extends pulumi.ComponentResource {
     );
 
     // Builds start only for queued jobs of the named workflow of this repository. The name is set
-    // by the workflow file, so this routes jobs rather than guards the runner: changes to
-    // .github/workflows need a code owner's review (docs/deploy.md, "Who can use the runners").
+    // by the workflow file, and CodeBuild's HEAD_REF/BASE_REF filters apply to push and pull-request
+    // events, not to WORKFLOW_JOB_QUEUED, so this routes jobs but guards nothing: a branch can send
+    // a job here. The runner's role therefore holds no deploy rights; the job must exchange its
+    // GitHub OIDC token for the deploy role, whose trust names environment, workflow file and ref
+    // (components/deploy/deployRole.ts).
     // https://docs.aws.amazon.com/codebuild/latest/userguide/github-webhook.html
+    // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_WebhookFilter.html
     new aws.codebuild.Webhook(
       `${name}-webhook`,
       {

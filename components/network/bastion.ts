@@ -18,6 +18,12 @@ export interface BastionArgs {
   readonly instanceType?: string;
   /** Customer managed key of the root volume. */
   readonly rootVolumeKeyArn: pulumi.Input<string>;
+  /**
+   * Security groups the bastion reaches besides HTTPS out, keyed by a stable name (e.g. the internal
+   * ALB's listener): an egress rule on the bastion's group and an ingress rule on the target's, both
+   * naming the other group, for that one port. Default none.
+   */
+  readonly reaches?: Readonly<Record<string, { readonly securityGroupId: pulumi.Input<string>; readonly port: number; readonly description: string }>>;
   readonly tags: Tags;
 }
 
@@ -49,7 +55,9 @@ export class Bastion extends pulumi.ComponentResource {
     new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: this.role.name, policyArn: aws.iam.ManagedPolicy.AmazonSSMManagedInstanceCore }, { parent: this });
     const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags: named(args.tags, `${p}-bastion`) }, { parent: this });
 
-    // No ingress at all. Egress 443 only: the SSM agent dials out to the SSM endpoints.
+    // No ingress at all. Egress 443: the SSM agent dials out to the public SSM endpoints (there are no
+    // interface endpoints in the VPC), and a port-forward session reaches the private API endpoint
+    // (the cluster group admits this group on 443). Anything else only through `reaches`.
     this.securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       { vpcId: args.vpcId, description: `${p} bastion: no inbound, HTTPS out to SSM`, tags: named(args.tags, `${p}-bastion`) },
@@ -60,6 +68,19 @@ export class Bastion extends pulumi.ComponentResource {
       { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0", description: "SSM agent to Systems Manager endpoints", tags: named(args.tags, `${p}-bastion-out-443`) },
       { parent: this },
     );
+
+    for (const [key, target] of Object.entries(args.reaches ?? {})) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-to-${key}`,
+        { securityGroupId: this.securityGroup.id, referencedSecurityGroupId: target.securityGroupId, ipProtocol: "tcp", fromPort: target.port, toPort: target.port, description: target.description, tags: named(args.tags, `${p}-bastion-to-${key}`) },
+        { parent: this },
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-into-${key}`,
+        { securityGroupId: target.securityGroupId, referencedSecurityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: target.port, toPort: target.port, description: `${target.description} (from the bastion)`, tags: named(args.tags, `${p}-bastion-into-${key}`) },
+        { parent: this },
+      );
+    }
 
     const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
     this.instance = new aws.ec2.Instance(

@@ -15,6 +15,12 @@ export const BOOTSTRAP_NAMESPACE = "entasis-bootstrap";
 export const PLACEHOLDER_CONNECTION_RE = /connection\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
 
 /**
+ * The repository in the committed stack files: names no real repository. Previews and the offline
+ * plan run with it; `pulumi up` refuses it, since the deploy role would trust nobody's jobs.
+ */
+export const PLACEHOLDER_GITHUB_REPOSITORY = "your-github-org/entasis-infra";
+
+/**
  * Compute types CodeBuild offers for Linux containers (x86, on-demand).
  * https://docs.aws.amazon.com/codebuild/latest/userguide/build-env-ref-compute-types.html
  */
@@ -33,8 +39,16 @@ export const bootstrapRunnerSchema = z.strictObject({
   cidr: cidr.refine((v) => parseCidr(v)?.prefix === 22, { message: issue("must be a /22 (the runner VPC's subnets are carved from it)", "use e.g. 10.250.0.0/22") }),
   /** AZs of the runner's private subnets (2..3, in the region). */
   availabilityZones: z.array(z.string()).min(2).max(3),
-  /** GitHub repository whose workflows the runners serve, `owner/name`. */
+  /**
+   * GitHub repository whose workflows the runners serve and whose deploy jobs the deploy role trusts,
+   * `owner/name`: the one place the repository is named. Default none.
+   */
   githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: issue("is not owner/name", "use e.g. entasis/entasis-infra") }),
+  /**
+   * Create the account's GitHub OIDC provider (token.actions.githubusercontent.com). An account holds
+   * one: when dev and prod share an account, set false in the second bootstrap. Default true.
+   */
+  createGithubOidcProvider: z.boolean(),
   /** ARN of the AWS CodeConnections GitHub connection (created and authorised once in the console). */
   connectionArn: z.string().regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
     message: issue("is not a CodeConnections connection ARN", "create the GitHub connection in the console (Developer Tools > Connections) and paste its ARN"),
@@ -52,8 +66,8 @@ export const bootstrapRunnerSchema = z.strictObject({
 export type BootstrapRunnerConfig = z.infer<typeof bootstrapRunnerSchema>;
 
 const BOOTSTRAP_DEFAULTS: Readonly<Record<Environment, Readonly<Record<string, unknown>>>> = {
-  dev: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 30 },
-  prod: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 365 },
+  dev: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 30, createGithubOidcProvider: true },
+  prod: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 365, createGithubOidcProvider: true },
 };
 
 export interface BootstrapConfig {
@@ -69,7 +83,7 @@ export interface RawBootstrapConfig {
   readonly region: string | undefined;
   /** `entasis-bootstrap:<key>` values, structured ones JSON-parsed. */
   readonly values: Readonly<Record<string, unknown>>;
-  /** True for `pulumi up`: the placeholder connection is refused. Default false. */
+  /** True for `pulumi up`: the placeholder connection and repository are refused. Default false. */
   readonly deploying?: boolean;
 }
 
@@ -106,6 +120,14 @@ export function validateBootstrapConfig(raw: RawBootstrapConfig): { ok: true; co
         value: runner.data.connectionArn,
         problem: "is the committed placeholder; CodeBuild could not fetch the repository with it",
         fix: "create and authorise the GitHub connection (docs/deploy.md step 2), then `pulumi config set --path entasis-bootstrap:runner.connectionArn <arn>` in bootstrap/",
+      });
+    }
+    if (raw.deploying && runner.data.githubRepository === PLACEHOLDER_GITHUB_REPOSITORY) {
+      problems.push({
+        key: `${ns}:runner.githubRepository`,
+        value: runner.data.githubRepository,
+        problem: "is the committed placeholder; the runners would serve, and the deploy role trust, a repository that is not yours",
+        fix: "`pulumi config set --path entasis-bootstrap:runner.githubRepository <owner>/<repo>` in bootstrap/ (docs/deploy.md step 3)",
       });
     }
   }

@@ -83,6 +83,30 @@ export const clusterSchema = z.strictObject({
 });
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 
+/**
+ * The admin principal in the committed stack files: names no real role. Previews and the offline plan
+ * run with it; `pulumi up` refuses it, since nobody could then reach the cluster after the deploy.
+ */
+export const PLACEHOLDER_ADMIN_PRINCIPAL = "arn:aws:iam::123456789012:role/PLACEHOLDER-platform-admin";
+
+/**
+ * Incident access: someone besides the deploy role must be able to reach the cluster. Prod refuses an
+ * empty list always (previews too); every environment refuses the committed placeholder at `pulumi up`.
+ */
+export function validateAdminPrincipals(cluster: ClusterConfig, environment: string, deploying: boolean, areaKey = "entasis:cluster"): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const fix = `list the IAM roles your operators assume (e.g. arn:aws:iam::<account>:role/platform-admin) before the first deploy: pulumi config set --path '${areaKey}.adminPrincipalArns[0]' <role ARN> (docs/deploy.md step 5)`;
+  if (environment === "prod" && cluster.adminPrincipalArns.length === 0) {
+    problems.push({ key: `${areaKey}.adminPrincipalArns`, value: [], problem: "is empty: after the first deploy only the deploy role could reach the cluster, and no person could in an incident", fix });
+  }
+  cluster.adminPrincipalArns.forEach((arn, i) => {
+    if (deploying && arn === PLACEHOLDER_ADMIN_PRINCIPAL) {
+      problems.push({ key: `${areaKey}.adminPrincipalArns[${i}]`, value: arn, problem: "is the committed placeholder; no one can assume it, so no person could reach the cluster", fix });
+    }
+  });
+  return problems;
+}
+
 /** Instance family of an instance type: `g4dn.xlarge` -> `g4dn`. */
 function familyOf(instanceType: string): string {
   return instanceType.split(".")[0];

@@ -4,7 +4,7 @@ import { deepMerge } from "../../lib/merge";
 import { aiSchema, validateAi, validateAiCapacity } from "./ai";
 import { backupSchema, validateBackup } from "./backup";
 import { deploySchema, validateDeploy } from "./deploy";
-import { clusterSchema, validateCluster } from "./cluster";
+import { clusterSchema, validateAdminPrincipals, validateCluster } from "./cluster";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
@@ -91,7 +91,7 @@ function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx:
  */
 const AREAS = {
   network: area(networkSchema, (v, ctx) => validateNetwork(v, ctx.region, `${NAMESPACE}:network`)),
-  cluster: area(clusterSchema, (v, ctx) => validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`)),
+  cluster: area(clusterSchema, (v, ctx) => [...validateCluster(v, `${NAMESPACE}:cluster`, `entasis-${ctx.stack}`), ...validateAdminPrincipals(v, ctx.environment, ctx.deploying, `${NAMESPACE}:cluster`)]),
   data: area(dataSchema, (v, ctx) => validateData(v, ctx, `${NAMESPACE}:data`)),
   logging: area(loggingSchema, (v, ctx) => validateLogging(v, ctx, `${NAMESPACE}:logging`)),
   monitoring: area(monitoringSchema, (v, ctx) => validateMonitoring(v, ctx.environment, `${NAMESPACE}:monitoring`)),

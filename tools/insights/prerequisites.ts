@@ -1,7 +1,8 @@
 import { imageHasRegistry } from "../../lib/image";
-import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_CONNECTION_RE } from "../../stacks/schema/bootstrap";
+import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_CONNECTION_RE, PLACEHOLDER_GITHUB_REPOSITORY } from "../../stacks/schema/bootstrap";
 import { loadBootstrapStackFile } from "../offline/stackFile";
 import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
+import { PLACEHOLDER_ADMIN_PRINCIPAL } from "../../stacks/schema/cluster";
 import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
 import { ResourceIndex } from "./model";
 
@@ -58,15 +59,18 @@ function repositoryOf(image: string): string {
   return bare.slice(bare.lastIndexOf("/") + 1);
 }
 
-/** The GitHub connection ARN in the bootstrap stack file that `entasis:deploy.bootstrapStack` names. */
-function bootstrapConnectionArn(config: ValidatedStackConfig): string | undefined {
-  if (!config.deploy.bootstrapStack) return undefined;
+/** The runner settings in the bootstrap stack file that `entasis:deploy.bootstrapStack` names. */
+function bootstrapRunner(config: ValidatedStackConfig): { connectionArn?: string; githubRepository?: string } {
+  if (!config.deploy.bootstrapStack) return {};
   try {
-    const runner = JSON.parse(loadBootstrapStackFile(config.deploy.bootstrapStack).config[`${BOOTSTRAP_NAMESPACE}:runner`] ?? "{}") as { connectionArn?: string };
-    return runner.connectionArn;
+    return JSON.parse(loadBootstrapStackFile(config.deploy.bootstrapStack).config[`${BOOTSTRAP_NAMESPACE}:runner`] ?? "{}") as { connectionArn?: string; githubRepository?: string };
   } catch {
-    return undefined;
+    return {};
   }
+}
+
+function bootstrapConnectionArn(config: ValidatedStackConfig): string | undefined {
+  return bootstrapRunner(config).connectionArn;
 }
 
 export const PREREQUISITES: readonly PrerequisiteCheck[] = [
@@ -78,6 +82,21 @@ export const PREREQUISITES: readonly PrerequisiteCheck[] = [
     fix: (config) =>
       `aws codeconnections create-connection --provider-type GitHub --connection-name entasis-github --region ${config.region}  # then authorise it in the console (Developer Tools > Settings > Connections > Update pending connection); and: cd bootstrap && pulumi config set --path '${BOOTSTRAP_NAMESPACE}:runner.connectionArn' <connection ARN> -s ${config.deploy.bootstrapStack ?? ""} && pulumi up -s ${config.deploy.bootstrapStack ?? ""}`,
     why: "the deploy and preview runners (bootstrap/) fetch the repository through a CodeConnections GitHub connection; the bootstrap stack file holds the all-zero placeholder, which its `pulumi up` refuses, so no runner exists to deploy this stack from inside the VPC (docs/deploy.md, step 2)",
+  },
+  {
+    id: "deploy:github-repository",
+    applies: (config) => config.deploy.bootstrapStack !== undefined,
+    missing: (config) => (bootstrapRunner(config).githubRepository ?? PLACEHOLDER_GITHUB_REPOSITORY) === PLACEHOLDER_GITHUB_REPOSITORY,
+    fix: (config) =>
+      `cd bootstrap && pulumi config set --path '${BOOTSTRAP_NAMESPACE}:runner.githubRepository' <owner>/<repo> -s ${config.deploy.bootstrapStack ?? ""}  # the one place the repository is named; then the repository settings of docs/deploy.md step 4`,
+    why: "entasis-bootstrap:runner.githubRepository is the committed placeholder: the runners would serve, and the deploy role would trust the deploy jobs of, a repository that is not yours; the bootstrap's `pulumi up` refuses it (docs/deploy.md, step 3)",
+  },
+  {
+    id: "cluster:admin-principals",
+    applies: () => true,
+    missing: (config) => config.cluster.adminPrincipalArns.length === 0 || config.cluster.adminPrincipalArns.includes(PLACEHOLDER_ADMIN_PRINCIPAL),
+    fix: (config) => `pulumi config set --path '${NAMESPACE}:cluster.adminPrincipalArns[0]' arn:aws:iam::<account>:role/<your operators' role> -s ${config.stack}`,
+    why: "entasis:cluster.adminPrincipalArns is empty or the committed placeholder: after the first deploy no person could reach the cluster in an incident (`pulumi up` refuses the placeholder, prod refuses an empty list)",
   },
   {
     id: "edge:certificate",
