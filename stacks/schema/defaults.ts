@@ -97,6 +97,36 @@ const SHARED: Readonly<Record<string, unknown>> = {
   },
   // The spec's etcd keys (001 "etcd Configuration"); database/url and redis/enabled come from the platform.
   configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
+  // The spec's Collector-1 and Collector-2 (004 "Data Collection Layer"). PLACEHOLDER images and
+  // hosts: previews work with them, `pulumi up` refuses them (stacks/schema/collectors.ts).
+  collectors: {
+    enabled: true,
+    namespace: "collectors",
+    vhost: "market-data",
+    database: "market_data",
+    alerts: { reconnectsPer15m: 10, for: "2m" },
+    feeds: {
+      "exchange-api": {
+        description: "Exchange API (REST and WebSocket market data)",
+        image: "exchange-collector:1.0.0",
+        replicas: 2,
+        resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        target: { host: "api.exchange.example.com", ports: [443] },
+        metricsPort: 9090,
+        staleAfterSeconds: 60,
+      },
+      "data-feed": {
+        description: "Market data feed",
+        image: "data-feed-collector:1.0.0",
+        replicas: 2,
+        resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        target: { host: "feed.data.example.com", ports: [443] },
+        metricsPort: 9090,
+        staleAfterSeconds: 300,
+      },
+    },
+  },
+  mesh: { enabled: true, mtlsMode: "STRICT" },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -158,6 +188,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
   messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
+  mesh: { istiodReplicas: 1 },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -228,6 +259,7 @@ const PROD: Readonly<Record<string, unknown>> = {
   },
   ai: { serving: { minReplicas: 2, maxReplicas: 4 }, modelVersionRetentionDays: 90, pipelines: { workflowTtlHours: 168, artifactRetentionDays: 180, replicas: 2 } },
   messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  mesh: { istiodReplicas: 2 },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

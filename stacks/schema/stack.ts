@@ -9,6 +9,8 @@ import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
 import { configStoreSchema, validateConfigStore } from "./configStore";
+import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from "./collectors";
+import { meshSchema, validateMesh } from "./mesh";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -102,6 +104,8 @@ const AREAS = {
   ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
   configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
+  collectors: area(collectorsSchema, (v, ctx) => validateCollectors(v, ctx.environment, `${NAMESPACE}:collectors`, ctx.deploying)),
+  mesh: area(meshSchema, (v, ctx) => validateMesh(v, ctx.environment, `${NAMESPACE}:mesh`)),
 };
 
 type Areas = typeof AREAS;
@@ -170,6 +174,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.processing && parsed.cluster) problems.push(...validateProcessingCapacity(parsed.processing, parsed.cluster, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
+  if (parsed.collectors && parsed.messaging && parsed.configStore && parsed.timeseries) problems.push(...validateCollectorsAgainst(parsed.collectors, parsed.messaging, parsed.configStore, parsed.timeseries, `${NAMESPACE}:collectors`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
