@@ -111,7 +111,8 @@ export class Mesh extends pulumi.ComponentResource {
         replicaCount: replicas,
         nodeSelector: { ...args.nodeSelector },
         resources: { requests: { cpu: "500m", memory: "2048Mi" } },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { ...ISTIOD_POD_LABELS } } }],
+        // Replicas in different zones: a zone loss leaves one serving xDS and certificates.
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { ...ISTIOD_POD_LABELS } } }],
       },
       [this.base],
     );

@@ -1,5 +1,6 @@
 import { CostComparison, Insights } from "../insights";
 import { CostReport } from "../insights/cost";
+import { renderPodRequests } from "./renderPodRequests";
 import { FailureDomainReport } from "../insights/failureDomains";
 import { Step, TimelineReport } from "../insights/timeline";
 import { shortType } from "../insights/model";
@@ -95,6 +96,7 @@ export function renderInsights(ins: Insights, cmp: CostComparison | undefined, s
   const out: string[] = [];
   if (ins.cost) out.push(...renderCost(ins.cost, cmp));
   else out.push(...section("Estimated monthly cost"), ins.costUnavailable ?? "unavailable");
+  out.push(...renderPodRequests(ins.podRequests));
   out.push(...renderTimeline(ins.timeline));
   out.push(...renderFailureDomains(ins.failureDomains));
   if (ins.preflight) out.push(...renderPreflight(ins.preflight, stack));
