@@ -36,3 +36,15 @@ describe("collectors config validation", () => {
     expect(col("prod", ["enabled"], false).ok).toBe(true);
   });
 });
+
+describe("mesh config validation", () => {
+  const mesh = (stack: string, path: string[], value: unknown) => validateWith(stack, (a) => ({ ...a, mesh: withField(a.mesh, path, value) }));
+  it("refuses PERMISSIVE and a single istiod in prod, allows both in dev", () => {
+    expect(mesh("prod", ["mtlsMode"], "PERMISSIVE").messages).toEqual([
+      'entasis:mesh.mtlsMode "PERMISSIVE" accepts plaintext between services in prod, so a connection that bypasses the mesh is neither authenticated nor encrypted; use STRICT (PERMISSIVE only while migrating, in dev)',
+    ]);
+    expect(mesh("prod", ["istiodReplicas"], 1).messages).toEqual(["entasis:mesh.istiodReplicas 1 is one istiod in prod: while it is down no certificate is renewed and no new pod joins the mesh; use 2 or more"]);
+    expect(mesh("dev", ["mtlsMode"], "PERMISSIVE").ok).toBe(true);
+    expect(mesh("prod", ["enabled"], false).ok).toBe(true);
+  });
+});
