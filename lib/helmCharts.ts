@@ -225,7 +225,50 @@ export const CHARTS = {
     repo: "https://charts.deliveryhero.io/",
     install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: master and worker Deployments of one image; the pool may first scale from zero (the node figure covers it)" },
   },
+  /**
+   * Istio 1.30.3 in ambient mode: base (CRDs as release templates), istiod, the CNI node agent and
+   * ztunnel, installed in that order (https://istio.io/latest/docs/ambient/install/helm/). The
+   * charts in git carry `hub: registry.istio.io/testing` and `tag: latest`; the release builder
+   * writes the real ones into the published charts, so the releases set them (ISTIO_IMAGES).
+   */
+  istioBase: {
+    chart: "base",
+    version: "1.30.3",
+    appVersion: "1.30.3",
+    repo: "https://istio-release.storage.googleapis.com/charts",
+    install: { seconds: 20, range: "seconds", source: "estimate: 15 CRDs and the validating webhook configuration as release templates, no pods" },
+    files: { folder: "istio-base", crds: ["files/crd-all.gen.yaml"] },
+  },
+  istiod: {
+    chart: "istiod",
+    version: "1.30.3",
+    appVersion: "1.30.3",
+    repo: "https://istio-release.storage.googleapis.com/charts",
+    install: { seconds: 60, range: "0.5-1.5 min", source: "estimate: one Deployment (pilot image ~80 MB) with its webhooks, ready after its first config sync" },
+    files: { folder: "istio-istiod" },
+  },
+  istioCni: {
+    chart: "cni",
+    version: "1.30.3",
+    appVersion: "1.30.3",
+    repo: "https://istio-release.storage.googleapis.com/charts",
+    install: { seconds: 45, range: "0.5-1 min", source: "estimate: one DaemonSet (install-cni) on every node, ready once it has written the chained CNI config" },
+    perNodeAgent: true,
+    files: { folder: "istio-cni" },
+  },
+  ztunnel: {
+    chart: "ztunnel",
+    version: "1.30.3",
+    appVersion: "1.30.3",
+    repo: "https://istio-release.storage.googleapis.com/charts",
+    install: { seconds: 45, range: "0.5-1 min", source: "estimate: one DaemonSet on every node, ready once connected to istiod and holding its certificates" },
+    perNodeAgent: true,
+    files: { folder: "istio-ztunnel" },
+  },
 } as const satisfies Record<string, ChartPin>;
+
+/** Images of the Istio releases (see CHARTS.istioBase): the published charts' hub and tag. */
+export const ISTIO_IMAGES = { hub: "docker.io/istio", tag: "1.30.3" } as const;
 
 /**
  * How a Helm Release names its chart: `oci://<registry>/<chart>` for OCI registries (Release pulls

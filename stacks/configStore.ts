@@ -33,12 +33,17 @@ export function buildConfigStore(store: ConfigStoreConfig, env: ConfigStoreInput
     const consumer = pg.consumers[app];
     const user = consumer ? `${consumer.username}@` : "";
     apps[app] = {
-      // No password in it (IAM auth tokens), but a connection string is treated as a secret.
-      "database/url": {
-        value: pulumi.interpolate`postgresql://${user}${dbHost}:${data.postgres.port}/${pg.databaseName}?sslmode=verify-full`,
-        secure: true,
-        description: `PostgreSQL URL for ${app} (IAM auth token as password, TLS verify-full)`,
-      },
+      // No password in it (IAM auth tokens), but a connection string is treated as a secret. Only
+      // for applications with a PostgreSQL user (the collectors write to TimescaleDB instead).
+      ...(consumer
+        ? {
+            "database/url": {
+              value: pulumi.interpolate`postgresql://${user}${dbHost}:${data.postgres.port}/${pg.databaseName}?sslmode=verify-full`,
+              secure: true,
+              description: `PostgreSQL URL for ${app} (IAM auth token as password, TLS verify-full)`,
+            },
+          }
+        : {}),
       "redis/enabled": { value: "true", secure: false, description: "Redis (ElastiCache, TLS + AUTH) is provisioned" },
       ...(env.messaging ? { "rabbitmq/url": { value: env.messaging.broker.amqpsEndpoint, secure: false, description: "RabbitMQ AMQPS endpoint (credentials in the app's broker secret)" } } : {}),
       ...Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secure: false, description: `${key} (entasis:configStore)` }])),

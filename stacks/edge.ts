@@ -52,6 +52,8 @@ export interface EdgeTierInputs {
   readonly configStore?: ConfigStore;
   /** Node pool labels by pool name (to check the general pool exists). */
   readonly poolLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Namespace labels and what the namespace waits for when the mesh enrols trading-api. Default none. */
+  readonly mesh?: { readonly labels: Readonly<Record<string, string>>; readonly after: readonly pulumi.Resource[] };
   readonly tags: Tags;
 }
 
@@ -138,6 +140,8 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
     crdsFrom: [lbController.release, vpaController.release],
     scheduledAfter: onGeneralPool,
     podAdmission: [lbController.release],
+    namespaceLabels: env.mesh?.labels,
+    namespaceAfter: env.mesh?.after,
     tags,
   });
 

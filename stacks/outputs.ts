@@ -6,6 +6,7 @@ import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
 import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
 import { Platform } from "./platform";
+import { collectorsOutput } from "./collectorOutputs";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
 export interface PlatformOutputs {
@@ -107,6 +108,29 @@ export interface PlatformOutputs {
     readonly port: number;
     readonly adminSecretArn: pulumi.Output<string>;
     readonly userSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+  } | null;
+  /** null when entasis:collectors is off or has no feed. */
+  readonly collectors: {
+    readonly namespace: string;
+    /** The NAT gateways' EIPs: the addresses the exchanges and feeds see, for their allow-lists. */
+    readonly egressIps: pulumi.Output<string>[];
+    readonly feeds: Readonly<
+      Record<
+        string,
+        {
+          readonly deployment: string;
+          readonly serviceAccount: string;
+          readonly roleArn: pulumi.Output<string>;
+          readonly image: string;
+          readonly metricsPort: number;
+          /** null when the configuration store is off. */
+          readonly configPath: string | null;
+          /** secretArn null when the broker is off. */
+          readonly broker: { readonly vhost: string; readonly exchange: string; readonly queue: string; readonly user: string; readonly secretArn: pulumi.Output<string> | null };
+          readonly timeseries: { readonly database: string; readonly schema: string; readonly user: string; readonly secretArn: pulumi.Output<string> | null };
+        }
+      >
+    >;
   } | null;
 }
 
@@ -214,6 +238,12 @@ export const OUTPUT_DOCS = {
     description:
       "Amazon MQ for RabbitMQ (private, TLS only: `amqps://` on 5671; single instance in dev, three-node cluster across AZs in prod). Each application connects as its own user: `userSecretArns[app]` is a Secrets Manager secret with host, port, vhost, username, password and url (read it with the app's IRSA role). Declare quorum queues (`x-queue-type: quorum`, the default for queues declared without a type on RabbitMQ 4.2): they replicate across the cluster's nodes and survive a node or AZ loss, classic queues do not; Amazon MQ does not support streams. The management UI (`managementUrl`, port 443) is reachable only from the VPC; the administrator secret is for operators. null when disabled.",
   },
+  collectors: {
+    type: "{ namespace: string; egressIps: string[]; feeds: Record<string, { deployment, serviceAccount, roleArn, image: string; metricsPort: number; configPath: string | null; broker: { vhost, exchange, queue, user: string; secretArn: string | null }; timeseries: { database, schema, user: string; secretArn: string | null } }> } | null",
+    secret: false,
+    description:
+      "The data-collection layer (docs/collectors-and-mesh.md). Per feed: the Deployment and service account the platform runs your image as (its IRSA `roleArn` reads only this feed's `configPath` tree, its broker secret and its TimescaleDB secret), the broker objects it may use (`exchange`, `queue` on `vhost`, as `user`), and its TimescaleDB `schema` in `database` (it owns that schema and nothing else; connect through PgBouncer with the secret's credentials). Serve `/metrics` and `/healthz` on `metricsPort` with collector_messages_published_total, collector_last_publish_timestamp_seconds and collector_reconnects_total. Exchanges must allow-list `egressIps` (the NAT gateways' addresses). null when off.",
+  },
 } as const satisfies Record<keyof PlatformOutputs, OutputDoc>;
 
 export function platformOutputs(p: Platform): PlatformOutputs {
@@ -297,6 +327,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
         }
       : null,
     processing: processingOutputs(p),
+    collectors: collectorsOutput(p),
   };
 }
 

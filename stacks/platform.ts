@@ -37,6 +37,10 @@ import { buildConfigStore } from "./configStore";
 import { ConfigStore } from "../components/config/configStore";
 import { LoadTest } from "../components/loadtest/loadTest";
 import { buildLoadTest } from "./loadTest";
+import { Collectors } from "../components/collectors/collectors";
+import { buildCollectors, collectorBrokerUsers, collectorConfigApps, collectorTimeseriesConsumers } from "./collectors";
+import { MeshTier, buildMesh, buildMeshNamespaces } from "./mesh";
+import { MeshNamespace } from "../components/mesh/meshNamespace";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -72,6 +76,12 @@ export interface Platform {
   readonly configStore?: ConfigStore;
   /** Locust against trading-api through the ALB; absent when entasis:loadTest.enabled is false. */
   readonly loadTest?: LoadTest;
+  /** The spec's data-collection layer; absent when entasis:collectors is off or has no feed. */
+  readonly collectors?: Collectors;
+  /** Istio ambient; absent when entasis:mesh.enabled is false. */
+  readonly mesh?: MeshTier;
+  /** Per enrolled namespace: peer authentication, authorization policies, HBONE policy. */
+  readonly meshNamespaces: Readonly<Record<string, MeshNamespace>>;
 }
 
 /**
@@ -221,6 +231,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
+  // Istio ambient on the system pool; the namespaces it enrols wait for its node agents.
+  const mesh = buildMesh(config.mesh, { cluster, monitoring });
+
   const backupCfg = config.backup;
   const daily = parseDailyCron(backupCfg.schedule);
   if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
@@ -272,7 +285,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
   );
-  const messaging = buildMessagingTier(config.messaging, {
+  // Every collector gets its own broker user, configuration tree and time-series role, next to
+  // the applications config names (stacks/collectors.ts; conflicts are refused in validation).
+  const messaging = buildMessagingTier({ ...config.messaging, users: { ...config.messaging.users, ...collectorBrokerUsers(config.collectors) } }, {
     namePrefix,
     stack: config.stack,
     subnetPlan,
@@ -285,7 +300,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
-  const configStore = buildConfigStore(config.configStore, {
+  const configStore = buildConfigStore({ ...config.configStore, apps: { ...config.configStore.apps, ...collectorConfigApps(config.collectors) } }, {
     namePrefix,
     region: config.region,
     accountId: identity.accountId,
@@ -313,10 +328,15 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     messaging,
     configStore,
     poolLabels: Object.fromEntries(Object.entries(config.cluster.nodePools).map(([n, pool]) => [n, pool.labels])),
+    mesh: mesh?.enrol,
     tags,
   });
 
-  const timeseries = buildTimeseriesTier(config.timeseries, {
+  const collectorConsumers = collectorTimeseriesConsumers(config.collectors);
+  const timeseries = buildTimeseriesTier(
+    // The collectors reach PgBouncer from their namespace.
+    Object.keys(collectorConsumers).length > 0 ? { ...config.timeseries, clientNamespaces: [...config.timeseries.clientNamespaces, config.collectors.namespace] } : config.timeseries,
+    {
     namePrefix,
     region: config.region,
     accountId: identity.accountId,
@@ -330,8 +350,35 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     secretsKeyArn: data.secretsKey.arn,
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
+    extraConsumers: collectorConsumers,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
+  });
+
+  const collectors = buildCollectors(config.collectors, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    environment: config.environment,
+    subnetPlan,
+    cluster,
+    data,
+    monitoring,
+    timeseries,
+    timeseriesNamespace: config.timeseries.namespace,
+    messaging,
+    configStore,
+    mesh: mesh?.enrol,
+    tags,
+  });
+  const meshNamespaces = buildMeshNamespaces(mesh, config.mesh, {
+    cluster,
+    subnetPlan,
+    tradingApi: edge.tradingApi,
+    tradingApiNamespace: config.workloads.namespace,
+    collectors,
+    collectorsNamespace: config.collectors.namespace,
   });
 
   // After the time-series store: its WAL archive and base backups are replicated with the rest.
@@ -432,6 +479,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     messaging,
     configStore,
     loadTest,
+    collectors,
+    mesh,
+    meshNamespaces,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -7,6 +7,7 @@ import { BarmanCloudPlugin } from "../components/timeseries/barmanCloudPlugin";
 import { TimeseriesBackupStore } from "../components/timeseries/backupStore";
 import { CNPG_OPERATOR_POD_LABELS, CnpgOperator } from "../components/timeseries/cnpgOperator";
 import { TimeseriesCluster } from "../components/timeseries/timeseriesCluster";
+import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { TimeseriesMonitoring } from "../components/timeseries/timeseriesMonitoring";
 import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNetworkPolicies";
 import { parseDailyCron } from "../lib/backupSchedule";
@@ -38,6 +39,8 @@ export interface TimeseriesTierInputs {
   readonly secretsKeyArn: pulumi.Input<string>;
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
+  /** Roles the platform adds for its own workloads (the collectors' schemas), keyed like consumers. Default none. */
+  readonly extraConsumers?: Readonly<Record<string, TimeseriesConsumer>>;
   readonly tags: Tags;
   /** Private subnets: where the EKS control plane's ENIs (webhook callers) live. */
   readonly webhookSourceCidrs: readonly string[];
@@ -115,7 +118,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     backupRetention: effectiveRetention(ts, env.backup),
     // The spec's 01:00 in its zone, as CNPG's six-field cron in UTC (the operator's zone).
     backupSchedule: cnpgDailyScheduleUtc(daily, env.backup.timezone),
-    consumers: ts.consumers,
+    consumers: { ...ts.consumers, ...(env.extraConsumers ?? {}) },
     secretsKeyArn: env.secretsKeyArn,
     secretRecoveryDays: env.secretRecoveryDays,
     protect: env.protect,

@@ -1,5 +1,6 @@
 import { RunResult } from "../tools/offline/harness";
 import { FREE_FORM_VALUES, sharedCharts, unknownValueKeys } from "../tools/offline/sharedCharts";
+import { acceptedValues } from "./support/chartValues";
 import { ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -32,7 +33,7 @@ describe.each(["dev", "prod"])("Helm releases of %s", (stack) => {
     for (const r of ofType(runs[stack], RELEASE)) {
       const chart = charts.find((c) => c.name === chartName(r.inputs.chart));
       if (!chart) continue; // reported above
-      expect({ release: r.name, unknown: unknownValueKeys(r.inputs.values, chart.values, chart.subcharts, FREE_FORM_VALUES[chart.name] ?? []) }).toEqual({ release: r.name, unknown: [] });
+      expect({ release: r.name, unknown: unknownValueKeys(r.inputs.values, acceptedValues(chart.values), chart.subcharts, FREE_FORM_VALUES[chart.name] ?? []) }).toEqual({ release: r.name, unknown: [] });
     }
   });
 });
@@ -48,6 +49,12 @@ describe("the values-key check itself", () => {
   it("accepts any key under a map the chart's template ranges over", () => {
     expect(unknownValueKeys({ extraArgs: { expander: "least-waste" } }, { extraArgs: { v: 4 } }, [], ["extraArgs"])).toEqual([]);
     expect(unknownValueKeys({ extraArgs: { expander: "least-waste" } }, { extraArgs: { v: 4 } })).toEqual(["extraArgs.expander"]);
+  });
+  it("checks Istio's charts against the map under their internal defaults key, plus the profile their templates read", () => {
+    const istio = { _internal_defaults_do_not_set: { replicaCount: 1, global: { hub: "", tag: "" } } };
+    expect(unknownValueKeys({ profile: "ambient", replicaCount: 2, global: { hub: "docker.io/istio" } }, acceptedValues(istio))).toEqual([]);
+    expect(unknownValueKeys({ pilot: { replicaCount: 2 } }, acceptedValues(istio))).toEqual(["pilot"]);
+    expect(unknownValueKeys({ _internal_defaults_do_not_set: { replicaCount: 2 } }, acceptedValues(istio))).toEqual(["_internal_defaults_do_not_set"]);
   });
   it("leaves subchart keys to their own chart", () => {
     expect(unknownValueKeys({ grafana: { adminPassword: "x" } }, defaults, ["grafana"])).toEqual([]);

@@ -112,12 +112,14 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
     const container = (pod.containers as Record<string, unknown>[])[0];
     expect(container.env).toEqual([{ name: "MANAGEMENT_URL", value: `https://${new URL(((broker().state.instances as { consoleUrl: string }[])[0]).consoleUrl).hostname}` }]);
     const config = named(run(), "messaging-users-config", "kubernetes:core/v1:ConfigMap");
-    expect((config.inputs.data as Record<string, string>)["users.tsv"]).toBe("trading_api\t/\t.*\t.*\t.*\n");
+    // The collectors' users (their own exchange and queues on market-data) come with trading-api's.
+    const collector = (feed: string): string => `collector_${feed.replace("-", "_")}\tmarket-data${`\t^market[.]${feed}([.].+)?$`.repeat(3)}\n`;
+    expect((config.inputs.data as Record<string, string>)["users.tsv"]).toBe(`${collector("data-feed")}${collector("exchange-api")}trading_api\t/\t.*\t.*\t.*\n`);
     // Idempotent management API calls: PUT the vhost, the user and its permissions.
     for (const path of ['"vhosts/$vh"', '"users/$user"', '"permissions/$vh/$user"']) expect(PROVISION_SCRIPT).toContain(`put ${path}`);
     const secret = named(run(), "messaging-users-secret", "kubernetes:core/v1:Secret");
     expect(secret.secretPaths).toContain("stringData");
-    expect(Object.keys(secret.inputs.stringData as Record<string, string>).sort()).toEqual(["netrc", "trading_api"]);
+    expect(Object.keys(secret.inputs.stringData as Record<string, string>).sort()).toEqual(["collector_data_feed", "collector_exchange_api", "netrc", "trading_api"]);
     const ns = named(run(), "messaging-users-ns", "kubernetes:core/v1:Namespace");
     expect((ns.inputs.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });

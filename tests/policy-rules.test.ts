@@ -263,6 +263,39 @@ const CASES: Record<string, Cases> = {
       replace(f.processingSet, patch(f.processingBinding, { spec: { policyName: "p", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } } })),
     ],
   },
+  "collector-has-pdb": {
+    good: [f.collectorSet],
+    exempt: [[f.deployment]],
+    bad: [
+      f.collectorSet.filter((r) => r !== f.collectorPdb),
+      // A PDB that selects some other pods.
+      replace(f.collectorSet, patch(f.collectorPdb, { spec: { maxUnavailable: 1, selector: { matchLabels: { app: "trading-api" } } } })),
+    ],
+  },
+  "collector-egress-not-world-open": {
+    good: [f.collectorSet],
+    exempt: [[f.deployment]],
+    bad: [
+      // 0.0.0.0/0 on 443 with the metadata service reachable.
+      replace(f.collectorSet, patch(f.collectorEgress, { spec: { podSelector: { matchLabels: { app: "collector-feed" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] } })),
+      // Everywhere, every port.
+      replace(f.collectorSet, patch(f.collectorEgress, { spec: { podSelector: { matchLabels: { app: "collector-feed" } }, policyTypes: ["Egress"], egress: [{}] } })),
+      // The world on every port, metadata service excepted.
+      replace(f.collectorSet, patch(f.collectorEgress, { spec: { podSelector: { matchLabels: { app: "collector-feed" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }] }] } })),
+      // No default-deny egress in the namespace.
+      replace(f.collectorSet, patch(f.collectorDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
+    ],
+  },
+  "mesh-namespace-strict": {
+    good: [f.meshSet, f.meshSet.filter((r) => r !== f.meshPortException)],
+    exempt: [[f.deployment]],
+    bad: [
+      replace(f.meshSet, patch(f.meshStrict, { spec: { mtls: { mode: "PERMISSIVE" } } })),
+      f.meshSet.filter((r) => r !== f.meshStrict),
+      // A whole workload relaxed (not just a port).
+      replace(f.meshSet, patch(f.meshPortException, { spec: { selector: { matchLabels: { app: "trading-api" } }, mtls: { mode: "PERMISSIVE" } } })),
+    ],
+  },
   "gpu-workloads-on-gpu-pool": {
     good: [[f.servingRuntime], [f.inferenceService], [f.workflowTemplate]],
     exempt: [[f.deployment]],

@@ -65,6 +65,8 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
     expect(run.error instanceof ConfigError && run.error.problems.map((p) => `${p.key}: ${p.problem}`)).toEqual([
       "entasis:edge.certificateArn: is the placeholder from the repository, and `pulumi up` would fail at the HTTPS listener",
       "entasis:workloads.image: names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out",
+      // The collectors' placeholder images and hosts (stacks/schema/defaults.ts).
+      ...COLLECTOR_PLACEHOLDERS,
     ]);
     expect(run.resources.filter((r) => r.custom)).toEqual([]);
   });
@@ -75,13 +77,26 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
       stack: "prod",
       secrets: TEST_SECRETS,
       preview: false,
-      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod") },
+      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod"), "entasis:collectors": REAL_COLLECTORS },
     });
     expect(run.error).toBeUndefined();
   });
 });
 
+const COLLECTOR_PLACEHOLDERS = [
+  "entasis:collectors.feeds.exchange-api.image: names no registry, so nodes would pull it from Docker Hub, where the app team's image does not exist",
+  "entasis:collectors.feeds.exchange-api.target.host: is a reserved example name (RFC 2606), a placeholder",
+  "entasis:collectors.feeds.data-feed.image: names no registry, so nodes would pull it from Docker Hub, where the app team's image does not exist",
+  "entasis:collectors.feeds.data-feed.target.host: is a reserved example name (RFC 2606), a placeholder",
+];
 const ECR_IMAGE = "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/trading-api:1.0.0";
+/** The app teams' collector images in a registry and their real hosts (the defaults are placeholders). */
+const REAL_COLLECTORS = {
+  feeds: {
+    "exchange-api": { image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/exchange-collector:1.0.0", target: { host: "api.upbit.com", ports: [443] } },
+    "data-feed": { image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/data-feed-collector:1.0.0", target: { host: "stream.binance.com", ports: [443, 9443] } },
+  },
+};
 const withEcrImage = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:workloads"]) as Record<string, unknown>), image: ECR_IMAGE });
 
 describe("the spec's bare image name trading-api:1.0.0 in the stack files", () => {
@@ -96,13 +111,20 @@ describe("the spec's bare image name trading-api:1.0.0 in the stack files", () =
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error instanceof ConfigError && run.error.problems.map(renderProblem)).toEqual([
       'entasis:workloads.image "trading-api:1.0.0" names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out; run: pulumi config set --path \'entasis:workloads.image\' <account>.dkr.ecr.<region>.amazonaws.com/trading-api:1.0.0 (an image you pushed), or set entasis:workloads.build to build and push it to this stack\'s ECR repository',
+      'entasis:collectors.feeds.exchange-api.image "exchange-collector:1.0.0" names no registry, so nodes would pull it from Docker Hub, where the app team\'s image does not exist; run: pulumi config set --path \'entasis:collectors.feeds.exchange-api.image\' <account>.dkr.ecr.<region>.amazonaws.com/exchange-collector:1.0.0',
+      'entasis:collectors.feeds.exchange-api.target.host "api.exchange.example.com" is a reserved example name (RFC 2606), a placeholder; set the exchange\'s or feed\'s real host: pulumi config set --path \'entasis:collectors.feeds.exchange-api.target.host\' <host>',
+      'entasis:collectors.feeds.data-feed.image "data-feed-collector:1.0.0" names no registry, so nodes would pull it from Docker Hub, where the app team\'s image does not exist; run: pulumi config set --path \'entasis:collectors.feeds.data-feed.image\' <account>.dkr.ecr.<region>.amazonaws.com/data-feed-collector:1.0.0',
+      'entasis:collectors.feeds.data-feed.target.host "feed.data.example.com" is a reserved example name (RFC 2606), a placeholder; set the exchange\'s or feed\'s real host: pulumi config set --path \'entasis:collectors.feeds.data-feed.target.host\' <host>',
     ]);
     expect(run.resources.filter((r) => r.custom)).toEqual([]);
   });
 
   it("lets `pulumi up` run with an image in a registry, and the Deployment runs exactly that image", async () => {
-    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false, overrides: { "entasis:workloads": withEcrImage("dev") } });
+    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false, overrides: { "entasis:workloads": withEcrImage("dev"), "entasis:collectors": REAL_COLLECTORS } });
     expect(run.error).toBeUndefined();
+    // The collectors run the configured images, and the data feed's egress opens its extra port.
+    expect(JSON.stringify(run.resources.find((r) => r.name === "collectors-data-feed-deployment")?.inputs)).toContain(REAL_COLLECTORS.feeds["data-feed"].image);
+    expect(JSON.stringify(run.resources.find((r) => r.name === "collectors-network-policies-data-feed-egress")?.inputs)).toContain('"port":9443');
     const deployment = run.resources.find((r) => r.name === "trading-api-deployment");
     expect(JSON.stringify(deployment?.inputs)).toContain(`"image":"${ECR_IMAGE}"`);
   });

@@ -26,10 +26,14 @@ describe("teardown of dev", () => {
       "connection-secrets-analytics",
       "connection-secrets-trading-api",
       "messaging-admin",
+      "messaging-user-collector-data-feed",
+      "messaging-user-collector-exchange-api",
       "messaging-user-trading-api",
       "postgres-master",
       "redis-auth",
       "timeseries-consumers-analytics",
+      "timeseries-consumers-collector-data-feed",
+      "timeseries-consumers-collector-exchange-api",
       "timeseries-consumers-market-data",
     ]);
     for (const s of secrets) expect({ name: s.name, recoveryWindowInDays: s.inputs.recoveryWindowInDays, protect: s.protect }).toEqual({ name: s.name, recoveryWindowInDays: 0, protect: false });

@@ -131,13 +131,16 @@ describe.each([
     expect(s.managed.roles.map((r) => [r.name, r.passwordSecret, r.superuser])).toEqual([
       ["market_data", { name: "timeseries-role-market-data" }, false],
       ["analytics_ts", { name: "timeseries-role-analytics" }, false],
+      // The collectors' roles (schemas in market_data, tests/collectors.test.ts).
+      ["collector_exchange_api", { name: "timeseries-role-collector-exchange-api" }, false],
+      ["collector_data_feed", { name: "timeseries-role-collector-data-feed" }, false],
     ]);
     for (const [consumer, user, db] of [["market-data", "market_data", "market_data"], ["analytics", "analytics_ts", "analytics"]]) {
       const k8sSecret = named(run(), `timeseries-consumers-${consumer}`, "kubernetes:core/v1:Secret");
       expect(k8sSecret.inputs).toMatchObject({ type: "kubernetes.io/basic-auth", metadata: { name: `timeseries-role-${consumer}`, namespace: "timeseries" } });
       expect(k8sSecret.secretPaths).toContain("stringData");
       expect(named(run(), "timeseries-cluster").dependencies).toContain(k8sSecret.urn);
-      expect(spec(named(run(), `timeseries-db-${consumer}`))).toEqual({ cluster: { name: "timeseries" }, name: db, owner: user, ensure: "present", databaseReclaimPolicy: "retain", extensions: [{ name: "timescaledb", ensure: "present" }] });
+      expect(spec(named(run(), `timeseries-db-${consumer}`))).toMatchObject({ cluster: { name: "timeseries" }, name: db, owner: user, ensure: "present", databaseReclaimPolicy: "retain", extensions: [{ name: "timescaledb", ensure: "present" }] });
       const version = named(run(), `timeseries-consumers-${consumer}`, "aws:secretsmanager/secretVersion:SecretVersion");
       expect(version.secretPaths).toEqual(["secretString"]);
       expect(JSON.parse(str(version, "secretString"))).toMatchObject({ host: "timeseries-pooler-rw.timeseries.svc.cluster.local", port: 5432, dbname: db, username: user, sslmode: "require", password: expect.stringMatching(/.{16,}/) });
@@ -149,8 +152,8 @@ describe.each([
     const np = (n: string): Obj => spec(named(run(), `timeseries-network-policies-${n}`, "kubernetes:networking.k8s.io/v1:NetworkPolicy"));
     expect(np("default-deny")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const ingress = JSON.stringify(np("instances-ingress"));
-    for (const fragment of ['"cnpg-system"', '"port":8000', '"port":9187', '"cnpg.io/poolerName":"timeseries-pooler-rw"', '"values":["trading-api","analytics"]']) expect(ingress).toContain(fragment);
-    expect(JSON.stringify(np("pooler-ingress"))).toContain('"values":["trading-api","analytics"]');
+    for (const fragment of ['"cnpg-system"', '"port":8000', '"port":9187', '"cnpg.io/poolerName":"timeseries-pooler-rw"', '"values":["trading-api","analytics","collectors"]']) expect(ingress).toContain(fragment);
+    expect(JSON.stringify(np("pooler-ingress"))).toContain('"values":["trading-api","analytics","collectors"]');
     expect(JSON.stringify(np("pooler-ingress"))).toContain('"port":9127');
     // trading-api's own policy restricts its egress: it gets 5432 to the database namespace, in its namespace.
     const tradingEgress = named(run(), "timeseries-network-policies-egress-trading-api", "kubernetes:networking.k8s.io/v1:NetworkPolicy");

@@ -141,6 +141,8 @@ describe.each(["dev", "prod"])("trading-api in %s", (stack) => {
       "kubernetes.io/metadata.name": "trading-api",
       "pod-security.kubernetes.io/enforce": "restricted",
       "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+      // Enrolled in the ambient mesh (tests/mesh.test.ts).
+      "istio.io/dataplane-mode": "ambient",
     });
     // The webhook injects a gate per TargetGroupBinding that selects the pod when it is created.
     const bindings = ofType(run, "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");

@@ -9,6 +9,12 @@ import { Tags } from "../tags";
 export interface TimeseriesConsumer {
   readonly username: string;
   readonly database: string;
+  /**
+   * When set, the role gets no database of its own but this schema, owned by it, in `database`
+   * (another consumer's): it can create and write tables there and nowhere else (it owns nothing
+   * else and is granted nothing). The collectors write market data this way. Default none.
+   */
+  readonly schema?: string;
 }
 
 /** In-cluster addresses applications connect to. */
@@ -82,6 +88,7 @@ export class TimeseriesConsumers extends pulumi.ComponentResource {
           host: e.poolerHost,
           port: e.port,
           dbname: c.database,
+          ...(c.schema !== undefined ? { schema: c.schema } : {}),
           username: c.username,
           password: password.result,
           rwHost: e.rwHost,

@@ -225,8 +225,11 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
 
     // Database CRs: CNPG creates each database owned by its application's role, with TimescaleDB.
     // `retain`: deleting the CR never drops the data.
+    // Consumers with a schema (the collectors) get it in the owner's database instead of their own;
+    // CNPG creates each schema owned by its role (Database `.spec.schemas`, CNPG 1.26+).
+    const schemaOwners = Object.values(args.consumers).filter((c) => c.schema !== undefined);
     this.databases = Object.fromEntries(
-      Object.entries(args.consumers).map(([consumer, c]) => [
+      Object.entries(args.consumers).filter(([, c]) => c.schema === undefined).map(([consumer, c]) => [
         consumer,
         new k8s.apiextensions.CustomResource(
           `${name}-db-${consumer}`,
@@ -234,7 +237,17 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
             apiVersion: "postgresql.cnpg.io/v1",
             kind: "Database",
             metadata: { name: `${cn}-${consumer}`, namespace: ns },
-            spec: { cluster: { name: cn }, name: c.database, owner: c.username, ensure: "present", databaseReclaimPolicy: "retain", extensions: [{ name: "timescaledb", ensure: "present" }] },
+            spec: {
+              cluster: { name: cn },
+              name: c.database,
+              owner: c.username,
+              ensure: "present",
+              databaseReclaimPolicy: "retain",
+              extensions: [{ name: "timescaledb", ensure: "present" }],
+              ...(schemaOwners.some((w) => w.database === c.database)
+                ? { schemas: schemaOwners.filter((w) => w.database === c.database).map((w) => ({ name: w.schema, owner: w.username, ensure: "present" })) }
+                : {}),
+            },
           },
           { ...k8sOpts, dependsOn: [args.operatorRelease, this.cluster] },
         ),

@@ -58,6 +58,10 @@ export interface TradingApiArgs {
    * down (failurePolicy Ignore) silently gets none. The Deployment waits for them.
    */
   readonly podAdmission: readonly pulumi.Resource[];
+  /** Extra namespace labels (the mesh's enrolment label). Default none. */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** What the namespace waits for (the mesh's node agents, before the namespace enrols). Default none. */
+  readonly namespaceAfter?: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -77,6 +81,7 @@ export class TradingApi extends pulumi.ComponentResource {
   public readonly hpa: k8s.autoscaling.v2.HorizontalPodAutoscaler;
   public readonly vpa: k8s.apiextensions.CustomResource;
   public readonly targetGroupBindings: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+  public readonly networkPolicies: ApiNetworkPolicies;
 
   constructor(name: string, args: TradingApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:workloads:TradingApi", name, {}, opts);
@@ -90,8 +95,8 @@ export class TradingApi extends pulumi.ComponentResource {
     // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted", [READINESS_GATE_LABEL]: "enabled" } } },
-      k8sOpts,
+      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted", [READINESS_GATE_LABEL]: "enabled", ...(args.namespaceLabels ?? {}) } } },
+      { ...k8sOpts, dependsOn: [...(args.namespaceAfter ?? [])] },
     );
     this.namespaceName = this.namespace.metadata.name;
     const inNs = { ...k8sOpts, dependsOn: [this.namespace] };
@@ -290,7 +295,7 @@ export class TradingApi extends pulumi.ComponentResource {
       { ...inNs, dependsOn: [this.namespace, ...args.crdsFrom] },
     );
 
-    new ApiNetworkPolicies(
+    this.networkPolicies = new ApiNetworkPolicies(
       `${name}-netpol`,
       { namespace: ns, httpPort: http, metricsPort: metrics, loadBalancerCidrs: args.loadBalancerCidrs, databaseCidrs: args.databaseCidrs, provider: args.provider },
       { parent: this, dependsOn: [this.namespace] },

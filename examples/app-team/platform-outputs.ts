@@ -102,6 +102,29 @@ export interface PlatformOutputs {
     readonly adminSecretArn: string;
     readonly userSecretArns: Readonly<Record<string, string>>;
   } | null;
+  /** null when entasis:collectors is off or has no feed. */
+  readonly collectors: {
+    readonly namespace: string;
+    /** The NAT gateways' EIPs: the addresses the exchanges and feeds see, for their allow-lists. */
+    readonly egressIps: string[];
+    readonly feeds: Readonly<
+      Record<
+        string,
+        {
+          readonly deployment: string;
+          readonly serviceAccount: string;
+          readonly roleArn: string;
+          readonly image: string;
+          readonly metricsPort: number;
+          /** null when the configuration store is off. */
+          readonly configPath: string | null;
+          /** secretArn null when the broker is off. */
+          readonly broker: { readonly vhost: string; readonly exchange: string; readonly queue: string; readonly user: string; readonly secretArn: string | null };
+          readonly timeseries: { readonly database: string; readonly schema: string; readonly user: string; readonly secretArn: string | null };
+        }
+      >
+    >;
+  } | null;
 }
 
 /** Names of the platform's outputs. */

@@ -1,5 +1,7 @@
 import { aiRules } from "./ai";
 import { backupRules } from "./backup";
+import { collectorRules } from "./collectors";
+import { meshRules } from "./mesh";
 import { Rule } from "./common";
 import { dataRules } from "./data";
 import { eksRules } from "./eks";
@@ -20,7 +22,7 @@ export { controlLabel } from "./common";
  * Every rule of the pack. This module never constructs a PolicyPack (that starts a gRPC server),
  * so tests import it freely; `policy/index.ts` serves it to the Pulumi CLI.
  */
-export const RULES: readonly Rule[] = [...dataRules, ...messagingRules, ...storageRules, ...s3CompanionRules, ...networkRules, ...eksRules, ...kubernetesRules, ...timeseriesRules, ...processingRules, ...aiRules, ...secretRules, ...backupRules, ...taggingRules];
+export const RULES: readonly Rule[] = [...dataRules, ...messagingRules, ...storageRules, ...s3CompanionRules, ...networkRules, ...eksRules, ...kubernetesRules, ...timeseriesRules, ...processingRules, ...collectorRules, ...meshRules, ...aiRules, ...secretRules, ...backupRules, ...taggingRules];
 
 /** Rules dev runs as advisory, with the reason (policy/config/dev.json must match; a test checks). */
 export const DEV_ADVISORY: ReadonlyMap<string, string> = new Map(RULES.flatMap((r) => (r.devAdvisory ? [[r.name, r.devAdvisory] as const] : [])));

@@ -104,6 +104,36 @@ const SHARED: Readonly<Record<string, unknown>> = {
   configStore: { enabled: true, apps: { "trading-api": { values: { "circuit_breakers/rabbitmq/timeout": "30" } }, analytics: { values: {} } } },
   // Locust on the data-processing pool (tainted: never trading-api's nodes), the spec's stages shape.
   loadTest: { namespace: "loadtest", pool: "data-processing", shape: "stages", summaryRetentionDays: 90 },
+  // The spec's Collector-1 and Collector-2 (004 "Data Collection Layer"). PLACEHOLDER images and
+  // hosts: previews work with them, `pulumi up` refuses them (stacks/schema/collectors.ts).
+  collectors: {
+    enabled: true,
+    namespace: "collectors",
+    vhost: "market-data",
+    database: "market_data",
+    alerts: { reconnectsPer15m: 10, for: "2m" },
+    feeds: {
+      "exchange-api": {
+        description: "Exchange API (REST and WebSocket market data)",
+        image: "exchange-collector:1.0.0",
+        replicas: 2,
+        resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        target: { host: "api.exchange.example.com", ports: [443] },
+        metricsPort: 9090,
+        staleAfterSeconds: 60,
+      },
+      "data-feed": {
+        description: "Market data feed",
+        image: "data-feed-collector:1.0.0",
+        replicas: 2,
+        resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        target: { host: "feed.data.example.com", ports: [443] },
+        metricsPort: 9090,
+        staleAfterSeconds: 300,
+      },
+    },
+  },
+  mesh: { enabled: true, mtlsMode: "STRICT" },
 };
 
 /** Where dev differs: one NAT, single-AZ data, no deletion protection, short retention, small sizes. */
@@ -167,6 +197,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   ai: { serving: { minReplicas: 1, maxReplicas: 2 }, modelVersionRetentionDays: 7, pipelines: { workflowTtlHours: 24, artifactRetentionDays: 30, replicas: 1 } },
   messaging: { hostInstanceType: "mq.m7g.medium", deploymentMode: "SINGLE_INSTANCE" },
   loadTest: { enabled: true, workers: 5 },
+  mesh: { istiodReplicas: 1 },
 };
 
 /** Where prod differs: HA everywhere, deletion protection and locks, long retention. */
@@ -240,6 +271,7 @@ const PROD: Readonly<Record<string, unknown>> = {
   messaging: { hostInstanceType: "mq.m7g.large", deploymentMode: "CLUSTER_MULTI_AZ" },
   // Off by default: a test run against prod is a deliberate, announced act (turn on, run, turn off).
   loadTest: { enabled: false, workers: 10 },
+  mesh: { istiodReplicas: 2 },
 };
 
 const merged = (env: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => deepMerge(SHARED, env) as Readonly<Record<string, unknown>>;

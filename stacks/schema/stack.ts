@@ -9,6 +9,8 @@ import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
 import { configStoreSchema, validateConfigStore } from "./configStore";
+import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from "./collectors";
+import { meshSchema, validateMesh } from "./mesh";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -105,6 +107,8 @@ const AREAS = {
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
   configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
   loadTest: area(loadTestSchema, () => []),
+  collectors: area(collectorsSchema, (v, ctx) => validateCollectors(v, ctx.environment, `${NAMESPACE}:collectors`, ctx.deploying)),
+  mesh: area(meshSchema, (v, ctx) => validateMesh(v, ctx.environment, `${NAMESPACE}:mesh`)),
 };
 
 type Areas = typeof AREAS;
@@ -176,6 +180,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
   if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
   if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
+  if (parsed.collectors && parsed.messaging && parsed.configStore && parsed.timeseries) problems.push(...validateCollectorsAgainst(parsed.collectors, parsed.messaging, parsed.configStore, parsed.timeseries, `${NAMESPACE}:collectors`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 

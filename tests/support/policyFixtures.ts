@@ -411,3 +411,36 @@ export const workflowTemplate = res("kubernetes:argoproj.io/v1alpha1:WorkflowTem
     ],
   },
 });
+
+/** A collector as the collectors area builds it: Deployment, PDB, default deny and its own egress. */
+export const collectorDeployment = res("kubernetes:apps/v1:Deployment", "collector-feed", {
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "collector-feed", namespace: "collectors" },
+  spec: { replicas: 2, selector: { matchLabels: { app: "collector-feed" } }, template: { metadata: { labels: { app: "collector-feed", "app.kubernetes.io/component": "collector" } }, spec: podSpec } },
+});
+export const collectorPdb = res("kubernetes:policy/v1:PodDisruptionBudget", "collector-feed-pdb", { metadata: { name: "collector-feed", namespace: "collectors" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "collector-feed" } } } });
+export const collectorDenyAll = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "collectors-default-deny", { metadata: { name: "default-deny", namespace: "collectors" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+export const collectorEgress = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "collector-feed-egress", {
+  metadata: { name: "collector-feed-egress", namespace: "collectors" },
+  spec: {
+    podSelector: { matchLabels: { app: "collector-feed" } },
+    policyTypes: ["Egress"],
+    egress: [
+      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ protocol: "UDP", port: 53 }] },
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] },
+    ],
+  },
+});
+export const collectorSet: readonly PolicyInput[] = [collectorDeployment, collectorPdb, collectorDenyAll, collectorEgress];
+
+/** A namespace in the ambient mesh with its STRICT peer authentication (and an ALB port exception). */
+export const meshNamespace = res("kubernetes:core/v1:Namespace", "trading-api-ns", { metadata: { name: "trading-api", labels: { "pod-security.kubernetes.io/enforce": "restricted", "istio.io/dataplane-mode": "ambient" } } });
+export const meshStrict = res("kubernetes:security.istio.io/v1:PeerAuthentication", "trading-api-pa", { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: "default", namespace: "trading-api" }, spec: { mtls: { mode: "STRICT" } } });
+export const meshPortException = res("kubernetes:security.istio.io/v1:PeerAuthentication", "trading-api-pa-alb", {
+  apiVersion: "security.istio.io/v1",
+  kind: "PeerAuthentication",
+  metadata: { name: "trading-api-outside-mesh", namespace: "trading-api" },
+  spec: { selector: { matchLabels: { app: "trading-api" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
+});
+export const meshSet: readonly PolicyInput[] = [meshNamespace, meshStrict, meshPortException];

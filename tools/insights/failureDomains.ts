@@ -199,6 +199,27 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
       const cluster = strOf(inp, "deploymentMode") === "CLUSTER_MULTI_AZ" && zones.length > 1;
       return p(zones, cluster, cluster ? "message broker (3-node cluster)" : "message broker (single instance)", "the message queue (no other broker node)");
     }
+    case "kubernetes:apps/v1:Deployment": {
+      // The collectors (a feed stops with its last pod): redundant with 2+ replicas that a
+      // DoNotSchedule zone spread keeps in different zones. Other Deployments are not placed here.
+      const spec = field(inp, "spec");
+      const pod = field(field(spec, "template"), "spec");
+      if (strOf(field(field(field(spec, "template"), "metadata"), "labels"), "app.kubernetes.io/component") !== "collector") return undefined;
+      const replicas = numOf(spec, "replicas") ?? 1;
+      const spread = listOf(pod, "topologySpreadConstraints").some((c) => strOf(c, "topologyKey") === "topology.kubernetes.io/zone" && strOf(c, "whenUnsatisfiable") === "DoNotSchedule");
+      return p([], replicas >= 2 && spread, `market-data collector (${replicas} pod${replicas === 1 ? "" : "s"}${spread ? ", spread over zones" : ""})`, "a market-data feed stops");
+    }
+    case "kubernetes:helm.sh/v3:Release": {
+      // The mesh: ztunnel and the CNI agent run on every node (a zone takes only its own nodes'
+      // with it); istiod is redundant with 2+ replicas spread over zones.
+      const chart = strOf(inp, "chart");
+      const values = field(inp, "values");
+      if (chart === "ztunnel" || chart === "cni") return p([], true, `mesh node agent (${chart}, one per node)`, "");
+      if (chart !== "istiod") return undefined;
+      const replicas = numOf(values, "replicaCount") ?? 1;
+      const spread = listOf(values, "topologySpreadConstraints").some((c) => strOf(c, "topologyKey") === "topology.kubernetes.io/zone" && strOf(c, "whenUnsatisfiable") === "DoNotSchedule");
+      return p([], replicas >= 2 && spread, `mesh control plane (istiod x${replicas})`, "no new pod joins the mesh and no workload certificate is renewed (they last 24h)");
+    }
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       const nodes = numOf(inp, "numCacheClusters") ?? 1;
       const azs = [...new Set(strListOf(inp, "preferredCacheClusterAzs"))].sort();

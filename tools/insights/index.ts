@@ -10,6 +10,10 @@ import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
 import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
 import { TimelineReport, analyseTimeline } from "./timeline";
 import { CapacityReport, analyseCapacity } from "./capacity";
+import { PodRequestsReport, analysePodRequests } from "./podRequests";
+
+/** Areas whose pods' requests the plan shows per pool (what they reserve and cost of the nodes). */
+export const POD_REQUEST_AREAS = ["collectors", "mesh"] as const;
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -21,6 +25,8 @@ export interface Insights {
   /** Why there is no cost section, when there is none. */
   readonly costUnavailable?: string;
   readonly timeline: TimelineReport;
+  /** Requests of the collectors' and the mesh's pods per pool, and the node cost they hold. */
+  readonly podRequests: PodRequestsReport;
   readonly failureDomains: FailureDomainReport;
   /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
   readonly preflight?: PreflightReport;
@@ -44,6 +50,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     cost: table ? estimateCost(idx, table) : undefined,
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
+    podRequests: analysePodRequests(idx, table, POD_REQUEST_AREAS),
     failureDomains: analyseFailureDomains(idx, run.stack, region),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
     capacity: config ? analyseCapacity(config) : undefined,

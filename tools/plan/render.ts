@@ -4,6 +4,7 @@ import { renderCost, renderCostDetail, renderFailureDomains, renderTimeline, ren
 import { renderAccountQuotas, renderPreflight, renderPreflightSources } from "./renderPreflight";
 import { renderSummary } from "./renderSummary";
 import { renderCapacity } from "./renderCapacity";
+import { renderPodRequests } from "./renderPodRequests";
 
 export { section, table } from "./format";
 
@@ -64,6 +65,7 @@ export const SECTIONS: readonly ReportSection[] = [
   { id: "preflight", render: (r) => (r.insights.preflight ? renderPreflight(r.insights.preflight, r.stack) : []) },
   { id: "account-quotas", render: (r) => (r.accountQuotas ? renderAccountQuotas(r.accountQuotas) : []) },
   { id: "cost", render: (r) => (r.insights.cost ? renderCost(r.insights.cost, r.costComparison) : [...section("Estimated monthly cost"), r.insights.costUnavailable ?? "unavailable"]) },
+  { id: "pod-requests", render: (r) => renderPodRequests(r.insights.podRequests) },
   { id: "timeline", render: (r) => renderTimeline(r.insights.timeline) },
   { id: "failure-domains", render: (r) => renderFailureDomains(r.insights.failureDomains) },
   { id: "capacity", render: (r) => (r.insights.capacity ? renderCapacity(r.insights.capacity) : []) },
