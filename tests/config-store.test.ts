@@ -31,7 +31,11 @@ describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => 
   it("holds the spec's etcd keys under /entasis/<env>/config/<app>, standard tier, tagged", () => {
     const names = ofType(run(), PARAM).map((p) => str(p, "name")).filter((n) => n.startsWith(`${prefix}/`)).sort();
     expect(names).toEqual(["circuit_breakers/rabbitmq/timeout", "database/url", "rabbitmq/url", "redis/enabled"].map((k) => `${prefix}/${k}`));
-    for (const p of ofType(run(), PARAM)) {
+    const params = ofType(run(), PARAM);
+    // Every parameter of the stack is one of the store's: the app's keys and nothing unaccounted for.
+    expect(params.length).toBeGreaterThanOrEqual(names.length);
+    expect(params.filter((p) => !str(p, "name").startsWith(`/entasis/${stack}/config/`)).map((p) => p.name)).toEqual([]);
+    for (const p of params) {
       expect(p.inputs).toMatchObject({ tier: "Standard", dataType: "text" });
       expect(tagsOf(p)).toMatchObject({ App: str(p, "name").split("/")[4], Environment: stack, Name: p.inputs.name });
       expect(componentOf(run(), p)).toBe("entasis:config:ConfigStore");

@@ -261,7 +261,10 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
   it("validates its core Kubernetes objects against the Kubernetes schemas", () => {
     const ns = named(runs[stack], "monitoring-namespace");
     expect(() => new Namespace({ ...(ns.inputs as object), apiVersion: "v1", kind: "Namespace" } as ConstructorParameters<typeof Namespace>[0]).validate()).not.toThrow();
-    for (const s of ofType(runs[stack], "kubernetes:core/v1:Secret").filter((r) => byUrn(runs[stack], r.parent)?.type === COMPONENT)) {
+    const secrets = ofType(runs[stack], "kubernetes:core/v1:Secret").filter((r) => byUrn(runs[stack], r.parent)?.type === COMPONENT);
+    // The Grafana admin secret at least; the loop below must not pass on an empty list.
+    expect(secrets.map((r) => r.name)).toContain("monitoring-grafana-admin");
+    for (const s of secrets) {
       expect(() => new Secret({ ...(s.inputs as object), apiVersion: "v1", kind: "Secret" } as ConstructorParameters<typeof Secret>[0]).validate()).not.toThrow();
     }
   });

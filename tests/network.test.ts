@@ -43,9 +43,12 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 
   it("tags subnets for load-balancer discovery", () => {
     const subnets = ofType(run(), "aws:ec2/subnet:Subnet");
-    for (const s of subnets.filter((x) => tagsOf(x).Tier === "public")) expect(tagsOf(s)["kubernetes.io/role/elb"]).toBe("1");
-    for (const s of subnets.filter((x) => tagsOf(x).Tier === "private")) expect(tagsOf(s)["kubernetes.io/role/internal-elb"]).toBe("1");
-    for (const s of subnets.filter((x) => tagsOf(x).Tier === "database")) {
+    const tier = (t: string): typeof subnets => subnets.filter((x) => tagsOf(x).Tier === t);
+    // One subnet per tier and AZ, and no subnet outside the three tiers.
+    expect([tier("public").length, tier("private").length, tier("database").length, subnets.length]).toEqual([exp.azs.length, exp.azs.length, exp.azs.length, 3 * exp.azs.length]);
+    for (const s of tier("public")) expect(tagsOf(s)["kubernetes.io/role/elb"]).toBe("1");
+    for (const s of tier("private")) expect(tagsOf(s)["kubernetes.io/role/internal-elb"]).toBe("1");
+    for (const s of tier("database")) {
       expect(Object.keys(tagsOf(s)).filter((k) => k.startsWith("kubernetes.io/"))).toEqual([]);
     }
   });
@@ -177,11 +180,13 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
   });
 
   it("parents every resource under a component and registers no array-indexed names", () => {
-    for (const r of run().resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) {
-      expect(r.parent).toBeDefined();
-      // A trailing single digit is the mark of an index-keyed child (`subnet-0`, `nat-1`).
-      expect(r.name).not.toMatch(/-\d$/);
-    }
+    const all = run().resources;
+    expect(all.filter((x) => x.type === "pulumi:pulumi:Stack")).toHaveLength(1);
+    const others = all.filter((x) => x.type !== "pulumi:pulumi:Stack");
+    expect(others.length).toBe(all.length - 1);
+    expect(others.filter((r) => r.parent === undefined).map((r) => r.urn)).toEqual([]);
+    // A trailing single digit is the mark of an index-keyed child (`subnet-0`, `nat-1`).
+    expect(others.filter((r) => /-\d$/.test(r.name)).map((r) => r.name)).toEqual([]);
   });
 });
 

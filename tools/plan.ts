@@ -91,6 +91,10 @@ function progressLine(stream: NodeJS.WriteStream): { step: (s: string) => void; 
 
 if (require.main === module) {
   const progress = progressLine(process.stderr);
+  // A reader that stops early (`| head -40`) closes the pipe: the rest is not wanted, which is no error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
   // The exit code is set, never forced: process.exit() would cut stdout off while a pipe still drains it.
   main(process.argv.slice(2), (s) => process.stdout.write(`${s}\n`), (s) => {
       progress.done();
