@@ -279,13 +279,7 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     else consoleWarn(...args);
   };
   let error: unknown;
-  // @pulumi/pulumi takes a stack trace for every promise it tracks (runtime/debuggable.js) and an
-  // unlimited one for every resource's source position (resource.js callsites); with ts-node's or
-  // jest's source-map formatter that was two thirds of a run's CPU. The engine is the only reader of
-  // those positions and there is none offline: no frames, no formatting, for the run only.
-  const { prepareStackTrace, stackTraceLimit } = Error;
-  Error.prepareStackTrace = (): string => "";
-  Error.stackTraceLimit = 0;
+  const restoreStackTraces = cheapStackTraces();
   try {
     // A throw (e.g. ConfigError) is what `pulumi up` would report; catch it here so the stack
     // still completes and nothing else rejects behind our back.
@@ -305,8 +299,7 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     await new Promise((r) => setImmediate(r));
     process.off("unhandledRejection", onRejection);
     console.warn = consoleWarn;
-    Error.prepareStackTrace = prepareStackTrace;
-    Error.stackTraceLimit = stackTraceLimit;
+    restoreStackTraces();
   }
   return {
     stack: opts.stack,
@@ -316,6 +309,23 @@ export async function attemptProgram(opts: ProgramRunOptions): Promise<Omit<RunR
     calls: opts.mocks.calls,
     warnings,
     error: error ?? failures[0],
+  };
+}
+
+/**
+ * @pulumi/pulumi takes a stack trace for every promise it tracks (runtime/debuggable.js) and an
+ * unlimited one for every resource's source position (resource.js callsites); with ts-node's or
+ * jest's source-map formatter that was two thirds of a run's CPU. The engine is the only reader of
+ * those positions and there is none offline: no frames and no formatting until the returned
+ * function restores both.
+ */
+export function cheapStackTraces(): () => void {
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = (e: Error): string => `${e.name}: ${e.message}`;
+  return () => {
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
   };
 }
 

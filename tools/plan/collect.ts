@@ -5,7 +5,7 @@ import { diagramOf, writeDiagram } from "../insights/diagramFiles";
 import { ResourceIndex } from "../insights/model";
 import { PRICES_AP_NORTHEAST_2 } from "../insights/prices-ap-northeast-2";
 import { QuotaReport, combineQuotas } from "../insights/quotas";
-import { RunResult, StackRunResult, attemptBootstrap, attemptStack } from "../offline/harness";
+import { RunResult, StackRunResult, attemptBootstrap, attemptStack, cheapStackTraces } from "../offline/harness";
 import { PROJECT_ROOT, bootstrapStackOf, listStacks, loadStackFile } from "../offline/stackFile";
 import { readCache, sourceFingerprint, writeCache } from "./cache";
 import { BootstrapSummary, PlanReport, buildReport } from "./report";
@@ -29,22 +29,13 @@ export interface OtherStack {
   readonly quotas?: QuotaReport;
 }
 
-/**
- * Pulumi captures `new Error().stack` for every promise it tracks (runtime/debuggable.js) and for
- * every resource's source position (Resource.callsites); under ts-node each capture is
- * source-mapped, which took about 60% of the plan's CPU time. An offline plan uses neither, so
- * stack traces are cut short while the programs run and restored afterwards.
- */
+/** Stack traces cut short while the plan runs (see cheapStackTraces in tools/offline/harness.ts, where each program run does the same). */
 export async function withCheapStackTraces<T>(fn: () => Promise<T>): Promise<T> {
-  const limit = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
-  Error.stackTraceLimit = 0;
-  Error.prepareStackTrace = (e: Error): string => `${e.name}: ${e.message}`;
+  const restore = cheapStackTraces();
   try {
     return await fn();
   } finally {
-    Error.stackTraceLimit = limit;
-    Error.prepareStackTrace = prepare;
+    restore();
   }
 }
 
