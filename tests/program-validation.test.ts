@@ -63,6 +63,7 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
     const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, preview: false });
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error instanceof ConfigError && run.error.problems.map((p) => `${p.key}: ${p.problem}`)).toEqual([
+      "entasis:cluster.adminPrincipalArns[0]: is the committed placeholder; no one can assume it, so no person could reach the cluster",
       "entasis:edge.certificateArn: is the placeholder from the repository, and `pulumi up` would fail at the HTTPS listener",
       "entasis:workloads.image: names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out",
       // The collectors' placeholder images and hosts (stacks/schema/defaults.ts).
@@ -77,7 +78,7 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
       stack: "prod",
       secrets: TEST_SECRETS,
       preview: false,
-      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod"), "entasis:collectors": REAL_COLLECTORS },
+      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod"), "entasis:collectors": REAL_COLLECTORS, "entasis:cluster": withRealAdmin("prod") },
     });
     expect(run.error).toBeUndefined();
   });
@@ -97,6 +98,8 @@ const REAL_COLLECTORS = {
     "data-feed": { image: "123456789012.dkr.ecr.ap-northeast-2.amazonaws.com/data-feed-collector:1.0.0", target: { host: "stream.binance.com", ports: [443, 9443] } },
   },
 };
+/** The stack's cluster config with a real operators' role instead of the committed placeholder admin. */
+const withRealAdmin = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:cluster"]) as Record<string, unknown>), adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] });
 const withEcrImage = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:workloads"]) as Record<string, unknown>), image: ECR_IMAGE });
 
 describe("the spec's bare image name trading-api:1.0.0 in the stack files", () => {
@@ -110,6 +113,7 @@ describe("the spec's bare image name trading-api:1.0.0 in the stack files", () =
     const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false });
     expect(run.error).toBeInstanceOf(ConfigError);
     expect(run.error instanceof ConfigError && run.error.problems.map(renderProblem)).toEqual([
+      expect.stringMatching(/^entasis:cluster.adminPrincipalArns\[0\] ".*PLACEHOLDER-platform-admin" is the committed placeholder/),
       'entasis:workloads.image "trading-api:1.0.0" names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out; run: pulumi config set --path \'entasis:workloads.image\' <account>.dkr.ecr.<region>.amazonaws.com/trading-api:1.0.0 (an image you pushed), or set entasis:workloads.build to build and push it to this stack\'s ECR repository',
       'entasis:collectors.feeds.exchange-api.image "exchange-collector:1.0.0" names no registry, so nodes would pull it from Docker Hub, where the app team\'s image does not exist; run: pulumi config set --path \'entasis:collectors.feeds.exchange-api.image\' <account>.dkr.ecr.<region>.amazonaws.com/exchange-collector:1.0.0',
       'entasis:collectors.feeds.exchange-api.target.host "api.exchange.example.com" is a reserved example name (RFC 2606), a placeholder; set the exchange\'s or feed\'s real host: pulumi config set --path \'entasis:collectors.feeds.exchange-api.target.host\' <host>',
@@ -120,7 +124,7 @@ describe("the spec's bare image name trading-api:1.0.0 in the stack files", () =
   });
 
   it("lets `pulumi up` run with an image in a registry, and the Deployment runs exactly that image", async () => {
-    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false, overrides: { "entasis:workloads": withEcrImage("dev"), "entasis:collectors": REAL_COLLECTORS } });
+    const run = await attemptStack({ stack: "dev", secrets: TEST_SECRETS, preview: false, overrides: { "entasis:workloads": withEcrImage("dev"), "entasis:collectors": REAL_COLLECTORS, "entasis:cluster": withRealAdmin("dev") } });
     expect(run.error).toBeUndefined();
     // The collectors run the configured images, and the data feed's egress opens its extra port.
     expect(JSON.stringify(run.resources.find((r) => r.name === "collectors-data-feed-deployment")?.inputs)).toContain(REAL_COLLECTORS.feeds["data-feed"].image);
