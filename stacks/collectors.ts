@@ -50,12 +50,27 @@ export function collectorConfigApps(c: CollectorsConfig): Record<string, { value
   );
 }
 
-/** Each collector's TimescaleDB role: a schema of its own in the market-data database. */
-export function collectorTimeseriesConsumers(c: CollectorsConfig): Record<string, TimeseriesConsumer> {
-  return Object.fromEntries(Object.keys(enabledFeeds(c)).map((feed) => {
-    const n = collectorNames(feed);
-    return [n.app, { username: n.user, database: c.database, schema: n.schema }];
-  }));
+/**
+ * Each collector's TimescaleDB role: a schema of its own in the market-data database. When no
+ * consumer of `entasis:timeseries` owns that database, its owner comes with the collectors (role
+ * and key named after the database, e.g. market_data / market-data), so the schemas have a home.
+ */
+export function collectorTimeseriesConsumers(c: CollectorsConfig, configured: Readonly<Record<string, { readonly database: string }>>): Record<string, TimeseriesConsumer> {
+  const feeds = Object.keys(enabledFeeds(c));
+  if (feeds.length === 0) return {};
+  const owner = Object.values(configured).some((t) => t.database === c.database) ? {} : { [databaseOwnerKey(c.database)]: { username: c.database, database: c.database } };
+  return {
+    ...owner,
+    ...Object.fromEntries(feeds.map((feed) => {
+      const n = collectorNames(feed);
+      return [n.app, { username: n.user, database: c.database, schema: n.schema }];
+    })),
+  };
+}
+
+/** Consumer key of the market-data database's owner when the collectors bring it: `market_data` -> `market-data`. */
+export function databaseOwnerKey(database: string): string {
+  return database.replace(/_/g, "-");
 }
 
 export interface CollectorsInputs {

@@ -332,7 +332,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
-  const collectorConsumers = collectorTimeseriesConsumers(config.collectors);
+  const collectorConsumers = collectorTimeseriesConsumers(config.collectors, config.timeseries.consumers);
   const timeseries = buildTimeseriesTier(
     // The collectors reach PgBouncer from their namespace.
     Object.keys(collectorConsumers).length > 0 ? { ...config.timeseries, clientNamespaces: [...config.timeseries.clientNamespaces, config.collectors.namespace] } : config.timeseries,

@@ -27,8 +27,10 @@ describe("collectors config validation", () => {
     expect(user.messages).toEqual(['entasis:collectors.feeds.exchange-api "exchange-api" would create user/role collector_exchange_api, which entasis:messaging.users.feeds already uses; rename the feed or that user']);
   });
 
-  it("needs the market-data database to belong to a time-series consumer", () => {
-    expect(col("dev", ["database"], "ticks").messages).toEqual(['entasis:collectors.database "ticks" is not the database of any entasis:timeseries consumer, so the collectors\' schemas would have no database; add a consumer, e.g. market-data: { username: market_data, database: market_data }, or name its database here']);
+  it("brings the market-data database's owner when no time-series consumer owns it, unless that owner's key or role is taken", () => {
+    expect(col("dev", ["database"], "ticks").ok).toBe(true);
+    const clash = validateWith("dev", (a) => ({ ...a, collectors: withField(a.collectors, ["database"], "ticks"), timeseries: withField(a.timeseries, ["consumers", "ticks"], { username: "someone", database: "other" }) }));
+    expect(clash.messages).toEqual(['entasis:collectors.database "ticks" has no owner among entasis:timeseries.consumers, and the owner the collectors would add (ticks: ticks) collides with consumer ticks; name a consumer\'s database here, or give ticks another key and role']);
   });
 
   it("drops a default feed with enabled: false, and everything with collectors off", () => {

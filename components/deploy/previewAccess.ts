@@ -29,7 +29,7 @@ export const PREVIEW_API_GROUPS = [
   "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io", "storage.k8s.io", "scheduling.k8s.io",
   "coordination.k8s.io", "discovery.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io",
   "monitoring.coreos.com", "elbv2.k8s.aws", "autoscaling.k8s.io", "cert-manager.io", "elasticsearch.k8s.elastic.co", "kibana.k8s.elastic.co", "velero.io",
-  "postgresql.cnpg.io", "barmancloud.cnpg.io", "sparkoperator.k8s.io", "flink.apache.org", "serving.kserve.io", "argoproj.io",
+  "postgresql.cnpg.io", "barmancloud.cnpg.io", "sparkoperator.k8s.io", "flink.apache.org", "serving.kserve.io", "argoproj.io", "security.istio.io",
 ] as const;
 
 /**

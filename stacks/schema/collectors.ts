@@ -103,8 +103,12 @@ export function validateCollectorsAgainst(c: CollectorsConfig, messaging: Messag
   const problems: ConfigProblem[] = [];
   const feeds = Object.keys(enabledFeeds(c));
   if (feeds.length === 0) return problems;
+  // Without a consumer owning the database, the collectors bring its owner (stacks/collectors.ts):
+  // role `<database>` under key `<database with ->`, which must then be free.
   if (!Object.values(timeseries.consumers).some((t) => t.database === c.database)) {
-    problems.push({ key: `${areaKey}.database`, value: c.database, problem: "is not the database of any entasis:timeseries consumer, so the collectors' schemas would have no database", fix: "add a consumer, e.g. market-data: { username: market_data, database: market_data }, or name its database here" });
+    const ownerKey = c.database.replace(/_/g, "-");
+    const taken = Object.entries(timeseries.consumers).find(([app, t]) => app === ownerKey || t.username === c.database);
+    if (taken) problems.push({ key: `${areaKey}.database`, value: c.database, problem: `has no owner among entasis:timeseries.consumers, and the owner the collectors would add (${ownerKey}: ${c.database}) collides with consumer ${taken[0]}`, fix: `name a consumer's database here, or give ${taken[0]} another key and role` });
   }
   if (timeseries.namespace === c.namespace) problems.push({ key: `${areaKey}.namespace`, value: c.namespace, problem: "is the time-series namespace", fix: "give the collectors their own namespace" });
   const usersTaken = new Map<string, string>([...Object.entries(messaging.users).map(([app, u]): [string, string] => [u.username, `entasis:messaging.users.${app}`]), ...Object.entries(timeseries.consumers).map(([app, t]): [string, string] => [t.username, `entasis:timeseries.consumers.${app}`])]);
