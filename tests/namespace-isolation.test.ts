@@ -6,7 +6,7 @@ import { stackRun } from "./support/stackRuns";
 
 // Every namespace the platform or its charts create is closed by default: a default-deny
 // NetworkPolicy for ingress and egress, and a Pod Security level; only the node agents' namespace
-// (and logging, for Filebeat) are privileged.
+// (and logging, for Filebeat; istio-system, for the mesh's CNI agent and ztunnel) are privileged.
 
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
@@ -25,11 +25,12 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
  * are exempt from this test; docs/security.md says so.
  */
 const EXEMPT = ["kube-system"];
-const PRIVILEGED = [NODE_AGENTS_NAMESPACE, "logging"].sort();
+/** istio-system: the Istio CNI agent and ztunnel need host access (docs/collectors-and-mesh.md). */
+const PRIVILEGED = [NODE_AGENTS_NAMESPACE, "logging", "istio-system"].sort();
 /** Both stacks run every area (dev too: AI, messaging, Velero); load testing is on in dev only. */
 const expectedNamespaces = (stack: string): string[] => [...EXPECTED_NAMESPACES, ...(stack === "dev" ? ["loadtest"] : [])].sort();
 const EXPECTED_NAMESPACES = [
-  "argo", "ai-serving", "cert-manager", "cnpg-system", "db-bootstrap", "elastic-system", "flink-jobs", "flink-operator", "kserve",
+  "argo", "ai-serving", "cert-manager", "cnpg-system", "collectors", "db-bootstrap", "istio-system", "elastic-system", "flink-jobs", "flink-operator", "kserve",
   "logging", "monitoring", "mq-provisioner", NODE_AGENTS_NAMESPACE, "spark-jobs", "spark-operator", "timeseries", "trading-api", "velero",
 ].sort();
 

@@ -62,6 +62,7 @@ describe("the plan report of prod", () => {
     expect(titles(short)).toEqual([
       "Preflight: before a real `pulumi up` of prod",
       "Estimated monthly cost (USD, ap-northeast-2)",
+      "Pod requests of the collectors and the mesh (on the pools priced above)",
       "Estimated creation time (pulumi up)",
       "Failure domains (loss of one availability zone)",
       "Capacity (orders/s, connections, cache)",
