@@ -260,6 +260,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     cluster,
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
+    { region: config.region, namePrefix, tags },
   );
   const messaging = buildMessagingTier(config.messaging, {
     namePrefix,
@@ -272,6 +273,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     tags,
+    region: config.region,
   });
 
   const configStore = buildConfigStore(config.configStore, {
