@@ -7,6 +7,7 @@ import { Cluster } from "../components/cluster/cluster";
 import { BackupPolicy } from "../components/backup/backupPolicy";
 import { ClusterBackup } from "../components/backup/clusterBackup";
 import { parseDailyCron } from "../lib/backupSchedule";
+import { breakGlassRoleArn } from "../lib/breakGlass";
 import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
@@ -227,6 +228,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     retentionDays,
     continuousBackup: backupCfg.continuousBackup,
     vaultLock: backupCfg.vaultLock.enabled,
+    vaultLockChangeableForDays: backupCfg.vaultLock.changeableForDays,
+    breakGlassRoleArn: backupCfg.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, backupCfg.breakGlassRole) : undefined,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,

@@ -112,10 +112,9 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
 });
 
 describe("environment differences", () => {
-  it("locks the prod vault in governance mode with bounds that accept every rule's points; dev has no lock", () => {
+  it("locks the prod vault in compliance mode (3-day window) with bounds that accept every rule's points; dev has no lock", () => {
     const [lock] = ofType(runs.prod, LOCK);
-    expect(lock.inputs).toEqual({ backupVaultName: "entasis-prod-vault", minRetentionDays: 1, maxRetentionDays: 365 });
-    expect(lock.inputs.changeableForDays).toBeUndefined();
+    expect(lock.inputs).toEqual({ backupVaultName: "entasis-prod-vault", minRetentionDays: 1, maxRetentionDays: 365, changeableForDays: 3 });
     for (const rule of rulesOf(named(runs.prod, "backup-plan", PLAN))) {
       expect(rule.lifecycle.deleteAfter).toBeGreaterThanOrEqual(1);
       expect(rule.lifecycle.deleteAfter).toBeLessThanOrEqual(365);

@@ -206,7 +206,7 @@ const PROD: Readonly<Record<string, unknown>> = {
     filebeat: { resources: { cpuMillis: 100, memoryMiB: 400 } },
   },
   monitoring: { prometheus: { replicas: 2, retention: "15d", storageGiB: 100 }, alertmanager: { replicas: 2 } },
-  backup: { vaultLock: { enabled: true }, manageRegionSettings: true },
+  backup: { vaultLock: { enabled: true, changeableForDays: 3 }, manageRegionSettings: true, breakGlassRole: "entasis-prod-break-glass" },
   timeseries: {
     instances: 3,
     synchronousReplicas: 1,
