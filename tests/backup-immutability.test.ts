@@ -1,5 +1,6 @@
 import { RunResult } from "../tools/offline/harness";
 import { KEY_PROTECTED_ACTIONS, VAULT_PROTECTED_ACTIONS } from "../lib/breakGlass";
+import { DR_OBJECT_LOCK_DAYS } from "../components/backup/disasterRecovery";
 import { jsonInput, named, ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 import { Json, evaluate } from "./support/iam";
@@ -58,6 +59,19 @@ describe("prod", () => {
     // No lockout: the account keeps kms:PutKeyPolicy and use of the key.
     for (const action of ["kms:PutKeyPolicy", "kms:Decrypt", "kms:CancelKeyDeletion"]) expect(evaluate([doc, ADMIN], { principal: OTHERS[1], action, resource: key })).toBe("Allow");
   });
+});
+
+test("prod's DR buckets keep every object version a week under S3 Object Lock (compliance), without replacing the buckets", () => {
+  const run = runs.prod;
+  const drBuckets = ofType(run, "aws:s3/bucket:Bucket").filter((b) => b.name.startsWith("disaster-recovery-"));
+  expect(drBuckets.length).toBeGreaterThanOrEqual(3);
+  const locks = ofType(run, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+  for (const b of drBuckets) {
+    const lock = locks.find((l) => l.name === b.name);
+    expect([b.name, lock?.inputs]).toEqual([b.name, { bucket: b.inputs.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS } } }]);
+    // Enabled in place on the versioned bucket: the bucket itself does not change (no replacement).
+    expect(b.inputs.objectLockEnabled).toBeUndefined();
+  }
 });
 
 test("dev, which destroys its vaults, has neither guard nor lock", () => {
