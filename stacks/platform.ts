@@ -36,6 +36,7 @@ import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
 import { buildConfigStore } from "./configStore";
 import { ConfigStore } from "../components/config/configStore";
+import { AuditTrail } from "../components/security/auditTrail";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -69,6 +70,8 @@ export interface Platform {
   readonly messaging?: MessagingTier;
   /** SSM Parameter Store configuration; absent when entasis:configStore.enabled is false. */
   readonly configStore?: ConfigStore;
+  /** CloudTrail and GuardDuty; absent unless entasis:audit.provider is `platform`. */
+  readonly audit?: AuditTrail;
 }
 
 /**
@@ -357,6 +360,21 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
+  // The account's own trail and GuardDuty, unless the organization provides them (or dev: none).
+  const audit =
+    config.audit.provider === "platform"
+      ? new AuditTrail("audit", {
+          namePrefix,
+          region: config.region,
+          accountId: identity.accountId,
+          partition,
+          dataBucketArns: [data.objectStorage.marketData.arn, timeseries.backupStore.bucket.arn, ...(clusterBackup ? [clusterBackup.bucket.arn] : [])],
+          retentionDays: config.audit.retentionDays,
+          protect: config.data.protect,
+          tags,
+        })
+      : undefined;
+
   const processing = buildProcessingTier(config.processing, {
     namePrefix,
     region: config.region,
@@ -410,6 +428,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     ai,
     messaging,
     configStore,
+    audit,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -147,9 +147,11 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     const untagged = resources.filter((r) => tagsOf(r).backup !== BACKUP_TAG.backup && backupExemption(r) === undefined).map((r) => `${r.type} ${r.name}`);
     expect(untagged).toEqual([]);
     // The data stores themselves are in: the primary database, both data buckets, the processing
-    // buckets (Spark event logs, Flink state) and the AI area's model and artifact buckets.
+    // buckets (Spark event logs, Flink state), the AI area's model and artifact buckets, and (prod,
+    // entasis:audit.provider platform) the CloudTrail log bucket.
     const tagged = resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
-    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
+    const audit = stack === "prod" ? ["audit-bucket"] : [];
+    expect(tagged).toEqual([...audit, "ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"].sort());
   });
 
   it("exempts only read replicas, Velero's own bucket, the time-series backup bucket and the DR copies", () => {

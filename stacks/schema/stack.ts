@@ -9,6 +9,7 @@ import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
 import { configStoreSchema, validateConfigStore } from "./configStore";
+import { auditSchema } from "./audit";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
@@ -102,6 +103,7 @@ const AREAS = {
   ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),
   configStore: area(configStoreSchema, (v) => validateConfigStore(v, `${NAMESPACE}:configStore`)),
+  audit: area(auditSchema, () => []),
 };
 
 type Areas = typeof AREAS;
