@@ -28,6 +28,8 @@ export interface MessagingTierInputs {
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Region of the broker and its secrets. */
+  readonly region: string;
 }
 
 /** Composition of the messaging area (called from buildPlatform). */
@@ -56,8 +58,13 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
   const provisioner = new BrokerUserProvisioner("messaging-users", {
     managementUrl: broker.managementUrl,
     managementHost: broker.host,
-    adminUsername: mq.adminUsername,
-    adminPassword: broker.adminPassword,
+    adminSecretArn: broker.adminSecret.arn,
+    secretsKeyArn: env.data.secretsKey.arn,
+    region: env.region,
+    oidcProviderArn: cluster.oidcProviderArn,
+    issuerHostPath: cluster.issuerHostPath,
+    namePrefix: env.namePrefix,
+    tags: env.tags,
     users: mq.users,
     passwords: broker.userPasswords,
     databaseCidrs: Object.values(env.subnetPlan.database),

@@ -7,6 +7,7 @@ import { Cluster } from "../components/cluster/cluster";
 import { BackupPolicy } from "../components/backup/backupPolicy";
 import { ClusterBackup } from "../components/backup/clusterBackup";
 import { parseDailyCron } from "../lib/backupSchedule";
+import { breakGlassRoleArn } from "../lib/breakGlass";
 import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
@@ -41,6 +42,7 @@ import { Collectors } from "../components/collectors/collectors";
 import { buildCollectors, collectorBrokerUsers, collectorConfigApps, collectorTimeseriesConsumers } from "./collectors";
 import { MeshTier, buildMesh, buildMeshNamespaces } from "./mesh";
 import { MeshNamespace } from "../components/mesh/meshNamespace";
+import { AuditTrail } from "../components/security/auditTrail";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -82,6 +84,8 @@ export interface Platform {
   readonly mesh?: MeshTier;
   /** Per enrolled namespace: peer authentication, authorization policies, HBONE policy. */
   readonly meshNamespaces: Readonly<Record<string, MeshNamespace>>;
+  /** CloudTrail and GuardDuty; absent unless entasis:audit.provider is `platform`. */
+  readonly audit?: AuditTrail;
 }
 
 /**
@@ -251,6 +255,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     retentionDays,
     continuousBackup: backupCfg.continuousBackup,
     vaultLock: backupCfg.vaultLock.enabled,
+    vaultLockChangeableForDays: backupCfg.vaultLock.changeableForDays,
+    breakGlassRoleArn: backupCfg.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, backupCfg.breakGlassRole) : undefined,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
@@ -284,6 +290,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     cluster,
     subnetPlan,
     Object.fromEntries(Object.entries(config.cluster.nodePools).map(([pool, p]) => [pool, p.labels.role])),
+    { region: config.region, namePrefix, tags },
   );
   // Every collector gets its own broker user, configuration tree and time-series role, next to
   // the applications config names (stacks/collectors.ts; conflicts are refused in validation).
@@ -298,6 +305,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     tags,
+    region: config.region,
   });
 
   const configStore = buildConfigStore({ ...config.configStore, apps: { ...config.configStore.apps, ...collectorConfigApps(config.collectors) } }, {
@@ -410,6 +418,21 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
+  // The account's own trail and GuardDuty, unless the organization provides them (or dev: none).
+  const audit =
+    config.audit.provider === "platform"
+      ? new AuditTrail("audit", {
+          namePrefix,
+          region: config.region,
+          accountId: identity.accountId,
+          partition,
+          dataBucketArns: [data.objectStorage.marketData.arn, timeseries.backupStore.bucket.arn, ...(clusterBackup ? [clusterBackup.bucket.arn] : [])],
+          retentionDays: config.audit.retentionDays,
+          protect: config.data.protect,
+          tags,
+        })
+      : undefined;
+
   const processing = buildProcessingTier(config.processing, {
     namePrefix,
     region: config.region,
@@ -482,6 +505,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     collectors,
     mesh,
     meshNamespaces,
+    audit,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

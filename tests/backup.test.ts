@@ -112,10 +112,9 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
 });
 
 describe("environment differences", () => {
-  it("locks the prod vault in governance mode with bounds that accept every rule's points; dev has no lock", () => {
+  it("locks the prod vault in compliance mode (3-day window) with bounds that accept every rule's points; dev has no lock", () => {
     const [lock] = ofType(runs.prod, LOCK);
-    expect(lock.inputs).toEqual({ backupVaultName: "entasis-prod-vault", minRetentionDays: 1, maxRetentionDays: 365 });
-    expect(lock.inputs.changeableForDays).toBeUndefined();
+    expect(lock.inputs).toEqual({ backupVaultName: "entasis-prod-vault", minRetentionDays: 1, maxRetentionDays: 365, changeableForDays: 3 });
     for (const rule of rulesOf(named(runs.prod, "backup-plan", PLAN))) {
       expect(rule.lifecycle.deleteAfter).toBeGreaterThanOrEqual(1);
       expect(rule.lifecycle.deleteAfter).toBeLessThanOrEqual(365);
@@ -148,11 +147,13 @@ describe.each(["dev", "prod"] as const)("stateful resources of %s", (stack) => {
     const untagged = resources.filter((r) => tagsOf(r).backup !== BACKUP_TAG.backup && backupExemption(r) === undefined).map((r) => `${r.type} ${r.name}`);
     expect(untagged).toEqual([]);
     // The data stores themselves are in: the primary database, both data buckets, the processing
-    // buckets (Spark event logs, Flink state), the AI area's model and artifact buckets and, where
-    // load testing is on (dev by default), the load-test run summaries.
+    // buckets (Spark event logs, Flink state), the AI area's model and artifact buckets, where
+    // load testing is on (dev by default) the load-test run summaries, and (prod,
+    // entasis:audit.provider platform) the CloudTrail log bucket.
     const tagged = resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
     const loadTest = stack === "dev" ? ["load-test-runs"] : [];
-    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", ...loadTest, "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"]);
+    const audit = stack === "prod" ? ["audit-bucket"] : [];
+    expect(tagged).toEqual([...audit, "ai-store-ml-artifacts", "ai-store-models", "flink-state", ...loadTest, "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "spark-event-logs"].sort());
   });
 
   it("exempts only read replicas, Velero's own bucket, the time-series backup bucket and the DR copies", () => {

@@ -72,7 +72,7 @@ describe.each(["dev", "prod"])("database roles in %s", (stack) => {
     expect(byUrn(run, job(run).parent)?.type).toBe("entasis:data:DatabaseRoles");
   });
 
-  it("connect to the primary (not the IAM-only proxy) as the master user, the password from a Secret, over TLS", () => {
+  it("connect to the primary (not the IAM-only proxy) as the master user, the password read from Secrets Manager at run time, over verified TLS", () => {
     const run = runs[stack];
     const primary = named(run, "postgres-primary", "aws:rds/instance:Instance");
     const container = at(job(run).inputs, "spec.template.spec.containers.0") as Obj;
@@ -83,14 +83,15 @@ describe.each(["dev", "prod"])("database roles in %s", (stack) => {
         { name: "PGHOST", value: primary.state.address },
         { name: "PGUSER", value: "entasis_admin" },
         { name: "PGDATABASE", value: "entasis" },
-        { name: "PGSSLMODE", value: "require" },
-        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgres-master", key: "password" } } },
+        { name: "PGSSLMODE", value: "verify-full" },
+        { name: "PGSSLROOTCERT", value: "/tls/rds-ca.pem" },
       ]),
     );
-    const secret = named(run, "database-roles-master", "kubernetes:core/v1:Secret");
-    expect(secret.secretPaths).toContain("stringData");
-    expect(at(secret.inputs, "stringData.password")).toBe(named(run, "postgres-master-password", "random:index/randomPassword:RandomPassword").state.result);
-    expect(container.command).toEqual(["psql", "-v", "ON_ERROR_STOP=1", "--single-transaction", "--no-psqlrc", "-f", "/sql/roles.sql"]);
+    // No Kubernetes Secret for the master (tests/runtime-secrets.test.ts checks every Secret).
+    expect(ofType(run, "kubernetes:core/v1:Secret").filter((s) => s.name.startsWith("database-roles"))).toEqual([]);
+    const command = container.command as string[];
+    expect(command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(command[2]).toContain("exec psql -v ON_ERROR_STOP=1 --single-transaction --no-psqlrc -f /sql/roles.sql");
   });
 
   it("run hardened on the general pool, after its node group and CoreDNS, with egress only to DNS and 5432 in the database subnets", () => {
@@ -108,7 +109,9 @@ describe.each(["dev", "prod"])("database roles in %s", (stack) => {
     const egress = named(run, "database-roles-egress", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const dbCidrs = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Obj).Tier === "database").map((s) => s.inputs.cidrBlock);
     expect(at(egress.inputs, "spec.egress.1")).toEqual({ to: dbCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 5432 }] });
-    expect(at(egress.inputs, "spec.egress")).toHaveLength(2);
+    // DNS, PostgreSQL, and HTTPS (never instance metadata) for STS, Secrets Manager and the CA bundle.
+    expect(at(egress.inputs, "spec.egress")).toHaveLength(3);
+    expect(at(egress.inputs, "spec.egress.2")).toEqual({ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] });
     expect(at(named(run, "database-roles-default-deny").inputs, "spec")).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
   });
 

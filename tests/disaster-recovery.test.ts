@@ -58,7 +58,8 @@ describe("prod's disaster-recovery region", () => {
     const lock = named(run(), "backup-dr-vault-lock", "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
     expect(regionOf(run(), lock)).toBe(DR);
     expect(lock.inputs).toMatchObject({ backupVaultName: "entasis-prod-vault-dr", minRetentionDays: 7, maxRetentionDays: 365 });
-    expect(lock.inputs.changeableForDays).toBeUndefined();
+    // Compliance mode after its 3-day window, like the primary (tests/backup-immutability.test.ts).
+    expect(lock.inputs.changeableForDays).toBe(3);
   });
 
   it("copies the daily, weekly and monthly points there with the same retention; hourly points stay local", () => {

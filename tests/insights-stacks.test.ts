@@ -36,6 +36,7 @@ describe("insights of the real stacks", () => {
     expect(rl.survives).toEqual([
       "ai-store-ml-artifacts: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
       "ai-store-models: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
+      "audit-bucket: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
       "backup-plan: daily, weekly, monthly points copied to backup-dr-vault in ap-northeast-1",
       "cluster-backup-cluster-backups: objects replicated to disaster-recovery-cluster-backups in ap-northeast-1",
       "flink-state: in backup-plan's copies to backup-dr-vault (tagged backup=true)",

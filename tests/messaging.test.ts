@@ -110,7 +110,11 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
     expect(pod.nodeSelector).toEqual({ role: "general" });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     const container = (pod.containers as Record<string, unknown>[])[0];
-    expect(container.env).toEqual([{ name: "MANAGEMENT_URL", value: `https://${new URL(((broker().state.instances as { consoleUrl: string }[])[0]).consoleUrl).hostname}` }]);
+    const host = new URL(((broker().state.instances as { consoleUrl: string }[])[0]).consoleUrl).hostname;
+    expect(container.env).toEqual([
+      { name: "MANAGEMENT_URL", value: `https://${host}` },
+      { name: "MANAGEMENT_HOST", value: host },
+    ]);
     const config = named(run(), "messaging-users-config", "kubernetes:core/v1:ConfigMap");
     // The collectors' users (their own exchange and queues on market-data) come with trading-api's.
     const collector = (feed: string): string => `collector_${feed.replace("-", "_")}\tmarket-data${`\t^market[.]${feed}([.].+)?$`.repeat(3)}\n`;
@@ -119,17 +123,19 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
     for (const path of ['"vhosts/$vh"', '"users/$user"', '"permissions/$vh/$user"']) expect(PROVISION_SCRIPT).toContain(`put ${path}`);
     const secret = named(run(), "messaging-users-secret", "kubernetes:core/v1:Secret");
     expect(secret.secretPaths).toContain("stringData");
-    expect(Object.keys(secret.inputs.stringData as Record<string, string>).sort()).toEqual(["collector_data_feed", "collector_exchange_api", "netrc", "trading_api"]);
+    // The applications' passwords only (the collectors' too): the administrator's is read from Secrets Manager at run time.
+    expect(Object.keys(secret.inputs.stringData as Record<string, string>).sort()).toEqual(["collector_data_feed", "collector_exchange_api", "trading_api"]);
     const ns = named(run(), "messaging-users-ns", "kubernetes:core/v1:Namespace");
     expect((ns.inputs.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });
 
-  it("lets the provisioner reach only DNS and 443 in the database subnets", () => {
+  it("lets the provisioner reach only DNS, 443 in the database subnets, and HTTPS (never IMDS) for STS and Secrets Manager", () => {
     const netpol = named(run(), "messaging-users-netpol", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const spec = netpol.inputs.spec as { policyTypes: string[]; ingress?: unknown; egress: { to: { ipBlock?: { cidr: string } }[]; ports: { port: number }[] }[] };
     expect(spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(spec.ingress).toBeUndefined();
-    expect(spec.egress.map((e) => e.ports.map((p) => p.port))).toEqual([[53, 53], [443]]);
+    expect(spec.egress.map((e) => e.ports.map((p) => p.port))).toEqual([[53, 53], [443], [443]]);
+    expect(spec.egress[2].to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }]);
     expect(spec.egress[1].to.every((t) => t.ipBlock?.cidr.startsWith(stack === "dev" ? "10.10." : "10.20."))).toBe(true);
   });
 

@@ -215,6 +215,10 @@ const CASES: Record<string, Cases> = {
   "eks-private-endpoint-enabled": { good: [[f.cluster]], bad: [cluster({ endpointPrivateAccess: false, endpointPublicAccess: false }), [patch(f.cluster, { vpcConfig: { subnetIds: ["a"], endpointPublicAccess: false } })]] },
   "eks-control-plane-logging": { good: [[f.cluster]], bad: [[patch(f.cluster, { enabledClusterLogTypes: ["api", "authenticator"] })], [patch(f.cluster, { enabledClusterLogTypes: undefined })]] },
   "eks-node-group-no-ssh": { good: [[f.nodeGroup]], bad: [[patch(f.nodeGroup, { remoteAccess: { ec2SshKey: "ops" } })]] },
+  "k8s-namespace-pod-security": {
+    good: [[f.namespace], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } })]],
+    bad: [[patch(f.namespace, { metadata: { name: "apps" } })], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } })]],
+  },
   "k8s-resource-requests-limits": {
     good: [[f.deployment], [f.job], [f.daemonSet]],
     bad: [container({ resources: { requests: { cpu: "1" }, limits: { memory: "1Gi" } } }), container({ resources: undefined }), pod({ initContainers: [{ name: "init", image: "busybox:1" }] })],

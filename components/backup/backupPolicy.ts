@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../../lib/serviceTrust";
 import { AWS_BACKUP_MIN_START_WINDOW_MINUTES, BACKUP_TIERS, BackupTier, Weekday, awsBackupSchedules } from "../../lib/backupSchedule";
+import { keyGuardStatement, vaultAccessPolicy } from "../../lib/breakGlass";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 
@@ -22,6 +23,17 @@ export interface BackupPolicyArgs {
   readonly continuousBackup: boolean;
   /** Vault Lock in governance mode, bounds taken from the rules. */
   readonly vaultLock: boolean;
+  /**
+   * Compliance mode: days after which the lock can no longer be removed by anyone, AWS included
+   * (3 or more). Default undefined: governance mode (removable with the permission).
+   */
+  readonly vaultLockChangeableForDays?: number;
+  /**
+   * The only role that may delete or shorten recovery points, remove a vault lock, or delete or
+   * disable the vaults' keys (vault access policies and key policies deny everyone else). Default
+   * undefined: no such policies (dev, which destroys its vaults).
+   */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Own the account-region-wide opt-in settings (only one stack per account and region may). */
   readonly manageRegionSettings: boolean;
   /** Pulumi `protect` on the vault; an unprotected vault is force-destroyed with its recovery points. */
@@ -126,13 +138,14 @@ export class BackupPolicy extends pulumi.ComponentResource {
     );
 
     const dr = args.disasterRecovery;
+    const guard = args.breakGlassRoleArn !== undefined ? [keyGuardStatement(args.breakGlassRoleArn)] : [];
     // Recovery points of fully managed types (S3) are encrypted with the vault's key; the others
     // (RDS, EBS) keep the key of their source. The key policy's account statement lets the backup
     // role's AWS managed policy use it; with a DR region the role is also named for the copies.
     // https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
     this.key = new EncryptionKey(
       `${name}-vault`,
-      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: dr ? backupCopyKeyStatements(this.role.arn) : undefined, tags: args.tags },
+      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: [...(dr ? backupCopyKeyStatements(this.role.arn) : []), ...guard], tags: args.tags },
       { parent: this },
     );
 
@@ -156,9 +169,12 @@ export class BackupPolicy extends pulumi.ComponentResource {
       const all = [...BACKUP_TIERS.map((t) => days[t])];
       new aws.backup.VaultLockConfiguration(
         `${name}-vault-lock`,
-        { backupVaultName: this.vault.name, minRetentionDays: Math.min(...all), maxRetentionDays: Math.max(...all) },
+        { backupVaultName: this.vault.name, minRetentionDays: Math.min(...all), maxRetentionDays: Math.max(...all), changeableForDays: args.vaultLockChangeableForDays },
         { parent: this },
       );
+    }
+    if (args.breakGlassRoleArn !== undefined) {
+      new aws.backup.VaultPolicy(`${name}-vault-policy`, { backupVaultName: this.vault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) }, { parent: this });
     }
 
     if (args.manageRegionSettings) {
@@ -173,7 +189,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       // The DR vault and its key live in the DR region; a copy there is re-encrypted with this key.
       this.drKey = new EncryptionKey(
         `${name}-dr-vault`,
-        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: backupCopyKeyStatements(this.role.arn), tags: args.tags },
+        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: [...backupCopyKeyStatements(this.role.arn), ...guard], tags: args.tags },
         { parent: this, provider: dr.provider },
       );
       this.drVault = new aws.backup.Vault(
@@ -186,9 +202,12 @@ export class BackupPolicy extends pulumi.ComponentResource {
         const copied = DR_COPIED_TIERS.map((t) => days[t]);
         new aws.backup.VaultLockConfiguration(
           `${name}-dr-vault-lock`,
-          { backupVaultName: this.drVault.name, minRetentionDays: Math.min(...copied), maxRetentionDays: Math.max(...copied) },
+          { backupVaultName: this.drVault.name, minRetentionDays: Math.min(...copied), maxRetentionDays: Math.max(...copied), changeableForDays: args.vaultLockChangeableForDays },
           { parent: this, provider: dr.provider },
         );
+      }
+      if (args.breakGlassRoleArn !== undefined) {
+        new aws.backup.VaultPolicy(`${name}-dr-vault-policy`, { backupVaultName: this.drVault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) }, { parent: this, provider: dr.provider });
       }
       // Copying into a vault is its own permission, and the role may use both vault keys.
       new aws.iam.RolePolicy(

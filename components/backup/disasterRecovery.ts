@@ -7,6 +7,9 @@ import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";
 
 /** A bucket of the stack's region to replicate, with what its DR copy needs. */
+/** Days every DR object version is locked (S3 Object Lock, compliance mode). */
+export const DR_OBJECT_LOCK_DAYS = 7;
+
 export interface ReplicatedBucketArgs {
   readonly bucket: aws.s3.Bucket;
   /** Its versioning: replication can only be configured once it is enabled. */
@@ -86,6 +89,8 @@ export class DisasterRecovery extends pulumi.ComponentResource {
         protect: args.protect,
         forceDestroy: !args.protect,
         provider: args.drProvider,
+        // The last week of copies survives anyone who erases the source and the DR bucket alike.
+        objectLock: { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS },
       });
       drBuckets[role] = copy.bucket;
       drVersioning[role] = copy.versioning;

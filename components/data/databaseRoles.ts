@@ -1,7 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RoleSpec, contentHash, roleBootstrapSql } from "./roleSql";
-import { ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { RDS_CA_VOLUME, RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer, rdsCaInitContainer, readSecretPolicy } from "../../lib/runtimeSecrets";
+import { IrsaRole } from "../cluster/irsaRole";
+import { Tags } from "../tags";
 
 /**
  * psql client image from ECR Public's mirror of the Docker official image (no Docker Hub pull
@@ -24,9 +27,19 @@ export interface DatabaseRolesArgs {
     readonly port: pulumi.Input<number>;
     readonly name: string;
     readonly masterUsername: string;
-    /** Secret Output; it only ever lands in a Kubernetes Secret (envelope-encrypted by EKS with KMS). */
-    readonly masterPassword: pulumi.Output<string>;
+    /** Secrets Manager secret of the master credential (JSON with `password`): the Job reads it at run time. */
+    readonly masterSecretArn: pulumi.Input<string>;
+    /** KMS key of that secret. */
+    readonly secretsKeyArn: pulumi.Input<string>;
   };
+  /** Region of the secret (the AWS CLI's endpoint). */
+  readonly region: string;
+  /** The cluster's IAM OIDC provider and issuer: the Job's own IRSA role. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly issuerHostPath: pulumi.Input<string>;
+  /** Prefix of IAM descriptions and Name tags. */
+  readonly namePrefix: string;
+  readonly tags: Tags;
   /** psql image. Default ROLE_BOOTSTRAP_IMAGE. */
   readonly image?: string;
   /** Node labels of the pool the Job runs on. */
@@ -41,7 +54,9 @@ export interface DatabaseRolesArgs {
  * Creates each consumer's PostgreSQL role with `rds_iam` and its grants before any workload
  * connects: a Kubernetes Job inside the VPC (the database is never public) that runs generated,
  * idempotent SQL with the master user over TLS to the primary. The RDS Proxy authenticates with
- * IAM end to end, so the master's password cannot go through it.
+ * IAM end to end, so the master's password cannot go through it. The Job reads the password from
+ * Secrets Manager at run time through its own IRSA role (lib/runtimeSecrets.ts): no Kubernetes
+ * Secret holds it. It verifies the server (`verify-full`) against RDS's CA bundle.
  *
  * Jobs are immutable: the Job's name carries a hash of its SQL and image, so a change replaces it
  * and the new Job runs; pulumi-kubernetes waits for a Job to complete, so whatever depends on
@@ -83,6 +98,8 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             egress: [
               { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
               { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(5432)] },
+              // STS (IRSA), Secrets Manager, and RDS's CA bundle download; never instance metadata.
+              { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] },
             ],
           },
         },
@@ -91,9 +108,24 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     ];
 
     const script = new k8s.core.v1.ConfigMap(`${name}-sql`, { metadata: { name: "db-roles-sql", namespace: ns, labels }, data: { "roles.sql": this.sql } }, inNs);
-    const master = new k8s.core.v1.Secret(
-      `${name}-master`,
-      { metadata: { name: "postgres-master", namespace: ns, labels }, type: "Opaque", stringData: { password: pulumi.secret(args.database.masterPassword) } },
+    const serviceAccountName = "db-roles";
+    const role = new IrsaRole(
+      `${name}-irsa`,
+      {
+        namePrefix: args.namePrefix,
+        oidcProviderArn: args.oidcProviderArn,
+        issuerHostPath: args.issuerHostPath,
+        namespace: ns,
+        serviceAccount: serviceAccountName,
+        description: `${args.namePrefix} database role bootstrap Job: reads the master credential (IRSA)`,
+        inlinePolicies: { "read-master-secret": readSecretPolicy(args.database.masterSecretArn, args.database.secretsKeyArn) },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      { metadata: { name: serviceAccountName, namespace: ns, labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } }, automountServiceAccountToken: false },
       inNs,
     );
 
@@ -109,24 +141,32 @@ export class DatabaseRoles extends pulumi.ComponentResource {
             metadata: { labels },
             spec: {
               restartPolicy: "Never",
+              // IRSA's token comes from the pod identity webhook's own projected volume, not the API token.
+              serviceAccountName,
               automountServiceAccountToken: false,
               nodeSelector: { ...args.nodeSelector },
-              securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
+              securityContext: { runAsNonRoot: true, runAsUser: POSTGRES_UID, runAsGroup: POSTGRES_UID, fsGroup: POSTGRES_UID, seccompProfile: { type: "RuntimeDefault" } },
+              initContainers: [fetchSecretInitContainer(args.database.masterSecretArn, args.region, POSTGRES_UID), rdsCaInitContainer("/tls")],
               containers: [
                 {
                   name: "psql",
                   image,
-                  command: ["psql", "-v", "ON_ERROR_STOP=1", "--single-transaction", "--no-psqlrc", "-f", "/sql/roles.sql"],
+                  // The password leaves the memory-backed file only for psql's environment.
+                  command: [
+                    "/bin/sh",
+                    "-c",
+                    `PGPASSWORD="$(sed -n 's/.*"password":"\\([^"]*\\)".*/\\1/p' ${RUNTIME_SECRET_FILE})" && export PGPASSWORD && exec psql -v ON_ERROR_STOP=1 --single-transaction --no-psqlrc -f /sql/roles.sql`,
+                  ],
                   env: [
                     { name: "PGHOST", value: args.database.host },
                     { name: "PGPORT", value: pulumi.output(args.database.port).apply(String) },
                     { name: "PGDATABASE", value: args.database.name },
                     { name: "PGUSER", value: args.database.masterUsername },
-                    { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: "postgres-master", key: "password" } } },
-                    // TLS is forced server-side (rds.force_ssl). `require` encrypts without checking
-                    // the server certificate: the image has no RDS CA bundle, and the traffic stays
-                    // inside the VPC, pod to database subnet.
-                    { name: "PGSSLMODE", value: "require" },
+                    // TLS is forced server-side (rds.force_ssl); the client checks the server's
+                    // certificate chain and host name against RDS's CA bundle.
+                    // https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION
+                    { name: "PGSSLMODE", value: "verify-full" },
+                    { name: "PGSSLROOTCERT", value: "/tls/rds-ca.pem" },
                     { name: "PGCONNECT_TIMEOUT", value: "10" },
                     { name: "PGAPPNAME", value: "entasis-db-roles" },
                   ],
@@ -135,18 +175,22 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: "sql", mountPath: "/sql", readOnly: true },
                     { name: "tmp", mountPath: "/tmp" },
+                    { name: RDS_CA_VOLUME.name, mountPath: "/tls", readOnly: true },
+                    { name: "runtime-secret", mountPath: "/run/secret", readOnly: true },
                   ],
                 },
               ],
               volumes: [
                 { name: "sql", configMap: { name: "db-roles-sql" } },
                 { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+                RDS_CA_VOLUME,
+                ...RUNTIME_SECRET_VOLUMES,
               ],
             },
           },
         },
       },
-      { ...k8sOpts, dependsOn: [this.namespace, script, master, ...policies, ...args.scheduledOn] },
+      { ...k8sOpts, dependsOn: [this.namespace, script, serviceAccount, role, ...policies, ...args.scheduledOn] },
     );
 
     this.registerOutputs({ jobName: this.job.metadata.name });

@@ -17,6 +17,14 @@ export interface SecureBucketArgs {
   readonly forceDestroy: boolean;
   /** Provider of another region (a disaster-recovery copy). Default: the parent's. */
   readonly provider?: pulumi.ProviderResource;
+  /**
+   * S3 Object Lock with a default retention: no object version can be deleted or overwritten
+   * before it passes (COMPLIANCE: by nobody). S3 enables it on an existing versioned bucket in
+   * place, so adding it never replaces the bucket.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+   * Default none.
+   */
+  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
 }
 
 /**
@@ -55,6 +63,14 @@ export function secureBucket(parent: pulumi.Resource, name: string, args: Secure
   );
   const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } }, { parent, provider });
   new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [args.encryption] }, { parent, provider });
+
+  if (args.objectLock) {
+    new aws.s3.BucketObjectLockConfiguration(
+      name,
+      { bucket: bucket.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } } },
+      { parent, provider, dependsOn: [versioning] },
+    );
+  }
 
   const lc = args.lifecycle;
   // Lifecycle rules on noncurrent versions need versioning in place first.

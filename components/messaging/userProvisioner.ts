@@ -1,7 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BrokerUser, MANAGEMENT_PORT } from "./broker";
-import { ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer, readSecretPolicy } from "../../lib/runtimeSecrets";
+import { IrsaRole } from "../cluster/irsaRole";
+import { Tags } from "../tags";
 
 /** curl on Alpine, runs as uid 100 (curl_user); pinned so a re-run does the same thing. */
 export const PROVISIONER_IMAGE = "curlimages/curl:8.11.1";
@@ -15,9 +18,14 @@ const PROVISIONER_UID = 100;
 export const PROVISION_SCRIPT = `#!/bin/sh
 set -eu
 api="$MANAGEMENT_URL/api"
+# The administrator's credential, fetched from Secrets Manager by the init container into memory.
+admin_user=$(sed -n 's/.*"username":"\\([^"]*\\)".*/\\1/p' ${RUNTIME_SECRET_FILE})
+admin_password=$(sed -n 's/.*"password":"\\([^"]*\\)".*/\\1/p' ${RUNTIME_SECRET_FILE})
+umask 077
+printf 'machine %s login %s password %s\\n' "$MANAGEMENT_HOST" "$admin_user" "$admin_password" > /run/work/netrc
 put() {
   curl --fail --silent --show-error --retry 10 --retry-all-errors --retry-delay 15 \\
-    --netrc-file /secrets/netrc -X PUT -H 'content-type: application/json' "$api/$1" --data "$2"
+    --netrc-file /run/work/netrc -X PUT -H 'content-type: application/json' "$api/$1" --data "$2"
 }
 while IFS='	' read -r user vhost configure write read; do
   [ -n "$user" ] || continue
@@ -35,8 +43,18 @@ export interface BrokerUserProvisionerArgs {
   /** `https://<broker host>`. */
   readonly managementUrl: pulumi.Input<string>;
   readonly managementHost: pulumi.Input<string>;
-  readonly adminUsername: string;
-  readonly adminPassword: pulumi.Input<string>;
+  /** Secrets Manager secret of the administrator (JSON with `username`, `password`): the Job reads it at run time. */
+  readonly adminSecretArn: pulumi.Input<string>;
+  /** KMS key of that secret. */
+  readonly secretsKeyArn: pulumi.Input<string>;
+  /** Region of the secret. */
+  readonly region: string;
+  /** The cluster's IAM OIDC provider and issuer: the Job's own IRSA role. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly issuerHostPath: pulumi.Input<string>;
+  /** Prefix of IAM descriptions and Name tags. */
+  readonly namePrefix: string;
+  readonly tags: Tags;
   /** Users keyed by application, with their passwords (secret Outputs). */
   readonly users: Readonly<Record<string, BrokerUser>>;
   readonly passwords: Readonly<Record<string, pulumi.Input<string>>>;
@@ -52,8 +70,9 @@ export interface BrokerUserProvisionerArgs {
  * Creates the per-application RabbitMQ users once the broker exists: Amazon MQ's API creates only
  * the administrator for RabbitMQ, the rest goes through the RabbitMQ management API on 443. A
  * Kubernetes Job on the cluster (inside the VPC, where the private broker is reachable) PUTs each
- * vhost, user and permission with the administrator's credentials from a Kubernetes Secret
- * (envelope-encrypted with the cluster's KMS key). The Job's spec carries a digest of the user
+ * vhost, user and permission with the administrator's credential, read from Secrets Manager at
+ * run time through the Job's own IRSA role (no Kubernetes Secret holds it; lib/runtimeSecrets.ts).
+ * The applications' own passwords come from a Kubernetes Secret. The Job's spec carries a digest of the user
  * list, so adding a user replaces the Job and the new one runs.
  */
 export class BrokerUserProvisioner extends pulumi.ComponentResource {
@@ -84,9 +103,7 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
       inNs,
     );
 
-    const secretData: Record<string, pulumi.Input<string>> = {
-      netrc: pulumi.interpolate`machine ${args.managementHost} login ${args.adminUsername} password ${args.adminPassword}\n`,
-    };
+    const secretData: Record<string, pulumi.Input<string>> = {};
     for (const app of apps) secretData[args.users[app].username] = args.passwords[app];
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
@@ -110,9 +127,32 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
               ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
             },
             { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [{ protocol: "TCP", port: MANAGEMENT_PORT }] },
+            // STS (IRSA) and Secrets Manager; never instance metadata.
+            { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [{ protocol: "TCP", port: 443 }] },
           ],
         },
       },
+      inNs,
+    );
+
+    const serviceAccountName = "mq-provisioner";
+    const role = new IrsaRole(
+      `${name}-irsa`,
+      {
+        namePrefix: args.namePrefix,
+        oidcProviderArn: args.oidcProviderArn,
+        issuerHostPath: args.issuerHostPath,
+        namespace: ns,
+        serviceAccount: serviceAccountName,
+        description: `${args.namePrefix} RabbitMQ user provisioner Job: reads the administrator credential (IRSA)`,
+        inlinePolicies: { "read-admin-secret": readSecretPolicy(args.adminSecretArn, args.secretsKeyArn) },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      { metadata: { name: serviceAccountName, namespace: ns, labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } }, automountServiceAccountToken: false },
       inNs,
     );
 
@@ -128,33 +168,43 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
             metadata: { labels, annotations: { "entasis.io/users": usersDigest.replace(/\t/g, " ").replace(/\n/g, "; ") } },
             spec: {
               restartPolicy: "Never",
+              // IRSA's token comes from the pod identity webhook's own projected volume, not the API token.
+              serviceAccountName,
               automountServiceAccountToken: false,
               nodeSelector: { ...args.nodeSelector },
               securityContext: { runAsNonRoot: true, runAsUser: PROVISIONER_UID, runAsGroup: PROVISIONER_UID, fsGroup: PROVISIONER_UID, seccompProfile: { type: "RuntimeDefault" } },
+              initContainers: [fetchSecretInitContainer(args.adminSecretArn, args.region, PROVISIONER_UID)],
               containers: [
                 {
                   name: "provision",
                   image: PROVISIONER_IMAGE,
                   command: ["/bin/sh", "/config/provision.sh"],
-                  env: [{ name: "MANAGEMENT_URL", value: args.managementUrl }],
+                  env: [
+                    { name: "MANAGEMENT_URL", value: args.managementUrl },
+                    { name: "MANAGEMENT_HOST", value: args.managementHost },
+                  ],
                   resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
                   securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                   volumeMounts: [
                     { name: "config", mountPath: "/config", readOnly: true },
                     { name: "secrets", mountPath: "/secrets", readOnly: true },
+                    { name: "runtime-secret", mountPath: "/run/secret", readOnly: true },
+                    { name: "work", mountPath: "/run/work" },
                   ],
                 },
               ],
               volumes: [
                 { name: "config", configMap: { name: "mq-provisioner" } },
                 { name: "secrets", secret: { secretName: "mq-provisioner", defaultMode: 0o440 } },
+                { name: "work", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                ...RUNTIME_SECRET_VOLUMES,
               ],
             },
           },
         },
       },
       // The broker takes ~20 minutes in cluster mode; the Job itself finishes in seconds once it answers.
-      { ...inNs, dependsOn: [this.namespace, config, secret, ...args.dependsOn], customTimeouts: { create: "30m", update: "30m" } },
+      { ...inNs, dependsOn: [this.namespace, config, secret, serviceAccount, role, ...args.dependsOn], customTimeouts: { create: "30m", update: "30m" } },
     );
 
     this.registerOutputs({ namespace: this.namespace.metadata.name, job: this.job.metadata.name });

@@ -95,6 +95,20 @@ function hasQuantity(q: { [key: string]: string } | undefined, key: string): boo
 
 export const kubernetesRules: readonly ResourceRule[] = [
   resourceRule({
+    name: "k8s-namespace-pod-security",
+    control: C.CIS_EKS_4_2_1,
+    severity: "high",
+    description:
+      "Every Namespace the program creates enforces a Pod Security level (label pod-security.kubernetes.io/enforce: restricted, baseline or privileged); the built-in admission controller then refuses pods above it. https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+    validateResource: (args, report) => {
+      if (args.type !== "kubernetes:core/v1:Namespace") return;
+      const metadata: unknown = args.props["metadata"];
+      const labels: unknown = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "labels") : undefined;
+      const level: unknown = typeof labels === "object" && labels !== null ? Reflect.get(labels, "pod-security.kubernetes.io/enforce") : undefined;
+      if (level !== "restricted" && level !== "baseline" && level !== "privileged") report("Namespace has no pod-security.kubernetes.io/enforce label (restricted, baseline or privileged).");
+    },
+  }),
+  resourceRule({
     name: "k8s-resource-requests-limits",
     control: C.EKS_BP_RESOURCES,
     severity: "medium",

@@ -34,7 +34,17 @@ export const backupSchema = z.strictObject({
   /** Point-in-time restore (continuous backup) for RDS and S3, kept as long as daily points. Default true. */
   continuousBackup: z.boolean(),
   /** AWS Backup Vault Lock in governance mode (no one deletes points early without a special permission). Default off (dev) / on (prod). */
-  vaultLock: z.strictObject({ enabled: z.boolean() }),
+  vaultLock: z.strictObject({
+    enabled: z.boolean(),
+    /** Compliance mode: after this many days (3 or more) nobody can remove the lock. Unset: governance mode. Default unset (dev) / 3 (prod). */
+    changeableForDays: z.number().int().min(3).max(36500).optional(),
+  }),
+  /**
+   * Name of the IAM role (in this account, created by the organization's security team) that alone
+   * may delete or shorten recovery points, remove vault locks, and delete or disable the backup
+   * vaults' keys. Unset: no such guard (dev destroys its vaults). Default unset (dev) / entasis-prod-break-glass (prod).
+   */
+  breakGlassRole: z.string().regex(/^[\w+=,.@-]{1,64}$/, { message: issue("is not an IAM role name", "use e.g. entasis-prod-break-glass") }).optional(),
   /**
    * Manage the account-region-wide AWS Backup opt-in (RegionSettings). Only one stack per account
    * and region may own it. Default off (dev) / on (prod).

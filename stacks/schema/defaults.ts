@@ -172,6 +172,7 @@ const DEV: Readonly<Record<string, unknown>> = {
   },
   monitoring: { prometheus: { replicas: 1, retention: "7d", storageGiB: 20 }, alertmanager: { replicas: 1 } },
   backup: { vaultLock: { enabled: false }, manageRegionSettings: false },
+  audit: { provider: "none", retentionDays: 365 },
   timeseries: {
     instances: 1,
     synchronousReplicas: 0,
@@ -245,7 +246,8 @@ const PROD: Readonly<Record<string, unknown>> = {
     filebeat: { resources: { cpuMillis: 100, memoryMiB: 400 } },
   },
   monitoring: { prometheus: { replicas: 2, retention: "15d", storageGiB: 100 }, alertmanager: { replicas: 2 } },
-  backup: { vaultLock: { enabled: true }, manageRegionSettings: true },
+  backup: { vaultLock: { enabled: true, changeableForDays: 3 }, manageRegionSettings: true, breakGlassRole: "entasis-prod-break-glass" },
+  audit: { provider: "platform", retentionDays: 365 },
   timeseries: {
     instances: 3,
     synchronousReplicas: 1,

@@ -367,7 +367,7 @@ export function flinkDeploymentWith(job: Record<string, unknown> | undefined, an
 }
 
 /** A processing namespace with every guardrail; a violating case drops or changes one. */
-export const processingNamespace = res("kubernetes:core/v1:Namespace", "spark-jobs-namespace", { metadata: { name: "spark-jobs", labels: { "entasis.io/processing": "spark" } } });
+export const processingNamespace = res("kubernetes:core/v1:Namespace", "spark-jobs-namespace", { metadata: { name: "spark-jobs", labels: { "entasis.io/processing": "spark", "pod-security.kubernetes.io/enforce": "baseline" } } });
 export const processingQuota = res("kubernetes:core/v1:ResourceQuota", "spark-jobs-quota", { metadata: { name: "processing-quota", namespace: "spark-jobs" }, spec: { hard: { "requests.cpu": "6", pods: "40" } } });
 export const processingLimits = res("kubernetes:core/v1:LimitRange", "spark-jobs-limits", { metadata: { name: "processing-limits", namespace: "spark-jobs" }, spec: { limits: [{ type: "Container", defaultRequest: { cpu: "500m", memory: "1Gi" } }] } });
 export const processingDenyAll = res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "spark-jobs-net-default-deny", { metadata: { name: "default-deny", namespace: "spark-jobs" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
@@ -444,3 +444,5 @@ export const meshPortException = res("kubernetes:security.istio.io/v1:PeerAuthen
   spec: { selector: { matchLabels: { app: "trading-api" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
 });
 export const meshSet: readonly PolicyInput[] = [meshNamespace, meshStrict, meshPortException];
+/** A namespace at the `restricted` Pod Security level. */
+export const namespace = res("kubernetes:core/v1:Namespace", "apps-ns", { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } });

@@ -87,6 +87,10 @@ const FREE_TYPES = new Set([
   // Account settings of AWS Backup: no charge of their own (https://aws.amazon.com/backup/pricing/).
   "aws:backup/regionSettings:RegionSettings",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+  "aws:backup/vaultPolicy:VaultPolicy",
+  // Object Lock and GuardDuty's per-feature switches are settings; the detector bills the usage.
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:ec2/vpc:Vpc",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/routeTable:RouteTable",
@@ -286,6 +290,10 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
     }
   }
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
+  // The first copy of management events is free; data events and GuardDuty are billed per event
+  // analysed. https://aws.amazon.com/cloudtrail/pricing/ https://aws.amazon.com/guardduty/pricing/
+  if (r.type === "aws:cloudtrail/trail:Trail") return { kind: "usage", rate: "0.10 USD per 100,000 S3 data events (management events: first copy free)" };
+  if (r.type === "aws:guardduty/detector:Detector") return { kind: "usage", rate: "per GB of EKS audit logs and per vCPU of runtime-monitored nodes analysed (GuardDuty pricing)" };
   if (r.type.startsWith("pulumi:providers:") || r.type.startsWith("random:")) return { kind: "free" };
   if (r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster") {
     // The PGDATA and WAL volumes each instance claims (EBS gp3, created by the CSI driver); its

@@ -1,0 +1,80 @@
+import { RunResult } from "../tools/offline/harness";
+import { KEY_PROTECTED_ACTIONS, VAULT_PROTECTED_ACTIONS } from "../lib/breakGlass";
+import { DR_OBJECT_LOCK_DAYS } from "../components/backup/disasterRecovery";
+import { jsonInput, named, ofType } from "./support/query";
+import { stackRun } from "./support/stackRuns";
+import { Json, evaluate } from "./support/iam";
+
+// Backups an administrator cannot erase alone: in prod only the break-glass role may delete or
+// shorten a recovery point, remove a vault lock, or delete or disable a vault's key; the locks
+// turn to compliance mode after their window.
+
+const runs: Record<string, RunResult> = {};
+beforeAll(async () => {
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
+});
+
+const ACCOUNT = "123456789012";
+const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/entasis-prod-break-glass`;
+/** Everyone else an attacker might hold: the account root, an administrator, the backup and deploy roles. */
+const OTHERS = [`arn:aws:iam::${ACCOUNT}:root`, `arn:aws:iam::${ACCOUNT}:role/Admin`, `arn:aws:iam::${ACCOUNT}:role/entasis-prod-backup`, `arn:aws:iam::${ACCOUNT}:role/entasis-prod-deploy`];
+/** What an administrator's identity policy grants: everything. */
+const ADMIN: Json = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+const VAULTS = [
+  ["backup-vault", "backup-vault-policy", "backup-vault-lock", "backup-vault-key"],
+  ["backup-dr-vault", "backup-dr-vault-policy", "backup-dr-vault-lock", "backup-dr-vault-key"],
+] as const;
+
+describe("prod", () => {
+  test.each(VAULTS)("%s: only the break-glass role erases recovery points or removes the lock", (vaultName, policyName) => {
+    const run = runs.prod;
+    const vault = named(run, vaultName, "aws:backup/vault:Vault");
+    const policy = named(run, policyName, "aws:backup/vaultPolicy:VaultPolicy");
+    expect(policy.inputs.backupVaultName).toBe(vault.inputs.name);
+    const doc = jsonInput(policy, "policy");
+    const point = `arn:aws:backup:ap-northeast-2:${ACCOUNT}:recovery-point:abc`;
+    expect(VAULT_PROTECTED_ACTIONS).toEqual(expect.arrayContaining(["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:DeleteBackupVaultLockConfiguration"]));
+    for (const action of VAULT_PROTECTED_ACTIONS) {
+      for (const principal of OTHERS) expect([action, principal, evaluate([doc, ADMIN], { principal, action, resource: point })]).toEqual([action, principal, "Deny"]);
+      expect(evaluate([doc, ADMIN], { principal: BREAK_GLASS, action, resource: point })).toBe("Allow");
+    }
+    // Restores and reads stay open to whoever IAM allows.
+    expect(evaluate([doc, ADMIN], { principal: OTHERS[1], action: "backup:StartRestoreJob", resource: point })).toBe("Allow");
+  });
+
+  test.each(VAULTS)("%s: the lock is in compliance mode after 3 days", (_vault, _policy, lockName) => {
+    expect(named(runs.prod, lockName, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs.changeableForDays).toBe(3);
+  });
+
+  test.each(VAULTS)("%s: only the break-glass role deletes or disables its key; the account still administers it", (_vault, _policy, _lock, keyName) => {
+    const doc = jsonInput(named(runs.prod, keyName, "aws:kms/key:Key"), "policy");
+    const key = `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/k`;
+    expect(KEY_PROTECTED_ACTIONS).toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion", "kms:DisableKey"]));
+    for (const action of KEY_PROTECTED_ACTIONS) {
+      for (const principal of OTHERS) expect([action, principal, evaluate([doc, ADMIN], { principal, action, resource: key })]).toEqual([action, principal, "Deny"]);
+      expect(evaluate([doc, ADMIN], { principal: BREAK_GLASS, action, resource: key })).toBe("Allow");
+    }
+    // No lockout: the account keeps kms:PutKeyPolicy and use of the key.
+    for (const action of ["kms:PutKeyPolicy", "kms:Decrypt", "kms:CancelKeyDeletion"]) expect(evaluate([doc, ADMIN], { principal: OTHERS[1], action, resource: key })).toBe("Allow");
+  });
+});
+
+test("prod's DR buckets keep every object version a week under S3 Object Lock (compliance), without replacing the buckets", () => {
+  const run = runs.prod;
+  const drBuckets = ofType(run, "aws:s3/bucket:Bucket").filter((b) => b.name.startsWith("disaster-recovery-"));
+  expect(drBuckets.length).toBeGreaterThanOrEqual(3);
+  const locks = ofType(run, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+  for (const b of drBuckets) {
+    const lock = locks.find((l) => l.name === b.name);
+    expect([b.name, lock?.inputs]).toEqual([b.name, { bucket: b.inputs.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS } } }]);
+    // Enabled in place on the versioned bucket: the bucket itself does not change (no replacement).
+    expect(b.inputs.objectLockEnabled).toBeUndefined();
+  }
+});
+
+test("dev, which destroys its vaults, has neither guard nor lock", () => {
+  expect(ofType(runs.dev, "aws:backup/vaultPolicy:VaultPolicy")).toEqual([]);
+  expect(ofType(runs.dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+});
