@@ -256,8 +256,10 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
     const tagged = run().resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
     // The processing and AI areas' buckets are backed up too (tests/processing.test.ts, tests/ai.test.ts),
     // and the load-test run summaries where load testing is on (dev by default; tests/load-test.test.ts).
+    // Prod's CloudTrail log bucket too (entasis:audit.provider platform; tests/audit-trail.test.ts).
     const loadTest = stack === "dev" ? ["load-test-runs"] : [];
-    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", ...loadTest, "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group", "spark-event-logs"]);
+    const audit = stack === "prod" ? ["audit-bucket"] : [];
+    expect(tagged).toEqual([...audit, "ai-store-ml-artifacts", "ai-store-models", "flink-state", ...loadTest, "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group", "spark-event-logs"].sort());
   });
 
   it("gives every consumer a secret with its connection details and no password", () => {

@@ -193,6 +193,8 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 /** AWS resource types that have no tags argument (association and rule-less glue resources). */
 const UNTAGGABLE = new Set([
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:guardduty/detectorFeature:DetectorFeature",
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
   "aws:backup/regionSettings:RegionSettings",
   "aws:backup/selection:Selection",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
  * spans cloudwatch, logs and events; the ALB is elasticloadbalancing.
  */
 export const PREVIEW_READ_SERVICES = [
-  "acm", "backup", "cloudwatch", "codebuild", "ec2", "ecr", "eks", "elasticache", "elasticloadbalancing", "events", "iam", "kms", "logs", "mq", "rds", "s3", "secretsmanager", "ssm", "tag",
+  "acm", "backup", "cloudtrail", "cloudwatch", "codebuild", "ec2", "ecr", "eks", "elasticache", "elasticloadbalancing", "events", "guardduty", "iam", "kms", "logs", "mq", "rds", "s3", "secretsmanager", "ssm", "tag",
 ] as const;
 
 /**
@@ -37,6 +37,9 @@ export const PREVIEW_DENIED_DATA_READS = [
   "ec2:GetConsoleScreenshot",
   "ecr:GetDownloadUrlForLayer",
   "ecr:BatchGetImage",
+  // GuardDuty's findings describe the account's threats and incidents, not configuration.
+  "guardduty:GetFindings",
+  "guardduty:GetFindingsStatistics",
 ] as const;
 
 /** Parameter Store reads that return values; denied on this account's parameters. */
