@@ -195,6 +195,7 @@ const UNTAGGABLE = new Set([
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:backup/vaultPolicy:VaultPolicy",
   "aws:backup/regionSettings:RegionSettings",
   "aws:backup/selection:Selection",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
