@@ -255,7 +255,9 @@ describe.each(["dev", "prod"] as const)("data tier of %s", (stack) => {
   it("tags the primary, Redis and the buckets for backup selection, and not the replicas", () => {
     const tagged = run().resources.filter((r) => tagsOf(r).backup === "true").map((r) => r.name).sort();
     // The processing and AI areas' buckets are backed up too (tests/processing.test.ts, tests/ai.test.ts).
-    expect(tagged).toEqual(["ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group", "spark-event-logs"]);
+    // Prod also backs up its CloudTrail log bucket (tests/audit-trail.test.ts).
+    const audit = stack === "prod" ? ["audit-bucket"] : [];
+    expect(tagged).toEqual([...audit, "ai-store-ml-artifacts", "ai-store-models", "flink-state", "object-storage-access-logs", "object-storage-market-data", "postgres-primary", "redis-group", "spark-event-logs"].sort());
   });
 
   it("gives every consumer a secret with its connection details and no password", () => {

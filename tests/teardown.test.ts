@@ -84,8 +84,8 @@ describe("teardown of prod stays protected", () => {
 
   it("never empties a bucket and protects each", () => {
     const buckets = ofType(run(), BUCKET);
-    // The dev list above, plus the three disaster-recovery copies.
-    expect(buckets).toHaveLength(11);
+    // The dev list above, plus the three disaster-recovery copies and the CloudTrail log bucket.
+    expect(buckets).toHaveLength(12);
     expect(summary(buckets, "forceDestroy")).toEqual(Object.fromEntries(buckets.map((b) => [b.name, { forceDestroy: false, protect: true }])));
   });
 
