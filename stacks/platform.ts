@@ -34,6 +34,7 @@ import { DisasterRecovery } from "../components/backup/disasterRecovery";
 import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
 import { buildConfigStore } from "./configStore";
+import { zonalPools } from "./schema/capacity";
 import { ConfigStore } from "../components/config/configStore";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
@@ -162,6 +163,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     partition,
     config: config.cluster,
     privateSubnetIds: network.privateSubnetIds,
+    privateSubnetIdsByZone: Object.fromEntries(config.network.availabilityZones.map((az) => [az, network.subnets.private[az].id])),
+    // Pools running pods bound to a zone (volumes, one-per-zone rules) get a node group per zone.
+    zonalPools: zonalPools(config),
     applicationSecurityGroupId: securityGroups.ids.application,
     // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
     apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
@@ -220,6 +224,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
+    // Only this stack's resources, even when dev and prod share an account.
+    scopeTags: { Stack: tags.Stack },
     tags,
   });
 

@@ -30,9 +30,10 @@ describe("npm run plan", () => {
     for (const pool of ["general", "ai-inference", "data-processing"]) {
       const poolLine = tree.findIndex((l) => l.includes(`[entasis:cluster:NodePool] cluster-${pool}`));
       expect(poolLine).toBeGreaterThan(clusterLine);
-      expect(tree[poolLine + 2]).toContain(`aws:eks/nodeGroup:NodeGroup  cluster-${pool}-ng`);
+      expect(tree.slice(poolLine + 1, poolLine + 5).join("\n")).toContain(`aws:eks/nodeGroup:NodeGroup  cluster-${pool}-ng`);
     }
-    expect(r.out).toMatch(/^3\s+aws:eks\/nodeGroup:NodeGroup$/m);
+    // general and data-processing: one group per zone; ai-inference: one.
+    expect(r.out).toMatch(/^7\s+aws:eks\/nodeGroup:NodeGroup$/m);
     expect(r.out).toContain("note: secrets not in Pulumi.prod.yaml were filled with placeholders: entasis:slackWebhookUrl");
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as {
       stack: string;
@@ -64,7 +65,10 @@ describe("npm run plan", () => {
     expect(json.costComparison.devToProd.atMin).toBeLessThan(1);
     // Preflight: quotas beside AWS's defaults, then the missing prerequisites, each with its command.
     expect(r.out).toContain("Preflight: before a real `pulumi up` of prod");
-    expect(r.out).toMatch(/^Running On-Demand G and VT instances\s+L-DB2E81BA\s+region\s+vCPU\s+8\s+20\s+44\s+0\s+BLOCKS FIRST DEPLOY$/m);
+    // No model served in prod: the GPU pool starts at 0, so only serving one needs the increase.
+    expect(r.out).toMatch(/^Running On-Demand G and VT instances\s+L-DB2E81BA\s+region\s+vCPU\s+0\s+20\s+44\s+0\s+REQUEST INCREASE$/m);
+    expect(r.out).toContain("Verdict: when one zone's nodes are lost or replaced, every such pod gets a node back in its own zone");
+    expect(r.out).toMatch(/^timeseries-cluster\s+data-processing\s+3\s+EBS volume, zone rule, node each\s+ap-northeast-2a, ap-northeast-2b, ap-northeast-2c\s+ap-northeast-2a, ap-northeast-2b, ap-northeast-2c\s+ok$/m);
     expect(r.out).toContain("request: aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-DB2E81BA --desired-value 44 --region ap-northeast-2");
     expect(r.out).toContain("check:   aws service-quotas get-service-quota --service-code ec2 --quota-code L-1216C47A --region ap-northeast-2");
     expect(r.out).toMatch(/^ {2}- \[MISSING\] secret:slackWebhookUrl: /m);

@@ -9,6 +9,7 @@ import { PreflightReport, analysePreflight, configOfRun } from "./preflight";
 import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
 import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
 import { TimelineReport, analyseTimeline } from "./timeline";
+import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -21,6 +22,8 @@ export interface Insights {
   readonly costUnavailable?: string;
   readonly timeline: TimelineReport;
   readonly failureDomains: FailureDomainReport;
+  /** At the pools' minimum: every pod bound to a zone has a node group (and a node) in its zone. */
+  readonly zonalCapacity: ZonalCapacityReport;
   /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
   readonly preflight?: PreflightReport;
 }
@@ -42,6 +45,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
     failureDomains: analyseFailureDomains(idx, run.stack, region),
+    zonalCapacity: analyseZonalCapacity(idx),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
   };
 }
