@@ -190,7 +190,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     replicas: config.cluster.certManagerReplicas,
   });
 
-  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, tags });
+  const logging = new Logging("logging", { config: config.logging, provider: cluster.provider, systemPoolLabels: systemPool.labels, scheduledAfter: onSystemPool, volumeDriver: [cluster.ebsCsi], tags });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -201,6 +201,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
+    volumeDriver: [cluster.ebsCsi],
+    deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
   });
 

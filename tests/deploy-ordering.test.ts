@@ -130,11 +130,12 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
   const urn = (name: string, type?: string): string => named(runs.prod, name, type).urn;
   const poolWaits = (rs: readonly RecordedResource[], inherit = true): string[] => summary(checkPoolWaits(graphOf(rs, inherit)));
 
+  // Velero owns no volume: the volume owners also wait for the system nodes through the EBS CSI add-on.
   it("flags a release that no longer waits for its nodes and CoreDNS", () => {
-    const rs = doctor(prod(), "monitoring-kube-prometheus-stack", withoutDeps([urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")]));
+    const rs = doctor(prod(), "cluster-backup-velero", withoutDeps([urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")]));
     expect(poolWaits(rs)).toEqual([
-      "monitoring-kube-prometheus-stack: does not wait for node group cluster-general-ng-ap-northeast-2a (selects role general)",
-      "monitoring-kube-prometheus-stack: does not wait for CoreDNS (cluster-coredns)",
+      "cluster-backup-velero: does not wait for node group cluster-general-ng-ap-northeast-2a (selects role general)",
+      "cluster-backup-velero: does not wait for CoreDNS (cluster-coredns)",
     ]);
   });
 
@@ -152,8 +153,8 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
     // The waits move from the release to its component: the SDK still orders it (the child registers
     // after its parent, which registers after its dependencies), but the release no longer names them.
     const waits = [urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")];
-    const component = urn("monitoring", "entasis:observability:Monitoring");
-    const rs = doctor(prod(), "monitoring-kube-prometheus-stack", withoutDeps(waits)).map((r) => (r.urn === component ? { ...r, dependencies: [...r.dependencies, ...waits] } : r));
+    const component = urn("cluster-backup", "entasis:backup:ClusterBackup");
+    const rs = doctor(prod(), "cluster-backup-velero", withoutDeps(waits)).map((r) => (r.urn === component ? { ...r, dependencies: [...r.dependencies, ...waits] } : r));
     expect(poolWaits(rs)).toEqual([]);
     expect(poolWaits(rs, false)).toHaveLength(2);
   });

@@ -14,6 +14,7 @@ import { bootstrapStackOf, loadStackFile } from "./offline/stackFile";
 import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
 import { buildReport } from "./plan/report";
 import { renderReport } from "./plan/render";
+import { renderWholeAccount } from "./plan/renderAccount";
 
 const USAGE = "usage: npm run plan -- <stack> [--json FILE]";
 
@@ -97,6 +98,7 @@ export async function main(
   const bootstrap = await bootstrapSummary(args.stack);
   const report = { ...first, costComparison: compareCosts(costs), accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined, diagramPath: diagramPath && path.relative(PROJECT_ROOT, diagramPath), bootstrap };
   log(renderReport(report));
+  log((await renderWholeAccount(args.stack, quotas, run.resources)).join("\n"));
   if (bootstrap) {
     log("");
     log("Deploy path (bootstrap stack)");

@@ -10,6 +10,7 @@ import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
 import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
 import { TimelineReport, analyseTimeline } from "./timeline";
 import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
+import { Leftover, destroyLeftovers } from "./teardown";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -24,6 +25,8 @@ export interface Insights {
   readonly failureDomains: FailureDomainReport;
   /** At the pools' minimum: every pod bound to a zone has a node group (and a node) in its zone. */
   readonly zonalCapacity: ZonalCapacityReport;
+  /** What a `pulumi destroy` of the stack would leave behind, and why. */
+  readonly destroyLeftovers: readonly Leftover[];
   /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
   readonly preflight?: PreflightReport;
 }
@@ -46,6 +49,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     timeline: analyseTimeline(idx),
     failureDomains: analyseFailureDomains(idx, run.stack, region),
     zonalCapacity: analyseZonalCapacity(idx),
+    destroyLeftovers: destroyLeftovers(idx),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
   };
 }

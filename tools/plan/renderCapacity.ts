@@ -1,5 +1,6 @@
+import { Leftover } from "../insights/teardown";
 import { ZonalCapacityReport } from "../insights/zonalCapacity";
-import { table } from "./render";
+import { section, table } from "./render";
 
 /** Part of the failure-domain view: pods bound to a zone, and whether a lost or replaced node in their zone comes back. */
 export function renderZonalCapacity(z: ZonalCapacityReport): string[] {
@@ -24,4 +25,9 @@ export function renderZonalCapacity(z: ZonalCapacityReport): string[] {
       : `Verdict: NOT OK: ${z.checks.filter((c) => c.problems.length > 0).length} workload(s) can strand in a zone.`,
   );
   return out;
+}
+
+/** What `pulumi destroy` of the stack would leave in the account (docs/deploy.md, "Tear down dev"). */
+export function renderLeftovers(leftovers: readonly Leftover[], stack: string): string[] {
+  return [...section(`What a destroy of ${stack} leaves behind`), ...table(leftovers.map((l) => [l.what, l.why]), ["left behind", "why"])];
 }

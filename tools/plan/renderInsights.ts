@@ -1,7 +1,7 @@
 import { CostComparison, Insights } from "../insights";
 import { CostReport } from "../insights/cost";
 import { FailureDomainReport } from "../insights/failureDomains";
-import { renderZonalCapacity } from "./renderCapacity";
+import { renderLeftovers, renderZonalCapacity } from "./renderCapacity";
 import { Step, TimelineReport } from "../insights/timeline";
 import { shortType } from "../insights/model";
 import { renderPreflight } from "./renderPreflight";
@@ -99,6 +99,7 @@ export function renderInsights(ins: Insights, cmp: CostComparison | undefined, s
   out.push(...renderTimeline(ins.timeline));
   out.push(...renderFailureDomains(ins.failureDomains));
   out.push(...renderZonalCapacity(ins.zonalCapacity));
+  out.push(...renderLeftovers(ins.destroyLeftovers, stack));
   if (ins.preflight) out.push(...renderPreflight(ins.preflight, stack));
   return out;
 }
