@@ -1,5 +1,7 @@
 import { RecordedResource, StackRunResult } from "../tools/offline/harness";
+import { estimateCost } from "../tools/insights/cost";
 import { ResourceIndex } from "../tools/insights/model";
+import { PRICES_AP_NORTHEAST_2 } from "../tools/insights/prices-ap-northeast-2";
 import { analyseZonalCapacity } from "../tools/insights/zonalCapacity";
 import { validateWith, withField } from "./support/config";
 import { named, ofType } from "./support/query";
@@ -100,5 +102,20 @@ describe("pool minimums are validated against what is pinned to them", () => {
     expect(text).toContain("entasis:cluster.nodePools.general.minSize");
     expect(text).toContain("trading-api (hard zone spread)");
     expect(text).toContain("Elasticsearch nodes");
+  });
+});
+
+describe("no idle GPUs", () => {
+  it.each(STACKS)("%s: the GPU pool costs nothing at minimum without a served model, and prod's minimum drops by its two former g4dn.xlarge nodes", (stack) => {
+    const cost = estimateCost(new ResourceIndex(runs[stack].resources), PRICES_AP_NORTHEAST_2);
+    const gpu = cost.lines.find((l) => l.name === "cluster-ai-inference-ng");
+    expect(gpu?.monthlyMin).toBe(0);
+    expect(gpu?.monthlyMax).toBeGreaterThan(0);
+    if (stack === "prod") {
+      // Before issue 20: 2 x (g4dn.xlarge 0.647/h x 730 h + its 100 GiB gp3 disk) at minimum.
+      const perNode = (gpu?.monthlyMax ?? 0) / 5;
+      expect(perNode).toBeGreaterThan(0.647 * 730);
+      expect(2 * perNode).toBeGreaterThan(940);
+    }
   });
 });
