@@ -35,6 +35,7 @@ import { DisasterRecovery } from "../components/backup/disasterRecovery";
 import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
 import { buildConfigStore } from "./configStore";
+import { zonalPools } from "./schema/zonalCapacity";
 import { ConfigStore } from "../components/config/configStore";
 import { LoadTest } from "../components/loadtest/loadTest";
 import { buildLoadTest } from "./loadTest";
@@ -188,6 +189,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     partition,
     config: config.cluster,
     privateSubnetIds: network.privateSubnetIds,
+    privateSubnetIdsByZone: Object.fromEntries(config.network.availabilityZones.map((az) => [az, network.subnets.private[az].id])),
+    // Pools running pods bound to a zone (volumes, one-per-zone rules) get a node group per zone.
+    zonalPools: zonalPools(config),
     applicationSecurityGroupId: securityGroups.ids.application,
     // With the public endpoint off, operators reach the API through the bastion (SSM port forwarding).
     apiClientSecurityGroupIds: bastion ? { bastion: bastion.securityGroup.id } : {},
@@ -218,6 +222,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     provider: cluster.provider,
     systemPoolLabels: systemPool.labels,
     scheduledAfter: onSystemPool,
+    volumeDriver: [cluster.ebsCsi],
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
   });
@@ -231,6 +236,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     watchedPools: Object.entries(config.cluster.nodePools).map(([pool, p]) => ({ role: p.labels.role ?? pool, maxSize: p.maxSize })),
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
+    volumeDriver: [cluster.ebsCsi],
+    deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
     webhookSourceCidrs: Object.values(subnetPlan.private),
   });
@@ -260,6 +267,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
+    // Only this stack's resources, even when dev and prod share an account.
+    scopeTags: { Stack: tags.Stack },
     tags,
   });
 

@@ -93,6 +93,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
 
   const database = new TimeseriesCluster("timeseries", {
     namePrefix,
+    volumeDriver: [cluster.ebsCsi],
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,

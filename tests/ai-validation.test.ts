@@ -79,7 +79,14 @@ describe("entasis:ai validation", () => {
   });
 
   it("turns examples on only when asked", () => {
-    expect(ai("prod", ["examples", "inferenceService"], true).ok).toBe(true);
+    // A served model needs its GPU nodes at the pool's minimum; without one the pool idles at 0.
+    expect(ai("prod", ["examples", "inferenceService"], true).messages).toEqual([
+      "entasis:cluster.nodePools.ai-inference.minSize 0 is below the 2 GPU node(s) the served model's entasis:ai.serving.minReplicas needs; use at least 2",
+    ]);
+    expect(validateWith("prod", (a) => ({ ...a, ai: withField(a.ai, ["examples", "inferenceService"], true), cluster: withField(withField(a.cluster, ["nodePools", "ai-inference", "minSize"], 2), ["nodePools", "ai-inference", "desiredSize"], 2) })).messages).toEqual([]);
+    expect(gpuPool("prod", ["minSize"], 2).messages).toContain(
+      "entasis:cluster.nodePools.ai-inference.minSize 2 keeps idle GPU nodes: no model is served (entasis:ai.examples.inferenceService is off); use 0 (the autoscaler adds GPU nodes when a model is deployed)",
+    );
     expect(ai("prod", ["examples", "workflowTemplate"], "yes").ok).toBe(false);
   });
 

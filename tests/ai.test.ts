@@ -9,6 +9,7 @@ import { schemaErrors } from "./support/k8sSchema";
 import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 import { TEST_SECRETS, byUrn, jsonInput, named, ofType, tagsOf } from "./support/query";
 import { stackRun } from "./support/stackRuns";
+import { loadStackFile } from "../tools/offline/stackFile";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CR = (kind: string, group: string): string => `kubernetes:${group}:${kind}`;
@@ -17,14 +18,17 @@ beforeAll(async () => {
   runs.dev = await stackRun("dev");
   runs.prod = await stackRun("prod");
   // Examples on, as an app team's stack would turn them on.
-  runs.examples = await runStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:ai": { examples: { inferenceService: true, workflowTemplate: true } } } });
+  // A served model needs its GPU nodes at the pool's minimum (validated): 2 replicas x 1 GPU.
+  const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools: Record<string, Obj> };
+  cluster.nodePools["ai-inference"] = { ...cluster.nodePools["ai-inference"], minSize: 2, desiredSize: 2 };
+  runs.examples = await runStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:ai": { examples: { inferenceService: true, workflowTemplate: true } }, "entasis:cluster": cluster } });
 }, 120_000);
 
 type Obj = Record<string, unknown>;
 const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Obj)[k] : undefined), v);
 const urn = (run: RunResult, name: string, type?: string): string => named(run, name, type).urn;
 const gpuNodes = (run: RunResult): string => urn(run, "cluster-ai-inference-ng");
-const systemNodes = (run: RunResult): string => urn(run, "cluster-general-ng");
+const systemNodes = (run: RunResult): string => urn(run, "cluster-general-ng-ap-northeast-2a");
 const coreDns = (run: RunResult): string => urn(run, "cluster-coredns", "aws:eks/addon:Addon");
 const aiDefaults = (stack: string): Obj => ENVIRONMENT_DEFAULTS[stack === "dev" ? "dev" : "prod"].ai as Obj;
 

@@ -8,6 +8,7 @@ import { AWS_BACKUP_CONTINUOUS_MAX_DAYS, awsCronProblem } from "../lib/backupSch
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "../lib/helmCharts";
 import { deepMerge } from "../lib/merge";
 import { STATEFUL_TYPES } from "../tools/contract/stateful";
+import { selectionOf } from "../tools/insights/failureDomains";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { CHARTS_DIR, sharedCharts } from "../tools/offline/sharedCharts";
 import { jsonInput, named, ofType, tagsOf } from "./support/query";
@@ -53,7 +54,9 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
   const plan = (): RecordedResource => named(run(), "backup-plan", PLAN);
 
   it("implements the spec's four tiers exactly: hourly kept 1 day (24 points), daily at 01:00 Korea time kept 7 days, weekly kept 4 weeks, monthly kept 12 months", () => {
-    const rules = rulesOf(plan());
+    // The hourly tier is a plan of its own (RDS only); the other three cover every selected resource.
+    const rules = [...rulesOf(named(run(), "backup-hourly", PLAN)), ...rulesOf(plan())];
+    expect(rulesOf(plan()).map((r) => r.ruleName)).toEqual(["daily", "weekly", "monthly"]);
     expect(rules.map((r) => [r.ruleName, r.schedule, r.scheduleExpressionTimezone, r.lifecycle.deleteAfter])).toEqual([
       ["hourly", "cron(0 * ? * * *)", "Asia/Seoul", 1],
       ["daily", "cron(0 1 * * ? *)", "Asia/Seoul", 7],
@@ -78,7 +81,24 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
     expect(rule.lifecycle.deleteAfter).toBeLessThanOrEqual(AWS_BACKUP_CONTINUOUS_MAX_DAYS);
     const selection = named(run(), "backup-pitr-s3", SELECTION);
     expect(selection.inputs.resources).toEqual(["arn:aws:s3:::*"]);
-    expect(selection.inputs.conditions).toEqual([{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "true" }] }]);
+    expect(selection.inputs.conditions).toEqual([{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "true" }, { key: "aws:ResourceTag/Stack", value: stack }] }]);
+  });
+
+  it("scopes every selection to this stack (conditions are ANDed: backup=true and Stack=<stack>), so dev and prod in one account never back up each other", () => {
+    const selections = ofType(run(), SELECTION);
+    expect(selections.map((x) => x.name).sort()).toEqual(["backup-hourly-rds", "backup-pitr-s3", "backup-tagged"]);
+    for (const sel of selections) {
+      expect(sel.inputs.selectionTags).toBeUndefined();
+      expect(sel.inputs.conditions).toEqual([{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "true" }, { key: "aws:ResourceTag/Stack", value: stack }] }]);
+    }
+    // The hourly tier takes only the relational database; checkpoint, log and model buckets get daily and longer points.
+    expect(named(run(), "backup-hourly-rds", SELECTION).inputs).toMatchObject({ planId: "backup-hourly-id", resources: ["arn:aws:rds:*:*:db:*"] });
+    const other = stack === "dev" ? "prod" : "dev";
+    const foreign = runs[other].resources.filter((r) => r.custom && (r.inputs.tags as Record<string, string> | undefined)?.backup === "true");
+    expect(foreign.length).toBeGreaterThan(0);
+    const selects = (r: RecordedResource): boolean => selectionOf(named(run(), "backup-tagged", SELECTION)).selects(r);
+    expect(foreign.filter(selects)).toEqual([]);
+    expect(run().resources.filter((r) => r.custom && (r.inputs.tags as Record<string, string> | undefined)?.backup === "true").every(selects)).toBe(true);
   });
 
   it("relies on RDS's own point-in-time restore, kept at least as long as daily points", () => {
@@ -88,8 +108,7 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
 
   it("selects every resource tagged backup=true, with a role AWS Backup assumes that has the managed backup and restore policies (S3 included)", () => {
     const selection = named(run(), "backup-tagged", SELECTION);
-    expect(selection.inputs.selectionTags).toEqual([{ type: "STRINGEQUALS", key: "backup", value: "true" }]);
-    expect(selection.inputs.resources).toBeUndefined();
+    expect(selection.inputs.resources).toEqual(["*"]);
     const role = named(run(), "backup-role", "aws:iam/role:Role");
     expect(selection.inputs.iamRoleArn).toBe(role.state.arn);
     expect(jsonInput(role, "assumeRolePolicy")).toEqual({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } } }] });
@@ -115,7 +134,7 @@ describe("environment differences", () => {
   it("locks the prod vault in compliance mode (3-day window) with bounds that accept every rule's points; dev has no lock", () => {
     const [lock] = ofType(runs.prod, LOCK);
     expect(lock.inputs).toEqual({ backupVaultName: "entasis-prod-vault", minRetentionDays: 1, maxRetentionDays: 365, changeableForDays: 3 });
-    for (const rule of rulesOf(named(runs.prod, "backup-plan", PLAN))) {
+    for (const rule of [...rulesOf(named(runs.prod, "backup-plan", PLAN)), ...rulesOf(named(runs.prod, "backup-hourly", PLAN))]) {
       expect(rule.lifecycle.deleteAfter).toBeGreaterThanOrEqual(1);
       expect(rule.lifecycle.deleteAfter).toBeLessThanOrEqual(365);
     }

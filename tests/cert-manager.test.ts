@@ -33,9 +33,9 @@ describe.each([
   it("waits for the system pool's nodes and CoreDNS, and for nothing on the GPU or data pools", () => {
     const deps = named(runs[stack], "cert-manager-release", RELEASE).dependencies;
     const urnOf = (name: string): string => named(runs[stack], name).urn;
-    expect(deps).toEqual(expect.arrayContaining([urnOf("cluster-general-ng"), named(runs[stack], "cluster-coredns", "aws:eks/addon:Addon").urn]));
+    expect(deps).toEqual(expect.arrayContaining([urnOf("cluster-general-ng-ap-northeast-2a"), named(runs[stack], "cluster-coredns", "aws:eks/addon:Addon").urn]));
     expect(deps).not.toContain(urnOf("cluster-ai-inference-ng"));
-    expect(deps).not.toContain(urnOf("cluster-data-processing-ng"));
+    expect(deps).not.toContain(urnOf("cluster-data-processing-ng-ap-northeast-2a"));
   });
 
   it("creates the self-signed ClusterIssuer only after the release that installs its CRD", () => {

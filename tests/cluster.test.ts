@@ -13,14 +13,35 @@ beforeAll(async () => {
 });
 
 /** The spec's node pools (004, "Node Configuration") in prod. */
+/** Pool totals, split over a node group per zone for pools with zonal pods: ai-inference at 0 without a served model, data-processing one node per TimescaleDB instance (issue 20). */
 const PROD_POOLS = {
   general: { instanceTypes: ["c5.2xlarge"], minSize: 3, maxSize: 10 },
-  "ai-inference": { instanceTypes: ["g4dn.xlarge"], minSize: 2, maxSize: 5 },
-  "data-processing": { instanceTypes: ["r5.2xlarge"], minSize: 2, maxSize: 8 },
+  "ai-inference": { instanceTypes: ["g4dn.xlarge"], minSize: 0, maxSize: 5 },
+  "data-processing": { instanceTypes: ["r5.2xlarge"], minSize: 3, maxSize: 8 },
 } as const;
 
+/** The pool's node groups (one, or one per zone), by their role label. */
+function poolGroups(run: RunResult, pool: string): RecordedResource[] {
+  return ofType(run, "aws:eks/nodeGroup:NodeGroup").filter((ng) => (ng.inputs.labels as { role?: string }).role === pool);
+}
+
+/** One of the pool's node groups (all share instance types, labels, taints and AMI). */
 function nodeGroup(run: RunResult, pool: string): RecordedResource {
-  return named(run, `cluster-${pool}-ng`, "aws:eks/nodeGroup:NodeGroup");
+  const [first] = poolGroups(run, pool);
+  if (!first) throw new Error(`no node group of pool ${pool}`);
+  return first;
+}
+
+/** The pool's totals over its groups. */
+function poolSizes(run: RunResult, pool: string): { minSize: number; desiredSize: number; maxSize: number } {
+  const total = { minSize: 0, desiredSize: 0, maxSize: 0 };
+  for (const ng of poolGroups(run, pool)) {
+    const sc = ng.inputs.scalingConfig as typeof total;
+    total.minSize += sc.minSize;
+    total.desiredSize += sc.desiredSize;
+    total.maxSize += sc.maxSize;
+  }
+  return total;
 }
 
 function launchTemplateOf(run: RunResult, ng: RecordedResource): RecordedResource {
@@ -39,23 +60,38 @@ function ancestorOfType(run: RunResult, r: RecordedResource, type: string): Reco
 
 describe("prod node pools follow the spec", () => {
   it.each(Object.entries(PROD_POOLS))("%s has the spec's instance type, sizes and role label", (pool, spec) => {
-    const ng = nodeGroup(runs.prod, pool);
-    expect(ng.inputs.instanceTypes).toEqual(spec.instanceTypes);
-    expect(ng.inputs.scalingConfig).toEqual({ minSize: spec.minSize, desiredSize: spec.minSize, maxSize: spec.maxSize });
-    expect(ng.inputs.labels).toEqual({ role: pool });
-    expect(ng.inputs.capacityType).toBe("ON_DEMAND");
+    for (const ng of poolGroups(runs.prod, pool)) {
+      expect(ng.inputs.instanceTypes).toEqual(spec.instanceTypes);
+      expect(ng.inputs.labels).toEqual({ role: pool });
+      expect(ng.inputs.capacityType).toBe("ON_DEMAND");
+    }
+    expect(poolSizes(runs.prod, pool)).toEqual({ minSize: spec.minSize, desiredSize: spec.minSize, maxSize: spec.maxSize });
   });
 
-  it("has exactly the three pools", () => {
-    expect(ofType(runs.prod, "aws:eks/nodeGroup:NodeGroup").map((r) => r.name).sort()).toEqual(["cluster-ai-inference-ng", "cluster-data-processing-ng", "cluster-general-ng"]);
+  it("has exactly the three pools: general and data-processing one node group per zone (keyed by AZ), ai-inference one group", () => {
+    expect(ofType(runs.prod, "aws:eks/nodeGroup:NodeGroup").map((r) => r.name).sort()).toEqual([
+      "cluster-ai-inference-ng",
+      "cluster-data-processing-ng-ap-northeast-2a",
+      "cluster-data-processing-ng-ap-northeast-2b",
+      "cluster-data-processing-ng-ap-northeast-2c",
+      "cluster-general-ng-ap-northeast-2a",
+      "cluster-general-ng-ap-northeast-2b",
+      "cluster-general-ng-ap-northeast-2c",
+    ]);
   });
 });
 
 describe("dev node pools are small and cheap", () => {
   it("scales the GPU and data pools from zero on spot, keeps general on demand", () => {
-    expect(nodeGroup(runs.dev, "general").inputs).toMatchObject({ capacityType: "ON_DEMAND", scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 4 } });
+    expect(nodeGroup(runs.dev, "general").inputs).toMatchObject({ capacityType: "ON_DEMAND" });
+    expect(poolSizes(runs.dev, "general")).toEqual({ minSize: 2, desiredSize: 2, maxSize: 4 });
     expect(nodeGroup(runs.dev, "ai-inference").inputs).toMatchObject({ capacityType: "SPOT", scalingConfig: { minSize: 0, desiredSize: 0, maxSize: 2 } });
     expect(nodeGroup(runs.dev, "data-processing").inputs).toMatchObject({ capacityType: "SPOT", instanceTypes: ["r5.xlarge", "r5a.xlarge", "r6i.xlarge"] });
+    // One node for the one TimescaleDB instance; the remainder of a split goes to the first zone.
+    expect(poolGroups(runs.dev, "data-processing").map((ng) => [ng.name, ng.inputs.scalingConfig])).toEqual([
+      ["cluster-data-processing-ng-ap-northeast-2a", { minSize: 1, desiredSize: 1, maxSize: 2 }],
+      ["cluster-data-processing-ng-ap-northeast-2c", { minSize: 0, desiredSize: 0, maxSize: 1 }],
+    ]);
   });
 });
 
@@ -133,12 +169,13 @@ describe.each(["dev", "prod"] as const)("EKS cluster of %s", (stack) => {
     const addonUrn = (n: string): string => named(run(), `cluster-${n}`, "aws:eks/addon:Addon").urn;
     const poolComponent = named(run(), "cluster-general", "entasis:cluster:NodePool");
     for (const n of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) expect(poolComponent.dependencies).toContain(addonUrn(n));
-    const general = named(run(), "cluster-general-ng", "aws:eks/nodeGroup:NodeGroup").urn;
-    const others = ofType(run(), "aws:eks/nodeGroup:NodeGroup").filter((ng) => ng.urn !== general);
-    expect(others.map((ng) => ng.name).sort()).toEqual(["cluster-ai-inference-ng", "cluster-data-processing-ng"]);
+    const general = poolGroups(run(), "general").map((ng) => ng.urn);
+    const others = ofType(run(), "aws:eks/nodeGroup:NodeGroup").filter((ng) => !general.includes(ng.urn));
+    expect(others.map((ng) => ng.name).every((n) => n.startsWith("cluster-ai-inference-ng") || n.startsWith("cluster-data-processing-ng"))).toBe(true);
+    expect(others).toHaveLength(stack === "prod" ? 4 : 3);
     for (const n of ["coredns", "aws-ebs-csi-driver"]) {
       const deps = named(run(), `cluster-${n}`, "aws:eks/addon:Addon").dependencies;
-      expect(deps).toContain(general);
+      expect(deps).toEqual(expect.arrayContaining(general));
       for (const ng of others) expect(deps).not.toContain(ng.urn);
     }
   });
@@ -171,9 +208,9 @@ describe.each(["dev", "prod"] as const)("node pools of %s", (stack) => {
     for (const ng of groups()) expect(launchTemplateOf(run(), ng).inputs.vpcSecurityGroupIds).toEqual([clusterSg, "security-groups-application-id"]);
   });
 
-  it("spreads every pool over all private subnets, on the cluster's version, with the node role", () => {
+  it("covers all private subnets with every pool (one group spanning them, or one group per zone), on the cluster's version, with the node role", () => {
+    for (const pool of ["general", "ai-inference", "data-processing"]) expect(poolGroups(run(), pool).flatMap((ng) => ng.inputs.subnetIds as string[])).toEqual(run().outputs.privateSubnetIds);
     for (const ng of groups()) {
-      expect(ng.inputs.subnetIds).toEqual(run().outputs.privateSubnetIds);
       expect(ng.inputs).toMatchObject({ clusterName: `entasis-${stack}`, version: "1.35", nodeRoleArn: named(run(), "cluster-node", "aws:iam/role:Role").state.arn });
       expect(launchTemplateOf(run(), ng).inputs.updateDefaultVersion).toBe(true);
       expect(ng.inputs.launchTemplate).toMatchObject({ version: "1" });
@@ -306,7 +343,7 @@ describe.each(["dev", "prod"] as const)("Kubernetes side of %s", (stack) => {
   });
 
   it("installs each chart only after the system pool's nodes and CoreDNS, with a timeout sized from its install time", () => {
-    const waits = [named(run(), "cluster-general-ng", "aws:eks/nodeGroup:NodeGroup").urn, named(run(), "cluster-coredns", "aws:eks/addon:Addon").urn];
+    const waits = [...poolGroups(run(), "general").map((ng) => ng.urn), named(run(), "cluster-coredns", "aws:eks/addon:Addon").urn];
     const releases = ofType(run(), "kubernetes:helm.sh/v3:Release").filter((r) => r.parent === named(run(), "cluster-system", "entasis:cluster:SystemCharts").urn);
     expect(releases.map((r) => r.name).sort()).toEqual(["cluster-system-cluster-autoscaler", "cluster-system-metrics-server", "cluster-system-nvidia-device-plugin"]);
     for (const r of releases) {
@@ -350,7 +387,8 @@ describe("config reaches the cluster", () => {
           adminPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admin"],
           addonVersions: { "vpc-cni": "v1.20.1-eksbuild.3" },
           nodePools: {
-            general: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 1, maxSize: 2, labels: { role: "general" } },
+            // One node per zone at minimum: trading-api spreads over both zones (validated).
+            general: { instanceTypes: ["t3.large"], minSize: 2, desiredSize: 2, maxSize: 4, labels: { role: "general" } },
             // entasis:processing places its jobs on this pool and checks its quotas against it.
             "data-processing": { instanceTypes: ["r5.xlarge"], minSize: 0, desiredSize: 0, maxSize: 3, labels: { role: "data-processing" }, taints: [{ key: "workload", value: "data-processing", effect: "NO_SCHEDULE" }] },
           },

@@ -65,10 +65,10 @@ describe.each(STACKS)("first deploy ordering of %s", (stack) => {
     expect(summary(checkPoolWaits(graphOf(run().resources)))).toEqual([]);
     const g = graphOf(run().resources);
     for (const name of ["monitoring-kube-prometheus-stack", "trading-api-deployment", "logging-elasticsearch", "cluster-system-nvidia-device-plugin"]) {
-      expect(g.waitsFor(urn(name), urn("cluster-general-ng"))).toBe(true);
+      expect(g.waitsFor(urn(name), urn("cluster-general-ng-ap-northeast-2a"))).toBe(true);
       expect(g.waitsFor(urn(name), urn("cluster-coredns"))).toBe(true);
       expect(g.waitsFor(urn(name), urn("cluster-ai-inference-ng"))).toBe(false);
-      expect(g.waitsFor(urn(name), urn("cluster-data-processing-ng"))).toBe(false);
+      expect(g.waitsFor(urn(name), urn("cluster-data-processing-ng-ap-northeast-2a"))).toBe(false);
     }
   });
 
@@ -79,8 +79,8 @@ describe.each(STACKS)("first deploy ordering of %s", (stack) => {
   it("lets CoreDNS, the EBS CSI driver and the Kubernetes provider wait for no GPU or data-processing node group", () => {
     expect(summary(checkSystemAddons(graphOf(run().resources)))).toEqual([]);
     const g = graphOf(run().resources);
-    expect(g.waitsFor(urn("cluster-coredns", "aws:eks/addon:Addon"), urn("cluster-general-ng"))).toBe(true);
-    expect(g.waitsFor(urn("cluster-aws-ebs-csi-driver", "aws:eks/addon:Addon"), urn("cluster-general-ng"))).toBe(true);
+    expect(g.waitsFor(urn("cluster-coredns", "aws:eks/addon:Addon"), urn("cluster-general-ng-ap-northeast-2a"))).toBe(true);
+    expect(g.waitsFor(urn("cluster-aws-ebs-csi-driver", "aws:eks/addon:Addon"), urn("cluster-general-ng-ap-northeast-2a"))).toBe(true);
   });
 
   it("makes every custom resource wait for the release that installs its CRD", () => {
@@ -130,11 +130,12 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
   const urn = (name: string, type?: string): string => named(runs.prod, name, type).urn;
   const poolWaits = (rs: readonly RecordedResource[], inherit = true): string[] => summary(checkPoolWaits(graphOf(rs, inherit)));
 
+  // Velero owns no volume: the volume owners also wait for the system nodes through the EBS CSI add-on.
   it("flags a release that no longer waits for its nodes and CoreDNS", () => {
-    const rs = doctor(prod(), "monitoring-kube-prometheus-stack", withoutDeps([urn("cluster-general-ng"), urn("cluster-coredns")]));
+    const rs = doctor(prod(), "cluster-backup-velero", withoutDeps([urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")]));
     expect(poolWaits(rs)).toEqual([
-      "monitoring-kube-prometheus-stack: does not wait for node group cluster-general-ng (selects role general)",
-      "monitoring-kube-prometheus-stack: does not wait for CoreDNS (cluster-coredns)",
+      "cluster-backup-velero: does not wait for node group cluster-general-ng-ap-northeast-2a (selects role general)",
+      "cluster-backup-velero: does not wait for CoreDNS (cluster-coredns)",
     ]);
   });
 
@@ -151,9 +152,9 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
   it("follows a component parent's dependsOn as the SDK does, and tells it from the resource's own", () => {
     // The waits move from the release to its component: the SDK still orders it (the child registers
     // after its parent, which registers after its dependencies), but the release no longer names them.
-    const waits = [urn("cluster-general-ng"), urn("cluster-coredns")];
-    const component = urn("monitoring", "entasis:observability:Monitoring");
-    const rs = doctor(prod(), "monitoring-kube-prometheus-stack", withoutDeps(waits)).map((r) => (r.urn === component ? { ...r, dependencies: [...r.dependencies, ...waits] } : r));
+    const waits = [urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")];
+    const component = urn("cluster-backup", "entasis:backup:ClusterBackup");
+    const rs = doctor(prod(), "cluster-backup-velero", withoutDeps(waits)).map((r) => (r.urn === component ? { ...r, dependencies: [...r.dependencies, ...waits] } : r));
     expect(poolWaits(rs)).toEqual([]);
     expect(poolWaits(rs, false)).toHaveLength(2);
   });
@@ -197,7 +198,7 @@ describe("the ordering checks catch a broken graph (doctored copies of prod's re
       type: "kubernetes:batch/v1:Job",
       name: "trading-api-job",
       inputs: { metadata: deployment.inputs.metadata, spec: { template: { metadata: { labels: { app: "db-bootstrap" } }, spec: {} } } },
-      dependencies: [urn("cluster-general-ng"), urn("cluster-coredns")],
+      dependencies: [urn("cluster-general-ng-ap-northeast-2a"), urn("cluster-coredns")],
       propertyDependencies: {},
     };
     expect(summary(checkWebhooks(graphOf([...labelled, job])))).toEqual([]);

@@ -34,16 +34,16 @@ describe("insights of the real stacks", () => {
     const rl = insights.prod.failureDomains.regionLoss;
     expect(rl).toMatchObject({ region: "ap-northeast-2", drRegion: "ap-northeast-1", requireDr: true, ok: true });
     expect(rl.survives).toEqual([
-      "ai-store-ml-artifacts: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
-      "ai-store-models: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
-      "audit-bucket: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
+      "ai-store-ml-artifacts: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
+      "ai-store-models: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
+      "audit-bucket: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
       "backup-plan: daily, weekly, monthly points copied to backup-dr-vault in ap-northeast-1",
       "cluster-backup-cluster-backups: objects replicated to disaster-recovery-cluster-backups in ap-northeast-1",
-      "flink-state: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
-      "object-storage-access-logs: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
+      "flink-state: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
+      "object-storage-access-logs: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
       "object-storage-market-data: objects replicated to disaster-recovery-market-data in ap-northeast-1",
       "postgres-primary: automated backups and transaction logs (point-in-time restore) in ap-northeast-1",
-      "spark-event-logs: in backup-plan's copies to backup-dr-vault (tagged backup=true)",
+      "spark-event-logs: in backup-plan's copies to backup-dr-vault (tagged backup=true, Stack=prod)",
       "timeseries-backup-timeseries-backups: objects replicated to disaster-recovery-timeseries-backups in ap-northeast-1",
     ]);
     // AWS Backup does not support ElastiCache: its backup tag selects nothing.
@@ -104,9 +104,11 @@ describe("insights of the real stacks", () => {
   it("builds the timeline from the real waits: every workload waits for its pool and CoreDNS, and dev's path runs through them", () => {
     for (const stack of ["dev", "prod"]) expect(insights[stack].timeline.missingPoolWaits).toEqual([]);
     const names = insights.dev.timeline.criticalPath.map((s) => s.name);
-    // The cluster layer dominates dev: nodes, then CoreDNS, then the charts and what waits on them.
-    expect(names.slice(names.indexOf("cluster-general-ng"), names.indexOf("cluster-general-ng") + 2)).toEqual(["cluster-general-ng", "cluster-coredns"]);
-    expect(names.indexOf("cluster-general-ng")).toBeGreaterThan(0);
+    // The cluster layer dominates dev: nodes, then the system add-on that waits for them (the EBS CSI
+    // driver, which every volume owner waits for through its StorageClass, or CoreDNS), then the charts.
+    const next = names[names.indexOf("cluster-general-ng-ap-northeast-2a") + 1];
+    expect(["cluster-coredns", "cluster-aws-ebs-csi-driver"]).toContain(next);
+    expect(names.indexOf("cluster-general-ng-ap-northeast-2a")).toBeGreaterThan(0);
   });
 
   it.each(["dev", "prod"])("docs/architecture-%s.md matches the program (run `npm run diagrams` after changing it)", (stack) => {

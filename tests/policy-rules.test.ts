@@ -336,6 +336,8 @@ const CASES: Record<string, Cases> = {
       [f.replicaDb],
       f.s3Set,
       [f.backupPlan],
+      // A plan of hourly points only (kept a day) serves local mistakes and needs no copy.
+      [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).slice(0, 1) })],
       // The ALB's access logs are diagnostics; a replication destination is itself the copy.
       f.s3Set.filter((r) => r !== f.bucketReplication).map((r) => (r.urn === f.bucket.urn ? { ...r, name: "object-storage-access-logs" } : r)),
       [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }],

@@ -1,4 +1,6 @@
 import { imageHasRegistry } from "../lib/image";
+import { splitTotal } from "../lib/zones";
+import { zonalPools } from "../stacks/schema/zonalCapacity";
 import { ValidatedStackConfig } from "../stacks/schema/stack";
 import { StackRunResult } from "../tools/offline/harness";
 import { INSTANCE_VCPUS, vcpuBucketOf } from "../tools/insights/instanceTypes";
@@ -52,15 +54,19 @@ function expectedVcpus(stack: string): Record<string, { min: number; max: number
     const cur = out[key] ?? { min: 0, max: 0, peak: 0 };
     out[key] = { min: cur.min + min, max: cur.max + max, peak: cur.peak + peak };
   };
-  const azs = config.network.availabilityZones.length;
+  const zones = config.network.availabilityZones;
+  const perZone = zonalPools(config);
   for (const [pool, p] of Object.entries(config.cluster.nodePools)) {
     const buckets = new Set(p.instanceTypes.map(vcpuBucketOf));
     expect(buckets.size).toBe(1);
     const bucket = [...buckets][0];
     const vcpus = Math.max(...p.instanceTypes.map((t) => INSTANCE_VCPUS[t].vcpus));
-    const ng = runs[stack].resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === `cluster-${pool}-ng`);
+    const ng = runs[stack].resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && (r.inputs.labels as { role?: string }).role === pool);
     const pct = numOf(field(ng?.inputs, "updateConfig"), "maxUnavailablePercentage") ?? 0;
-    const surge = Math.max(2 * azs, Math.ceil((pct * p.maxSize) / 100));
+    // A zonal pool is one group per zone (max split over them), each surging on its own update.
+    const groupMaxes = perZone.includes(pool) ? Object.values(splitTotal(p.maxSize, zones)) : [p.maxSize];
+    const groupAzs = perZone.includes(pool) ? 1 : zones.length;
+    const surge = groupMaxes.reduce((sum, max) => sum + Math.max(2 * groupAzs, Math.ceil((pct * max) / 100)), 0);
     const market = p.capacityType === "SPOT" ? "spot" : "onDemand";
     add(`${market}${bucket === "g-vt" ? "GVt" : "Standard"}Vcpus`, p.minSize * vcpus, p.maxSize * vcpus, (p.maxSize + surge) * vcpus);
   }
@@ -89,16 +95,17 @@ describe("preflight quotas", () => {
 
   it("literal sanity values, checked by hand against Pulumi.<stack>.yaml", () => {
     // prod on demand, standard: 10 x c5.2xlarge (8) + 8 x r5.2xlarge (8) + bastion t3.micro (2) = 146 at max;
-    // at min 3 x 8 + 2 x 8 + 2 = 42; peak adds 2 x 3 AZs = 6 nodes to each pool: 16 x 8 + 14 x 8 + 2 = 242.
-    expect([need("prod", "onDemandStandardVcpus").atMin, need("prod", "onDemandStandardVcpus").atMax, need("prod", "onDemandStandardVcpus").peak]).toEqual([42, 146, 242]);
-    // prod GPU, on demand: 2..5 x g4dn.xlarge (4) = 8..20; the AWS default is 0, so even the first deploy fails.
-    expect(need("prod", "onDemandGVtVcpus")).toMatchObject({ quotaCode: "L-DB2E81BA", atMin: 8, atMax: 20, peak: 44, awsDefault: 0, verdict: "blocks first deploy" });
+    // at min 3 x 8 + 3 x 8 + 2 = 50; peak: each of the 3 zone groups of a pool surges 2 nodes: 16 x 8 + 14 x 8 + 2 = 242.
+    expect([need("prod", "onDemandStandardVcpus").atMin, need("prod", "onDemandStandardVcpus").atMax, need("prod", "onDemandStandardVcpus").peak]).toEqual([50, 146, 242]);
+    // prod GPU, on demand: 0..5 x g4dn.xlarge (4) = 0..20 (no model served: no idle GPU); the AWS default is 0,
+    // so the first deploy passes and serving a model needs an increase.
+    expect(need("prod", "onDemandGVtVcpus")).toMatchObject({ quotaCode: "L-DB2E81BA", atMin: 0, atMax: 20, peak: 44, awsDefault: 0, verdict: "request increase" });
     expect(need("prod", "spotGVtVcpus")).toMatchObject({ quotaCode: "L-3819A6DF", atMax: 0, verdict: "ok" });
     // dev GPU on spot: 0..2 x g4dn.xlarge = 0..8, so the first deploy passes but scaling out needs an increase.
     expect(need("dev", "spotGVtVcpus")).toMatchObject({ quotaCode: "L-3819A6DF", atMin: 0, atMax: 8, verdict: "request increase" });
     // dev general pool 2 x c5.xlarge (4) + bastion 2 = 10 > 5 at minimum.
     expect(need("dev", "onDemandStandardVcpus")).toMatchObject({ quotaCode: "L-1216C47A", atMin: 10, atMax: 18, verdict: "blocks first deploy" });
-    expect(need("dev", "spotStandardVcpus")).toMatchObject({ quotaCode: "L-34B43A08", atMin: 0, atMax: 12 });
+    expect(need("dev", "spotStandardVcpus")).toMatchObject({ quotaCode: "L-34B43A08", atMin: 4, atMax: 12 });
   });
 
   it.each(STACKS)("%s: network, cluster, database and load balancer counts follow the config", (stack) => {
@@ -108,8 +115,9 @@ describe("preflight quotas", () => {
     expect(need(stack, "elasticIps")).toMatchObject({ atMax: nats, quotaCode: "L-0263D0A3", verdict: nats > 5 ? "request increase" : "ok" });
     expect(need(stack, "natGatewaysPerAz")).toMatchObject({ atMax: Math.min(nats, 1), quotaCode: "L-FE5A380F" });
     expect(need(stack, "vpcs")).toMatchObject({ atMax: 1, quotaCode: "L-F678F1CE", awsDefault: 5, serviceCode: "vpc" });
-    expect(need(stack, "nodeGroupsPerCluster").atMax).toBe(Object.keys(c.cluster.nodePools).length);
-    const biggestMax = Math.max(...Object.values(c.cluster.nodePools).map((p) => p.maxSize));
+    const perZone = zonalPools(c);
+    expect(need(stack, "nodeGroupsPerCluster").atMax).toBe(Object.keys(c.cluster.nodePools).length + perZone.length * (azs - 1));
+    const biggestMax = Math.max(...Object.entries(c.cluster.nodePools).flatMap(([n, p]) => (perZone.includes(n) ? Object.values(splitTotal(p.maxSize, c.network.availabilityZones)) : [p.maxSize])));
     expect(need(stack, "nodesPerNodeGroup").atMax).toBe(biggestMax);
     expect(need(stack, "rdsInstances").atMax).toBe(1 + Object.keys(c.data.postgres.replicas).length);
     expect(need(stack, "rdsProxies").atMax).toBe(c.data.postgres.proxy.enabled ? 1 : 0);

@@ -75,8 +75,8 @@ describe.each(STACKS)("operators of %s run on the system pool", (stack) => {
   it("waits for the system pool's nodes and CoreDNS, never for the data pool; Flink also for cert-manager (its webhook certificate)", () => {
     for (const name of ["spark-operator", "flink-operator"]) {
       const deps = named(run(), name, RELEASE).dependencies;
-      expect(deps).toEqual(expect.arrayContaining([urnOf(run(), "cluster-general-ng"), urnOf(run(), "cluster-coredns", "aws:eks/addon:Addon")]));
-      expect(deps).not.toContain(urnOf(run(), "cluster-data-processing-ng"));
+      expect(deps).toEqual(expect.arrayContaining([urnOf(run(), "cluster-general-ng-ap-northeast-2a"), urnOf(run(), "cluster-coredns", "aws:eks/addon:Addon")]));
+      expect(deps).not.toContain(urnOf(run(), "cluster-data-processing-ng-ap-northeast-2a"));
     }
     expect(named(run(), "flink-operator", RELEASE).dependencies).toContain(urnOf(run(), "cert-manager-release", RELEASE));
     expect(values(named(run(), "flink-operator", RELEASE), "webhook")).toEqual({ create: true });
@@ -170,7 +170,7 @@ describe.each(STACKS)("examples of %s", (stack) => {
     for (const cr of [spark, flink]) expect({ name: cr.name, errors: schemaErrors(cr.inputs) }).toEqual({ name: cr.name, errors: [] });
     // A dependency on a component is one on each of its children: the quota and the placement policy.
     const guardrails = (engine: string): string[] => [urnOf(run, `${engine}-jobs-quota`, "kubernetes:core/v1:ResourceQuota"), urnOf(run, `${engine}-jobs-placement`, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")];
-    const dataPool = [urnOf(run, "cluster-data-processing-ng"), urnOf(run, "cluster-coredns", "aws:eks/addon:Addon")];
+    const dataPool = [urnOf(run, "cluster-data-processing-ng-ap-northeast-2a"), urnOf(run, "cluster-coredns", "aws:eks/addon:Addon")];
     expect(spark.dependencies).toEqual(expect.arrayContaining([urnOf(run, "spark-operator", RELEASE), ...guardrails("spark"), ...dataPool]));
     expect(flink.dependencies).toEqual(
       expect.arrayContaining([urnOf(run, "flink-operator", RELEASE), ...guardrails("flink"), urnOf(run, "flink-upgrade-mode", "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"), ...dataPool]),
@@ -213,7 +213,7 @@ describe.each(STACKS)("the Spark history server of %s", (stack) => {
   it("runs a pinned official Spark image on the system pool, after its nodes", () => {
     expect(pod("nodeSelector")).toEqual({ role: "general" });
     expect(pod("containers", 0, "image")).toMatch(/^apache\/spark:3\.5\.7-/);
-    expect(deployment().dependencies).toEqual(expect.arrayContaining([urnOf(run(), "cluster-general-ng"), urnOf(run(), "cluster-coredns", "aws:eks/addon:Addon")]));
+    expect(deployment().dependencies).toEqual(expect.arrayContaining([urnOf(run(), "cluster-general-ng-ap-northeast-2a"), urnOf(run(), "cluster-coredns", "aws:eks/addon:Addon")]));
   });
 
   it("reads the event-log bucket through IRSA, as non-root on a read-only root filesystem, with probes and resources", () => {

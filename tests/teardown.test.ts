@@ -3,6 +3,11 @@ import { loadStackFile } from "../tools/offline/stackFile";
 import { TEST_SECRETS, named, ofType } from "./support/query";
 import { validateWith, withField } from "./support/config";
 import { stackRun } from "./support/stackRuns";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { ResourceIndex } from "../tools/insights/model";
+import { WaitGraph } from "../tools/insights/waits";
 
 const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
@@ -149,5 +154,57 @@ describe("entasis:data.secretRecoveryDays", () => {
       "entasis:data.secretRecoveryDays 0 deletes secrets at once with no way to restore them, which only an unprotected dev stack may do (protect is true); use 7..30 days (prod default 30)",
     ]);
     expect(data("dev", [[["secretRecoveryDays"], 3]])).toEqual(["entasis:data.secretRecoveryDays 3 is not a Secrets Manager recovery window; use 7..30 days, or 0 (delete at once) in an unprotected stack"]);
+  });
+});
+
+/** Objects whose deletion deletes EBS volumes (their claims), found by kind in the record. */
+function volumeOwners(run: RunResult): RecordedResource[] {
+  return run.resources.filter(
+    (r) =>
+      r.custom &&
+      (r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster" ||
+        r.type.endsWith(":Elasticsearch") ||
+        r.type === "kubernetes:apps/v1:StatefulSet" ||
+        r.type === "kubernetes:core/v1:PersistentVolumeClaim" ||
+        (r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")),
+  );
+}
+
+describe.each(["dev", "prod"] as const)("volumes on destroy of %s", (stack) => {
+  it("makes every volume-owning object depend (transitively) on the EBS CSI add-on, so a destroy deletes it and its volumes before the driver and the node pools", () => {
+    const run = runs[stack];
+    const graph = new WaitGraph(new ResourceIndex(run.resources));
+    const csi = named(run, "cluster-aws-ebs-csi-driver", "aws:eks/addon:Addon");
+    const owners = volumeOwners(run);
+    expect(owners.map((r) => r.name).sort()).toEqual(["logging-elasticsearch", "monitoring-kube-prometheus-stack", "timeseries-cluster"]);
+    for (const r of owners) {
+      expect({ name: r.name, afterCsi: graph.waitsFor(r.urn, csi.urn) }).toEqual({ name: r.name, afterCsi: true });
+      const pools = ofType(run, "aws:eks/nodeGroup:NodeGroup").filter((ng) => graph.waitsFor(r.urn, ng.urn));
+      expect(pools.length).toBeGreaterThan(0);
+    }
+    for (const sc of ofType(run, "kubernetes:storage.k8s.io/v1:StorageClass")) expect(sc.dependencies).toContain(csi.urn);
+  });
+
+  it(`${stack === "dev" ? "deletes" : "keeps"} Prometheus' and Alertmanager's claims with their StatefulSets; ECK and CloudNativePG delete theirs with the cluster`, () => {
+    const values = named(runs[stack], "monitoring-kube-prometheus-stack").inputs.values as Record<string, Record<string, Record<string, unknown>>>;
+    const policy = stack === "dev" ? { whenDeleted: "Delete", whenScaled: "Retain" } : undefined;
+    expect(values.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy).toEqual(policy);
+    expect(values.alertmanager.alertmanagerSpec.persistentVolumeClaimRetentionPolicy).toEqual(policy);
+    // ECK's default volumeClaimDeletePolicy is DeleteOnScaledownAndClusterDeletion; not overridden.
+    expect((named(runs[stack], "logging-elasticsearch").inputs.spec as Record<string, unknown>).volumeClaimDeletePolicy).toBeUndefined();
+  });
+});
+
+describe("the destroy-dev workflow handles what outlives the stack before pulumi destroy", () => {
+  it("stops dev's running backup jobs and deletes Velero's EBS snapshots of dev, then destroys", () => {
+    const wf = yaml.load(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] }> };
+    const steps = wf.jobs["destroy-dev"].steps;
+    const pre = steps.findIndex((x) => (x.run ?? "").includes("aws backup stop-backup-job"));
+    const destroy = steps.findIndex((x) => x.uses?.startsWith("pulumi/actions@") && x.with?.command === "destroy");
+    expect(pre).toBeGreaterThanOrEqual(0);
+    expect(destroy).toBeGreaterThan(pre);
+    expect(steps[pre].run).toContain("--by-backup-vault-name entasis-dev-vault");
+    expect(steps[pre].run).toContain("Name=tag-key,Values=velero.io/backup Name=tag:Stack,Values=dev");
+    expect(steps[pre].run).toContain("aws ec2 delete-snapshot");
   });
 });

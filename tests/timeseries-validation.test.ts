@@ -38,12 +38,19 @@ describe("entasis:timeseries validation", () => {
     expect(ts("dev", ["pool"], "timeseries").messages).toEqual([
       'entasis:timeseries.pool "timeseries" is not a node pool of entasis:cluster.nodePools; use one of general, ai-inference, data-processing',
     ]);
-    expect(ts("prod", ["pool"], "ai-inference").messages).toEqual([
-      'entasis:timeseries.pool "ai-inference" is a GPU pool; a database would hold GPU nodes it cannot use; use the data-processing pool or a pool of its own',
-    ]);
-    expect(ts("prod", ["instances"], 9).messages).toEqual([
-      "entasis:timeseries.instances 9 exceeds pool data-processing's maxSize 8; instances need a node each; raise entasis:cluster.nodePools.data-processing.maxSize or lower instances",
-    ]);
+    // The GPU pool idles at 0 nodes, so the zonal capacity check (stacks/schema/zonalCapacity.ts) also says the instances could not start.
+    const gpu = ts("prod", ["pool"], "ai-inference").messages;
+    expect(gpu).toContain('entasis:timeseries.pool "ai-inference" is a GPU pool; a database would hold GPU nodes it cannot use; use the data-processing pool or a pool of its own');
+    expect(gpu.filter((m) => m.startsWith("entasis:cluster.nodePools.ai-inference.minSize 0 "))).toHaveLength(2);
+    const nine = ts("prod", ["instances"], 9).messages;
+    expect(nine).toHaveLength(3);
+    expect(nine).toEqual(
+      expect.arrayContaining([
+        "entasis:timeseries.instances 9 exceeds pool data-processing's maxSize 8; instances need a node each; raise entasis:cluster.nodePools.data-processing.maxSize or lower instances",
+        "entasis:timeseries.instances 9 places one pod per zone, but the stack has 3 zones; use at most 3, or add zones",
+        "entasis:cluster.nodePools.data-processing.minSize 3 cannot place the 9 TimescaleDB instances (PGDATA + WAL on EBS) (entasis:timeseries.instances) at minimum, one node each; use at least 9",
+      ]),
+    );
   });
 
   it("rejects a backup retention shorter than the spec's daily tier, or not in CNPG's form", () => {

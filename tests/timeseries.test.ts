@@ -32,7 +32,7 @@ describe.each([
   ["prod", { instances: 3, poolers: 2, operatorReplicas: 2, storage: "200Gi", wal: "50Gi", memory: "16384Mi" }],
 ])("time-series store in %s", (stack, want) => {
   const run = (): RunResult => runs[stack];
-  const systemPool = (): string[] => [urnOf(stack, "cluster-general-ng"), urnOf(stack, "cluster-coredns", "aws:eks/addon:Addon")];
+  const systemPool = (): string[] => [urnOf(stack, "cluster-general-ng-ap-northeast-2a"), urnOf(stack, "cluster-coredns", "aws:eks/addon:Addon")];
 
   it("installs the CloudNativePG operator and the Barman Cloud plugin, pinned, with their CRDs, on the system pool", () => {
     const operator = named(run(), "cnpg-operator-release", RELEASE);
@@ -44,7 +44,7 @@ describe.each([
     for (const r of [operator, plugin]) {
       expect(Number(r.inputs.timeout)).toBeGreaterThanOrEqual(300);
       expect(r.dependencies).toEqual(expect.arrayContaining(systemPool()));
-      expect(r.dependencies).not.toContain(urnOf(stack, "cluster-data-processing-ng"));
+      expect(r.dependencies).not.toContain(urnOf(stack, "cluster-data-processing-ng-ap-northeast-2a"));
     }
   });
 
@@ -71,7 +71,7 @@ describe.each([
 
   it("schedules the instances on the data-processing pool (its nodes and CoreDNS first) and PgBouncer on the system pool", () => {
     const cluster = named(run(), "timeseries-cluster", CLUSTER);
-    expect(cluster.dependencies).toEqual(expect.arrayContaining([urnOf(stack, "cluster-data-processing-ng"), urnOf(stack, "cluster-coredns", "aws:eks/addon:Addon")]));
+    expect(cluster.dependencies).toEqual(expect.arrayContaining([urnOf(stack, "cluster-data-processing-ng-ap-northeast-2a"), urnOf(stack, "cluster-coredns", "aws:eks/addon:Addon")]));
     expect(spec(cluster).affinity).toMatchObject({ nodeSelector: { role: "data-processing" }, tolerations: [{ key: "workload", operator: "Equal", value: "data-processing", effect: "NoSchedule" }] });
     const pooler = named(run(), "timeseries-pooler", `${CNPG}:Pooler`);
     expect(pooler.dependencies).toEqual(expect.arrayContaining([...systemPool(), cluster.urn]));

@@ -4,6 +4,7 @@ import { serviceTrust } from "../../lib/serviceTrust";
 import { AWS_BACKUP_MIN_START_WINDOW_MINUTES, BACKUP_TIERS, BackupTier, Weekday, awsBackupSchedules } from "../../lib/backupSchedule";
 import { keyGuardStatement, vaultAccessPolicy } from "../../lib/breakGlass";
 import { EncryptionKey } from "../security/encryptionKey";
+import { REGION_SETTINGS_IGNORED } from "../../lib/normalizedInputs";
 import { BACKUP_TAG, Tags, named } from "../tags";
 
 export interface BackupPolicyArgs {
@@ -43,6 +44,12 @@ export interface BackupPolicyArgs {
    * hourly (same retention). Default none: every point stays in the stack's region.
    */
   readonly disasterRecovery?: { readonly region: string; readonly provider: pulumi.ProviderResource };
+  /**
+   * Tags a resource must carry besides backup=true to be selected: the stack's own (e.g.
+   * `{ Stack: "dev" }`), so stacks sharing an account never back up each other's resources.
+   * Default none (every tagged resource of the account and region).
+   */
+  readonly scopeTags?: Tags;
   readonly tags: Tags;
 }
 
@@ -112,6 +119,8 @@ export class BackupPolicy extends pulumi.ComponentResource {
   public readonly vaultArn: pulumi.Output<string>;
   public readonly plan: aws.backup.Plan;
   public readonly continuousPlan?: aws.backup.Plan;
+  /** The hourly tier's plan: the stack's RDS instances only. */
+  public readonly hourlyPlan: aws.backup.Plan;
   public readonly role: aws.iam.Role;
   /** Key and vault in the disaster-recovery region, when one is configured. */
   public readonly drKey?: EncryptionKey;
@@ -181,7 +190,10 @@ export class BackupPolicy extends pulumi.ComponentResource {
       new aws.backup.RegionSettings(
         `${name}-region-settings`,
         { resourceTypeOptInPreference: Object.fromEntries(OPTED_IN_RESOURCE_TYPES.map((t) => [t, true])) },
-        { parent: this },
+        // AWS reads the settings back with every resource type of the region, so the three set
+        // here would diff on every run; listing them all fails where a type is not offered.
+        // lib/normalizedInputs.ts lists this with its sources.
+        { parent: this, ignoreChanges: [...REGION_SETTINGS_IGNORED] },
       );
     }
 
@@ -228,24 +240,40 @@ export class BackupPolicy extends pulumi.ComponentResource {
     }
     const drVaultArn = this.drVault?.arn;
 
+    // The hourly tier serves the relational database only (an hourly point of a checkpoint, log
+    // or scratch bucket restores nothing useful and multiplies the jobs): a plan of its own whose
+    // selection takes RDS instances alone. The other tiers cover every selected resource.
+    const planTiers = BACKUP_TIERS.filter((t) => t !== "hourly");
+    const rule = (tier: BackupTier) => ({
+      ruleName: tier,
+      targetVaultName: this.vault.name,
+      schedule: schedules[tier],
+      scheduleExpressionTimezone: args.timezone,
+      startWindow: START_WINDOW_MINUTES,
+      completionWindow: COMPLETION_WINDOW_MINUTES[tier],
+      // No cold storage: it needs deleteAfter >= coldStorageAfter + 90 days, which only the
+      // monthly tier could meet, and its 90-day minimum charge outweighs the saving for 365 days.
+      lifecycle: { deleteAfter: days[tier] },
+      // Copies keep the tier's retention in the DR region; hourly points stay local.
+      copyActions: drVaultArn && DR_COPIED_TIERS.includes(tier) ? [{ destinationVaultArn: drVaultArn, lifecycle: { deleteAfter: days[tier] } }] : undefined,
+      recoveryPointTags: { ...args.tags, Tier: tier },
+    });
+    // Selections are scoped by conditions, which AWS Backup ANDs (selectionTags would be ORed):
+    // backup=true and the stack's own tags.
+    // https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+    const scope = [{ stringEquals: Object.entries({ ...BACKUP_TAG, ...(args.scopeTags ?? {}) }).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }];
+    this.hourlyPlan = new aws.backup.Plan(`${name}-hourly`, { name: `${p}-hourly`, rules: [rule("hourly")], tags: named(args.tags, `${p}-hourly`) }, { parent: this });
+    new aws.backup.Selection(
+      `${name}-hourly-rds`,
+      { name: `${p}-hourly-rds`, planId: this.hourlyPlan.id, iamRoleArn: this.role.arn, resources: [pulumi.interpolate`arn:${args.partition}:rds:*:*:db:*`], conditions: scope },
+      { parent: this, dependsOn: attachments },
+    );
+
     this.plan = new aws.backup.Plan(
       `${name}-plan`,
       {
         name: `${p}-backup`,
-        rules: BACKUP_TIERS.map((tier) => ({
-          ruleName: tier,
-          targetVaultName: this.vault.name,
-          schedule: schedules[tier],
-          scheduleExpressionTimezone: args.timezone,
-          startWindow: START_WINDOW_MINUTES,
-          completionWindow: COMPLETION_WINDOW_MINUTES[tier],
-          // No cold storage: it needs deleteAfter >= coldStorageAfter + 90 days, which only the
-          // monthly tier could meet, and its 90-day minimum charge outweighs the saving for 365 days.
-          lifecycle: { deleteAfter: days[tier] },
-          // Copies keep the tier's retention in the DR region; hourly points stay local.
-          copyActions: drVaultArn && DR_COPIED_TIERS.includes(tier) ? [{ destinationVaultArn: drVaultArn, lifecycle: { deleteAfter: days[tier] } }] : undefined,
-          recoveryPointTags: { ...args.tags, Tier: tier },
-        })),
+        rules: planTiers.map(rule),
         tags: named(args.tags, `${p}-backup`),
       },
       { parent: this },
@@ -259,7 +287,8 @@ export class BackupPolicy extends pulumi.ComponentResource {
         name: `${p}-tagged`,
         planId: this.plan.id,
         iamRoleArn: this.role.arn,
-        selectionTags: Object.entries(BACKUP_TAG).map(([key, value]) => ({ type: "STRINGEQUALS", key, value })),
+        resources: ["*"],
+        conditions: scope,
       },
       { parent: this, dependsOn: attachments },
     );
@@ -301,7 +330,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
           planId: this.continuousPlan.id,
           iamRoleArn: this.role.arn,
           resources: [pulumi.interpolate`arn:${args.partition}:s3:::*`],
-          conditions: [{ stringEquals: Object.entries(BACKUP_TAG).map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }],
+          conditions: scope,
         },
         { parent: this, dependsOn: attachments },
       );

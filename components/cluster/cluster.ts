@@ -23,6 +23,10 @@ export interface ClusterArgs {
   readonly config: ClusterConfig;
   /** Private subnets (one per AZ): control-plane ENIs and every node pool. */
   readonly privateSubnetIds: pulumi.Input<string>[];
+  /** The same subnets keyed by AZ, in the configured zone order: node groups per zone. */
+  readonly privateSubnetIdsByZone: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Pools that run pods bound to a zone: one node group per zone each. Default none. */
+  readonly zonalPools?: readonly string[];
   /** The spec's application security group, attached to every node. */
   readonly applicationSecurityGroupId: pulumi.Input<string>;
   /** Security groups allowed to the private API endpoint on 443 (e.g. the bastion), keyed by a stable name. Default none. */
@@ -262,7 +266,8 @@ export class Cluster extends pulumi.ComponentResource {
           clusterName: this.clusterName,
           kubernetesVersion: this.cluster.version,
           nodeRoleArn: this.nodeRole.arn,
-          subnetIds: args.privateSubnetIds,
+          subnetIdsByZone: args.privateSubnetIdsByZone,
+          perZone: (args.zonalPools ?? []).includes(poolName),
           clusterSecurityGroupId: this.clusterSecurityGroupId,
           securityGroupIds: [args.applicationSecurityGroupId],
           volumeKeyArn: args.nodeVolumeKeyArn,
@@ -284,7 +289,7 @@ export class Cluster extends pulumi.ComponentResource {
     // nodes join. Waiting for the GPU or data pools as well would let a pool blocked by a quota
     // (new accounts often have 0 G-family vCPUs) hold back every Kubernetes object of the stack.
     // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/install.md
-    const systemNodes = [systemPool.nodeGroup];
+    const systemNodes = Object.values(systemPool.nodeGroups);
     this.coreDns = addon("coredns", {}, systemNodes);
     // Every volume the driver creates carries the base tags and BACKUP_TAG, so the AWS Backup
     // selection covers persistent volumes whatever StorageClass created them.
@@ -341,12 +346,12 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /**
-   * What a pod on `poolName` needs before it can start: the pool's node group (nodes joined) and
+   * What a pod on `poolName` needs before it can start: the pool's node groups (nodes joined) and
    * CoreDNS (names resolve). Every Helm release and workload passes this to `dependsOn`.
    */
   public scheduledOn(poolName: string): pulumi.Resource[] {
     const pool = this.nodePools[poolName];
     if (!pool) throw new pulumi.ResourceError(`no node pool named ${poolName} (known: ${Object.keys(this.nodePools).join(", ")})`, this);
-    return [pool.nodeGroup, this.coreDns];
+    return [...Object.values(pool.nodeGroups), this.coreDns];
   }
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../stacks/schema/cluster";
+import { splitTotal, zoneSuffix } from "../../lib/zones";
 import { Tags, named } from "../tags";
 
 /** A node taint as Kubernetes spells it (tolerations must match this form). */
@@ -83,8 +84,13 @@ export interface NodePoolArgs {
   /** Node groups follow the control plane's version, so a cluster upgrade rolls the pools too. */
   readonly kubernetesVersion: pulumi.Input<string>;
   readonly nodeRoleArn: pulumi.Input<string>;
-  /** Private subnets, one per AZ: the pool spreads over all of them. */
-  readonly subnetIds: pulumi.Input<string>[];
+  /** Private subnets keyed by AZ, in the configured zone order: the pool spreads over all of them. */
+  readonly subnetIdsByZone: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * One node group per zone (keyed by AZ) instead of one spanning all zones, for pools that run
+   * pods bound to a zone; min and max sizes are the pool's totals, split over the zones. Default false.
+   */
+  readonly perZone?: boolean;
   /** The EKS-created cluster security group: control plane <-> nodes and node <-> node traffic. */
   readonly clusterSecurityGroupId: pulumi.Input<string>;
   /** Further security groups for the nodes (the spec's application group). */
@@ -97,7 +103,7 @@ export interface NodePoolArgs {
 }
 
 /**
- * One EKS managed node group with its own launch template. The template only hardens the instance
+ * A pool's EKS managed node groups (one, or one per zone) sharing one launch template. The template only hardens the instance
  * (IMDSv2, encrypted gp3 disk, security groups); EKS still picks the AMI from `amiType` and
  * bootstraps the node, so the template sets neither an image nor an instance profile, which a
  * managed node group forbids. https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html
@@ -105,7 +111,8 @@ export interface NodePoolArgs {
 export class NodePool extends pulumi.ComponentResource {
   public readonly poolName: string;
   public readonly launchTemplate: aws.ec2.LaunchTemplate;
-  public readonly nodeGroup: aws.eks.NodeGroup;
+  /** The pool's node groups: one per zone (keyed by AZ) when perZone, else one keyed `all`. */
+  public readonly nodeGroups: Readonly<Record<string, aws.eks.NodeGroup>>;
   public readonly labels: Readonly<Record<string, string>>;
   public readonly taints: readonly KubernetesTaint[];
   public readonly description: PoolDescription;
@@ -158,37 +165,53 @@ export class NodePool extends pulumi.ComponentResource {
     this.taints = kubernetesTaints(pool);
     this.description = { name: args.poolName, labels: this.labels, taints: this.taints };
 
-    this.nodeGroup = new aws.eks.NodeGroup(
-      `${name}-ng`,
-      {
-        clusterName: args.clusterName,
-        // A prefix, not a fixed name: changes EKS can only make by replacement (instance types,
-        // capacity type, AMI type) then create the new group before deleting the old one.
-        nodeGroupNamePrefix: `${awsName}-`,
-        version: args.kubernetesVersion,
-        nodeRoleArn: args.nodeRoleArn,
-        subnetIds: args.subnetIds,
-        amiType: pool.amiType,
-        capacityType: pool.capacityType,
-        instanceTypes: [...pool.instanceTypes],
-        scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
-        labels: this.labels,
-        taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
-        launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply((v) => `${v}`) },
-        // Roll a third of the pool at a time on AMI or template updates.
-        updateConfig: { maxUnavailablePercentage: 33 },
-        // EKS replaces nodes that report unhealthy (e.g. GPU or kubelet failures).
-        nodeRepairConfig: { enabled: true },
-        tags: named(args.tags, awsName, { ...args.autoscalerTags, NodePool: args.poolName }),
-      },
-      {
-        parent: this,
-        // The cluster autoscaler owns the desired size between min and max; a later `pulumi up`
-        // must not pull it back to the config's starting value.
-        ignoreChanges: ["scalingConfig.desiredSize"],
-      },
-    );
+    const zones = Object.keys(args.subnetIdsByZone);
+    const group = (key: string, suffix: string, subnetIds: pulumi.Input<string>[], minSize: number, desiredSize: number, maxSize: number, zoneTags: Tags): aws.eks.NodeGroup =>
+      new aws.eks.NodeGroup(
+        key,
+        {
+          clusterName: args.clusterName,
+          // A prefix, not a fixed name: changes EKS can only make by replacement (instance types,
+          // capacity type, AMI type, subnets) then create the new group before deleting the old one.
+          nodeGroupNamePrefix: `${awsName}-${suffix}`,
+          version: args.kubernetesVersion,
+          nodeRoleArn: args.nodeRoleArn,
+          subnetIds,
+          amiType: pool.amiType,
+          capacityType: pool.capacityType,
+          instanceTypes: [...pool.instanceTypes],
+          scalingConfig: { minSize, desiredSize, maxSize },
+          labels: this.labels,
+          taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+          launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply((v) => `${v}`) },
+          // Roll a third of the group at a time on AMI or template updates.
+          updateConfig: { maxUnavailablePercentage: 33 },
+          // EKS replaces nodes that report unhealthy (e.g. GPU or kubelet failures).
+          nodeRepairConfig: { enabled: true },
+          tags: named(args.tags, awsName, { ...args.autoscalerTags, NodePool: args.poolName, ...zoneTags }),
+        },
+        {
+          parent: this,
+          // The cluster autoscaler owns the desired size between min and max; a later `pulumi up`
+          // must not pull it back to the config's starting value.
+          ignoreChanges: ["scalingConfig.desiredSize"],
+        },
+      );
 
-    this.registerOutputs({ nodeGroupName: this.nodeGroup.nodeGroupName, labels: this.labels, taints: this.taints });
+    if (args.perZone === true) {
+      // One group per zone, so the autoscaler can add a node in the zone a pending pod's volume
+      // or zone rule needs (it models a group's new node as landing in one zone). Keyed by AZ,
+      // never by index. https://docs.aws.amazon.com/eks/latest/best-practices/cas.html
+      const mins = splitTotal(pool.minSize, zones);
+      const desired = splitTotal(pool.desiredSize, zones);
+      const maxes = splitTotal(pool.maxSize, zones);
+      this.nodeGroups = Object.fromEntries(
+        zones.map((az) => [az, group(`${name}-ng-${az}`, `${zoneSuffix(az)}-`, [args.subnetIdsByZone[az]], mins[az], desired[az], maxes[az], { Zone: az })]),
+      );
+    } else {
+      this.nodeGroups = { all: group(`${name}-ng`, "", zones.map((az) => args.subnetIdsByZone[az]), pool.minSize, pool.desiredSize, pool.maxSize, {}) };
+    }
+
+    this.registerOutputs({ nodeGroupNames: Object.values(this.nodeGroups).map((g) => g.nodeGroupName), labels: this.labels, taints: this.taints });
   }
 }

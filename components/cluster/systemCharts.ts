@@ -124,6 +124,11 @@ export class SystemCharts extends pulumi.ComponentResource {
             // metrics-server and others use emptyDir scratch space; without this the general
             // pool would never scale down.
             "skip-nodes-with-local-storage": false,
+            // Zonal pools have one node group per zone: scale them evenly, so a zone keeps room
+            // for the pods whose volumes live there. The AWS provider already ignores the labels
+            // that differ between such groups (eks.amazonaws.com/nodegroup, the zone).
+            // https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#im-running-cluster-with-nodes-in-multiple-zones-for-ha-purposes-is-that-supported-by-cluster-autoscaler
+            "balance-similar-node-groups": true,
           },
           ...onSystemPool,
         },

@@ -15,6 +15,12 @@ export interface LoggingArgs {
   /** Validated `entasis:logging` config. */
   readonly config: LoggingConfig;
   readonly provider: k8s.Provider;
+  /**
+   * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,
+   * so everything that owns a volume does too, and a destroy deletes those objects (and their
+   * volumes) before the driver and the node pools. Default none.
+   */
+  readonly volumeDriver?: readonly pulumi.Resource[];
   /** Labels of the untainted pool the operator, Elasticsearch and Kibana run on. */
   readonly systemPoolLabels: Readonly<Record<string, string>>;
   /** What the operator, Elasticsearch, Kibana and Filebeat wait for: the system pool's node group and CoreDNS (`cluster.scheduledOn`). */
@@ -73,7 +79,7 @@ export class Logging extends pulumi.ComponentResource {
         allowVolumeExpansion: true,
         reclaimPolicy: cfg.elasticsearch.reclaimPolicy,
       },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: [...(args.volumeDriver ?? [])] },
     );
 
     this.operator = new k8s.helm.v3.Release(

@@ -24,6 +24,18 @@ export const SLACK_SECRET_KEY = "webhook-url";
 
 export interface MonitoringArgs {
   readonly provider: k8s.Provider;
+  /**
+   * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,
+   * so everything that owns a volume does too, and a destroy deletes those objects (and their
+   * volumes) before the driver and the node pools. Default none.
+   */
+  readonly volumeDriver?: readonly pulumi.Resource[];
+  /**
+   * Delete Prometheus' and Alertmanager's volume claims with their StatefulSets (dev: a destroy
+   * leaves no EBS volume); kept otherwise. Default false.
+   * https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
+   */
+  readonly deleteClaimsWithStatefulSets?: boolean;
   /** Validated `entasis:monitoring` config. */
   readonly config: MonitoringConfig;
   /** Untainted pool every monitoring pod but node-exporter runs on. */
@@ -98,6 +110,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md
     // WaitForFirstConsumer: the volume is created in the AZ the pod lands in (EBS is zonal).
+    const claimRetention = args.deleteClaimsWithStatefulSets === true ? { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" } } : {};
     this.storageClass = new k8s.storage.v1.StorageClass(
       `${name}-gp3`,
       {
@@ -108,7 +121,7 @@ export class Monitoring extends pulumi.ComponentResource {
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",
       },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: [...(args.volumeDriver ?? [])] },
     );
 
     // Alphanumeric only: the password also lands in grafana.ini-style env and URLs untouched.
@@ -168,6 +181,7 @@ export class Monitoring extends pulumi.ComponentResource {
               replicas: cfg.prometheus.replicas,
               retention: cfg.prometheus.retention,
               storageSpec: pvc(cfg.prometheus.storageGiB),
+              ...claimRetention,
               nodeSelector,
               resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "8Gi" } },
               additionalScrapeConfigs: scrapeConfigs(args.tradingApi),
@@ -178,6 +192,7 @@ export class Monitoring extends pulumi.ComponentResource {
             alertmanagerSpec: {
               replicas: cfg.alertmanager.replicas,
               storage: pvc(cfg.alertmanager.storageGiB),
+              ...claimRetention,
               nodeSelector,
               secrets: this.slackSecret ? [SLACK_SECRET] : [],
               resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },

@@ -62,6 +62,12 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
     postgresUID: 1000,
     postgresGID: 1000,
     primaryUpdateStrategy: "unsupervised",
+    // CNPG's PodDisruptionBudgets: the primary's (minAvailable 1) and the standbys' (one may go).
+    // A single instance gets none: its primary PDB would admit no eviction, and every node-group
+    // update of its pool would end in PodEvictionFailure. With standbys, a drain of the primary's
+    // node makes the operator switch over first, then the old primary is evicted as a standby.
+    // https://cloudnative-pg.io/documentation/current/kubernetes_upgrade/#pod-disruption-budgets
+    enablePDB: c.instances > 1,
     postgresql: {
       shared_preload_libraries: ["timescaledb"],
       parameters: {

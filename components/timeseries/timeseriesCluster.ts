@@ -13,6 +13,12 @@ export interface TimeseriesClusterArgs {
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
   readonly provider: k8s.Provider;
+  /**
+   * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,
+   * so everything that owns a volume does too, and a destroy deletes those objects (and their
+   * volumes) before the driver and the node pools. Default none.
+   */
+  readonly volumeDriver?: readonly pulumi.Resource[];
   /** Namespace of the database. */
   readonly namespace: string;
   /** CNPG Cluster name: services `<name>-rw|-ro|-r`, service account `<name>`. */
@@ -137,7 +143,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
         // A deleted Cluster leaves its volumes until someone decides (restore from S3 is the plan).
         reclaimPolicy: args.protect ? "Retain" : "Delete",
       },
-      k8sOpts,
+      { ...k8sOpts, dependsOn: [...(args.volumeDriver ?? [])] },
     );
 
     const afterOperator = { ...k8sOpts, dependsOn: [args.operatorRelease, this.namespace] };

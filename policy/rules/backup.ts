@@ -11,6 +11,7 @@ interface PlanRule {
   readonly ruleName?: unknown;
   readonly enableContinuousBackup?: unknown;
   readonly copyActions?: unknown;
+  readonly lifecycle?: { readonly deleteAfter?: number };
 }
 
 export const backupRules: readonly StackRule[] = [
@@ -19,7 +20,7 @@ export const backupRules: readonly StackRule[] = [
     control: C.CP_6_1,
     severity: "high",
     description:
-      "Every stateful store has a copy in another region: each RDS primary replicates its automated backups (an InstanceAutomatedBackupsReplication whose sourceDbInstanceArn comes from it; read replicas are rebuilt from the primary); each S3 bucket has a replication configuration, unless it is itself a replication destination, the ALB access-log bucket (diagnostics, Pulumi name ending `-access-logs`), or selected by tag into a backup plan that copies to another region (RPO 24 h); each AWS Backup plan with snapshot rules copies at least one rule elsewhere (copyActions). ElastiCache is a cache and is not required.",
+      "Every stateful store has a copy in another region: each RDS primary replicates its automated backups (an InstanceAutomatedBackupsReplication whose sourceDbInstanceArn comes from it; read replicas are rebuilt from the primary); each S3 bucket has a replication configuration, unless it is itself a replication destination, the ALB access-log bucket (diagnostics, Pulumi name ending `-access-logs`), or selected by tag into a backup plan that copies to another region (RPO 24 h); each AWS Backup plan with snapshot rules kept longer than a day copies at least one rule elsewhere (copyActions). ElastiCache is a cache and is not required.",
     devAdvisory: "dev may leave entasis:backup.drRegion unset and keep its backups in one region to save the copies' storage and transfer (the plan's failure-domain view says what that gives up).",
     validateStack: (args, report) => {
       // Tags selected into a backup plan that copies to another region: a bucket carrying one has
@@ -33,15 +34,26 @@ export const backupRules: readonly StackRule[] = [
           })
           .map((r) => r.urn),
       );
-      const copiedTags: { key: string; value: string }[] = [];
+      // Each selection as the tag sets that select a resource: any one of its selectionTags (ORed),
+      // or all of its aws:ResourceTag conditions together (ANDed).
+      const copiedTagSets: { key: string; value: string }[][] = [];
       for (const r of args.resources) {
         if (!r.isType(aws.backup.Selection) || !(r.propertyDependencies["planId"] ?? []).some((d) => copyingPlans.has(d.urn))) continue;
         const tags: unknown = r.props["selectionTags"];
-        if (Array.isArray(tags)) for (const t of tags) if (typeof t === "object" && t !== null && typeof t.key === "string" && typeof t.value === "string") copiedTags.push({ key: t.key, value: t.value });
+        if (Array.isArray(tags)) for (const t of tags) if (typeof t === "object" && t !== null && typeof t.key === "string" && typeof t.value === "string") copiedTagSets.push([{ key: t.key, value: t.value }]);
+        const conditions: unknown = r.props["conditions"];
+        const all: { key: string; value: string }[] = [];
+        if (Array.isArray(conditions)) {
+          for (const c of conditions) {
+            const eq: unknown = typeof c === "object" && c !== null ? (c as Record<string, unknown>)["stringEquals"] : undefined;
+            if (Array.isArray(eq)) for (const e of eq) if (typeof e === "object" && e !== null && typeof e.key === "string" && typeof e.value === "string") all.push({ key: e.key.replace(/^aws:ResourceTag\//, ""), value: e.value });
+          }
+        }
+        if (all.length > 0) copiedTagSets.push(all);
       }
       const inCopiedBackups = (props: Record<string, unknown>): boolean => {
         const tags = props["tags"];
-        return typeof tags === "object" && tags !== null && copiedTags.some((t) => (tags as Record<string, unknown>)[t.key] === t.value);
+        return typeof tags === "object" && tags !== null && copiedTagSets.some((set) => set.every((t) => (tags as Record<string, unknown>)[t.key] === t.value));
       };
       const replicatedDbs = new Set<string>();
       const replicatedBuckets = new Set<string>();
@@ -64,7 +76,8 @@ export const backupRules: readonly StackRule[] = [
         } else if (r.isType(aws.backup.Plan)) {
           const rules: unknown = r.props["rules"];
           const list: PlanRule[] = Array.isArray(rules) ? rules.filter((x): x is PlanRule => typeof x === "object" && x !== null) : [];
-          const snapshots = list.filter((x) => x.enableContinuousBackup !== true);
+          // Points kept one day or less (the hourly tier) serve recent local mistakes only.
+          const snapshots = list.filter((x) => x.enableContinuousBackup !== true && !((x.lifecycle?.deleteAfter ?? Infinity) <= 1));
           if (snapshots.length > 0 && !snapshots.some((x) => Array.isArray(x.copyActions) && x.copyActions.length > 0)) {
             report(`backup plan ${r.name} keeps every recovery point in one region: give its longer-lived rules copyActions to a vault in the DR region.`, r.urn);
           }

@@ -5,6 +5,7 @@ import { aiSchema, validateAi, validateAiCapacity } from "./ai";
 import { backupSchema, validateBackup } from "./backup";
 import { deploySchema, validateDeploy } from "./deploy";
 import { clusterSchema, validateAdminPrincipals, validateCluster } from "./cluster";
+import { validateZonalCapacity } from "./zonalCapacity";
 import { dataSchema, validateData } from "./data";
 import { loggingSchema, validateLogging } from "./logging";
 import { messagingSchema, validateMessaging } from "./messaging";
@@ -179,6 +180,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   const known = ctx.region !== "" && environment !== undefined;
   if (known && parsed.processing && parsed.cluster) problems.push(...validateProcessingCapacity(parsed.processing, parsed.cluster, `${NAMESPACE}:processing`, `${NAMESPACE}:cluster`));
   if (known && parsed.ai && parsed.cluster) problems.push(...validateAiCapacity(parsed.ai, parsed.cluster, `${NAMESPACE}:ai`, `${NAMESPACE}:cluster`));
+  // Pools against what is pinned to them, once the zones themselves are valid.
+  const zonesValid = !problems.some((p) => p.key.startsWith(`${NAMESPACE}:network`));
+  if (known && zonesValid && parsed.cluster && parsed.network) problems.push(...validateZonalCapacity(parsed, `${NAMESPACE}:cluster`));
   if (parsed.timeseries && parsed.cluster && parsed.backup) problems.push(...validateTimeseriesAgainst(parsed.timeseries, parsed.cluster, parsed.backup, `${NAMESPACE}:timeseries`));
   if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
   if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));

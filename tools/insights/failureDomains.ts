@@ -72,6 +72,27 @@ const BACKUP_SUPPORTED = new Set(["aws:rds/instance:Instance", "aws:s3/bucket:Bu
 
 const STORE_TYPES = new Set(["aws:rds/instance:Instance", "aws:s3/bucket:Bucket", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:backup/vault:Vault"]);
 
+/**
+ * What an AWS Backup selection takes: any of its selectionTags (ORed), all of its
+ * `aws:ResourceTag/...` conditions (ANDed), and only the resource types its ARN patterns name.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+ */
+export function selectionOf(sel: RecordedResource): { readonly selects: (r: RecordedResource) => boolean; readonly text: string } {
+  const anyOf = listOf(sel.inputs, "selectionTags").map((t) => [strOf(t, "key") ?? "", strOf(t, "value") ?? ""] as const);
+  const allOf = listOf(sel.inputs, "conditions")
+    .flatMap((c) => listOf(c, "stringEquals"))
+    .map((e) => [(strOf(e, "key") ?? "").replace(/^aws:ResourceTag\//, ""), strOf(e, "value") ?? ""] as const);
+  const patterns = strListOf(sel.inputs, "resources");
+  const typeOk = (r: RecordedResource): boolean =>
+    patterns.length === 0 ||
+    patterns.some((p) => p === "*" || (p.includes(":rds:") && p.includes(":db:") && r.type === "aws:rds/instance:Instance") || (p.includes(":s3:::") && r.type === "aws:s3/bucket:Bucket"));
+  const tagOf = (r: RecordedResource, k: string): string | undefined => strOf(field(r.inputs, "tags"), k);
+  return {
+    selects: (r) => typeOk(r) && (anyOf.length === 0 || anyOf.some(([k, v]) => tagOf(r, k) === v)) && allOf.every(([k, v]) => tagOf(r, k) === v) && anyOf.length + allOf.length > 0,
+    text: [...anyOf, ...allOf].map(([k, v]) => `${k}=${v}`).join(", "),
+  };
+}
+
 export function analyseRegionLoss(idx: ResourceIndex, stack: string, region: string): RegionLoss {
   const regionOf = (r: RecordedResource): string | undefined => {
     const p = idx.providerOf(r);
@@ -99,13 +120,10 @@ export function analyseRegionLoss(idx: ResourceIndex, stack: string, region: str
     survives.push(`${plan.name}: ${rules.map((x) => strOf(x, "ruleName")).join(", ")} points copied to ${vault?.name ?? "the DR vault"} in ${vault ? (regionOf(vault) ?? "?") : (drRegion ?? "?")}`);
     // What the plan selects by tag has its recovery points in those copies too.
     for (const sel of idx.ofType("aws:backup/selection:Selection").filter((x) => idx.resolve(strOf(x.inputs, "planId"), "aws:backup/plan:Plan")?.urn === plan.urn)) {
-      for (const t of listOf(sel.inputs, "selectionTags")) {
-        const key = strOf(t, "key");
-        const value = strOf(t, "value");
-        for (const r of idx.resources.filter((x) => x.custom && BACKUP_SUPPORTED.has(x.type) && key !== undefined && (x.inputs.tags as Record<string, string> | undefined)?.[key] === value)) {
-          if (!copied.has(r.urn)) survives.push(`${r.name}: in ${plan.name}'s copies to ${vault?.name ?? "the DR vault"} (tagged ${key}=${value})`);
-          copied.add(r.urn);
-        }
+      const s = selectionOf(sel);
+      for (const r of idx.resources.filter((x) => x.custom && BACKUP_SUPPORTED.has(x.type) && s.selects(x))) {
+        if (!copied.has(r.urn)) survives.push(`${r.name}: in ${plan.name}'s copies to ${vault?.name ?? "the DR vault"} (tagged ${s.text})`);
+        copied.add(r.urn);
       }
     }
   }
@@ -158,8 +176,13 @@ function place(idx: ResourceIndex, r: RecordedResource): Placement | undefined {
       return p(az ? [az] : zonesOfSubnets(idx, [strOf(inp, "subnetId")]), false, "EC2 instance", "a single host");
     }
     case "aws:eks/nodeGroup:NodeGroup": {
+      // A zonal pool has one group per zone: the pool, not the group, is what survives a zone.
       const zones = zonesOfSubnets(idx, strListOf(inp, "subnetIds"));
-      return p(zones, zones.length > 1, "node group", "every node of the pool");
+      const role = strOf(field(inp, "labels"), "role");
+      const siblings = role === undefined ? [r] : idx.ofType("aws:eks/nodeGroup:NodeGroup").filter((g) => strOf(field(g.inputs, "labels"), "role") === role);
+      const poolZones = [...new Set(siblings.flatMap((g) => zonesOfSubnets(idx, strListOf(g.inputs, "subnetIds"))))].sort();
+      const perZone = siblings.length > 1;
+      return p(zones, poolZones.length > 1, perZone ? `node group of pool ${role} in ${zones.join(", ")}` : "node group", "every node of the pool");
     }
     case "aws:lb/loadBalancer:LoadBalancer": {
       const ids = [...strListOf(inp, "subnets"), ...listOf(inp, "subnetMappings").map((m) => strOf(m, "subnetId"))];

@@ -14,6 +14,8 @@ import { PodRequestsReport, analysePodRequests } from "./podRequests";
 
 /** Areas whose pods' requests the plan shows per pool (what they reserve and cost of the nodes). */
 export const POD_REQUEST_AREAS = ["collectors", "mesh"] as const;
+import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
+import { Leftover, destroyLeftovers } from "./teardown";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -28,6 +30,10 @@ export interface Insights {
   /** Requests of the collectors' and the mesh's pods per pool, and the node cost they hold. */
   readonly podRequests: PodRequestsReport;
   readonly failureDomains: FailureDomainReport;
+  /** At the pools' minimum: every pod bound to a zone has a node group (and a node) in its zone. */
+  readonly zonalCapacity: ZonalCapacityReport;
+  /** What a `pulumi destroy` of the stack would leave behind, and why. */
+  readonly destroyLeftovers: readonly Leftover[];
   /** Quotas and missing prerequisites before a real deploy; absent only if the run's config does not validate. */
   readonly preflight?: PreflightReport;
   /** Orders/s at maximum and with a zone lost, connection budgets, Redis memory; absent if the config does not validate. */
@@ -52,6 +58,8 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     timeline: analyseTimeline(idx),
     podRequests: analysePodRequests(idx, table, POD_REQUEST_AREAS),
     failureDomains: analyseFailureDomains(idx, run.stack, region),
+    zonalCapacity: analyseZonalCapacity(idx),
+    destroyLeftovers: destroyLeftovers(idx),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
     capacity: config ? analyseCapacity(config) : undefined,
   };

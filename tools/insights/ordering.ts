@@ -20,7 +20,7 @@ export interface OrderingViolation {
 const v = (rule: OrderingViolation["rule"], r: RecordedResource, problem: string): OrderingViolation => ({ rule, name: r.name, type: r.type, problem });
 
 /**
- * Every Helm release and pod-making object waits for the node group of each pool its pods select
+ * Every Helm release and pod-making object waits for the node groups of each pool its pods select
  * and for CoreDNS, and never for a node group of a pool it does not run on (a pool a quota blocks
  * must not hold back anything else).
  */
@@ -33,9 +33,9 @@ export function checkPoolWaits(graph: WaitGraph): OrderingViolation[] {
     const found: OrderingViolation[] = [];
     const roles = selectedRoles(r.type === RELEASE ? field(r.inputs, "values") : field(r.inputs, "spec"));
     for (const role of roles) if (!layout.pools.some((p) => p.role === role)) found.push(v("pool-wait", r, `selects role ${role}, which no node pool has`));
-    for (const p of needs.required) if (!graph.waitsFor(r.urn, p.nodeGroup.urn)) found.push(v("pool-wait", r, `does not wait for node group ${p.nodeGroup.name} (${needs.reason})`));
+    for (const p of needs.required) for (const ng of p.nodeGroups) if (!graph.waitsFor(r.urn, ng.urn)) found.push(v("pool-wait", r, `does not wait for node group ${ng.name} (${needs.reason})`));
     if (!graph.waitsFor(r.urn, coreDns.urn)) found.push(v("pool-wait", r, `does not wait for CoreDNS (${coreDns.name})`));
-    for (const p of needs.forbidden) if (graph.waitsFor(r.urn, p.nodeGroup.urn)) found.push(v("pool-wait", r, `waits for node group ${p.nodeGroup.name} of pool ${p.role}, which it does not need (${needs.reason})`));
+    for (const p of needs.forbidden) for (const ng of p.nodeGroups) if (graph.waitsFor(r.urn, ng.urn)) found.push(v("pool-wait", r, `waits for node group ${ng.name} of pool ${p.role}, which it does not need (${needs.reason})`));
     return found;
   });
 }
@@ -50,7 +50,9 @@ export function checkSystemAddons(graph: WaitGraph): OrderingViolation[] {
     ...graph.idx.ofType("pulumi:providers:kubernetes"),
   ];
   return subjects.flatMap((r) =>
-    layout.pools.filter((p) => p !== system && graph.waitsFor(r.urn, p.nodeGroup.urn)).map((p) => v("system-addon", r, `waits for node group ${p.nodeGroup.name} of pool ${p.role}; only the system pool ${system.role} may hold it`)),
+    layout.pools
+      .filter((p) => p !== system)
+      .flatMap((p) => p.nodeGroups.filter((ng) => graph.waitsFor(r.urn, ng.urn)).map((ng) => v("system-addon", r, `waits for node group ${ng.name} of pool ${p.role}; only the system pool ${system.role} may hold it`))),
   );
 }
 

@@ -45,11 +45,12 @@ export function makesPods(r: RecordedResource): boolean {
   return k !== undefined && (POD_MAKING_CUSTOM_GROUPS.has(k.group) || POD_MAKING_CUSTOM_KINDS.has(`${k.group}/${k.kind}`));
 }
 
-/** A node pool as its node group registered it. */
+/** A node pool as its node groups registered it (one, or one per zone), grouped by their `role` label. */
 export interface RecordedPool {
   readonly role: string;
-  readonly nodeGroup: RecordedResource;
+  readonly nodeGroups: readonly RecordedResource[];
   readonly tainted: boolean;
+  /** Sum of the groups' minimum sizes. */
   readonly minSize: number;
 }
 
@@ -87,11 +88,16 @@ export class ClusterLayout {
   readonly coreDns?: RecordedResource;
 
   constructor(idx: ResourceIndex) {
-    this.pools = idx.ofType(NODE_GROUP).map((ng) => ({
-      role: strOf(field(ng.inputs, "labels"), "role") ?? ng.name,
-      nodeGroup: ng,
-      tainted: listOf(ng.inputs, "taints").length > 0,
-      minSize: numOf(field(ng.inputs, "scalingConfig"), "minSize") ?? 0,
+    const byRole = new Map<string, RecordedResource[]>();
+    for (const ng of idx.ofType(NODE_GROUP)) {
+      const role = strOf(field(ng.inputs, "labels"), "role") ?? ng.name;
+      byRole.set(role, [...(byRole.get(role) ?? []), ng]);
+    }
+    this.pools = [...byRole].map(([role, groups]) => ({
+      role,
+      nodeGroups: groups,
+      tainted: groups.some((ng) => listOf(ng.inputs, "taints").length > 0),
+      minSize: groups.reduce((sum, ng) => sum + (numOf(field(ng.inputs, "scalingConfig"), "minSize") ?? 0), 0),
     }));
     this.systemPool = [...this.pools].sort((a, b) => a.role.localeCompare(b.role)).find((p) => !p.tainted && p.minSize >= 1);
     this.coreDns = idx.ofType(ADDON).find((a) => strOf(a.inputs, "addonName") === "coredns");

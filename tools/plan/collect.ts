@@ -5,6 +5,7 @@ import { diagramOf, writeDiagram } from "../insights/diagramFiles";
 import { ResourceIndex } from "../insights/model";
 import { PRICES_AP_NORTHEAST_2 } from "../insights/prices-ap-northeast-2";
 import { QuotaReport, combineQuotas } from "../insights/quotas";
+import { wholeAccountOf } from "./renderAccount";
 import { RunResult, StackRunResult, attemptBootstrap, attemptStack, cheapStackTraces } from "../offline/harness";
 import { PROJECT_ROOT, bootstrapStackOf, listStacks, loadStackFile } from "../offline/stackFile";
 import { readCache, sourceFingerprint, writeCache } from "./cache";
@@ -137,6 +138,8 @@ export async function collectPlan(stack: string, options: CollectOptions = {}): 
     const docsDir = options.docsDir !== undefined ? options.docsDir : options.overrides === undefined ? undefined : null;
     const diagramPath = docsDir === null ? undefined : path.relative(PROJECT_ROOT, writeDiagram(stack, diagramOf(run), docsDir));
     const report = assembleReport(run, { others, bootstrap, diagramPath });
-    return { report };
+    progress("running every environment's bootstrap stack for the whole account's quotas");
+    const quotas = Object.fromEntries([[stack, report.insights.preflight?.quotas], ...Object.entries(others).map(([k, o]) => [k, o.quotas])].filter((e): e is [string, QuotaReport] => e[1] !== undefined));
+    return { report: { ...report, wholeAccount: await wholeAccountOf(stack, quotas, run.resources) } };
   });
 }

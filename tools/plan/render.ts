@@ -4,6 +4,8 @@ import { renderCost, renderCostDetail, renderFailureDomains, renderTimeline, ren
 import { renderAccountQuotas, renderPreflight, renderPreflightSources } from "./renderPreflight";
 import { renderSummary } from "./renderSummary";
 import { renderCapacity } from "./renderCapacity";
+import { renderWholeAccount } from "./renderAccount";
+import { renderLeftovers, renderZonalCapacity } from "./renderZonalCapacity";
 import { renderPodRequests } from "./renderPodRequests";
 
 export { section, table } from "./format";
@@ -64,10 +66,13 @@ export const SECTIONS: readonly ReportSection[] = [
   { id: "warnings", render: renderWarnings },
   { id: "preflight", render: (r) => (r.insights.preflight ? renderPreflight(r.insights.preflight, r.stack) : []) },
   { id: "account-quotas", render: (r) => (r.accountQuotas ? renderAccountQuotas(r.accountQuotas) : []) },
+  { id: "whole-account", render: (r) => renderWholeAccount(r.wholeAccount) },
   { id: "cost", render: (r) => (r.insights.cost ? renderCost(r.insights.cost, r.costComparison) : [...section("Estimated monthly cost"), r.insights.costUnavailable ?? "unavailable"]) },
   { id: "pod-requests", render: (r) => renderPodRequests(r.insights.podRequests) },
   { id: "timeline", render: (r) => renderTimeline(r.insights.timeline) },
   { id: "failure-domains", render: (r) => renderFailureDomains(r.insights.failureDomains) },
+  { id: "zonal-capacity", render: (r) => renderZonalCapacity(r.insights.zonalCapacity) },
+  { id: "destroy-leftovers", render: (r) => renderLeftovers(r.insights.destroyLeftovers, r.stack) },
   { id: "capacity", render: (r) => (r.insights.capacity ? renderCapacity(r.insights.capacity) : []) },
   { id: "deploy-path", render: renderDeployPath },
   { id: "diagram", render: renderDiagram },

@@ -1,3 +1,4 @@
+import type { WholeAccount } from "./renderAccount";
 import { RecordedResource, StackRunResult } from "../offline/harness";
 import { CostComparison, Insights, insightsOf } from "../insights";
 import { loadStackFile } from "../offline/stackFile";
@@ -30,6 +31,8 @@ export interface PlanReport {
   readonly costComparison?: CostComparison;
   /** Region- and account-wide quota needs of every stack deployed into one account. */
   readonly accountQuotas?: AccountQuotas;
+  /** Quotas of one and of every environment per account, bootstrap stacks included (tools/plan/renderAccount.ts). */
+  readonly wholeAccount?: WholeAccount;
   /** Where the Mermaid diagram was written, if it was. */
   readonly diagramPath?: string;
   /** The bootstrap stack (in-VPC runners) that `entasis:deploy.bootstrapStack` names, planned offline. */
