@@ -19,14 +19,18 @@ describe("every PodDisruptionBudget admits an eviction at pool minimum (node gro
     const b = budgets(runs.dev.resources);
     expect(b.map((x) => [x.name, x.source, x.pods, x.rule, x.allowed])).toEqual([
       ["cluster-system-cluster-autoscaler:podDisruptionBudget", "Helm values", 1, "maxUnavailable 1", 1],
+      ["collectors-data-feed-pdb", "PodDisruptionBudget", 2, "maxUnavailable 1", 1],
+      ["collectors-exchange-api-pdb", "PodDisruptionBudget", 2, "maxUnavailable 1", 1],
       ["logging-elasticsearch", "ECK", 1, "ECK default (single node: always disruptible)", 1],
+      // istiod's chart budget with dev's single replica (components/mesh/mesh.ts sets minAvailable 0 there).
+      ["mesh-istiod:pdb", "Helm values", 1, "minAvailable 0", 1],
       ["trading-api-pdb", "PodDisruptionBudget", 3, "minAvailable 2", 1],
     ]);
     expect(blocking(b)).toEqual([]);
     expect((named(runs.dev, "timeseries-cluster").inputs.spec as { enablePDB: boolean }).enablePDB).toBe(false);
   });
 
-  it("prod: 14 budgets, each admits one eviction; CloudNativePG's primary moves by switchover", () => {
+  it("prod: 17 budgets, each admits one eviction; CloudNativePG's primary moves by switchover", () => {
     const b = budgets(runs.prod.resources);
     expect(b.map((x) => x.name)).toEqual([
       "ai-pipelines-argo-workflows:controller.pdb",
@@ -36,8 +40,11 @@ describe("every PodDisruptionBudget admits an eviction at pool minimum (node gro
       "cert-manager-release:webhook.podDisruptionBudget",
       "cluster-system-cluster-autoscaler:podDisruptionBudget",
       "cluster-system-metrics-server:podDisruptionBudget",
+      "collectors-data-feed-pdb",
+      "collectors-exchange-api-pdb",
       "lb-controller-release:podDisruptionBudget",
       "logging-elasticsearch",
+      "mesh-istiod:pdb",
       "spark-operator:controller.podDisruptionBudget",
       "spark-operator:webhook.podDisruptionBudget",
       "timeseries-cluster:primary",

@@ -105,7 +105,8 @@ describe.each(ENVS)("incident paths in %s", (env) => {
     expect(flowAllowed(rulesOf(run()), node(), SSM_ENDPOINT, 443)).toBe(true);
     // Every node group joins with that role.
     const groups = ofType(run(), "aws:eks/nodeGroup:NodeGroup");
-    expect(groups.length).toBe(3);
+    // general and data-processing: a group per zone; ai-inference: one (tests/zone-aware-capacity.test.ts).
+    expect(groups.length).toBe(env === "prod" ? 7 : 5);
     for (const g of groups) expect(g.propertyDependencies.nodeRoleArn).toContain(nodeRole.urn);
   });
 

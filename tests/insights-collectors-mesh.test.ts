@@ -19,10 +19,10 @@ describe("the plan's views of the collectors and the mesh", () => {
     const row = (area: string, pool: string) => rows.find((r) => r.area === area && r.pool === pool);
     // Two feeds x 2 replicas x 250m / 256Mi.
     expect(row("collectors", "general")).toMatchObject({ cpuMillis: { min: 1000, max: 1000 }, memoryMiB: { min: 1024, max: 1024 } });
-    // prod pools: general 3..10, ai-inference 2..5, data-processing 2..8 nodes; cni 100m/100Mi + ztunnel 200m/512Mi per node; istiod 2 x 500m/2048Mi.
+    // prod pools: general 3..10, ai-inference 0..5 (no model served), data-processing 3..8 nodes; cni 100m/100Mi + ztunnel 200m/512Mi per node; istiod 2 x 500m/2048Mi.
     expect(row("mesh", "general")).toMatchObject({ cpuMillis: { min: 1000 + 3 * 300, max: 1000 + 10 * 300 }, memoryMiB: { min: 4096 + 3 * 612, max: 4096 + 10 * 612 } });
-    expect(row("mesh", "ai-inference")).toMatchObject({ cpuMillis: { min: 600, max: 1500 } });
-    expect(row("mesh", "data-processing")).toMatchObject({ cpuMillis: { min: 600, max: 2400 } });
+    expect(row("mesh", "ai-inference")).toMatchObject({ cpuMillis: { min: 0, max: 1500 } });
+    expect(row("mesh", "data-processing")).toMatchObject({ cpuMillis: { min: 900, max: 2400 } });
     // Each workload priced as its dominant share of the pool's node, c5.2xlarge (8 vCPU, 16 GiB):
     // istiod memory 4096/16384, cni CPU 300/8000, ztunnel memory 1536/16384 at the minimum size.
     const general = row("mesh", "general");

@@ -20,9 +20,11 @@ describe.each(STACKS)("zone-aware capacity of %s", (stack) => {
   it("at pool minimum, every pod with a zonal volume or a required zone placement has a node group (and, for zone rules, a node) in its zone", () => {
     const report = analyseZonalCapacity(new ResourceIndex(runs[stack].resources));
     expect(report.zones).toEqual(ZONES[stack]);
-    // TimescaleDB, Elasticsearch, Prometheus, Alertmanager (zonal volumes) and trading-api (hard zone spread).
+    // TimescaleDB, Elasticsearch, Prometheus, Alertmanager (zonal volumes), trading-api and the collectors (hard zone spread).
     expect(report.checks.map((c) => [c.name, c.pool, c.pods]).sort()).toEqual(
       [
+        ["collectors-data-feed-deployment", "general", 2],
+        ["collectors-exchange-api-deployment", "general", 2],
         ["logging-elasticsearch:default", "general", stack === "prod" ? 3 : 1],
         ["monitoring-kube-prometheus-stack:alertmanager", "general", stack === "prod" ? 2 : 1],
         ["monitoring-kube-prometheus-stack:prometheus", "general", stack === "prod" ? 2 : 1],

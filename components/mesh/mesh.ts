@@ -109,6 +109,11 @@ export class Mesh extends pulumi.ComponentResource {
         global: { ...images },
         autoscaleEnabled: false,
         replicaCount: replicas,
+        // The chart renders a PodDisruptionBudget (global.defaultPodDisruptionBudget.enabled) with
+        // minAvailable 1: with one replica (dev) no node drain could evict istiod, and a managed
+        // node group update would fail. One replica may always go; with two, one stays.
+        // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
+        pdb: { minAvailable: replicas > 1 ? 1 : 0 },
         nodeSelector: { ...args.nodeSelector },
         resources: { requests: { cpu: "500m", memory: "2048Mi" } },
         // Replicas in different zones: a zone loss leaves one serving xDS and certificates.

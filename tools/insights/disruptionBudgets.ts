@@ -132,7 +132,9 @@ export function analyseDisruptionBudgets(idx: ResourceIndex, chartDefaults: Read
       }
     } else if (r.type === RELEASE) {
       const chart = (strOf(r.inputs, "chart") ?? "").split("/").pop() ?? "";
-      const defaults = chartDefaults[chart] ?? {};
+      // Istio's charts keep their defaults under one key that users never set (../shared/charts README; tests/support/chartValues.ts).
+      const raw = chartDefaults[chart] ?? {};
+      const defaults = field(raw, "_internal_defaults_do_not_set") ?? raw;
       out.push(...chartBudgets(r, deepMerge(defaults, field(r.inputs, "values") ?? {})));
     }
   }
