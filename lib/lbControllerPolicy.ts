@@ -10,6 +10,42 @@ import * as aws from "@pulumi/aws";
  */
 export const LB_CONTROLLER_POLICY_VERSION = "v3.5.0";
 
+/**
+ * Read-only actions of the published policy: its Describe/Get statement on `*`, kept once here and
+ * used by LB_CONTROLLER_POLICY below and by the scoped policy the platform attaches.
+ */
+export const LB_CONTROLLER_READ_ACTIONS: readonly string[] = [
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeAddresses",
+  "ec2:DescribeAvailabilityZones",
+  "ec2:DescribeInternetGateways",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeVpcPeeringConnections",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeInstances",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeTags",
+  "ec2:GetCoipPoolUsage",
+  "ec2:DescribeCoipPools",
+  "ec2:GetSecurityGroupsForVpc",
+  "ec2:DescribeIpamPools",
+  "ec2:DescribeRouteTables",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeLoadBalancerAttributes",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeListenerCertificates",
+  "elasticloadbalancing:DescribeSSLPolicies",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetGroupAttributes",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeTags",
+  "elasticloadbalancing:DescribeTrustStores",
+  "elasticloadbalancing:DescribeListenerAttributes",
+  "elasticloadbalancing:DescribeCapacityReservation",
+];
+
 export const LB_CONTROLLER_POLICY: aws.iam.PolicyDocument = {
   "Version": "2012-10-17",
   "Statement": [
@@ -27,37 +63,7 @@ export const LB_CONTROLLER_POLICY: aws.iam.PolicyDocument = {
     },
     {
       "Effect": "Allow",
-      "Action": [
-        "ec2:DescribeAccountAttributes",
-        "ec2:DescribeAddresses",
-        "ec2:DescribeAvailabilityZones",
-        "ec2:DescribeInternetGateways",
-        "ec2:DescribeVpcs",
-        "ec2:DescribeVpcPeeringConnections",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeInstances",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeTags",
-        "ec2:GetCoipPoolUsage",
-        "ec2:DescribeCoipPools",
-        "ec2:GetSecurityGroupsForVpc",
-        "ec2:DescribeIpamPools",
-        "ec2:DescribeRouteTables",
-        "elasticloadbalancing:DescribeLoadBalancers",
-        "elasticloadbalancing:DescribeLoadBalancerAttributes",
-        "elasticloadbalancing:DescribeListeners",
-        "elasticloadbalancing:DescribeListenerCertificates",
-        "elasticloadbalancing:DescribeSSLPolicies",
-        "elasticloadbalancing:DescribeRules",
-        "elasticloadbalancing:DescribeTargetGroups",
-        "elasticloadbalancing:DescribeTargetGroupAttributes",
-        "elasticloadbalancing:DescribeTargetHealth",
-        "elasticloadbalancing:DescribeTags",
-        "elasticloadbalancing:DescribeTrustStores",
-        "elasticloadbalancing:DescribeListenerAttributes",
-        "elasticloadbalancing:DescribeCapacityReservation"
-      ],
+      "Action": [...LB_CONTROLLER_READ_ACTIONS],
       "Resource": "*"
     },
     {
@@ -262,41 +268,6 @@ export const LB_CONTROLLER_POLICY: aws.iam.PolicyDocument = {
   ]
 };
 
-/**
- * Read-only actions of the published policy (its Describe/Get statement on `*`; tests/edge.test.ts
- * checks they are exactly that statement's).
- */
-export const LB_CONTROLLER_READ_ACTIONS: readonly string[] = [
-  "ec2:DescribeAccountAttributes",
-  "ec2:DescribeAddresses",
-  "ec2:DescribeAvailabilityZones",
-  "ec2:DescribeInternetGateways",
-  "ec2:DescribeVpcs",
-  "ec2:DescribeVpcPeeringConnections",
-  "ec2:DescribeSubnets",
-  "ec2:DescribeSecurityGroups",
-  "ec2:DescribeInstances",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DescribeTags",
-  "ec2:GetCoipPoolUsage",
-  "ec2:DescribeCoipPools",
-  "ec2:GetSecurityGroupsForVpc",
-  "ec2:DescribeIpamPools",
-  "ec2:DescribeRouteTables",
-  "elasticloadbalancing:DescribeLoadBalancers",
-  "elasticloadbalancing:DescribeLoadBalancerAttributes",
-  "elasticloadbalancing:DescribeListeners",
-  "elasticloadbalancing:DescribeListenerCertificates",
-  "elasticloadbalancing:DescribeSSLPolicies",
-  "elasticloadbalancing:DescribeRules",
-  "elasticloadbalancing:DescribeTargetGroups",
-  "elasticloadbalancing:DescribeTargetGroupAttributes",
-  "elasticloadbalancing:DescribeTargetHealth",
-  "elasticloadbalancing:DescribeTags",
-  "elasticloadbalancing:DescribeTrustStores",
-  "elasticloadbalancing:DescribeListenerAttributes",
-  "elasticloadbalancing:DescribeCapacityReservation",
-];
 
 /**
  * The controller's policy when it only reconciles TargetGroupBindings (no Ingress class, Service

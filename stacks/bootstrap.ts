@@ -92,7 +92,7 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     buildTimeoutMinutes: runner.buildTimeoutMinutes,
     tags: config.tags,
   };
-  // The deploy runner's own role only runs builds: any branch can route a job named `deploy` to it
+  // The deploy runner's own role only runs builds: a job named `deploy` from every branch can reach it
   // (the webhook cannot filter on the ref). `pulumi up` runs as the deploy role, which only the
   // environment's job of deploy.yml read from main can assume (components/deploy/deployRole.ts).
   new GitHubRunner("deploy-runner", { ...common, projectName: projects.deploy, workflowName: "deploy" });

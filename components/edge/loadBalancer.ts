@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeConfig } from "../../stacks/schema/edge";
 import { Tags, named } from "../tags";
 
 /**
@@ -19,10 +18,34 @@ export const WS_RULE_PRIORITY = 10;
 /** Path the target group probes; trading-api answers 200 while the process is alive. */
 export const HEALTH_CHECK_PATH = "/health";
 
+/** The edge's settings (`entasis:edge`, validated by stacks/schema/edge.ts, whose output satisfies this). */
+export interface EdgeSettings {
+  /** ACM certificate for the HTTPS listener; without one the ALB serves plain HTTP. Default none. */
+  readonly certificateArn?: string;
+  /** `internet-facing` (public subnets) or `internal` (private subnets). Default internet-facing. */
+  readonly scheme: "internet-facing" | "internal";
+  /** IPv4 CIDRs admitted on the listener ports. Default ["0.0.0.0/0"]. */
+  readonly allowedCidrs: readonly string[];
+  /** ALB deletion protection. Default false (dev) / true (prod). */
+  readonly deletionProtection: boolean;
+  /** Seconds a connection may carry no data before the ALB closes it. Default 600. */
+  readonly idleTimeoutSeconds: number;
+  /** Seconds a deregistering target keeps draining. Default 30 (dev) / 60 (prod). */
+  readonly deregistrationDelaySeconds: number;
+  /** The WebSocket path and its target group's drain. Default /ws, 30 (dev) / 120 (prod). */
+  readonly websocket: { readonly path: string; readonly deregistrationDelaySeconds: number };
+  /** Target health check on `/health`. Default 15 / 5 / 3 / 2 (prod) or 3 (dev). */
+  readonly healthCheck: { readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number };
+  /** Regional WAFv2 web ACL to associate. Default none. */
+  readonly wafWebAclArn?: string;
+  /** The spec's internal NLB. Default off. */
+  readonly internalNlb: { readonly enabled: boolean };
+}
+
 export interface EdgeLoadBalancerArgs {
   readonly namePrefix: string;
   /** Validated `entasis:edge` config. */
-  readonly config: EdgeConfig;
+  readonly config: EdgeSettings;
   readonly vpcId: pulumi.Input<string>;
   /** Public subnets, one per AZ: the ALB's nodes when it is internet-facing. */
   readonly publicSubnetIds: pulumi.Input<string>[];

@@ -5,7 +5,7 @@ import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard } from "../security/namespaceGuard";
 import { loggingEgress, loggingIngress, operatorEgress, operatorIngress } from "./loggingNetwork";
-import { LoggingConfig } from "../../stacks/schema/logging";
+import { LoggingSettings } from "./loggingSettings";
 import { Tags } from "../tags";
 import { FILEBEAT_ROLE, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
 import { FilebeatDaemonSet } from "./loggingFilebeat";
@@ -13,7 +13,7 @@ import { elasticsearchSpec, kibanaSpec, LOGGING_NAMES } from "./loggingStack";
 
 export interface LoggingArgs {
   /** Validated `entasis:logging` config. */
-  readonly config: LoggingConfig;
+  readonly config: LoggingSettings;
   readonly provider: k8s.Provider;
   /**
    * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,

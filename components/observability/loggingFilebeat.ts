@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerResources } from "../../stacks/schema/logging";
+import { ContainerResources } from "./loggingSettings";
 import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
 import { containerResources } from "./loggingStack";
 

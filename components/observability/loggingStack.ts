@@ -1,4 +1,4 @@
-import { ContainerResources, LoggingConfig } from "../../stacks/schema/logging";
+import { ContainerResources, LoggingSettings } from "./loggingSettings";
 
 /** Fixed Kubernetes names of the logging stack; ECK derives Service and Secret names from them. */
 export const LOGGING_NAMES = {
@@ -33,7 +33,7 @@ export function containerResources(r: ContainerResources): { requests: Record<st
  * only while the cluster is green) is kept.
  * https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-advanced-node-scheduling.html
  */
-export function elasticsearchSpec(cfg: LoggingConfig, poolLabels: Readonly<Record<string, string>>): CustomObject {
+export function elasticsearchSpec(cfg: LoggingSettings, poolLabels: Readonly<Record<string, string>>): CustomObject {
   const n = LOGGING_NAMES;
   const es = cfg.elasticsearch;
   const zoned = es.nodes > 1;
@@ -88,7 +88,7 @@ export function elasticsearchSpec(cfg: LoggingConfig, poolLabels: Readonly<Recor
 }
 
 /** Kibana on the same pool, connected to the cluster by reference (ECK wires user, CA and URL). */
-export function kibanaSpec(cfg: LoggingConfig, poolLabels: Readonly<Record<string, string>>): CustomObject {
+export function kibanaSpec(cfg: LoggingSettings, poolLabels: Readonly<Record<string, string>>): CustomObject {
   const n = LOGGING_NAMES;
   const podLabels = { "kibana.k8s.elastic.co/name": n.kibana };
   return {

@@ -5,7 +5,7 @@ import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { NODE_AGENTS_NAMESPACE, podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 import { monitoringEgress, monitoringIngress } from "./monitoringNetwork";
-import { MonitoringConfig } from "../../stacks/schema/monitoring";
+import { MonitoringSettings } from "./monitoringSettings";
 import { PoolDescription } from "../cluster/nodePool";
 import { CLUSTER_DASHBOARD, Dashboard, dashboardJson, tradingApiDashboard } from "./monitoringDashboards";
 import { TradingApiLocation } from "../workloads/names";
@@ -37,7 +37,7 @@ export interface MonitoringArgs {
    */
   readonly deleteClaimsWithStatefulSets?: boolean;
   /** Validated `entasis:monitoring` config. */
-  readonly config: MonitoringConfig;
+  readonly config: MonitoringSettings;
   /** Untainted pool every monitoring pod but node-exporter runs on. */
   readonly generalPool: PoolDescription;
   /** Where trading-api runs (scrape target, alert and dashboard selectors). */

@@ -1,4 +1,4 @@
-import { MonitoringConfig } from "../../stacks/schema/monitoring";
+import { MonitoringSettings } from "./monitoringSettings";
 import { TRADING_API, TradingApiLocation } from "../workloads/names";
 
 /** Job name of the spec's static scrape of trading-api (alerts select on it). */
@@ -55,7 +55,7 @@ export function nearMaxNodes(maxSize: number, percent: number): number {
  * the cluster config. The chart's default rules (KubePodCrashLooping etc.) stay on; these add the
  * platform's own thresholds and the trading-api rules the chart cannot know.
  */
-export function platformRuleGroups(alerts: MonitoringConfig["alerts"], pools: readonly WatchedPool[], api: TradingApiLocation): RuleGroup[] {
+export function platformRuleGroups(alerts: MonitoringSettings["alerts"], pools: readonly WatchedPool[], api: TradingApiLocation): RuleGroup[] {
   const sel = `job="${TRADING_JOB}"`;
   const errorRatio = alerts.errorRatePercent / 100;
   return [

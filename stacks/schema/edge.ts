@@ -1,3 +1,4 @@
+import type { EdgeSettings } from "../../components/edge/loadBalancer";
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
 import { ALB_IDLE_TIMEOUT_SECONDS, TARGET_GROUP_DEREGISTRATION_SECONDS } from "../../lib/awsLimits";
@@ -59,6 +60,8 @@ export const edgeSchema = z.strictObject({
   lbServiceController: z.boolean(),
 });
 export type EdgeConfig = z.infer<typeof edgeSchema>;
+// The component owns its settings' type; the validated config satisfies it.
+edgeSchema satisfies z.ZodType<EdgeSettings>;
 
 /** Cross-field rules AWS enforces at apply time; caught here instead. */
 /** The all-zero certificate ID Pulumi.prod.yaml carries until the operator sets the real one. */

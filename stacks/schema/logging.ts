@@ -1,3 +1,4 @@
+import type { ContainerResources as ContainerResourcesSettings, LoggingSettings } from "../../components/observability/loggingSettings";
 import { z } from "zod";
 import type { AreaContext } from "./stack";
 import { ConfigProblem, issue } from "./problems";
@@ -48,6 +49,9 @@ export const loggingSchema = z.strictObject({
   }),
 });
 export type LoggingConfig = z.infer<typeof loggingSchema>;
+// The components own their settings' types; the validated config satisfies them.
+loggingSchema satisfies z.ZodType<LoggingSettings>;
+resourcesSchema satisfies z.ZodType<ContainerResourcesSettings>;
 
 /** Availability rules and JVM sizing across fields. */
 export function validateLogging(logging: LoggingConfig, ctx: AreaContext, areaKey = "entasis:logging"): ConfigProblem[] {

@@ -1,3 +1,4 @@
+import type { MonitoringSettings } from "../../components/observability/monitoringSettings";
 import { z } from "zod";
 import { ConfigProblem, issue } from "./problems";
 
@@ -45,6 +46,8 @@ export const monitoringSchema = z.strictObject({
   }),
 });
 export type MonitoringConfig = z.infer<typeof monitoringSchema>;
+// The components own their settings' type; the validated config satisfies it.
+monitoringSchema satisfies z.ZodType<MonitoringSettings>;
 
 /** Cross-field checks of `entasis:monitoring`. */
 export function validateMonitoring(m: MonitoringConfig, environment: string, areaKey = "entasis:monitoring"): ConfigProblem[] {
