@@ -11,7 +11,7 @@ import { ConfigProblem, issue } from "./problems";
 /** `arn:<partition>:rds:<region>:<account>:auto-backup:ab-<id>`: what `describe-db-instance-automated-backups` prints as DBInstanceAutomatedBackupsArn. */
 export const AUTOMATED_BACKUPS_ARN_RE = /^arn:aws[a-z-]*:rds:([a-z]{2}-[a-z]+-\d):(\d{12}):auto-backup:ab-[a-z0-9]+$/;
 /** A KMS key ARN (a key, not an alias: RDS reports the key ARN, and any other spelling is a diff that replaces the database). */
-export const KMS_KEY_ARN_RE = /^arn:aws[a-z-]*:kms:([a-z]{2}-[a-z]+-\d):(\d{12}):key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+export const KMS_KEY_ARN_RE = /^arn:aws[a-z-]*:kms:([a-z]{2}-[a-z]+-\d):(\d{12}):key\/[A-Za-z0-9-]+$/;
 /** RFC 3339 UTC, as RestoreDBInstanceToPointInTime takes it. */
 const UTC_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
