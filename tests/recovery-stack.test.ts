@@ -5,7 +5,11 @@ import { toRawStackConfig } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
 import { validateStackConfig } from "../stacks/schema/stack";
 import { insightsOf } from "../tools/insights";
-import { RecordedResource, StackRunResult, runStack } from "../tools/offline/harness";
+import { DURATIONS } from "../tools/insights/durations";
+import { ResourceIndex } from "../tools/insights/model";
+import { analyseTimeline } from "../tools/insights/timeline";
+import { mmss } from "../tools/plan/format";
+import { RecordedResource, RunResult, StackRunResult, attemptBootstrap, runStack } from "../tools/offline/harness";
 import { recoveryConfig, recoveryConfigPath } from "../tools/recovery/recoveryConfig";
 import { schemaErrors } from "./support/k8sSchema";
 import { TEST_SECRETS, byUrn, jsonInput, named, ofType } from "./support/query";
@@ -21,7 +25,7 @@ const INSTANCE = "aws:rds/instance:Instance";
 const CR = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 type Obj = Record<string, unknown>;
 
-const runs: { prod?: StackRunResult; recovery?: StackRunResult } = {};
+const runs: { prod?: StackRunResult; recovery?: StackRunResult; bootstrap?: RunResult } = {};
 /** The key prod's replicated RDS backups are encrypted with (alias entasis-prod-postgres-dr, in Tokyo). */
 let drKeyArn = "";
 
@@ -33,6 +37,7 @@ beforeAll(async () => {
   const data = committed["entasis:data"] as { postgres: Obj };
   const withKey = { ...data, postgres: { ...data.postgres, restore: { ...(data.postgres.restore as Obj), kmsKeyArn: drKeyArn } } };
   runs.recovery = await runStack({ stack: "prod-dr", stackFile: recoveryConfigPath("prod"), secrets: TEST_SECRETS, overrides: { "entasis:data": withKey } });
+  runs.bootstrap = await attemptBootstrap({ stack: "prod-dr" });
 }, 300_000);
 
 const recovery = (): StackRunResult => {
@@ -234,5 +239,46 @@ describe("the DR region's quotas in the recovery stack's preflight", () => {
     expect(prodVcpus?.atMin).toBeGreaterThan(40);
     expect([vcpus?.atMin, vcpus?.awsDefault, vcpus?.verdict]).toEqual([prodVcpus?.atMin, 5, "blocks first deploy"]);
     expect(vcpus?.request).toContain(`--region ${DR}`);
+  });
+});
+
+describe("docs/disaster-recovery.md's ha-mode procedure", () => {
+  const doc = (): string => fs.readFileSync(path.join(__dirname, "..", "docs", "disaster-recovery.md"), "utf8");
+  const procedure = (): string => doc().slice(doc().indexOf("## Steps (ha mode"));
+
+  it("states the RTO figures of the plan's duration model for the bootstrap, the recovery stack and the platform beside it", () => {
+    const bootstrap = runs.bootstrap;
+    if (!bootstrap || bootstrap.error !== undefined) throw new Error("the DR-region bootstrap did not run");
+    const t = (run: RunResult): number => analyseTimeline(new ResourceIndex(run.resources)).criticalPathSeconds;
+    const rows = doc().split("\n").filter((l) => l.startsWith("| "));
+    const row = (start: string): string => rows.find((l) => l.startsWith(`| ${start}`)) ?? "";
+    expect(row("DR-region bootstrap")).toContain(`| ${mmss(t(bootstrap))} |`);
+    const recoveryPath = analyseTimeline(new ResourceIndex(recovery().resources));
+    expect(row("Recovery stack")).toContain(`| ${mmss(recoveryPath.criticalPathSeconds)} |`);
+    // The restore is what makes the recovery path long: it is on it, with the duration the doc states.
+    const restoreKey = "aws:rds/instance:Instance (point-in-time restore)";
+    expect(recoveryPath.criticalPath.map((s) => s.durationKey)).toContain(restoreKey);
+    expect(row("Recovery stack")).toContain(`(${mmss(DURATIONS[restoreKey].seconds)}`);
+    expect(row("Recovery stack")).toContain(`(${mmss(DURATIONS["aws:rds/instance:Instance (read replica)"].seconds)})`);
+    if (!runs.prod) throw new Error("no prod run");
+    expect(row("The rest of the platform")).toContain(`| ${mmss(t(runs.prod))} |`);
+  });
+
+  it("lists the time-series WAL archive, the broker and the parameters among the data stores", () => {
+    const rows = doc().split("\n").filter((l) => l.startsWith("| "));
+    for (const store of ["TimescaleDB (CloudNativePG): WAL archive", "Amazon MQ broker", "Parameters (SSM Parameter Store"]) expect(rows.filter((l) => l.startsWith(`| ${store}`))).toHaveLength(1);
+  });
+
+  it("runs the program with the committed recovery config, imports nothing, and calls AWS only in the DR region", () => {
+    const p = procedure();
+    expect(p).toContain("pulumi up --config-file docs/recovery/Pulumi.prod-dr.yaml");
+    expect(p).not.toMatch(/pulumi import|--target/);
+    const commands = [...p.matchAll(/```bash\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n")).filter((l) => /^(aws|velero) /.test(l.trim()));
+    expect(commands.length).toBeGreaterThan(8);
+    for (const c of commands) expect(c).not.toContain(LOST);
+    for (const c of commands.filter((l) => l.startsWith("aws ") && !l.startsWith("aws sts "))) expect({ c, region: c.includes(`--region ${DR}`) }).toEqual({ c, region: true });
+    // Every restore key the procedure sets is a key of the recovery config.
+    const keys = [...p.matchAll(/--path '([^']+)'/g)].map((m) => m[1]);
+    expect(keys).toEqual(expect.arrayContaining(["entasis:data.postgres.restore.sourceAutomatedBackupsArn", "entasis:data.postgres.restore.kmsKeyArn", "entasis:timeseries.restore.bucket", "entasis:timeseries.restore.kmsKeyArn"]));
   });
 });

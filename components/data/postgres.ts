@@ -262,7 +262,14 @@ export class Postgres extends pulumi.ComponentResource {
         finalSnapshotIdentifier: args.protect ? `${identifier}-final` : undefined,
         tags: named(args.tags, identifier, BACKUP_TAG),
       },
-      { parent: this, protect: args.protect, dependsOn: logGroups(identifier, "primary") },
+      {
+        parent: this,
+        protect: args.protect,
+        dependsOn: logGroups(identifier, "primary"),
+        // A restore replays transaction logs for as long as it takes; the provider's default create
+        // timeout (40 min) would fail `pulumi up` while RDS keeps restoring.
+        ...(restore ? { customTimeouts: { create: "3h" } } : {}),
+      },
     );
 
     const replicaInstances: Record<string, aws.rds.Instance> = {};
