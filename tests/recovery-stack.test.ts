@@ -11,7 +11,9 @@ import { analyseTimeline } from "../tools/insights/timeline";
 import { mmss } from "../tools/plan/format";
 import { RecordedResource, RunResult, StackRunResult, attemptBootstrap, runStack } from "../tools/offline/harness";
 import { recoveryConfig, recoveryConfigPath } from "../tools/recovery/recoveryConfig";
+import { RULES } from "../policy/rules";
 import { schemaErrors } from "./support/k8sSchema";
+import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 import { TEST_SECRETS, byUrn, jsonInput, named, ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -70,6 +72,12 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     expect(peerings).toHaveLength(1);
     expect(peerings[0].inputs.peerRegion).toBeUndefined();
     expect(recovery().error).toBeUndefined();
+  });
+
+  it("passes the policy pack with prod's policy config (no mandatory finding, every rule runs)", async () => {
+    const report = await evaluatePolicies(RULES, recovery().resources, { config: loadPolicyConfig("prod") });
+    expect(report.findings.filter((f) => f.level === "mandatory")).toEqual([]);
+    expect(report.cannotRun).toEqual([]);
   });
 
   it("passes validation for a preview, and `pulumi up` refuses its placeholders until the runbook's values are set", () => {
