@@ -67,10 +67,14 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     const touching = recovery().resources.filter((r) => JSON.stringify(r.inputs).includes(LOST)).map((r) => r.name);
     expect(recovery().resources.length).toBeGreaterThan(500);
     expect(touching).toEqual([]);
-    // The runner VPC it peers with is the Tokyo bootstrap's, in the same region (no peer region needed).
+    // The runner VPC it peers with is the Tokyo bootstrap's (bootstrap/Pulumi.prod-dr.yaml), in the same region.
+    const bootstrap = runs.bootstrap;
+    if (!bootstrap || bootstrap.error !== undefined) throw new Error("the DR-region bootstrap did not run");
+    expect(bootstrap.outputs.runnerCidr).toBe("10.252.0.0/22");
     const peerings = ofType(recovery(), "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
-    expect(peerings).toHaveLength(1);
-    expect(peerings[0].inputs.peerRegion).toBeUndefined();
+    expect(peerings.map((p) => [p.inputs.peerVpcId, p.inputs.peerRegion])).toEqual([[bootstrap.outputs.runnerVpcId, undefined]]);
+    const bootstrapProviders = ofType(bootstrap, "pulumi:providers:aws").filter((p) => p.inputs.region !== undefined && p.inputs.region !== DR);
+    expect(bootstrapProviders).toEqual([]);
     expect(recovery().error).toBeUndefined();
   });
 
