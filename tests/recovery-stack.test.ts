@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { OBJECT_STORE } from "../components/timeseries/timeseriesCluster";
 import { toRawStackConfig } from "../stacks/config";
@@ -60,6 +61,16 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     expect(c.config["entasis:deploy"]).toEqual({ bootstrapStack: "entasis/entasis-bootstrap/prod-dr" });
     expect(c.config["entasis:backup"]).toMatchObject({ drRegion: "ap-southeast-1" });
     expect(fs.existsSync(path.join(__dirname, "..", "bootstrap", "Pulumi.prod-dr.yaml"))).toBe(true);
+  });
+
+  it("leaves a multi-region source's failover pair out: the recovery stack stands alone", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recovery-"));
+    const file = path.join(dir, "Pulumi.src.yaml");
+    const prod = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(file, prod.replace("config:\n", "config:\n  entasis:mode: multi-region\n  entasis:failover: { role: primary }\n"));
+    const c = recoveryConfig("src", file);
+    expect([c.config["entasis:mode"], c.config["entasis:failover"], c.stack]).toEqual(["ha-scaled", undefined, "src-dr"]);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("names nothing in the lost region, and neither does any resource the program declares from it", () => {

@@ -72,8 +72,10 @@ export function recoveryConfig(source: string, sourceFile = path.join(PROJECT_RO
   const stack = recoveryStackName(source);
 
   const config: Config = { ...src };
-  // Not part of the multi-region failover pair (wt-22s): the recovery stack stands alone.
+  // Not part of a multi-region failover pair (entasis:failover): the recovery stack stands alone,
+  // with the source's service set (a multi-region source's mode without the standby: ha-scaled).
   delete config["entasis:failover"];
+  if (config["entasis:mode"] === "multi-region") config["entasis:mode"] = "ha-scaled";
   config["aws:region"] = region;
   config["entasis:network"] = { ...objectAt(src, "entasis:network"), cidr: RECOVERY_CIDR, availabilityZones: [...zones] };
   // The DR-region bootstrap: a runner, connection and deploy role in the DR region (bootstrap/Pulumi.<source>-dr.yaml).
