@@ -87,6 +87,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     issuerHostPath: cluster.issuerHostPath,
     namespace: ts.namespace,
     serviceAccount: TIMESERIES_CLUSTER,
+    restoreSource: ts.restore ? { bucket: ts.restore.bucket, kmsKeyArn: ts.restore.kmsKeyArn } : undefined,
     protect: env.protect,
     tags,
   });
@@ -120,6 +121,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     // The spec's 01:00 in its zone, as CNPG's six-field cron in UTC (the operator's zone).
     backupSchedule: cnpgDailyScheduleUtc(daily, env.backup.timezone),
     consumers: { ...ts.consumers, ...(env.extraConsumers ?? {}) },
+    restore: ts.restore,
     secretsKeyArn: env.secretsKeyArn,
     secretRecoveryDays: env.secretRecoveryDays,
     protect: env.protect,

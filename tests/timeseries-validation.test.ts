@@ -95,7 +95,7 @@ describe("entasis:timeseries validation", () => {
   it("rejects an unknown setting", () => {
     const r = ts("dev", ["replicas"], 3);
     expect(r.messages).toEqual([
-      "entasis:timeseries.replicas 3 is not a known setting; remove it from Pulumi.dev.yaml or fix its spelling (known here: namespace, pool, instances, synchronousReplicas, postgresMajor, image, storageGiB, walStorageGiB, resources, pooler, backup, alerts, clientNamespaces, operatorReplicas, consumers)",
+      "entasis:timeseries.replicas 3 is not a known setting; remove it from Pulumi.dev.yaml or fix its spelling (known here: namespace, pool, instances, synchronousReplicas, postgresMajor, image, storageGiB, walStorageGiB, resources, pooler, backup, alerts, clientNamespaces, operatorReplicas, consumers, restore)",
     ]);
   });
 });

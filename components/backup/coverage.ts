@@ -104,7 +104,7 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
   "aws:rds/instance:Instance": {
     by: "rds-backup-replication",
     rpo: "minutes: RDS copies each transaction log to the DR region as it is archived (every 5 minutes) plus the copy time; the replicated backups' latest restorable time says exactly",
-    what: "point-in-time restore in the DR region for the backup retention; read replicas are rebuilt from the restored primary",
+    what: "point-in-time restore in the DR region for the backup retention, done by the recovery stack's own `pulumi up` (entasis:data.postgres.restore, docs/recovery/Pulumi.prod-dr.yaml); read replicas are rebuilt from the restored primary",
   },
   "aws:rds/cluster:Cluster": { by: "none", why: "the platform runs no Aurora or Multi-AZ DB cluster (RDS cannot replicate a Multi-AZ DB cluster's automated backups)" },
   "aws:s3/bucket:Bucket": {
@@ -122,7 +122,7 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
   "kubernetes:postgresql.cnpg.io/v1:Cluster": {
     by: "s3-replication",
     rpo: "WAL archiving's lag (CNPG archives each WAL segment when full or after archive_timeout, 5 minutes) plus S3 replication (seconds to 15 minutes)",
-    what: "the Barman Cloud WAL archive and base backups, replicated object by object with the timeseries-backups bucket; restore a side cluster from the DR copy (docs/timeseries-restore.md)",
+    what: "the Barman Cloud WAL archive and base backups, replicated object by object with the timeseries-backups bucket; the recovery stack's Cluster bootstraps from the DR copy (entasis:timeseries.restore, docs/disaster-recovery.md)",
   },
   "aws:efs/fileSystem:FileSystem": { by: "none", why: "the platform creates no EFS file system" },
   "aws:ebs/volume:Volume": {

@@ -13,6 +13,25 @@ export interface PostgresReplicaArgs {
   readonly availabilityZone?: string;
 }
 
+/**
+ * Point-in-time restore of the primary from automated backups, done by the program itself (the
+ * ha-mode regional recovery, docs/disaster-recovery.md): RDS creates the instance from the backups,
+ * and the stack manages exactly that instance from then on, so nothing is imported and nothing is
+ * replaced. Keep it in the stack's config for the stack's life: `restoreToPointInTime` is ForceNew.
+ */
+export interface PostgresRestore {
+  /** ARN of the (replicated) automated backups to restore from, in the stack's region (`arn:...:auto-backup:ab-...`). */
+  readonly sourceAutomatedBackupsArn: string;
+  /**
+   * Key ARN (not an alias) the backups are encrypted with: the restored instance keeps it, so the
+   * primary, its replicas (same-region replicas use the source's key) and Performance Insights are
+   * declared with it. A different `kmsKeyId` would replace the restored database.
+   */
+  readonly kmsKeyArn: string;
+  /** UTC time to restore to. Default: the backups' latest restorable time. */
+  readonly restoreTime?: string;
+}
+
 export interface PostgresArgs {
   /** Prefix of AWS names, e.g. `entasis-prod`. */
   readonly namePrefix: string;
@@ -42,6 +61,8 @@ export interface PostgresArgs {
   readonly slowQueryMs: number;
   /** `max_connections` (static, applied at the next reboot). Default: RDS's LEAST(memory/9531392, 5000). */
   readonly maxConnections?: number;
+  /** Create the primary by a point-in-time restore instead of empty. Default none (a new, empty database). */
+  readonly restore?: PostgresRestore;
   /** Read replicas keyed by a stable name. Default none. */
   readonly replicas?: Readonly<Record<string, PostgresReplicaArgs>>;
   /** The network's DB subnet group (database subnets only). */
@@ -71,7 +92,8 @@ export class Postgres extends pulumi.ComponentResource {
   public readonly primary: aws.rds.Instance;
   /** Replicas keyed by their config name. */
   public readonly replicas: Readonly<Record<string, aws.rds.Instance>>;
-  public readonly storageKey: EncryptionKey;
+  /** The stack's own storage key; none when the primary is restored (it keeps its backups' key). */
+  public readonly storageKey?: EncryptionKey;
   public readonly masterSecret: aws.secretsmanager.Secret;
   public readonly address: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
@@ -93,11 +115,21 @@ export class Postgres extends pulumi.ComponentResource {
     const replicas = args.replicas ?? {};
     const pi = args.performanceInsights;
 
-    this.storageKey = new EncryptionKey(
-      `${name}-storage`,
-      { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, tags: args.tags },
-      { parent: this },
-    );
+    // A restored instance keeps the key of the backups it comes from; same-region replicas always
+    // use their source's key (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html,
+    // KmsKeyId). Declaring any other key would force a new database (kmsKeyId is ForceNew).
+    const restore = args.restore;
+    let dataKeyArn: pulumi.Input<string>;
+    if (restore) {
+      dataKeyArn = restore.kmsKeyArn;
+    } else {
+      this.storageKey = new EncryptionKey(
+        `${name}-storage`,
+        { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+        { parent: this },
+      );
+      dataKeyArn = this.storageKey.arn;
+    }
 
     // TLS is forced server-side, so a client that forgets sslmode fails instead of sending
     // credentials and orders in clear text. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
@@ -176,7 +208,7 @@ export class Postgres extends pulumi.ComponentResource {
     const common = {
       storageType: "gp3",
       storageEncrypted: true,
-      kmsKeyId: this.storageKey.arn,
+      kmsKeyId: dataKeyArn,
       maxAllocatedStorage: args.maxAllocatedStorageGiB,
       vpcSecurityGroupIds: args.securityGroupIds,
       publiclyAccessible: false,
@@ -189,7 +221,7 @@ export class Postgres extends pulumi.ComponentResource {
       // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html
       caCertIdentifier: "rds-ca-rsa2048-g1",
       performanceInsightsEnabled: pi.enabled,
-      performanceInsightsKmsKeyId: pi.enabled ? this.storageKey.arn : undefined,
+      performanceInsightsKmsKeyId: pi.enabled ? dataKeyArn : undefined,
       performanceInsightsRetentionPeriod: pi.enabled ? pi.retentionDays : undefined,
       monitoringInterval: args.monitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole?.arn,
@@ -207,8 +239,17 @@ export class Postgres extends pulumi.ComponentResource {
         engineVersion: args.engineVersion,
         instanceClass: args.instanceClass,
         allocatedStorage: args.allocatedStorageGiB,
-        dbName: args.databaseName,
-        username: args.masterUsername,
+        // A restore brings the database and the master user of its source (both ForceNew, Optional
+        // and Computed: left out, they take the restored values); the password is set after it.
+        ...(restore
+          ? {
+              restoreToPointInTime: {
+                sourceDbInstanceAutomatedBackupsArn: restore.sourceAutomatedBackupsArn,
+                restoreTime: restore.restoreTime,
+                useLatestRestorableTime: restore.restoreTime === undefined ? true : undefined,
+              },
+            }
+          : { dbName: args.databaseName, username: args.masterUsername }),
         password: pulumi.secret(masterPassword.result),
         port: 5432,
         dbSubnetGroupName: args.subnetGroupName,
@@ -221,7 +262,14 @@ export class Postgres extends pulumi.ComponentResource {
         finalSnapshotIdentifier: args.protect ? `${identifier}-final` : undefined,
         tags: named(args.tags, identifier, BACKUP_TAG),
       },
-      { parent: this, protect: args.protect, dependsOn: logGroups(identifier, "primary") },
+      {
+        parent: this,
+        protect: args.protect,
+        dependsOn: logGroups(identifier, "primary"),
+        // A restore replays transaction logs for as long as it takes; the provider's default create
+        // timeout (40 min) would fail `pulumi up` while RDS keeps restoring.
+        ...(restore ? { customTimeouts: { create: "3h" } } : {}),
+      },
     );
 
     const replicaInstances: Record<string, aws.rds.Instance> = {};

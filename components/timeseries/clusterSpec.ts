@@ -11,6 +11,25 @@ import { TimeseriesConsumer, roleSecretName } from "./consumers";
 /** Zone label every EKS node carries. */
 export const ZONE_KEY = "topology.kubernetes.io/zone";
 
+/**
+ * Where a new Cluster recovers from instead of starting empty: the Barman Cloud archive of another
+ * cluster (the ha-mode recovery stack: the DR-region copy of the primary region's WAL archive and
+ * base backups, docs/disaster-recovery.md). Bootstrap is immutable: set it before the Cluster exists.
+ */
+export interface TimeseriesRestore {
+  /** Bucket holding the archive (the DR copy `<prefix>-timeseries-backups-dr-<account>-<region>`), in the stack's region. */
+  readonly bucket: string;
+  /** Key ARN the bucket's objects are encrypted with (the DR copy's own key): the instances decrypt with it. */
+  readonly kmsKeyArn: string;
+  /** Barman server name of the archived cluster (its folder in the bucket). Default: the cluster name. */
+  readonly serverName?: string;
+  /** UTC time to recover to. Default: the end of the archived WAL. */
+  readonly targetTime?: string;
+}
+
+/** Name of the external cluster and its ObjectStore a restoring Cluster recovers from. */
+export const RESTORE_SOURCE = "origin";
+
 export interface ClusterSpecInput {
   readonly clusterName: string;
   readonly instances: number;
@@ -26,6 +45,8 @@ export interface ClusterSpecInput {
   readonly objectStore: string;
   readonly roleArn: pulumi.Input<string>;
   readonly consumers: Readonly<Record<string, TimeseriesConsumer>>;
+  /** Recover from this archive instead of initdb (ObjectStore `restoreObjectStore`). Default none. */
+  readonly restore?: { readonly objectStore: string; readonly serverName: string; readonly targetTime?: string };
 }
 
 /** One Equal toleration per taint of the pool: exactly what it carries, nothing wider. */
@@ -82,7 +103,15 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
     },
     // The superuser has no password and no network login; operators use `kubectl cnpg psql`.
     enableSuperuserAccess: false,
-    bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } },
+    // A restore replays the archived base backup and WAL through the plugin (the external cluster
+    // below); the app database, its owner and the extension come with the data.
+    // https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
+    bootstrap: c.restore
+      ? { recovery: { source: RESTORE_SOURCE, ...(c.restore.targetTime !== undefined ? { recoveryTarget: { targetTime: c.restore.targetTime } } : {}) } }
+      : { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } },
+    ...(c.restore
+      ? { externalClusters: [{ name: RESTORE_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: c.restore.objectStore, serverName: c.restore.serverName } } }] }
+      : {}),
     storage: { storageClass: c.storageClass, size: `${c.storageGiB}Gi`, resizeInUseVolumes: true },
     walStorage: { storageClass: c.storageClass, size: `${c.walStorageGiB}Gi`, resizeInUseVolumes: true },
     resources: { requests: { cpu: `${c.resources.cpuMillis}m`, memory }, limits: { memory } },
@@ -117,7 +146,7 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
 }
 
 /** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window. */
-export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention: string): Record<string, pulumi.Input<unknown>> {
+export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention: string | undefined): Record<string, pulumi.Input<unknown>> {
   return {
     configuration: {
       destinationPath: pulumi.interpolate`s3://${bucket}/`,
@@ -128,7 +157,8 @@ export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, re
       wal: { compression: "gzip", maxParallel: 4 },
       data: { compression: "gzip", jobs: 2 },
     },
-    retentionPolicy: retention,
+    // None on a restore source: nothing may delete from the copy it reads.
+    ...(retention !== undefined ? { retentionPolicy: retention } : {}),
     instanceSidecarConfiguration: {
       env: [{ name: "AWS_REGION", value: region }],
       resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PoolDescription } from "../cluster/nodePool";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags } from "../tags";
-import { clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
+import { RESTORE_SOURCE, TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
 
 export interface TimeseriesClusterArgs {
@@ -49,6 +49,8 @@ export interface TimeseriesClusterArgs {
   /** Six-field UTC cron of the daily base backup. */
   readonly backupSchedule: string;
   readonly consumers: Readonly<Record<string, TimeseriesConsumer>>;
+  /** Recover the Cluster from another cluster's archive instead of starting empty. Default none. */
+  readonly restore?: TimeseriesRestore;
   readonly secretsKeyArn: pulumi.Input<string>;
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
@@ -80,6 +82,8 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
   public readonly volumeKey: EncryptionKey;
   public readonly storageClass: k8s.storage.v1.StorageClass;
   public readonly objectStore: k8s.apiextensions.CustomResource;
+  /** The archive a restoring Cluster recovers from (read only: nothing archives into it). */
+  public readonly restoreObjectStore?: k8s.apiextensions.CustomResource;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly pooler: k8s.apiextensions.CustomResource;
   public readonly scheduledBackup: k8s.apiextensions.CustomResource;
@@ -158,6 +162,17 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
     );
 
+    // Read-only source of a restore: the plugin reads base backups and WAL from it, and the
+    // Cluster's own archive (above) stays a different bucket, so the two never mix.
+    const restore = args.restore;
+    if (restore) {
+      this.restoreObjectStore = new k8s.apiextensions.CustomResource(
+        `${name}-restore-object-store`,
+        { apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: `${OBJECT_STORE}-${RESTORE_SOURCE}`, namespace: ns }, spec: objectStoreSpec(restore.bucket, args.region, undefined) },
+        { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
+      );
+    }
+
     this.consumers = new TimeseriesConsumers(
       `${name}-consumers`,
       {
@@ -195,6 +210,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           objectStore: OBJECT_STORE,
           roleArn: args.backupRoleArn,
           consumers: args.consumers,
+          restore: restore ? { objectStore: `${OBJECT_STORE}-${RESTORE_SOURCE}`, serverName: restore.serverName ?? cn, targetTime: restore.targetTime } : undefined,
         }),
       },
       {
@@ -206,6 +222,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           this.storageClass,
           catalog,
           this.objectStore,
+          ...(this.restoreObjectStore ? [this.restoreObjectStore] : []),
           ...Object.values(this.consumers.roleSecrets),
         ],
         protect: args.protect,

@@ -20,6 +20,7 @@ import { ACCOUNT_ID_WIDTH, bucketName, postgresIdentifier, proxyName, redisGroup
 import { DAILY_WINDOW_RE, WEEKLY_WINDOW_RE, parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../lib/windows";
 import type { AreaContext } from "./stack";
 import { ConfigProblem, issue } from "./problems";
+import { postgresRestoreSchema, validatePostgresRestore } from "./restore";
 
 const retention = (range: { min: number; max: number }, what: string) =>
   z
@@ -85,6 +86,8 @@ export const postgresSchema = z.strictObject({
   slowQueryMs: z.number().int().min(-1).default(1000),
   /** `max_connections` (static: applied at the next reboot). Default 500 (the spec, 001 "PostgreSQL"). */
   maxConnections: z.number().int().min(25).max(5000),
+  /** Create the primary by a point-in-time restore (the ha-mode recovery stack, docs/disaster-recovery.md). Default none. */
+  restore: postgresRestoreSchema.optional(),
   /** Read replicas keyed by a stable name; reports and status queries go here. Default none. */
   replicas: z
     .record(
@@ -232,6 +235,8 @@ export function validateData(data: DataConfig, ctx: AreaContext, areaKey = "enta
   if (RESERVED_PG_USERS.includes(pg.masterUsername) || pg.masterUsername.startsWith("rds") || pg.masterUsername.startsWith("pg_")) {
     problems.push({ key: `${pgKey}.masterUsername`, value: pg.masterUsername, problem: "is reserved by PostgreSQL or RDS", fix: "use e.g. entasis_admin" });
   }
+
+  if (pg.restore !== undefined) problems.push(...validatePostgresRestore(pg.restore, ctx, `${pgKey}.restore`));
 
   const replicas = Object.keys(pg.replicas);
   if (replicas.length > 0 && pg.backupRetentionDays < 1) {

@@ -103,7 +103,7 @@ const AREAS = {
   edge: area(edgeSchema, (v, ctx) => validateEdge(v, ctx.region, ctx.environmentKnown === false ? undefined : ctx.environment, `${NAMESPACE}:edge`, ctx.deploying)),
   workloads: area(workloadsSchema, (v, ctx) => validateWorkloads(v, `${NAMESPACE}:workloads`, ctx.deploying)),
   deploy: area(deploySchema, () => []),
-  timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`)),
+  timeseries: area(timeseriesSchema, (v, ctx) => validateTimeseries(v, ctx.environment, `${NAMESPACE}:timeseries`, ctx)),
   processing: area(processingSchema, (v) => validateProcessing(v, `${NAMESPACE}:processing`)),
   ai: area(aiSchema, (v, ctx) => validateAi(v, ctx.environment, `${NAMESPACE}:ai`)),
   messaging: area(messagingSchema, (v, ctx) => validateMessaging(v, ctx, `${NAMESPACE}:messaging`)),

@@ -3,6 +3,7 @@ import { zoneHasFixedOffset } from "../../lib/cnpgSchedule";
 import type { BackupConfig } from "./backup";
 import type { ClusterConfig } from "./cluster";
 import { ConfigProblem, issue } from "./problems";
+import { timeseriesRestoreSchema, validateTimeseriesRestore } from "./restore";
 
 const PG_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -63,6 +64,8 @@ export const timeseriesSchema = z.strictObject({
   operatorReplicas: z.number().int().min(1).max(3),
   /** One role and one database per application. Default none. */
   consumers: z.record(z.string().regex(DNS_LABEL_RE), z.strictObject({ username: pgName("market_data"), database: pgName("market_data") })),
+  /** Bootstrap the Cluster from another cluster's WAL archive (the ha-mode recovery stack, docs/disaster-recovery.md). Default none: a new, empty database. */
+  restore: timeseriesRestoreSchema.optional(),
 });
 export type TimeseriesConfig = z.infer<typeof timeseriesSchema>;
 
@@ -79,8 +82,9 @@ export function effectiveRetention(ts: TimeseriesConfig, backup: BackupConfig): 
 }
 
 /** Checks of `entasis:timeseries` on its own. */
-export function validateTimeseries(ts: TimeseriesConfig, environment: string, areaKey = "entasis:timeseries"): ConfigProblem[] {
+export function validateTimeseries(ts: TimeseriesConfig, environment: string, areaKey = "entasis:timeseries", ctx?: { readonly region: string; readonly deploying: boolean }): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  if (ts.restore !== undefined && ctx !== undefined) problems.push(...validateTimeseriesRestore(ts.restore, ctx, `${areaKey}.restore`));
   if (environment === "prod" && ts.instances < 3) {
     problems.push({ key: `${areaKey}.instances`, value: ts.instances, problem: "is below 3 in prod, so losing one zone loses the primary or its only standby", fix: "use 3 (one instance per zone)" });
   }

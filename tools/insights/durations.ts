@@ -30,6 +30,11 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
   "aws:ec2/natGateway:NatGateway": { seconds: 120, range: "1-2 min (up to 5)", source: `estimate: pending -> available (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html); ${TF_TIMEOUTS} (10 min)` },
   "aws:rds/instance:Instance": { seconds: 600, range: "8-12 min single-AZ", source: `estimate: creating -> available; ${TF_TIMEOUTS} (40 min)` },
   "aws:rds/instance:Instance (Multi-AZ)": { seconds: 1080, range: "15-20 min", source: "estimate: primary plus a synchronous standby in a second AZ (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html)" },
+  "aws:rds/instance:Instance (point-in-time restore)": {
+    seconds: 2700,
+    range: "20-60+ min, growing with storage and the transaction logs replayed since the last snapshot",
+    source: "estimate, not measured: a snapshot restore plus log replay up to the target time (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html); the program raises the create timeout to 3 h",
+  },
   "aws:rds/instance:Instance (read replica)": { seconds: 720, range: "10-15 min", source: "estimate: snapshot of the source then restore (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html)" },
   "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": {
     seconds: 600,
@@ -103,6 +108,7 @@ export function durationKey(r: RecordedResource): string {
   }
   if (r.type === "aws:rds/instance:Instance") {
     if (strOf(r.inputs, "replicateSourceDb") !== undefined) return `${r.type} (read replica)`;
+    if (r.inputs.restoreToPointInTime !== undefined) return `${r.type} (point-in-time restore)`;
     if (boolOf(r.inputs, "multiAz") === true) return `${r.type} (Multi-AZ)`;
   }
   if (r.type === "aws:mq/broker:Broker" && strOf(r.inputs, "deploymentMode") === "CLUSTER_MULTI_AZ") return `${r.type} (cluster)`;

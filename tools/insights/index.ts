@@ -8,6 +8,7 @@ import { ResourceIndex } from "./model";
 import { PreflightReport, analysePreflight, configOfRun } from "./preflight";
 import { PRICES_AP_NORTHEAST_2, PriceTable } from "./prices-ap-northeast-2";
 import { QUOTAS_AP_NORTHEAST_2, QuotaTable } from "./quotas-ap-northeast-2";
+import { QUOTAS_AP_NORTHEAST_1 } from "./quotas-ap-northeast-1";
 import { TimelineReport, analyseTimeline } from "./timeline";
 import { CapacityReport, analyseCapacity } from "./capacity";
 import { PodRequestsReport, analysePodRequests } from "./podRequests";
@@ -20,7 +21,7 @@ import { Leftover, destroyLeftovers } from "./teardown";
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
 /** Default-quota tables by region; a stack in another region gets prerequisites but no quota rows. */
-export const QUOTA_TABLES: Readonly<Record<string, QuotaTable>> = { "ap-northeast-2": QUOTAS_AP_NORTHEAST_2 };
+export const QUOTA_TABLES: Readonly<Record<string, QuotaTable>> = { "ap-northeast-2": QUOTAS_AP_NORTHEAST_2, "ap-northeast-1": QUOTAS_AP_NORTHEAST_1 };
 
 export interface Insights {
   readonly cost?: CostReport;
