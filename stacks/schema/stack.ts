@@ -75,12 +75,22 @@ interface AreaSpec<S extends z.ZodType> {
   readonly parse: (key: string, raw: unknown, defaults: unknown, ctx: AreaContext, problems: ConfigProblem[]) => z.infer<S> | undefined;
 }
 
+/**
+ * A `null` in a stack file removes what its mode's preset puts there (a pool, a read replica):
+ * objects merge key by key, so without it a stack could add to its mode but never take away.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
 /** An area: its schema and its cross-field checks (run only when the schema parsed). */
 function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx: AreaContext) => ConfigProblem[]): AreaSpec<S> {
   return {
     schema,
     parse: (key, raw, defaults, ctx, problems) => {
-      const parsed = schema.safeParse(deepMerge(defaults, raw), { reportInput: true });
+      const parsed = schema.safeParse(withoutNulls(deepMerge(defaults, raw)), { reportInput: true });
       if (!parsed.success) {
         problems.push(...zodProblems(`${NAMESPACE}:${key}`, parsed.error, { stack: ctx.stack, schema }));
         return undefined;
@@ -133,7 +143,7 @@ export interface ValidatedStackConfig extends AreaConfigs {
 }
 
 /** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
-export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "mode", "sleep", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS), "mode", "sleep"]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -188,7 +198,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
+  // An unknown environment is checked as the strictest one its mode allows (prod, or dev for single).
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? (mode === "single" ? "dev" : "prod"), environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
     areas[key] = AREAS[key].parse(key, raw.values[key], defaultsFor(ctx.environment, mode ?? IMPLIED_MODE[ctx.environment])[key], ctx, problems);
