@@ -159,7 +159,8 @@ const HA_SIZES: Readonly<Record<string, unknown>> = {
     },
   },
   data: { postgres: { instanceClass: "db.r7g.large", allocatedStorageGiB: 100, maxAllocatedStorageGiB: 500, proxy: { enabled: false } }, redis: { nodeType: "cache.r7g.large" } },
-  processing: { spark: { quota: { cpu: 12, memoryGiB: 96, pods: 60 } }, flink: { quota: { cpu: 6, memoryGiB: 48, pods: 20 } } },
+  // The default Spark job runs 2 of prod's executors (1 + 2 x 4 vCPU), inside its quota.
+  processing: { spark: { quota: { cpu: 12, memoryGiB: 96, pods: 60 }, executor: { instances: 2 } }, flink: { quota: { cpu: 6, memoryGiB: 48, pods: 20 } } },
   ai: { enabled: false },
 };
 

@@ -118,6 +118,8 @@ class RecordingMonitor extends MockMonitor {
 
 export interface RunOptions {
   readonly stack: string;
+  /** Stack file to read instead of `Pulumi.<stack>.yaml` in the repository root (e.g. examples/modes/). Default the root's. */
+  readonly stackFile?: string;
   /** Replace (or with `undefined`, remove) `ns:key` values of the stack file, as objects or text. */
   readonly overrides?: Readonly<Record<string, unknown>>;
   /** Secret values as `pulumi config set --secret` would provide them, by `entasis:` key. */
@@ -163,7 +165,7 @@ export interface StackRunResult extends RunResult {
  * Runs are sequential: the Pulumi runtime is process-global.
  */
 export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
-  const file = loadStackFile(opts.stack);
+  const file = loadStackFile(opts.stack, opts.stackFile);
   const config = withOverrides(file.config, opts.overrides);
   const secretKeys: string[] = [];
   for (const [k, v] of Object.entries(opts.secrets ?? {})) {
