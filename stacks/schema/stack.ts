@@ -218,7 +218,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
   if (parsed.collectors && parsed.messaging && parsed.configStore && parsed.timeseries) problems.push(...validateCollectorsAgainst(parsed.collectors, parsed.messaging, parsed.configStore, parsed.timeseries, `${NAMESPACE}:collectors`));
   // Modes that recover from copies need a region to copy to; only `single` may sleep.
-  if (mode && MODES_WITH_DR.includes(mode) && parsed.backup && parsed.backup.drRegion === undefined) {
+  if (mode && MODES_WITH_DR.includes(mode) && parsed.backup && parsed.backup.drRegion === undefined && !problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`)) {
     problems.push({ key: `${NAMESPACE}:backup.drRegion`, value: undefined, problem: `is unset, but mode ${mode} keeps copies of every data store in a second region for manual recovery`, fix: `set ${NAMESPACE}:backup.drRegion, e.g. ap-northeast-1 (docs/disaster-recovery.md), or use ${NAMESPACE}:mode single` });
   }
   if (mode && sleep.success && parsed.data) problems.push(...validateSleep(sleep.data, { mode, postgresReplicas: Object.keys(parsed.data.postgres.replicas ?? {}) }, `${NAMESPACE}:sleep`));
