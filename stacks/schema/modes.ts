@@ -174,9 +174,16 @@ export const MODE_PRESETS: Readonly<Record<Mode, Readonly<Record<string, unknown
   "multi-region": haScaled,
 };
 
+const defaultsCache = new Map<string, Readonly<Record<string, unknown>>>();
+
 /** Defaults of a stack: shared defaults and the environment's strictness, then its mode's shape. */
 export function defaultsFor(environment: Environment, mode: Mode): Readonly<Record<string, unknown>> {
-  return deepMerge(strictnessOf(ENVIRONMENT_DEFAULTS[environment]), MODE_PRESETS[mode]) as Readonly<Record<string, unknown>>;
+  const key = `${environment}/${mode}`;
+  const cached = defaultsCache.get(key);
+  if (cached) return cached;
+  const merged = deepMerge(strictnessOf(ENVIRONMENT_DEFAULTS[environment]), MODE_PRESETS[mode]) as Readonly<Record<string, unknown>>;
+  defaultsCache.set(key, merged);
+  return merged;
 }
 
 /**
