@@ -21,6 +21,8 @@ import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
 import { EncryptionKey } from "../components/security/encryptionKey";
 import { StackConfig } from "./config";
 import { DataTier, buildDataTier } from "./data";
+import { buildSleep } from "./sleep";
+import { SleepSchedule } from "../components/schedule/sleepSchedule";
 import { buildDatabaseRoles } from "./databaseRoles";
 import { DatabaseRoles } from "../components/data/databaseRoles";
 import { EdgeTier, buildEdgeTier } from "./edge";
@@ -87,6 +89,8 @@ export interface Platform {
   readonly meshNamespaces: Readonly<Record<string, MeshNamespace>>;
   /** CloudTrail and GuardDuty; absent unless entasis:audit.provider is `platform`. */
   readonly audit?: AuditTrail;
+  /** Node pools to zero and PostgreSQL stopped outside working hours; absent unless entasis:sleep is set. */
+  readonly sleep?: SleepSchedule;
 }
 
 /**
@@ -199,6 +203,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     apiAccessReady: runnerPeering?.ready ?? [],
     logsKeyArn: network.logsKey.arn,
     nodeVolumeKeyArn: volumesKey.arn,
+    scheduledScaling: config.sleep !== undefined,
     tags,
   });
 
@@ -490,6 +495,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     tags,
   });
 
+  const sleep = buildSleep(config, { namePrefix, accountId: identity.accountId, partition, cluster, data, tags });
+
   return {
     config,
     network,
@@ -515,6 +522,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     mesh,
     meshNamespaces,
     audit,
+    sleep,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -52,9 +52,9 @@ describe("entasis:ai validation", () => {
   });
 
   it("requires the GPU pool, unless the AI layer is off", () => {
-    const r = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], undefined) }));
+    const r = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], null) }));
     expect(r.messages).toContainEqual(expect.stringMatching(/^entasis:cluster\.nodePools .* has no ai-inference pool.*, or set entasis:ai\.enabled: false$/));
-    const off = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], undefined), ai: { enabled: false } }));
+    const off = validateWith("dev", (a) => ({ ...a, cluster: withField(a.cluster, ["nodePools", "ai-inference"], null), ai: { enabled: false } }));
     expect(off.messages.filter((m) => m.includes("ai-inference pool"))).toEqual([]);
   });
 

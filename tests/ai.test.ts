@@ -19,8 +19,9 @@ beforeAll(async () => {
   runs.prod = await stackRun("prod");
   // Examples on, as an app team's stack would turn them on.
   // A served model needs its GPU nodes at the pool's minimum (validated): 2 replicas x 1 GPU.
-  const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools: Record<string, Obj> };
-  cluster.nodePools["ai-inference"] = { ...cluster.nodePools["ai-inference"], minSize: 2, desiredSize: 2 };
+  const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools?: Record<string, Obj> };
+  // The pool itself comes from mode ha-scaled; the override merges over it.
+  cluster.nodePools = { ...cluster.nodePools, "ai-inference": { minSize: 2, desiredSize: 2 } };
   runs.examples = await runStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:ai": { examples: { inferenceService: true, workflowTemplate: true } }, "entasis:cluster": cluster } });
 }, 120_000);
 

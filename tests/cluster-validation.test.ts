@@ -45,10 +45,9 @@ describe("cluster validation", () => {
     // Pools are a map keyed by name, so a name cannot appear twice; the name must still make a valid node group name.
     const renamed = (a: Areas): Areas => {
       const cluster = JSON.parse(JSON.stringify(a.cluster)) as Record<string, unknown>;
-      const pools = cluster.nodePools as Record<string, Record<string, unknown>>;
       const long = "general-purpose-compute-pool-x";
-      pools[long] = { ...pools.general, labels: { role: long } };
-      delete pools.general;
+      // general comes from mode ha-scaled; null removes it.
+      cluster.nodePools = { [long]: { instanceTypes: ["c5.2xlarge"], minSize: 3, desiredSize: 3, maxSize: 10, labels: { role: long } }, general: null };
       return { ...a, cluster };
     };
     expect(validateWith("prod", renamed).messages).toEqual([

@@ -21,7 +21,7 @@ function editJson(config: Record<string, string>, key: string, change: (v: Recor
 
 describe("messages for a misspelt key", () => {
   it("show the value the user wrote, the nearest known key and the real stack file (nested key, prod)", () => {
-    const found = messages("prod", (c) => editJson(c, "entasis:cluster", (v) => ((v.nodePools as Record<string, Record<string, unknown>>).general.maxSzie = 12)));
+    const found = messages("prod", (c) => editJson(c, "entasis:cluster", (v) => (v.nodePools = { general: { maxSzie: 12 } })));
     expect(found).toEqual([
       "entasis:cluster.nodePools.general.maxSzie 12 is not a known setting; did you mean entasis:cluster.nodePools.general.maxSize? Rename it in Pulumi.prod.yaml " +
         "(known here: instanceTypes, capacityType, amiType, minSize, desiredSize, maxSize, diskSizeGiB, labels, taints)",

@@ -6,7 +6,7 @@ import { platformRuleGroups } from "../components/observability/monitoringRules"
 import { CHARTS } from "../lib/helmCharts";
 import { ENVIRONMENT_DEFAULTS } from "../stacks/schema/defaults";
 import { monitoringSchema } from "../stacks/schema/monitoring";
-import { loadStackFile } from "../tools/offline/stackFile";
+import { effectiveConfig } from "./support/config";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { TEST_SECRETS, byUrn, named, ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
@@ -252,8 +252,7 @@ describe.each(["dev", "prod"])("monitoring in %s", (stack) => {
     expect(r.inputs.metadata).toEqual({ name: "entasis-platform", namespace: "monitoring", labels: { release: "kube-prometheus-stack" } });
     expect(() => new PrometheusRule(r.inputs as unknown as ConstructorParameters<typeof PrometheusRule>[0]).validate()).not.toThrow();
     expect(r.dependencies).toContain(release(runs[stack]).urn);
-    const file = loadStackFile(stack).config["entasis:cluster"];
-    const pools = (JSON.parse(file) as { nodePools: Record<string, { maxSize: number; labels: { role: string } }> }).nodePools;
+    const pools = effectiveConfig(stack).cluster.nodePools;
     const alerts = monitoringSchema.parse(ENVIRONMENT_DEFAULTS[stack === "dev" ? "dev" : "prod"].monitoring).alerts;
     expect(r.inputs.spec).toEqual({ groups: platformRuleGroups(alerts, Object.values(pools).map((p) => ({ role: p.labels.role, maxSize: p.maxSize })), { namespace: "trading-api", service: "trading-api", metricsPort: 9090 }) });
   });

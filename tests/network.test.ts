@@ -192,6 +192,8 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 
 /** AWS resource types that have no tags argument (association and rule-less glue resources). */
 const UNTAGGABLE = new Set([
+  // EventBridge Scheduler schedules take no tags (their schedule group carries them).
+  "aws:scheduler/schedule:Schedule",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",

@@ -61,6 +61,7 @@ describe("the plan report of prod", () => {
     const titles = (text: string): string[] => linesOf(text).filter((l, i, all) => /^=+$/.test(all[i + 1] ?? "") && l.length === all[i + 1].length);
     expect(titles(short)).toEqual([
       "Preflight: before a real `pulumi up` of prod",
+      "Deployment mode",
       "Estimated monthly cost (USD, ap-northeast-2)",
       "Pod requests of the collectors and the mesh (on the pools priced above)",
       "Estimated creation time (pulumi up)",
@@ -185,8 +186,9 @@ describe("npm run plan (in-process)", () => {
   it("prints every validation error of a bad config, without a stack trace, and exits 1", async () => {
     const dev = loadStackFile("dev");
     const network = JSON.parse(dev.config["entasis:network"]) as Record<string, unknown>;
-    const cluster = JSON.parse(dev.config["entasis:cluster"]) as { nodePools: Record<string, Record<string, unknown>> };
-    cluster.nodePools.general.minSize = 5;
+    const cluster = JSON.parse(dev.config["entasis:cluster"]) as { nodePools?: Record<string, Record<string, unknown>> };
+    // The general pool (2..4) comes from mode single; the override raises its minimum past its maximum.
+    cluster.nodePools = { general: { minSize: 5 } };
     const r = await plan(["dev"], {
       "entasis:network": { ...network, cidr: "10.0.0.0/33", subnets: { public: { "ap-northeast-2a": "10.10.0.0/24" } } },
       "entasis:cluster": cluster,

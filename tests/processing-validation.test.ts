@@ -1,8 +1,7 @@
 import { flinkPlacementConfig, placementCel, placementOn } from "../components/processing/placement";
 import { INSTANCE_SIZES, allocatableOf, podRoomOnSmallest } from "../lib/instanceTypes";
 import { sparkPodMemoryMiB } from "../stacks/schema/processing";
-import { loadStackFile } from "../tools/offline/stackFile";
-import { validateWith } from "./support/config";
+import { effectiveConfig, validateWith } from "./support/config";
 
 const STACKS = ["dev", "prod"] as const;
 
@@ -11,7 +10,8 @@ describe("sizing is validated against the data-processing pool, naming the key",
     readonly spark: { readonly quota: Record<string, number> };
     readonly flink: { readonly quota: Record<string, number> };
   }
-  const processing = (stack: string): ProcessingFile => JSON.parse(loadStackFile(stack).config["entasis:processing"]) as ProcessingFile;
+  // The quotas come from the stack's mode (stacks/schema/modes.ts), merged under its file.
+  const processing = (stack: string): ProcessingFile => effectiveConfig(stack).processing;
 
   it("accepts both stack files", () => {
     for (const stack of STACKS) expect(validateWith(stack)).toEqual({ ok: true, messages: [] });
@@ -34,9 +34,8 @@ describe("sizing is validated against the data-processing pool, naming the key",
 
   it("rejects a quota that a smaller pool can no longer hold, naming the processing key and the pool's maxSize", () => {
     const r = validateWith("prod", (a) => {
-      const cluster = a.cluster as { nodePools: Record<string, { maxSize: number; desiredSize: number; minSize: number }> };
-      cluster.nodePools["data-processing"] = { ...cluster.nodePools["data-processing"], maxSize: 4 };
-      return { ...a, cluster };
+      // The pool (3..8) comes from mode ha-scaled; the file overrides its maximum only.
+      return { ...a, cluster: { ...(a.cluster as object), nodePools: { "data-processing": { maxSize: 4 } } } };
     });
     expect(r.messages.some((m) => m.startsWith("entasis:processing.spark.quota.cpu 40 is more than the pool can ever run (data-processing at maxSize 4"))).toBe(true);
   });
@@ -59,9 +58,7 @@ describe("sizing is validated against the data-processing pool, naming the key",
     ]);
     expect(validateWith("dev", (a) => ({ ...a, processing: { ...p, pool: "batch" } })).messages).toEqual([expect.stringMatching(/^entasis:processing\.pool "batch" is not a node pool of the cluster/)]);
     const unknownType = validateWith("dev", (a) => {
-      const cluster = a.cluster as { nodePools: Record<string, { instanceTypes: string[] }> };
-      cluster.nodePools["data-processing"].instanceTypes = ["r5.xlarge", "x2iedn.xlarge"];
-      return { ...a, cluster };
+      return { ...a, cluster: { ...(a.cluster as object), nodePools: { "data-processing": { instanceTypes: ["r5.xlarge", "x2iedn.xlarge"] } } } };
     });
     expect(unknownType.messages).toEqual([expect.stringMatching(/^entasis:cluster\.nodePools\.data-processing\.instanceTypes\[1\] "x2iedn\.xlarge" has no vCPU\/memory entry in lib\/instanceTypes\.ts/)]);
   });

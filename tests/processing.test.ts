@@ -1,6 +1,6 @@
 import { FLINK_IMAGE, FLINK_OPERATOR_IMAGE } from "../lib/helmCharts";
 import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
-import { loadStackFile } from "../tools/offline/stackFile";
+import { effectiveConfig } from "./support/config";
 import { flinkCandlesDeployment, sparkBackfillApplication } from "../components/processing/examples";
 import { placementOn } from "../components/processing/placement";
 import { schemaErrors } from "./support/k8sSchema";
@@ -17,8 +17,8 @@ const runs: Record<string, RunResult> = {};
 const withExamples: Record<string, RunResult> = {};
 
 function processingOverride(stack: string): Record<string, unknown> {
-  const text = loadStackFile(stack).config["entasis:processing"];
-  const current = JSON.parse(text) as Record<string, unknown>;
+  // The stack's processing config as merged over its mode (the quotas come from the mode).
+  const current: Record<string, unknown> = { ...effectiveConfig(stack).processing };
   return { "entasis:processing": { ...current, examples: { sparkBackfill: true, flinkCandles: true } } };
 }
 
@@ -120,7 +120,7 @@ describe.each(STACKS)("job pods of %s are confined to the data-processing pool",
   });
 
   it("gives each jobs namespace a quota and limits from config (per-container max = one node's room)", () => {
-    const file = JSON.parse(loadStackFile(stack).config["entasis:processing"]) as { spark: { quota: { cpu: number; memoryGiB: number; pods: number } } };
+    const file = effectiveConfig(stack).processing;
     const q = named(run(), "spark-jobs-quota", "kubernetes:core/v1:ResourceQuota");
     expect((q.inputs.spec as { hard: unknown }).hard).toEqual({ "requests.cpu": `${file.spark.quota.cpu}`, "requests.memory": `${file.spark.quota.memoryGiB}Gi`, "limits.memory": `${file.spark.quota.memoryGiB}Gi`, pods: `${file.spark.quota.pods}` });
     const limits = (named(run(), "flink-jobs-limits", "kubernetes:core/v1:LimitRange").inputs.spec as { limits: Record<string, Record<string, string>>[] }).limits[0];

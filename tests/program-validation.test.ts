@@ -19,8 +19,9 @@ describe("a bad config stops the program before any resource", () => {
   });
 
   it("min > max in a node pool: ConfigError and nothing registered", async () => {
-    const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools: Record<string, Record<string, unknown>> };
-    cluster.nodePools["ai-inference"].minSize = 6;
+    const cluster = JSON.parse(loadStackFile("prod").config["entasis:cluster"]) as { nodePools?: Record<string, Record<string, unknown>> };
+    // The pool comes from mode ha-scaled (max 5); the stack file only overrides its minimum.
+    cluster.nodePools = { ...cluster.nodePools, "ai-inference": { minSize: 6 } };
     const run = await attemptStack({ stack: "prod", secrets: TEST_SECRETS, overrides: { "entasis:cluster": cluster } });
     expect(run.error instanceof ConfigError && run.error.problems.map((p) => p.key)).toEqual(["entasis:cluster.nodePools.ai-inference.minSize", "entasis:cluster.nodePools.ai-inference.desiredSize"]);
     expect(run.resources.filter((r) => r.custom)).toEqual([]);
@@ -47,7 +48,8 @@ describe("the offline cloud", () => {
     const dev = loadStackFile("dev");
     expect(dev.config["aws:region"]).toBe("ap-northeast-2");
     expect(dev.config["entasis:environment"]).toBe("dev");
-    expect(JSON.parse(dev.config["entasis:network"])).toMatchObject({ natStrategy: "single" });
+    expect(JSON.parse(dev.config["entasis:network"])).toMatchObject({ cidr: "10.10.0.0/16" });
+    expect(dev.config["entasis:mode"]).toBe("single");
   });
 });
 

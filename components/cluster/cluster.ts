@@ -39,6 +39,8 @@ export interface ClusterArgs {
   readonly logsKeyArn: pulumi.Input<string>;
   /** Customer managed key of every node disk (policy from nodeVolumeKeyStatements). */
   readonly nodeVolumeKeyArn: pulumi.Input<string>;
+  /** A schedule scales the node groups to zero and back (entasis:sleep): it owns their minSize too. Default false. */
+  readonly scheduledScaling?: boolean;
   readonly tags: Tags;
 }
 
@@ -268,6 +270,7 @@ export class Cluster extends pulumi.ComponentResource {
           nodeRoleArn: this.nodeRole.arn,
           subnetIdsByZone: args.privateSubnetIdsByZone,
           perZone: (args.zonalPools ?? []).includes(poolName),
+          scheduledScaling: args.scheduledScaling,
           clusterSecurityGroupId: this.clusterSecurityGroupId,
           securityGroupIds: [args.applicationSecurityGroupId],
           volumeKeyArn: args.nodeVolumeKeyArn,

@@ -74,6 +74,13 @@ export function nodeVolumeKeyStatements(accountId: pulumi.Input<string>, partiti
   ];
 }
 
+/** A node group's configured sizes. */
+export interface NodeGroupScaling {
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+}
+
 export interface NodePoolArgs {
   /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
   readonly namePrefix: string;
@@ -99,6 +106,12 @@ export interface NodePoolArgs {
   readonly volumeKeyArn: pulumi.Input<string>;
   /** Auto-discovery tags of the cluster autoscaler. */
   readonly autoscalerTags: Tags;
+  /**
+   * A schedule scales the groups to zero and back (components/schedule/sleepSchedule.ts), so it
+   * owns minSize as well as desiredSize: a `pulumi up` (or `up --refresh`) at night must not wake
+   * them. A changed minSize reaches the groups through the wake schedule's payload. Default false.
+   */
+  readonly scheduledScaling?: boolean;
   readonly tags: Tags;
 }
 
@@ -116,6 +129,8 @@ export class NodePool extends pulumi.ComponentResource {
   public readonly labels: Readonly<Record<string, string>>;
   public readonly taints: readonly KubernetesTaint[];
   public readonly description: PoolDescription;
+  /** Each node group's configured sizes (same keys as nodeGroups): what a wake schedule restores. */
+  public readonly scaling: Readonly<Record<string, NodeGroupScaling>>;
 
   constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:cluster:NodePool", name, {}, opts);
@@ -166,8 +181,10 @@ export class NodePool extends pulumi.ComponentResource {
     this.description = { name: args.poolName, labels: this.labels, taints: this.taints };
 
     const zones = Object.keys(args.subnetIdsByZone);
-    const group = (key: string, suffix: string, subnetIds: pulumi.Input<string>[], minSize: number, desiredSize: number, maxSize: number, zoneTags: Tags): aws.eks.NodeGroup =>
-      new aws.eks.NodeGroup(
+    const scaling: Record<string, NodeGroupScaling> = {};
+    const group = (key: string, suffix: string, subnetIds: pulumi.Input<string>[], minSize: number, desiredSize: number, maxSize: number, zoneTags: Tags): aws.eks.NodeGroup => {
+      scaling[zoneTags.Zone ?? "all"] = { minSize, desiredSize, maxSize };
+      return new aws.eks.NodeGroup(
         key,
         {
           clusterName: args.clusterName,
@@ -194,9 +211,10 @@ export class NodePool extends pulumi.ComponentResource {
           parent: this,
           // The cluster autoscaler owns the desired size between min and max; a later `pulumi up`
           // must not pull it back to the config's starting value.
-          ignoreChanges: ["scalingConfig.desiredSize"],
+          ignoreChanges: args.scheduledScaling === true ? ["scalingConfig.desiredSize", "scalingConfig.minSize"] : ["scalingConfig.desiredSize"],
         },
       );
+    };
 
     if (args.perZone === true) {
       // One group per zone, so the autoscaler can add a node in the zone a pending pod's volume
@@ -212,6 +230,7 @@ export class NodePool extends pulumi.ComponentResource {
       this.nodeGroups = { all: group(`${name}-ng`, "", zones.map((az) => args.subnetIdsByZone[az]), pool.minSize, pool.desiredSize, pool.maxSize, {}) };
     }
 
+    this.scaling = scaling;
     this.registerOutputs({ nodeGroupNames: Object.values(this.nodeGroups).map((g) => g.nodeGroupName), labels: this.labels, taints: this.taints });
   }
 }

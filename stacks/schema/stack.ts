@@ -14,7 +14,9 @@ import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from 
 import { meshSchema, validateMesh } from "./mesh";
 import { auditSchema } from "./audit";
 import { edgeSchema, validateEdge } from "./edge";
-import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, Environment } from "./defaults";
+import { ENVIRONMENTS, Environment } from "./defaults";
+import { IMPLIED_MODE, MODES, MODES_WITH_DR, Mode, defaultsFor } from "./modes";
+import { SleepConfig, sleepSchema, validateSleep } from "./sleep";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
@@ -73,12 +75,22 @@ interface AreaSpec<S extends z.ZodType> {
   readonly parse: (key: string, raw: unknown, defaults: unknown, ctx: AreaContext, problems: ConfigProblem[]) => z.infer<S> | undefined;
 }
 
+/**
+ * A `null` in a stack file removes what its mode's preset puts there (a pool, a read replica):
+ * objects merge key by key, so without it a stack could add to its mode but never take away.
+ */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
 /** An area: its schema and its cross-field checks (run only when the schema parsed). */
 function area<S extends z.ZodType>(schema: S, validate: (value: z.infer<S>, ctx: AreaContext) => ConfigProblem[]): AreaSpec<S> {
   return {
     schema,
     parse: (key, raw, defaults, ctx, problems) => {
-      const parsed = schema.safeParse(deepMerge(defaults, raw), { reportInput: true });
+      const parsed = schema.safeParse(withoutNulls(deepMerge(defaults, raw)), { reportInput: true });
       if (!parsed.success) {
         problems.push(...zodProblems(`${NAMESPACE}:${key}`, parsed.error, { stack: ctx.stack, schema }));
         return undefined;
@@ -121,11 +133,17 @@ export interface ValidatedStackConfig extends AreaConfigs {
   readonly stack: string;
   readonly region: string;
   readonly environment: Environment;
+  /** `entasis:mode`: the stack's shape (stacks/schema/modes.ts); its environment's implied mode when unset. */
+  readonly mode: Mode;
+  /** True when the stack file sets `entasis:mode`, false when the mode is implied by the environment. */
+  readonly modeExplicit: boolean;
+  /** `entasis:sleep`: working hours of a `single` stack; undefined: always awake. */
+  readonly sleep: SleepConfig;
   readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
-export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS), "mode", "sleep"]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -147,6 +165,15 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     problems.push({ key: `${NAMESPACE}:environment`, value: envRaw, problem: `is not a known environment (allowed: ${ENVIRONMENTS.join(" | ")})`, fix: `set ${NAMESPACE}:environment to one of them` });
   }
 
+  // The mode gives the shape; unset, the environment's own (dev: single, prod: ha-scaled).
+  const modeRaw = raw.values.mode;
+  const mode: Mode | undefined = modeRaw === undefined ? IMPLIED_MODE[environment ?? "prod"] : MODES.find((m) => m === modeRaw);
+  if (!mode) {
+    problems.push({ key: `${NAMESPACE}:mode`, value: modeRaw, problem: `is not a deployment mode (allowed: ${MODES.join(" | ")})`, fix: `set ${NAMESPACE}:mode to one of them (README "Deployment modes")` });
+  } else if (environment === "prod" && mode === "single") {
+    problems.push({ key: `${NAMESPACE}:mode`, value: mode, problem: "is a single-zone shape with no replicas, which prod refuses", fix: `use ${NAMESPACE}:mode ha or above, or ${NAMESPACE}:environment dev` });
+  }
+
   for (const key of Object.keys(raw.values)) {
     if (!KNOWN_KEYS.has(key)) {
       problems.push(unknownKeyProblem(`${NAMESPACE}:${key}`, raw.values[key], [...KNOWN_KEYS], stackFileOf(raw.stack)));
@@ -155,6 +182,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   const tags = tagsSchema.safeParse(raw.values.tags, { reportInput: true });
   if (!tags.success) problems.push(...zodProblems(`${NAMESPACE}:tags`, tags.error, { stack: raw.stack, schema: tagsSchema }));
+  const sleep = sleepSchema.safeParse(raw.values.sleep, { reportInput: true });
+  if (!sleep.success) problems.push(...zodProblems(`${NAMESPACE}:sleep`, sleep.error, { stack: raw.stack, schema: sleepSchema }));
 
   for (const [name, spec] of Object.entries(SECRET_KEYS)) {
     if (environment && spec.requiredIn.includes(environment) && !raw.secretsPresent[name]) {
@@ -169,10 +198,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
-  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
+  // An unknown environment is checked as the strictest one its mode allows (prod, or dev for single).
+  const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? (mode === "single" ? "dev" : "prod"), environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
-    areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
+    areas[key] = AREAS[key].parse(key, raw.values[key], defaultsFor(ctx.environment, mode ?? IMPLIED_MODE[ctx.environment])[key], ctx, problems);
   }
   // Checks across areas, once each area involved has parsed; the capacity checks not with an
   // unknown environment, whose sizes would be prod's defaults, not the file's.
@@ -187,10 +217,15 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (parsed.workloads && parsed.data) problems.push(...validateConnectionBudget(parsed.workloads, parsed.data, `${NAMESPACE}:workloads`, `${NAMESPACE}:data`));
   if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
   if (parsed.collectors && parsed.messaging && parsed.configStore && parsed.timeseries) problems.push(...validateCollectorsAgainst(parsed.collectors, parsed.messaging, parsed.configStore, parsed.timeseries, `${NAMESPACE}:collectors`));
+  // Modes that recover from copies need a region to copy to; only `single` may sleep.
+  if (mode && MODES_WITH_DR.includes(mode) && parsed.backup && parsed.backup.drRegion === undefined && !problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`)) {
+    problems.push({ key: `${NAMESPACE}:backup.drRegion`, value: undefined, problem: `is unset, but mode ${mode} keeps copies of every data store in a second region for manual recovery`, fix: `set ${NAMESPACE}:backup.drRegion, e.g. ap-northeast-1 (docs/disaster-recovery.md), or use ${NAMESPACE}:mode single` });
+  }
+  if (mode && sleep.success && parsed.data) problems.push(...validateSleep(sleep.data, { mode, postgresReplicas: Object.keys(parsed.data.postgres.replicas ?? {}) }, `${NAMESPACE}:sleep`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
-  if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
+  if (problems.length > 0 || !environment || !mode || !tags.success || !sleep.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
   }
   return {
@@ -199,6 +234,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       stack: raw.stack,
       region,
       environment,
+      mode,
+      modeExplicit: modeRaw !== undefined,
+      sleep: sleep.data,
       tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),

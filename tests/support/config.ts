@@ -1,6 +1,6 @@
 import { toRawStackConfig } from "../../stacks/config";
 import { renderProblem } from "../../stacks/schema/problems";
-import { validateStackConfig } from "../../stacks/schema/stack";
+import { ValidatedStackConfig, validateStackConfig } from "../../stacks/schema/stack";
 import { loadStackFile } from "../../tools/offline/stackFile";
 
 /**
@@ -43,4 +43,14 @@ export function withField(area: unknown, path: readonly string[], value: unknown
   if (value === undefined) delete cursor[path[path.length - 1]];
   else cursor[path[path.length - 1]] = value;
   return copy;
+}
+
+/**
+ * A stack's configuration as the program sees it: its file merged over its environment's and its
+ * mode's defaults, validated. Pools, sizes and quotas a mode presets are not in the stack file.
+ */
+export function effectiveConfig(stack: string): ValidatedStackConfig {
+  const result = validateStackConfig(toRawStackConfig(stack, loadStackFile(stack).config, { slackWebhookUrl: true }));
+  if (!result.ok) throw new Error(`Pulumi.${stack}.yaml does not validate: ${result.problems.map(renderProblem).join("; ")}`);
+  return result.config;
 }

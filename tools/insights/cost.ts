@@ -136,6 +136,8 @@ const FREE_TYPES = new Set([
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:backup/selection:Selection",
   "aws:cloudwatch/metricAlarm:MetricAlarm",
+  // A container for schedules; the schedules' invocations are billed (https://aws.amazon.com/eventbridge/pricing/).
+  "aws:scheduler/scheduleGroup:ScheduleGroup",
 ]);
 
 const BASIS_RANK: Record<PriceBasis, number> = { published: 0, observed: 1, estimate: 2 };
@@ -258,6 +260,10 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
       const p = strOf(inp, "tier") === "Advanced" ? o.ssmAdvancedParameterMonth : o.ssmStandardParameterMonth;
       return { kind: "priced", min: p.usd, max: p.usd, formula: strOf(inp, "tier") === "Advanced" ? `advanced parameter ${p.usd}/month` : "standard parameter, no charge", prices: [p] };
     }
+    case "aws:scheduler/schedule:Schedule":
+      // EventBridge Scheduler: 14 million invocations a month free, then per million; a sleep
+      // schedule fires about 22 times a month. https://aws.amazon.com/eventbridge/pricing/
+      return { kind: "usage", rate: "1.00/million invocations after 14 million free per month" };
     case "aws:rds/proxy:Proxy":
       return { kind: "usage", rate: `${o.rdsProxyVcpuHour.usd}/vCPU-hour of the databases behind it (min 2 vCPU)` };
     case "aws:s3/bucket:Bucket":

@@ -17,6 +17,8 @@ import { PodRequestsReport, analysePodRequests } from "./podRequests";
 export const POD_REQUEST_AREAS = ["collectors", "mesh"] as const;
 import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
 import { Leftover, destroyLeftovers } from "./teardown";
+import { SleepReport, analyseSleep } from "./sleep";
+import { ModeReport, modeOfRun } from "./modes";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -39,6 +41,10 @@ export interface Insights {
   readonly preflight?: PreflightReport;
   /** Orders/s at maximum and with a zone lost, connection budgets, Redis memory; absent if the config does not validate. */
   readonly capacity?: CapacityReport;
+  /** The stack priced with and without its sleep schedule; absent without one (entasis:sleep). */
+  readonly sleep?: SleepReport;
+  /** Which deployment mode the stack runs and which keys of its file override it; absent if the config does not validate. */
+  readonly mode?: ModeReport;
 }
 
 /** Files of this repository (the build context of `workloads.build`). */
@@ -53,8 +59,9 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
   const idx = new ResourceIndex(run.resources);
   const table = PRICE_TABLES[region];
   const config = isStackRun(run) ? configOfRun(run) : undefined;
+  const cost = table ? estimateCost(idx, table) : undefined;
   return {
-    cost: table ? estimateCost(idx, table) : undefined,
+    cost,
     costUnavailable: table ? undefined : `no price table for region ${region} (tools/insights/prices-*.ts)`,
     timeline: analyseTimeline(idx),
     podRequests: analysePodRequests(idx, table, POD_REQUEST_AREAS),
@@ -63,6 +70,8 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     destroyLeftovers: destroyLeftovers(idx),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
     capacity: config ? analyseCapacity(config) : undefined,
+    sleep: cost && table ? analyseSleep(idx, cost, table) : undefined,
+    mode: config && isStackRun(run) ? modeOfRun(config, run.config) : undefined,
   };
 }
 

@@ -118,7 +118,7 @@ class RecordingMonitor extends MockMonitor {
 
 export interface RunOptions {
   readonly stack: string;
-  /** The stack file to read instead of `Pulumi.<stack>.yaml` in the repository root (e.g. docs/recovery/). */
+  /** Stack file to read instead of `Pulumi.<stack>.yaml` in the repository root (e.g. examples/modes/, docs/recovery/). Default the root's. */
   readonly stackFile?: string;
   /** Replace (or with `undefined`, remove) `ns:key` values of the stack file, as objects or text. */
   readonly overrides?: Readonly<Record<string, unknown>>;

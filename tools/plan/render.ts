@@ -7,6 +7,8 @@ import { renderCapacity } from "./renderCapacity";
 import { renderWholeAccount } from "./renderAccount";
 import { renderLeftovers, renderZonalCapacity } from "./renderZonalCapacity";
 import { renderPodRequests } from "./renderPodRequests";
+import { renderMode } from "./renderModes";
+import { renderSleep } from "./renderSleep";
 
 export { section, table } from "./format";
 
@@ -67,7 +69,9 @@ export const SECTIONS: readonly ReportSection[] = [
   { id: "preflight", render: (r) => (r.insights.preflight ? renderPreflight(r.insights.preflight, r.stack) : []) },
   { id: "account-quotas", render: (r) => (r.accountQuotas ? renderAccountQuotas(r.accountQuotas) : []) },
   { id: "whole-account", render: (r) => renderWholeAccount(r.wholeAccount) },
+  { id: "mode", render: (r) => renderMode(r.insights.mode, r.stack) },
   { id: "cost", render: (r) => (r.insights.cost ? renderCost(r.insights.cost, r.costComparison) : [...section("Estimated monthly cost"), r.insights.costUnavailable ?? "unavailable"]) },
+  { id: "sleep", render: (r) => renderSleep(r.insights.sleep, r.costComparison) },
   { id: "pod-requests", render: (r) => renderPodRequests(r.insights.podRequests) },
   { id: "timeline", render: (r) => renderTimeline(r.insights.timeline) },
   { id: "failure-domains", render: (r) => renderFailureDomains(r.insights.failureDomains) },

@@ -1,0 +1,126 @@
+import { RecordedResource, StackRunResult } from "../tools/offline/harness";
+import { insightsOf } from "../tools/insights";
+import { renderSleep } from "../tools/plan/renderSleep";
+import { PolicyDocument, evaluate, rolePolicies } from "./support/iamPolicy";
+import { jsonInput, named, ofType } from "./support/query";
+import { planRun, stackRun } from "./support/stackRuns";
+
+const runs: Record<string, StackRunResult> = {};
+beforeAll(async () => {
+  runs.dev = await stackRun("dev");
+  runs.prod = await stackRun("prod");
+  runs.devPlan = await planRun("dev");
+  runs.prodPlan = await planRun("prod");
+});
+
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+const NG = "aws:eks/nodeGroup:NodeGroup";
+const target = (s: RecordedResource): { arn: string; roleArn: string; input: string } => s.inputs.target as { arn: string; roleArn: string; input: string };
+const input = (s: RecordedResource): Record<string, unknown> => JSON.parse(target(s).input) as Record<string, unknown>;
+const schedule = (name: string): RecordedResource => named(runs.dev, name, SCHEDULE);
+
+describe("dev sleeps outside Seoul working hours (entasis:sleep, EventBridge Scheduler universal targets)", () => {
+  it("a sleep schedule per node group and for PostgreSQL, a wake schedule for each that does not start at zero, all in Asia/Seoul on weekdays", () => {
+    const all = ofType(runs.dev, SCHEDULE);
+    expect(all.map((s) => s.name).sort()).toEqual([
+      "sleep-sleep-ai-inference",
+      "sleep-sleep-data-processing-a",
+      "sleep-sleep-data-processing-c",
+      "sleep-sleep-general-a",
+      "sleep-sleep-general-c",
+      "sleep-sleep-postgres",
+      "sleep-wake-data-processing-a",
+      "sleep-wake-general-a",
+      "sleep-wake-general-c",
+      "sleep-wake-postgres",
+    ]);
+    for (const s of all) {
+      expect(s.inputs).toMatchObject({ scheduleExpressionTimezone: "Asia/Seoul", flexibleTimeWindow: { mode: "OFF" }, state: "ENABLED", groupName: "entasis-dev-sleep" });
+      expect(s.inputs.scheduleExpression).toBe(s.name.startsWith("sleep-sleep-") ? "cron(0 20 ? * MON,TUE,WED,THU,FRI *)" : "cron(0 8 ? * MON,TUE,WED,THU,FRI *)");
+    }
+    expect(ofType(runs.prod, SCHEDULE)).toEqual([]);
+  });
+
+  it("node groups go to min 0 / desired 0 and back to their configured sizes; max is never touched; each schedule depends on the group it names", () => {
+    const groups = ofType(runs.dev, NG);
+    expect(groups).toHaveLength(5);
+    const general = named(runs.dev, "cluster-general-ng-ap-northeast-2a", NG);
+    const sleep = schedule("sleep-sleep-general-a");
+    const wake = schedule("sleep-wake-general-a");
+    for (const s of [sleep, wake]) {
+      expect(target(s).arn).toBe("arn:aws:scheduler:::aws-sdk:eks:updateNodegroupConfig");
+      expect(s.dependencies).toContain(general.urn);
+      expect(input(s)).toMatchObject({ ClusterName: "entasis-dev", NodegroupName: general.state.nodeGroupName });
+    }
+    expect(input(sleep).ScalingConfig).toEqual({ MinSize: 0, DesiredSize: 0 });
+    expect(input(wake).ScalingConfig).toEqual({ MinSize: (general.inputs.scalingConfig as { minSize: number }).minSize, DesiredSize: 1 });
+    // The schedules own minSize as well as desiredSize: an `up` at night (or with --refresh) wakes nothing.
+    for (const g of groups) expect(g.ignoreChanges).toEqual(["scalingConfig.desiredSize", "scalingConfig.minSize"]);
+    for (const g of ofType(runs.prod, NG)) expect(g.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+  });
+
+  it("PostgreSQL is stopped and started by its identifier", () => {
+    const primary = named(runs.dev, "postgres-primary", "aws:rds/instance:Instance");
+    expect(target(schedule("sleep-sleep-postgres")).arn).toBe("arn:aws:scheduler:::aws-sdk:rds:stopDBInstance");
+    expect(target(schedule("sleep-wake-postgres")).arn).toBe("arn:aws:scheduler:::aws-sdk:rds:startDBInstance");
+    for (const name of ["sleep-sleep-postgres", "sleep-wake-postgres"]) {
+      expect(input(schedule(name))).toEqual({ DbInstanceIdentifier: primary.state.identifier });
+      expect(schedule(name).dependencies).toContain(primary.urn);
+    }
+  });
+
+  it("runs as a least-privilege role: only this account's scheduler assumes it, and it may scale these groups and stop this database, nothing else", () => {
+    const role = named(runs.dev, "sleep-role", "aws:iam/role:Role");
+    for (const s of ofType(runs.dev, SCHEDULE)) expect(target(s).roleArn).toBe(role.state.arn);
+    const trust = jsonInput(role, "assumeRolePolicy") as unknown as PolicyDocument;
+    const assume = (account: string): string => evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "scheduler.amazonaws.com" }, context: { "aws:SourceAccount": account } }, true);
+    expect(assume("123456789012")).toBe("allow");
+    expect(assume("999999999999")).toBe("implicit-deny");
+    const policies = rolePolicies(runs.dev, role);
+    const can = (action: string, resource: string): string => evaluate(policies, { action, resource });
+    const groups = ofType(runs.dev, NG);
+    for (const g of groups) expect(can("eks:UpdateNodegroupConfig", String(g.state.arn))).toBe("allow");
+    expect(can("eks:UpdateNodegroupConfig", "arn:aws:eks:ap-northeast-2:123456789012:nodegroup/entasis-prod/other/x")).toBe("implicit-deny");
+    expect(can("eks:DeleteNodegroup", String(groups[0].state.arn))).toBe("implicit-deny");
+    const primary = named(runs.dev, "postgres-primary", "aws:rds/instance:Instance");
+    expect(can("rds:StopDBInstance", String(primary.state.arn))).toBe("allow");
+    expect(can("rds:StartDBInstance", String(primary.state.arn))).toBe("allow");
+    expect(can("rds:DeleteDBInstance", String(primary.state.arn))).toBe("implicit-deny");
+    expect(can("rds:StopDBInstance", "arn:aws:rds:ap-northeast-2:123456789012:db:entasis-prod-postgres")).toBe("implicit-deny");
+  });
+});
+
+describe("the plan prices dev with and without its sleep schedule", () => {
+  it("dev with the schedule costs at most 10% of prod at pool minimum (the issue's bound), from awake hours alone", () => {
+    const dev = insightsOf(runs.devPlan, "ap-northeast-2");
+    const prod = insightsOf(runs.prodPlan, "ap-northeast-2");
+    const sleep = dev.sleep;
+    const prodMin = prod.cost?.monthlyMin ?? 0;
+    expect(prod.sleep).toBeUndefined();
+    expect(sleep).toBeDefined();
+    if (!sleep) return;
+    expect(sleep).toMatchObject({ timezone: "Asia/Seoul", window: "MON,TUE,WED,THU,FRI 08:00-20:00", awakeHoursPerWeek: 60 });
+    expect(sleep.awakeHoursPerMonth).toBeCloseTo((60 * 730) / 168, 6);
+    // Without the schedule the figures are the cost section's.
+    expect(sleep.withoutMin).toBe(dev.cost?.monthlyMin);
+    expect(sleep.withoutMax).toBe(dev.cost?.monthlyMax);
+    // Each node group at the awake share; PostgreSQL keeps its storage.
+    const fraction = 60 / 168;
+    const general = sleep.lines.find((l) => l.name === "cluster-general-ng-ap-northeast-2a");
+    expect(general?.withMin).toBeCloseTo((general?.withoutMin ?? 0) * fraction, 6);
+    const pg = sleep.lines.find((l) => l.name === "postgres-primary");
+    expect(pg?.withMin).toBeCloseTo(0.1 * 730 * fraction + 20 * 0.131, 6);
+    expect(sleep.lines).toHaveLength(6);
+    expect(sleep.withMin / prodMin).toBeLessThanOrEqual(0.1);
+    expect(sleep.withoutMin / prodMin).toBeGreaterThan(0.1);
+  });
+
+  it("prints both figures and the share of prod", () => {
+    const dev = insightsOf(runs.devPlan, "ap-northeast-2");
+    const prodMin = insightsOf(runs.prodPlan, "ap-northeast-2").cost?.monthlyMin ?? 0;
+    const text = renderSleep(dev.sleep, { stacks: [{ stack: "prod", monthlyMin: prodMin, monthlyMax: prodMin }] }).join("\n");
+    expect(text).toMatch(/Awake MON,TUE,WED,THU,FRI 08:00-20:00 Asia\/Seoul: 60 h\/week, 260\.7 of 730 h\/month \(35\.7%\)\./);
+    expect(text).toMatch(/Against prod at pool minimum \(\$4,9\d\d\.\d\d\): 17\.\d% without the schedule, 9\.\d% with it\./);
+    expect(renderSleep(undefined, undefined)).toEqual([]);
+  });
+});
