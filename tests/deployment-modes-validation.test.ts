@@ -44,6 +44,19 @@ describe("entasis:mode is validated", () => {
 });
 
 describe("entasis:sleep is validated", () => {
+  it("refuses a daily backup the sleeping stack could not run (Velero and the base backup are pods)", () => {
+    const at = (schedule: string, timezone = "Asia/Seoul") => validateWith("dev", set({ sleep: SLEEP, backup: { schedule, timezone } })).messages;
+    const refusal = (value: string) => [
+      `entasis:backup.schedule "${value}" runs while the stack sleeps (awake 08:00-20:00 Asia/Seoul; backups in ${value === "0 19 * * *" ? "Etc/UTC" : "Asia/Seoul"}): Velero and the time-series base backup cannot run on node pools at zero; schedule the daily backup at least 30 minutes after wake and before sleep in Asia/Seoul, e.g. "0 19 * * *" (19:00)`,
+    ];
+    expect(at("0 1 * * *")).toEqual(refusal("0 1 * * *"));
+    expect(at("15 8 * * *")).toEqual(refusal("15 8 * * *"));
+    expect(at("0 20 * * *")).toEqual(refusal("0 20 * * *"));
+    expect(at("0 19 * * *", "Etc/UTC")).toEqual(refusal("0 19 * * *"));
+    expect(at("30 8 * * *")).toEqual([]);
+    expect(at("59 19 * * *")).toEqual([]);
+  });
+
   it("accepts dev's weekday schedule in Asia/Seoul", () => {
     expect(validateWith("dev", set({ sleep: SLEEP })).ok).toBe(true);
   });
@@ -68,7 +81,7 @@ describe("entasis:sleep is validated", () => {
   });
 
   it("only in mode single, and never with a read replica (RDS does not stop an instance that has one)", () => {
-    const prodShape = set({ mode: "ha-scaled", sleep: SLEEP, backup: { drRegion: "ap-northeast-1" } });
+    const prodShape = set({ mode: "ha-scaled", sleep: SLEEP, backup: { drRegion: "ap-northeast-1", schedule: "0 19 * * *" } });
     expect(validateWith("dev", (a) => threeZones(prodShape(a))).messages).toEqual([
       expect.stringMatching(/^entasis:sleep \{.*\.\.\. is set in mode ha-scaled, whose replicated data stores and autoscaled pools are not stopped on a timer; remove entasis:sleep, or use entasis:mode single$/),
       expect.stringMatching(/^entasis:sleep \{.*\.\.\. cannot stop PostgreSQL: RDS does not stop an instance that has read replicas \(reporting\); remove entasis:data.postgres.replicas, or remove entasis:sleep$/),

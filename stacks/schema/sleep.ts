@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseDailyCron } from "../../lib/backupSchedule";
 import { CLOCK_RE, WEEKDAYS, minutesOf } from "../../lib/sleepWindow";
 import { ConfigProblem, issue } from "./problems";
 import type { Mode } from "./modes";
@@ -39,13 +40,38 @@ export const sleepSchema = z
 export type SleepConfig = z.infer<typeof sleepSchema>;
 
 /** Cross-field checks: sleep within the day, and only where the stack can stop what it runs. */
-export function validateSleep(sleep: SleepConfig, ctx: { readonly mode: Mode; readonly postgresReplicas: readonly string[] }, areaKey = "entasis:sleep"): ConfigProblem[] {
+/** Minutes after wake before the nodes and the database are up for the daily backup's pods and jobs. */
+export const WAKE_MARGIN_MINUTES = 30;
+
+export function validateSleep(
+  sleep: SleepConfig,
+  ctx: { readonly mode: Mode; readonly postgresReplicas: readonly string[]; readonly backup?: { readonly schedule: string; readonly timezone: string } },
+  areaKey = "entasis:sleep",
+  backupKey = "entasis:backup",
+): ConfigProblem[] {
   if (sleep === undefined) return [];
   const problems: ConfigProblem[] = [];
   const wake = minutesOf(sleep.wake);
   const end = minutesOf(sleep.sleep);
   if (wake !== undefined && end !== undefined && end <= wake) {
     problems.push({ key: `${areaKey}.sleep`, value: sleep.sleep, problem: `is not later than wake (${sleep.wake}): the stack would never be awake`, fix: "set sleep after wake on the same day, e.g. wake 08:00, sleep 20:00" });
+  }
+  // The daily backup must find the stack awake: Velero's backup and the time-series base backup
+  // run as pods, which a node group at zero cannot schedule. Data does not change while the stack
+  // sleeps, so a backup late in the working day loses nothing.
+  const daily = ctx.backup ? parseDailyCron(ctx.backup.schedule) : undefined;
+  if (ctx.backup && daily && wake !== undefined && end !== undefined && end > wake) {
+    const at = daily.hour * 60 + daily.minute;
+    const asleep = ctx.backup.timezone !== sleep.timezone || at < wake + WAKE_MARGIN_MINUTES || at >= end;
+    if (asleep) {
+      const latest = `${String(Math.floor((end - 60) / 60)).padStart(2, "0")}:${String((end - 60) % 60).padStart(2, "0")}`;
+      problems.push({
+        key: `${backupKey}.schedule`,
+        value: ctx.backup.schedule,
+        problem: `runs while the stack sleeps (awake ${sleep.wake}-${sleep.sleep} ${sleep.timezone}; backups in ${ctx.backup.timezone}): Velero and the time-series base backup cannot run on node pools at zero`,
+        fix: `schedule the daily backup at least ${WAKE_MARGIN_MINUTES} minutes after wake and before sleep in ${sleep.timezone}, e.g. "${Number(latest.slice(3))} ${Number(latest.slice(0, 2))} * * *" (${latest})`,
+      });
+    }
   }
   if (ctx.mode !== "single") {
     problems.push({ key: areaKey, value: sleep, problem: `is set in mode ${ctx.mode}, whose replicated data stores and autoscaled pools are not stopped on a timer`, fix: "remove entasis:sleep, or use entasis:mode single" });
