@@ -98,6 +98,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   const identity = aws.getCallerIdentityOutput();
   const partition = aws.getPartitionOutput().partition;
   const tags = config.tags;
+  // The only principal that may delete or disable a key (every EncryptionKey) or erase a recovery
+  // point; none in dev, which destroys its keys with the stack (docs/security.md).
+  const keyGuard = config.backup.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, config.backup.breakGlassRole) : undefined;
 
   const subnetPlan = carveSubnets({
     vpcCidr: config.network.cidr,
@@ -112,6 +115,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     cidr: config.network.cidr,
     availabilityZones: config.network.availabilityZones,
     subnetPlan,
@@ -136,6 +140,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     alias: `${namePrefix}-ebs-volumes`,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     statements: nodeVolumeKeyStatements(identity.accountId, partition),
     tags,
   });
@@ -179,7 +184,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     });
   }
 
-  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
+  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, breakGlassRoleArn: keyGuard, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
 
   const cluster = new Cluster("cluster", {
     namePrefix,
@@ -187,6 +192,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     config: config.cluster,
     privateSubnetIds: network.privateSubnetIds,
     privateSubnetIdsByZone: Object.fromEntries(config.network.availabilityZones.map((az) => [az, network.subnets.private[az].id])),
@@ -263,7 +269,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     continuousBackup: backupCfg.continuousBackup,
     vaultLock: backupCfg.vaultLock.enabled,
     vaultLockChangeableForDays: backupCfg.vaultLock.changeableForDays,
-    breakGlassRoleArn: backupCfg.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, backupCfg.breakGlassRole) : undefined,
+    breakGlassRoleArn: keyGuard,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
@@ -279,6 +285,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           region: config.region,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           provider: cluster.provider,
           oidcProviderArn: cluster.oidcProviderArn,
           issuerHostPath: cluster.issuerHostPath,
@@ -322,6 +329,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     environment: config.environment,
     data,
     dataConfig: config.data,
@@ -358,6 +366,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     cluster,
     certManager,
     monitoring,
@@ -408,6 +417,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           provider: drProvider,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           data,
           dataConfig: config.data,
           clusterBackup,
@@ -435,6 +445,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           region: config.region,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           dataBucketArns: [data.objectStorage.marketData.arn, timeseries.backupStore.bucket.arn, ...(clusterBackup ? [clusterBackup.bucket.arn] : [])],
           retentionDays: config.audit.retentionDays,
           protect: config.data.protect,
@@ -447,6 +458,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     subnetPlan,
     cluster,
     clusterConfig: config.cluster,
@@ -466,6 +478,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         region: config.region,
         accountId: identity.accountId,
         partition,
+        breakGlassRoleArn: keyGuard,
         clusterConfig: config.cluster,
         cluster,
         certManager,
@@ -480,6 +493,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     subnetPlan,
     cluster,
     monitoring,

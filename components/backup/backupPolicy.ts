@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../../lib/serviceTrust";
 import { AWS_BACKUP_MIN_START_WINDOW_MINUTES, BACKUP_TIERS, BackupTier, Weekday, awsBackupSchedules } from "../../lib/backupSchedule";
-import { keyGuardStatement, vaultAccessPolicy } from "../../lib/breakGlass";
+import { vaultAccessPolicy } from "../../lib/breakGlass";
 import { EncryptionKey } from "../security/encryptionKey";
 import { REGION_SETTINGS_IGNORED } from "../../lib/normalizedInputs";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -147,14 +147,13 @@ export class BackupPolicy extends pulumi.ComponentResource {
     );
 
     const dr = args.disasterRecovery;
-    const guard = args.breakGlassRoleArn !== undefined ? [keyGuardStatement(args.breakGlassRoleArn)] : [];
     // Recovery points of fully managed types (S3) are encrypted with the vault's key; the others
     // (RDS, EBS) keep the key of their source. The key policy's account statement lets the backup
     // role's AWS managed policy use it; with a DR region the role is also named for the copies.
     // https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
     this.key = new EncryptionKey(
       `${name}-vault`,
-      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: [...(dr ? backupCopyKeyStatements(this.role.arn) : []), ...guard], tags: args.tags },
+      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: dr ? backupCopyKeyStatements(this.role.arn) : [], breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
 
@@ -201,7 +200,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       // The DR vault and its key live in the DR region; a copy there is re-encrypted with this key.
       this.drKey = new EncryptionKey(
         `${name}-dr-vault`,
-        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: [...backupCopyKeyStatements(this.role.arn), ...guard], tags: args.tags },
+        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: backupCopyKeyStatements(this.role.arn), breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
         { parent: this, provider: dr.provider },
       );
       this.drVault = new aws.backup.Vault(

@@ -16,6 +16,8 @@ export interface ClusterBackupArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly issuerHostPath: pulumi.Input<string>;
@@ -61,7 +63,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
     super("entasis:backup:ClusterBackup", name, {}, opts);
     const p = args.namePrefix;
 
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
 
     // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
     // Versioning keeps an overwritten or deleted backup for a week.

@@ -21,6 +21,8 @@ export interface NetworkArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly cidr: string;
   /** AZs in config order; the first hosts the NAT gateway when the strategy is `single`. */
   readonly availabilityZones: readonly string[];
@@ -176,7 +178,7 @@ export class Network extends pulumi.ComponentResource {
         description: `${p} CloudWatch Logs encryption`,
         alias: `${p}-logs`,
         accountId: args.accountId,
-        partition: args.partition,
+        partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn,
         statements: [
           {
             Sid: "CloudWatchLogs",
