@@ -8,6 +8,7 @@ import { BackupPolicy } from "../components/backup/backupPolicy";
 import { ClusterBackup } from "../components/backup/clusterBackup";
 import { parseDailyCron } from "../lib/backupSchedule";
 import { breakGlassRoleArn } from "../lib/breakGlass";
+import { OrganizationAudit } from "../components/security/organizationAudit";
 import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
@@ -452,6 +453,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           tags,
         })
       : undefined;
+
+  // The organization's trail and GuardDuty instead: a preview fails unless GuardDuty covers the cluster.
+  if (config.audit.provider === "organization" && config.audit.organization !== undefined) new OrganizationAudit("organization-audit", config.audit.organization);
 
   const processing = buildProcessingTier(config.processing, {
     namePrefix,
