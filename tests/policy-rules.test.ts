@@ -156,7 +156,7 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "kms-key-rotation": { good: [[f.kmsKey]], exempt: [[f.signingKey]], bad: [[patch(f.kmsKey, { enableKeyRotation: false })], [patch(f.kmsKey, { enableKeyRotation: undefined })]] },
-  "backup-vault-cmk": { good: [[f.vault]], bad: [[patch(f.vault, { kmsKeyArn: undefined })]] },
+  "backup-vault-cmk": { good: [f.vaultSet], bad: [replace(f.vaultSet, patch(f.vault, { kmsKeyArn: undefined }))] },
   "log-group-kms": { good: [[f.logGroup]], bad: [[patch(f.logGroup, { kmsKeyId: undefined })]] },
   "log-group-retention": { good: [[f.logGroup], [patch(f.logGroup, { retentionInDays: undefined })], [patch(f.logGroup, { retentionInDays: 731 })]], bad: [[patch(f.logGroup, { retentionInDays: 30 })]] },
   "sg-world-ingress-web-ports-only": {
@@ -340,7 +340,7 @@ const CASES: Record<string, Cases> = {
       [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).slice(0, 1) })],
       // The ALB's access logs are diagnostics; a replication destination is itself the copy.
       f.s3Set.filter((r) => r !== f.bucketReplication).map((r) => (r.urn === f.bucket.urn ? { ...r, name: "object-storage-access-logs" } : r)),
-      [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }],
+      [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }, f.bucketObjectLock],
     ],
     bad: [
       dbSet.filter((r) => r !== f.rdsBackupReplication),
@@ -348,10 +348,48 @@ const CASES: Record<string, Cases> = {
       [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).map((r) => ({ ...r, copyActions: undefined })) })],
     ],
   },
+  "kms-key-deletion-guarded": {
+    good: [[f.kmsKey], [f.signingKey]],
+    bad: [
+      [patch(f.kmsKey, { policy: undefined })],
+      // The root statement alone: anyone with kms:* may delete the key.
+      [patch(f.kmsKey, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) })],
+      // A deny without an exception locks out the break-glass role too; one missing DisableKey leaves disabling open.
+      [patch(f.kmsKey, { policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" }] }) })],
+      [patch(f.kmsKey, { policy: f.GUARDED_KEY_POLICY.replace('"kms:ScheduleKeyDeletion","kms:DisableKey"', '"kms:ScheduleKeyDeletion"') })],
+    ],
+  },
+  "iam-service-trust-source-account": {
+    good: [[f.serviceRole]],
+    exempt: [[f.irsaRole]],
+    bad: [
+      [patch(f.serviceRole, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })],
+      [patch(f.serviceRole, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceVpc": "vpc-1" } } }] }) })],
+    ],
+  },
+  "cloudtrail-log-file-validation": {
+    good: [[f.trail]],
+    bad: [[patch(f.trail, { enableLogFileValidation: false })], [patch(f.trail, { enableLogFileValidation: undefined })], [patch(f.trail, { isMultiRegionTrail: false })], [patch(f.trail, { kmsKeyId: undefined })]],
+  },
+  "backup-vault-locked": {
+    good: [f.vaultSet],
+    bad: [
+      f.vaultSet.filter((r) => r !== f.vaultLock),
+      replace(f.vaultSet, patch(f.vaultLock, { changeableForDays: undefined })),
+      f.vaultSet.filter((r) => r !== f.vaultPolicy),
+    ],
+  },
+  "dr-bucket-object-lock": {
+    good: [[...f.s3Set, f.bucketObjectLock].map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r))],
+    bad: [
+      f.s3Set.map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r)),
+      [...f.s3Set, patch(f.bucketObjectLock, { rule: { defaultRetention: { mode: "GOVERNANCE", days: 7 } } })].map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r)),
+    ],
+  },
   "aws-required-tags": {
     good: [[f.kmsKey], f.s3Set],
     exempt: [[f.bucketPab, f.password]],
-    bad: [[patch(f.kmsKey, { tags: { Environment: "prod", Owner: "platform" } })], [patch(f.vault, { tags: undefined })], [patch(f.logGroup, { tags: { ...TAGS, Owner: "" } })]],
+    bad: [[patch(f.kmsKey, { tags: { Environment: "prod", Owner: "platform" } })], replace(f.vaultSet, patch(f.vault, { tags: undefined })), [patch(f.logGroup, { tags: { ...TAGS, Owner: "" } })]],
   },
 };
 
