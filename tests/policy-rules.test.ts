@@ -367,6 +367,15 @@ const CASES: Record<string, Cases> = {
       [patch(f.serviceRole, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceVpc": "vpc-1" } } }] }) })],
     ],
   },
+  "iam-no-unconditioned-write-on-star": {
+    good: [[f.scopedRolePolicy], [res("aws:iam/policy:Policy", "read-only", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeVolumes", "elasticloadbalancing:Describe*"], Resource: "*" }] }), tags: TAGS })]],
+    bad: [
+      // Velero as it was: any snapshot in the account could be deleted.
+      [patch(f.scopedRolePolicy, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DeleteSnapshot"], Resource: "*" }] }) })],
+      // The published load balancer controller policy's edge rewrites.
+      [res("aws:iam/policy:Policy", "lb", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "elasticloadbalancing:CreateListener"], Resource: ["*"] }] }), tags: TAGS })],
+    ],
+  },
   "cloudtrail-log-file-validation": {
     good: [[f.trail]],
     bad: [[patch(f.trail, { enableLogFileValidation: false })], [patch(f.trail, { enableLogFileValidation: undefined })], [patch(f.trail, { isMultiRegionTrail: false })], [patch(f.trail, { kmsKeyId: undefined })]],

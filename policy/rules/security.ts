@@ -84,6 +84,21 @@ export const securityRules: readonly Rule[] = [
     }),
   }),
   resourceRule({
+    name: "iam-no-unconditioned-write-on-star",
+    control: C.IAM_LEAST_PRIVILEGE,
+    severity: "high",
+    description:
+      "No IAM policy the program writes (managed or inline) allows a write action (anything but Describe*, Get*, List*) on Resource * without a condition: the load balancer controller is bound to the platform's target groups and tags, Velero to its own snapshots. https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+    validateResource: (args, report) => {
+      if (args.type !== "aws:iam/policy:Policy" && args.type !== "aws:iam/rolePolicy:RolePolicy") return;
+      for (const s of statementsOf(args.props["policy"]) ?? []) {
+        if (s.Effect !== "Allow" || s.Condition !== undefined || !strings(Reflect.get(s, "Resource")).includes("*")) continue;
+        const writes = strings(s.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List)/i.test(a));
+        if (writes.length > 0) report(`allows ${writes.join(", ")} on * without a condition.`);
+      }
+    },
+  }),
+  resourceRule({
     name: "cloudtrail-log-file-validation",
     control: C.CLOUDTRAIL_4,
     severity: "medium",

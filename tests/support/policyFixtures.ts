@@ -254,6 +254,18 @@ export const irsaRole = res("aws:iam/role:Role", "velero-role", {
   assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "oidc.eks:sub": "system:serviceaccount:velero:velero" } } }] }),
   tags: TAGS,
 });
+/** An inline policy writing only what carries its tag (as Velero's does). */
+export const scopedRolePolicy = res("aws:iam/rolePolicy:RolePolicy", "velero-policy", {
+  role: "velero-role",
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["ec2:DescribeSnapshots"], Resource: "*" },
+      { Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: "arn:aws:ec2:ap-northeast-2::snapshot/*", Condition: { StringLike: { "aws:ResourceTag/velero.io/backup": "*" } } },
+      { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshot" } } },
+    ],
+  }),
+});
 /** A validated, multi-region, KMS-encrypted trail (components/security/auditTrail.ts). */
 export const trail = res("aws:cloudtrail/trail:Trail", "audit-trail", { name: "audit", s3BucketName: "audit-bucket", enableLogFileValidation: true, isMultiRegionTrail: true, includeGlobalServiceEvents: true, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/audit", tags: TAGS });
 export const logGroup = res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", { retentionInDays: 365, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/logs", tags: TAGS });
