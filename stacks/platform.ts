@@ -125,6 +125,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     peering: config.network.peering,
     // Egress addresses are registered with exchanges: as stateful as the data (protected in prod).
     protectEgressIps: config.data.protect,
+    // Only the account's buckets and the AWS buckets nodes read (ECR layers, AL2023, SSM).
+    restrictS3Endpoint: true,
     tags,
   });
 

@@ -368,12 +368,20 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "iam-no-unconditioned-write-on-star": {
-    good: [[f.scopedRolePolicy], [res("aws:iam/policy:Policy", "read-only", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeVolumes", "elasticloadbalancing:Describe*"], Resource: "*" }] }), tags: TAGS })]],
+    good: [
+      [f.irsaRole, f.scopedRolePolicy],
+      // A service's role (not a pod's) is out of this rule's reach, e.g. CodeBuild's documented ENI actions.
+      [f.irsaRole, f.scopedRolePolicy, f.serviceRole, res("aws:iam/rolePolicy:RolePolicy", "runner-vpc", { role: "flow-logs-role", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:CreateNetworkInterface"], Resource: "*" }] }) }, { role: [f.serviceRole] })],
+    ],
     bad: [
       // Velero as it was: any snapshot in the account could be deleted.
-      [patch(f.scopedRolePolicy, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DeleteSnapshot"], Resource: "*" }] }) })],
-      // The published load balancer controller policy's edge rewrites.
-      [res("aws:iam/policy:Policy", "lb", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "elasticloadbalancing:CreateListener"], Resource: ["*"] }] }), tags: TAGS })],
+      [f.irsaRole, patch(f.scopedRolePolicy, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DeleteSnapshot"], Resource: "*" }] }) })],
+      // The published load balancer controller policy's edge rewrites, attached as a managed policy.
+      [
+        f.irsaRole,
+        res("aws:iam/policy:Policy", "lb", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "elasticloadbalancing:CreateListener"], Resource: ["*"] }] }), tags: TAGS }),
+        res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lb-attach", { role: "velero-role", policyArn: "arn:aws:iam::123456789012:policy/lb" }, { role: [f.irsaRole], policyArn: [res("aws:iam/policy:Policy", "lb", {})] }),
+      ],
     ],
   },
   "cloudtrail-log-file-validation": {

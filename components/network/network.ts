@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SUBNET_TIERS, SubnetPlan, SubnetTier } from "../../lib/subnetPlan";
+import { s3GatewayEndpointPolicy } from "../../lib/s3EndpointPolicy";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";
 
@@ -35,6 +36,8 @@ export interface NetworkArgs {
   readonly peering?: PeeringArgs;
   /** Pulumi `protect` on the NAT gateways' Elastic IPs: exchanges allow-list them. Default false. */
   readonly protectEgressIps?: boolean;
+  /** Limit the S3 gateway endpoint to the account's buckets and the AWS buckets nodes read (lib/s3EndpointPolicy.ts). Default false (AWS's full-access policy). */
+  readonly restrictS3Endpoint?: boolean;
   readonly tags: Tags;
 }
 
@@ -165,6 +168,7 @@ export class Network extends pulumi.ComponentResource {
         serviceName: `com.amazonaws.${args.region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: [...azs.map((az) => privateRts[az].id), databaseRt.id],
+        policy: args.restrictS3Endpoint ? pulumi.jsonStringify(s3GatewayEndpointPolicy(args.region, args.accountId, args.partition)) : undefined,
         tags: named(args.tags, `${p}-s3`),
       },
       { parent: this },

@@ -83,18 +83,29 @@ export const securityRules: readonly Rule[] = [
       }
     }),
   }),
-  resourceRule({
+  stackRule({
     name: "iam-no-unconditioned-write-on-star",
     control: C.IAM_LEAST_PRIVILEGE,
     severity: "high",
     description:
-      "No IAM policy the program writes (managed or inline) allows a write action (anything but Describe*, Get*, List*) on Resource * without a condition: the load balancer controller is bound to the platform's target groups and tags, Velero to its own snapshots. https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-    validateResource: (args, report) => {
-      if (args.type !== "aws:iam/policy:Policy" && args.type !== "aws:iam/rolePolicy:RolePolicy") return;
-      for (const s of statementsOf(args.props["policy"]) ?? []) {
-        if (s.Effect !== "Allow" || s.Condition !== undefined || !strings(Reflect.get(s, "Resource")).includes("*")) continue;
-        const writes = strings(s.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List)/i.test(a));
-        if (writes.length > 0) report(`allows ${writes.join(", ")} on * without a condition.`);
+      "No policy of a role that pods assume (a web-identity trust: IRSA), inline or attached, allows a write action (anything but Describe*, Get*, List*, BatchGet*) on Resource * without a condition: the load balancer controller is bound to the platform's target groups and tags, Velero to its own snapshots. https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+    validateStack: (args, report) => {
+      const podRoles = new Set(
+        args.resources
+          .filter((r) => r.isType(aws.iam.Role))
+          .filter((r) => (statementsOf(r.props["assumeRolePolicy"]) ?? []).some((s) => strings(s.Action).includes("sts:AssumeRoleWithWebIdentity")))
+          .map((r) => r.urn),
+      );
+      const ofPodRole = (r: (typeof args.resources)[number]): boolean => (r.propertyDependencies["role"] ?? []).some((d) => podRoles.has(d.urn));
+      const attached = new Set(args.resources.filter((r) => r.isType(aws.iam.RolePolicyAttachment) && ofPodRole(r)).flatMap((r) => (r.propertyDependencies["policyArn"] ?? []).map((d) => d.urn)));
+      for (const r of args.resources) {
+        const applies = (r.isType(aws.iam.RolePolicy) && ofPodRole(r)) || (r.isType(aws.iam.Policy) && attached.has(r.urn));
+        if (!applies) continue;
+        for (const s of statementsOf(r.props["policy"]) ?? []) {
+          if (s.Effect !== "Allow" || s.Condition !== undefined || !strings(Reflect.get(s, "Resource")).includes("*")) continue;
+          const writes = strings(s.Action).filter((a) => !/^[a-z0-9-]+:(Describe|Get|List|BatchGet)/i.test(a));
+          if (writes.length > 0) report(`${r.name} (a pod's role) allows ${writes.join(", ")} on * without a condition.`, r.urn);
+        }
       }
     },
   }),

@@ -255,7 +255,10 @@ export const irsaRole = res("aws:iam/role:Role", "velero-role", {
   tags: TAGS,
 });
 /** An inline policy writing only what carries its tag (as Velero's does). */
-export const scopedRolePolicy = res("aws:iam/rolePolicy:RolePolicy", "velero-policy", {
+export const scopedRolePolicy = res(
+  "aws:iam/rolePolicy:RolePolicy",
+  "velero-policy",
+  {
   role: "velero-role",
   policy: JSON.stringify({
     Version: "2012-10-17",
@@ -265,7 +268,9 @@ export const scopedRolePolicy = res("aws:iam/rolePolicy:RolePolicy", "velero-pol
       { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshot" } } },
     ],
   }),
-});
+  },
+  { role: [irsaRole] },
+);
 /** A validated, multi-region, KMS-encrypted trail (components/security/auditTrail.ts). */
 export const trail = res("aws:cloudtrail/trail:Trail", "audit-trail", { name: "audit", s3BucketName: "audit-bucket", enableLogFileValidation: true, isMultiRegionTrail: true, includeGlobalServiceEvents: true, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/audit", tags: TAGS });
 export const logGroup = res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", { retentionInDays: 365, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/logs", tags: TAGS });
