@@ -216,8 +216,29 @@ const CASES: Record<string, Cases> = {
   "eks-control-plane-logging": { good: [[f.cluster]], bad: [[patch(f.cluster, { enabledClusterLogTypes: ["api", "authenticator"] })], [patch(f.cluster, { enabledClusterLogTypes: undefined })]] },
   "eks-node-group-no-ssh": { good: [[f.nodeGroup]], bad: [[patch(f.nodeGroup, { remoteAccess: { ec2SshKey: "ops" } })]] },
   "k8s-namespace-pod-security": {
-    good: [[f.namespace], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } })]],
-    bad: [[patch(f.namespace, { metadata: { name: "apps" } })], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } })]],
+    good: [[f.namespace, f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }), f.denyAllIn("agents")]],
+    bad: [[patch(f.namespace, { metadata: { name: "apps" } }), f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } }), f.denyAllIn("apps")]],
+  },
+  "k8s-namespace-default-deny": {
+    good: [
+      [f.namespace, f.denyAllIn("apps")],
+      // One policy per direction (as trading-api has it), beside allows that select some pods.
+      [
+        f.namespace,
+        patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress"] } }),
+        res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "apps-deny-egress", { metadata: { name: "default-deny-egress", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Egress"] } }),
+        res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "apps-allow", { metadata: { name: "allow", namespace: "apps" }, spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 8080 }] }] } }),
+      ],
+    ],
+    bad: [
+      [f.namespace],
+      // The deny is in another namespace; only ingress is denied; an empty egress rule allows everything.
+      [f.namespace, f.denyAllIn("other")],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress"] } })],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress", "Egress"] } })],
+      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
+    ],
   },
   "k8s-resource-requests-limits": {
     good: [[f.deployment], [f.job], [f.daemonSet]],
@@ -262,8 +283,6 @@ const CASES: Record<string, Cases> = {
     bad: [
       f.processingSet.filter((r) => r !== f.processingQuota),
       f.processingSet.filter((r) => r !== f.processingLimits),
-      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
-      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })),
       replace(f.processingSet, patch(f.processingBinding, { spec: { policyName: "p", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } } })),
     ],
   },

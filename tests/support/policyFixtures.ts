@@ -507,6 +507,10 @@ export const meshPortException = res("kubernetes:security.istio.io/v1:PeerAuthen
   metadata: { name: "trading-api-outside-mesh", namespace: "trading-api" },
   spec: { selector: { matchLabels: { app: "trading-api" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
 });
-export const meshSet: readonly PolicyInput[] = [meshNamespace, meshStrict, meshPortException];
+export const meshSet: readonly PolicyInput[] = [meshNamespace, denyAllIn("trading-api"), meshStrict, meshPortException];
 /** A namespace at the `restricted` Pod Security level. */
 export const namespace = res("kubernetes:core/v1:Namespace", "apps-ns", { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } });
+/** A namespace's default-deny (every pod, both directions, no rules), as lib/networkPolicy.ts writes it. */
+export function denyAllIn(ns: string): PolicyInput {
+  return res("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${ns}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+}
