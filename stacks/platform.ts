@@ -276,6 +276,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
+    backupAccountVaultArn: backupCfg.backupAccountVaultArn,
     // Only this stack's resources, even when dev and prod share an account.
     scopeTags: { Stack: tags.Stack },
     tags,

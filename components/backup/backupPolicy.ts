@@ -45,6 +45,11 @@ export interface BackupPolicyArgs {
    */
   readonly disasterRecovery?: { readonly region: string; readonly provider: pulumi.ProviderResource };
   /**
+   * Vault in a separate backup account that also receives the copied tiers (same retention).
+   * Default none. https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+   */
+  readonly backupAccountVaultArn?: string;
+  /**
    * Tags a resource must carry besides backup=true to be selected: the stack's own (e.g.
    * `{ Stack: "dev" }`), so stacks sharing an account never back up each other's resources.
    * Default none (every tagged resource of the account and region).
@@ -238,6 +243,17 @@ export class BackupPolicy extends pulumi.ComponentResource {
       );
     }
     const drVaultArn = this.drVault?.arn;
+    // Where the copied tiers go: the DR region's vault, and a separate backup account's vault.
+    const copyTargets: pulumi.Input<string>[] = [...(drVaultArn ? [drVaultArn] : []), ...(args.backupAccountVaultArn ? [args.backupAccountVaultArn] : [])];
+    if (args.backupAccountVaultArn) {
+      // The copy job runs as the backup role; the backup account's vault policy must admit this
+      // account (backup:CopyIntoBackupVault), which that account manages (docs/security.md).
+      new aws.iam.RolePolicy(
+        `${name}-backup-account-copy`,
+        { role: this.role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: "CopyIntoBackupAccountVault", Effect: "Allow", Action: "backup:CopyIntoBackupVault", Resource: args.backupAccountVaultArn }] }) },
+        { parent: this },
+      );
+    }
 
     // The hourly tier serves the relational database only (an hourly point of a checkpoint, log
     // or scratch bucket restores nothing useful and multiplies the jobs): a plan of its own whose
@@ -254,7 +270,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       // monthly tier could meet, and its 90-day minimum charge outweighs the saving for 365 days.
       lifecycle: { deleteAfter: days[tier] },
       // Copies keep the tier's retention in the DR region; hourly points stay local.
-      copyActions: drVaultArn && DR_COPIED_TIERS.includes(tier) ? [{ destinationVaultArn: drVaultArn, lifecycle: { deleteAfter: days[tier] } }] : undefined,
+      copyActions: copyTargets.length > 0 && DR_COPIED_TIERS.includes(tier) ? copyTargets.map((destinationVaultArn) => ({ destinationVaultArn, lifecycle: { deleteAfter: days[tier] } })) : undefined,
       recoveryPointTags: { ...args.tags, Tier: tier },
     });
     // Selections are scoped by conditions, which AWS Backup ANDs (selectionTags would be ORed):
