@@ -144,6 +144,7 @@ test("prod: no principal but the break-glass role can schedule deletion of or di
     }
     // Services acting on their own (a service principal) cannot either.
     for (const principal of ["logs.ap-northeast-2.amazonaws.com", "cloudtrail.amazonaws.com"]) expect(decide(doc, { principal, action: "kms:ScheduleKeyDeletion" }, [])).toBe("Deny");
+    expect(decide(doc, { principal: BREAK_GLASS, action: "kms:DescribeKey" })).toBe("Allow");
     // Who can destroy the key cannot read what it protects, even through EC2 or with an admin policy.
     for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom"]) {
       expect(decide(doc, { principal: BREAK_GLASS, action, context: { "kms:ViaService": `ec2.${REGION}.amazonaws.com`, "kms:CallerAccount": ACCOUNT } })).toBe("Deny");

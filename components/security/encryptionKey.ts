@@ -74,7 +74,8 @@ export class EncryptionKey extends pulumi.ComponentResource {
         { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: root }, Action: [...KEY_ADMIN_ACTIONS], Resource: "*" },
         { Sid: "AccountUse", Effect: "Allow", Principal: { AWS: root }, Action: [...KEY_USE_ACTIONS], Resource: "*" },
         ...(args.statements ?? []),
-        ...(args.breakGlassRoleArn !== undefined ? keyGuardStatements(args.breakGlassRoleArn, KEY_USE_ACTIONS) : []),
+        // The break-glass role may still describe the key (what it is about to delete), never use it.
+        ...(args.breakGlassRoleArn !== undefined ? keyGuardStatements(args.breakGlassRoleArn, KEY_USE_ACTIONS.filter((a) => a !== "kms:DescribeKey")) : []),
       ],
     };
 
