@@ -38,6 +38,20 @@ export function vaultAccessPolicy(breakGlassArn: pulumi.Input<string>): aws.iam.
   return { Version: "2012-10-17", Statement: [denyAllBut("OnlyBreakGlassErases", VAULT_PROTECTED_ACTIONS, breakGlassArn)] };
 }
 
+/**
+ * Key-policy statements: no deletion or disabling of the key but by the break-glass role, and no
+ * use of the key (`useActions`) by that role: who can destroy the key cannot read what it protects.
+ * The role is matched by aws:PrincipalArn under Principal `*`, so the policy is accepted even
+ * before the role exists (KMS rejects a key policy naming a principal that does not exist).
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+ */
+export function keyGuardStatements(breakGlassArn: pulumi.Input<string>, useActions: readonly string[]): aws.iam.PolicyStatement[] {
+  return [
+    keyGuardStatement(breakGlassArn),
+    { Sid: "BreakGlassDoesNotUse", Effect: "Deny", Principal: { AWS: "*" }, Action: [...useActions], Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": breakGlassArn } } },
+  ];
+}
+
 /** Key-policy statement: no deletion or disabling of the key but by the break-glass role. */
 export function keyGuardStatement(breakGlassArn: pulumi.Input<string>): aws.iam.PolicyStatement {
   return denyAllBut("OnlyBreakGlassDeletesOrDisables", KEY_PROTECTED_ACTIONS, breakGlassArn);

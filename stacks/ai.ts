@@ -27,6 +27,8 @@ export interface AiTierInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly clusterConfig: ClusterConfig;
   readonly cluster: Cluster;
   readonly certManager: CertManager;
@@ -51,6 +53,7 @@ export function buildAiTier(ai: AiConfig, env: AiTierInputs): AiTier {
     region,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     modelVersionRetentionDays: ai.modelVersionRetentionDays,
     artifactRetentionDays: ai.pipelines.artifactRetentionDays,
     protect: env.protect,

@@ -26,6 +26,8 @@ export interface DisasterRecoveryInputs {
   readonly provider: aws.Provider;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly data: DataTier;
   readonly dataConfig: DataConfig;
   readonly clusterBackup?: ClusterBackup;
@@ -72,6 +74,7 @@ export function buildDisasterRecovery(env: DisasterRecoveryInputs): DisasterReco
     drProvider: env.provider,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     database: { instanceArn: data.postgres.primary.arn, retentionDays: dataConfig.postgres.backupRetentionDays },
     buckets,
     protect: dataConfig.protect,

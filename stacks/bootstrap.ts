@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { breakGlassRoleArn } from "../lib/breakGlass";
 import { DeployRole } from "../components/deploy/deployRole";
 import { GitHubRunner } from "../components/deploy/githubRunner";
 import { previewReadPolicy } from "../components/deploy/previewReadPolicy";
@@ -68,6 +69,7 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: runner.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, runner.breakGlassRole) : undefined,
     cidr: runner.cidr,
     availabilityZones: runner.availabilityZones,
     subnetPlan,

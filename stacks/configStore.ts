@@ -11,6 +11,8 @@ export interface ConfigStoreInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly environment: string;
   readonly data: DataTier;
   readonly dataConfig: DataConfig;
@@ -49,5 +51,5 @@ export function buildConfigStore(store: ConfigStoreConfig, env: ConfigStoreInput
       ...Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secure: false, description: `${key} (entasis:configStore)` }])),
     };
   }
-  return new ConfigStore("config-store", { namePrefix: env.namePrefix, region: env.region, accountId: env.accountId, partition: env.partition, environment: env.environment, apps, tags: env.tags });
+  return new ConfigStore("config-store", { namePrefix: env.namePrefix, region: env.region, accountId: env.accountId, partition: env.partition, breakGlassRoleArn: env.breakGlassRoleArn, environment: env.environment, apps, tags: env.tags });
 }

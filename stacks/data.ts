@@ -27,6 +27,8 @@ export interface DataTierInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly availabilityZones: readonly string[];
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
@@ -35,11 +37,11 @@ export interface DataTierInputs {
 
 /** Composition of the data area (called from buildPlatform); top-level components named after their role. */
 export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
-  const { namePrefix, region, accountId, partition, network, securityGroups, tags } = env;
+  const { namePrefix, region, accountId, partition, breakGlassRoleArn, network, securityGroups, tags } = env;
   const protect = data.protect;
 
   // One key for every data-tier secret, so app roles get one kms:Decrypt grant (via Secrets Manager only).
-  const secretsKey = new EncryptionKey("data-secrets", { description: `${namePrefix} data-tier secrets`, alias: `${namePrefix}-data-secrets`, accountId, partition, tags });
+  const secretsKey = new EncryptionKey("data-secrets", { description: `${namePrefix} data-tier secrets`, alias: `${namePrefix}-data-secrets`, accountId, partition, breakGlassRoleArn, tags });
 
   const postgres = new Postgres("postgres", {
     ...data.postgres,
@@ -47,6 +49,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     region,
     accountId,
     partition,
+    breakGlassRoleArn,
     logRetentionDays: data.logRetentionDays,
     subnetGroupName: network.dbSubnetGroup.name,
     securityGroupIds: [securityGroups.ids.database],
@@ -84,6 +87,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     groupId: redisGroupId(namePrefix),
     accountId,
     partition,
+    breakGlassRoleArn,
     availabilityZones: env.availabilityZones,
     subnetGroupName: network.cacheSubnetGroup.name,
     securityGroupIds: [securityGroups.ids.database],
@@ -100,6 +104,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     region,
     accountId,
     partition,
+    breakGlassRoleArn,
     marketData: data.objectStorage.marketData,
     accessLogs: data.objectStorage.accessLogs,
     elbLogDeliveryArn: aws.elb.getServiceAccountOutput({}).arn,

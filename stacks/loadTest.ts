@@ -14,6 +14,8 @@ export interface LoadTestInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly subnetPlan: SubnetPlan;
   readonly cluster: Cluster;
   readonly monitoring: Monitoring;
@@ -45,6 +47,7 @@ export function buildLoadTest(config: LoadTestConfig, env: LoadTestInputs): Load
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     provider: env.cluster.provider,
     oidcProviderArn: env.cluster.oidcProviderArn,
     issuerHostPath: env.cluster.issuerHostPath,

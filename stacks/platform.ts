@@ -8,6 +8,7 @@ import { BackupPolicy } from "../components/backup/backupPolicy";
 import { ClusterBackup } from "../components/backup/clusterBackup";
 import { parseDailyCron } from "../lib/backupSchedule";
 import { breakGlassRoleArn } from "../lib/breakGlass";
+import { OrganizationAudit } from "../components/security/organizationAudit";
 import { tierRetentionDays } from "./schema/backup";
 import { Bastion } from "../components/network/bastion";
 import { Network } from "../components/network/network";
@@ -102,6 +103,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
   const identity = aws.getCallerIdentityOutput();
   const partition = aws.getPartitionOutput().partition;
   const tags = config.tags;
+  // The only principal that may delete or disable a key (every EncryptionKey) or erase a recovery
+  // point; none in dev, which destroys its keys with the stack (docs/security.md).
+  const keyGuard = config.backup.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, config.backup.breakGlassRole) : undefined;
 
   const subnetPlan = carveSubnets({
     vpcCidr: config.network.cidr,
@@ -116,6 +120,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     cidr: config.network.cidr,
     availabilityZones: config.network.availabilityZones,
     subnetPlan,
@@ -124,6 +129,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     peering: config.network.peering,
     // Egress addresses are registered with exchanges: as stateful as the data (protected in prod).
     protectEgressIps: config.data.protect,
+    // Only the account's buckets and the AWS buckets nodes read (ECR layers, AL2023, SSM).
+    restrictS3Endpoint: true,
     tags,
   });
 
@@ -140,6 +147,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     alias: `${namePrefix}-ebs-volumes`,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     statements: nodeVolumeKeyStatements(identity.accountId, partition),
     tags,
   });
@@ -183,7 +191,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     });
   }
 
-  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
+  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, breakGlassRoleArn: keyGuard, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
 
   const cluster = new Cluster("cluster", {
     namePrefix,
@@ -191,6 +199,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     config: config.cluster,
     privateSubnetIds: network.privateSubnetIds,
     privateSubnetIdsByZone: Object.fromEntries(config.network.availabilityZones.map((az) => [az, network.subnets.private[az].id])),
@@ -268,10 +277,11 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     continuousBackup: backupCfg.continuousBackup,
     vaultLock: backupCfg.vaultLock.enabled,
     vaultLockChangeableForDays: backupCfg.vaultLock.changeableForDays,
-    breakGlassRoleArn: backupCfg.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, backupCfg.breakGlassRole) : undefined,
+    breakGlassRoleArn: keyGuard,
     manageRegionSettings: backupCfg.manageRegionSettings,
     protect: config.data.protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
+    backupAccountVaultArn: backupCfg.backupAccountVaultArn,
     // Only this stack's resources, even when dev and prod share an account.
     scopeTags: { Stack: tags.Stack },
     tags,
@@ -284,6 +294,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           region: config.region,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           provider: cluster.provider,
           oidcProviderArn: cluster.oidcProviderArn,
           issuerHostPath: cluster.issuerHostPath,
@@ -327,6 +338,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     environment: config.environment,
     data,
     dataConfig: config.data,
@@ -363,6 +375,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     cluster,
     certManager,
     monitoring,
@@ -413,6 +426,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           provider: drProvider,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           data,
           dataConfig: config.data,
           clusterBackup,
@@ -440,6 +454,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
           region: config.region,
           accountId: identity.accountId,
           partition,
+          breakGlassRoleArn: keyGuard,
           dataBucketArns: [data.objectStorage.marketData.arn, timeseries.backupStore.bucket.arn, ...(clusterBackup ? [clusterBackup.bucket.arn] : [])],
           retentionDays: config.audit.retentionDays,
           protect: config.data.protect,
@@ -447,11 +462,15 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
+  // The organization's trail and GuardDuty instead: a preview fails unless GuardDuty covers the cluster.
+  if (config.audit.provider === "organization" && config.audit.organization !== undefined) new OrganizationAudit("organization-audit", config.audit.organization);
+
   const processing = buildProcessingTier(config.processing, {
     namePrefix,
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     subnetPlan,
     cluster,
     clusterConfig: config.cluster,
@@ -471,6 +490,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         region: config.region,
         accountId: identity.accountId,
         partition,
+        breakGlassRoleArn: keyGuard,
         clusterConfig: config.cluster,
         cluster,
         certManager,
@@ -485,6 +505,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     region: config.region,
     accountId: identity.accountId,
     partition,
+    breakGlassRoleArn: keyGuard,
     subnetPlan,
     cluster,
     monitoring,

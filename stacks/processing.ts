@@ -24,6 +24,8 @@ export interface ProcessingTierInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly subnetPlan: SubnetPlan;
   readonly cluster: Cluster;
   readonly clusterConfig: ClusterConfig;
@@ -48,6 +50,7 @@ export function buildProcessingTier(config: ProcessingConfig, env: ProcessingTie
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     provider: cluster.provider,
     oidcProviderArn: cluster.oidcProviderArn,
     issuerHostPath: cluster.issuerHostPath,

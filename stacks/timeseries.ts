@@ -30,6 +30,8 @@ export interface TimeseriesTierInputs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly cluster: Cluster;
   readonly certManager: CertManager;
   readonly monitoring: Monitoring;
@@ -83,6 +85,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     oidcProviderArn: cluster.oidcProviderArn,
     issuerHostPath: cluster.issuerHostPath,
     namespace: ts.namespace,
@@ -98,6 +101,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,
+    breakGlassRoleArn: env.breakGlassRoleArn,
     provider,
     namespace: ts.namespace,
     clusterName: TIMESERIES_CLUSTER,

@@ -105,8 +105,10 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
     expect(trust).toMatchObject({ Statement: [{ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }] });
     const key = named(run(), "network-logs-key", "aws:kms/key:Key");
     expect(key.inputs.enableKeyRotation).toBe(true);
-    const keyPolicy = jsonInput(key, "policy") as { Statement: { Principal: unknown }[] };
-    expect(keyPolicy.Statement.map((s) => s.Principal)).toEqual([{ AWS: "arn:aws:iam::123456789012:root" }, { Service: "logs.ap-northeast-2.amazonaws.com" }]);
+    const keyPolicy = jsonInput(key, "policy") as { Statement: { Effect: string; Principal: unknown }[] };
+    // Administration and use by the account (tests/key-policies.test.ts), use by CloudWatch Logs.
+    const root = { AWS: "arn:aws:iam::123456789012:root" };
+    expect(keyPolicy.Statement.filter((s) => s.Effect === "Allow").map((s) => s.Principal)).toEqual([root, root, { Service: "logs.ap-northeast-2.amazonaws.com" }]);
   });
 
   it("creates exactly the spec's security-group rules, every tier-to-tier rule by group reference, the frontend's from the configured sources only", () => {

@@ -156,7 +156,7 @@ const CASES: Record<string, Cases> = {
     ],
   },
   "kms-key-rotation": { good: [[f.kmsKey]], exempt: [[f.signingKey]], bad: [[patch(f.kmsKey, { enableKeyRotation: false })], [patch(f.kmsKey, { enableKeyRotation: undefined })]] },
-  "backup-vault-cmk": { good: [[f.vault]], bad: [[patch(f.vault, { kmsKeyArn: undefined })]] },
+  "backup-vault-cmk": { good: [f.vaultSet], bad: [replace(f.vaultSet, patch(f.vault, { kmsKeyArn: undefined }))] },
   "log-group-kms": { good: [[f.logGroup]], bad: [[patch(f.logGroup, { kmsKeyId: undefined })]] },
   "log-group-retention": { good: [[f.logGroup], [patch(f.logGroup, { retentionInDays: undefined })], [patch(f.logGroup, { retentionInDays: 731 })]], bad: [[patch(f.logGroup, { retentionInDays: 30 })]] },
   "sg-world-ingress-web-ports-only": {
@@ -216,8 +216,29 @@ const CASES: Record<string, Cases> = {
   "eks-control-plane-logging": { good: [[f.cluster]], bad: [[patch(f.cluster, { enabledClusterLogTypes: ["api", "authenticator"] })], [patch(f.cluster, { enabledClusterLogTypes: undefined })]] },
   "eks-node-group-no-ssh": { good: [[f.nodeGroup]], bad: [[patch(f.nodeGroup, { remoteAccess: { ec2SshKey: "ops" } })]] },
   "k8s-namespace-pod-security": {
-    good: [[f.namespace], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } })]],
-    bad: [[patch(f.namespace, { metadata: { name: "apps" } })], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } })]],
+    good: [[f.namespace, f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }), f.denyAllIn("agents")]],
+    bad: [[patch(f.namespace, { metadata: { name: "apps" } }), f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } }), f.denyAllIn("apps")]],
+  },
+  "k8s-namespace-default-deny": {
+    good: [
+      [f.namespace, f.denyAllIn("apps")],
+      // One policy per direction (as trading-api has it), beside allows that select some pods.
+      [
+        f.namespace,
+        patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress"] } }),
+        res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "apps-deny-egress", { metadata: { name: "default-deny-egress", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Egress"] } }),
+        res("kubernetes:networking.k8s.io/v1:NetworkPolicy", "apps-allow", { metadata: { name: "allow", namespace: "apps" }, spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: 8080 }] }] } }),
+      ],
+    ],
+    bad: [
+      [f.namespace],
+      // The deny is in another namespace; only ingress is denied; an empty egress rule allows everything.
+      [f.namespace, f.denyAllIn("other")],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress"] } })],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })],
+      [f.namespace, patch(f.denyAllIn("apps"), { spec: { podSelector: { matchLabels: { app: "api" } }, policyTypes: ["Ingress", "Egress"] } })],
+      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
+    ],
   },
   "k8s-resource-requests-limits": {
     good: [[f.deployment], [f.job], [f.daemonSet]],
@@ -262,8 +283,6 @@ const CASES: Record<string, Cases> = {
     bad: [
       f.processingSet.filter((r) => r !== f.processingQuota),
       f.processingSet.filter((r) => r !== f.processingLimits),
-      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress"] } })),
-      replace(f.processingSet, patch(f.processingDenyAll, { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } })),
       replace(f.processingSet, patch(f.processingBinding, { spec: { policyName: "p", validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "default" } } } } })),
     ],
   },
@@ -340,7 +359,7 @@ const CASES: Record<string, Cases> = {
       [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).slice(0, 1) })],
       // The ALB's access logs are diagnostics; a replication destination is itself the copy.
       f.s3Set.filter((r) => r !== f.bucketReplication).map((r) => (r.urn === f.bucket.urn ? { ...r, name: "object-storage-access-logs" } : r)),
-      [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }],
+      [...f.s3Set.filter((r) => r !== f.bucketReplication), { ...f.bucketReplication, propertyDependencies: { rules: [f.bucket.urn] } }, f.bucketObjectLock],
     ],
     bad: [
       dbSet.filter((r) => r !== f.rdsBackupReplication),
@@ -348,10 +367,65 @@ const CASES: Record<string, Cases> = {
       [patch(f.backupPlan, { rules: (f.backupPlan.inputs.rules as Record<string, unknown>[]).map((r) => ({ ...r, copyActions: undefined })) })],
     ],
   },
+  "kms-key-deletion-guarded": {
+    good: [[f.kmsKey], [f.signingKey]],
+    bad: [
+      [patch(f.kmsKey, { policy: undefined })],
+      // The root statement alone: anyone with kms:* may delete the key.
+      [patch(f.kmsKey, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }] }) })],
+      // A deny without an exception locks out the break-glass role too; one missing DisableKey leaves disabling open.
+      [patch(f.kmsKey, { policy: JSON.stringify({ Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"], Resource: "*" }] }) })],
+      [patch(f.kmsKey, { policy: f.GUARDED_KEY_POLICY.replace('"kms:ScheduleKeyDeletion","kms:DisableKey"', '"kms:ScheduleKeyDeletion"') })],
+    ],
+  },
+  "iam-service-trust-source-account": {
+    good: [[f.serviceRole]],
+    exempt: [[f.irsaRole]],
+    bad: [
+      [patch(f.serviceRole, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }] }) })],
+      [patch(f.serviceRole, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: ["ec2.amazonaws.com"] }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceVpc": "vpc-1" } } }] }) })],
+    ],
+  },
+  "iam-no-unconditioned-write-on-star": {
+    good: [
+      [f.irsaRole, f.scopedRolePolicy],
+      // A service's role (not a pod's) is out of this rule's reach, e.g. CodeBuild's documented ENI actions.
+      [f.irsaRole, f.scopedRolePolicy, f.serviceRole, res("aws:iam/rolePolicy:RolePolicy", "runner-vpc", { role: "flow-logs-role", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:CreateNetworkInterface"], Resource: "*" }] }) }, { role: [f.serviceRole] })],
+    ],
+    bad: [
+      // Velero as it was: any snapshot in the account could be deleted.
+      [f.irsaRole, patch(f.scopedRolePolicy, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DeleteSnapshot"], Resource: "*" }] }) })],
+      // The published load balancer controller policy's edge rewrites, attached as a managed policy.
+      [
+        f.irsaRole,
+        res("aws:iam/policy:Policy", "lb", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "elasticloadbalancing:CreateListener"], Resource: ["*"] }] }), tags: TAGS }),
+        res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "lb-attach", { role: "velero-role", policyArn: "arn:aws:iam::123456789012:policy/lb" }, { role: [f.irsaRole], policyArn: [res("aws:iam/policy:Policy", "lb", {})] }),
+      ],
+    ],
+  },
+  "cloudtrail-log-file-validation": {
+    good: [[f.trail]],
+    bad: [[patch(f.trail, { enableLogFileValidation: false })], [patch(f.trail, { enableLogFileValidation: undefined })], [patch(f.trail, { isMultiRegionTrail: false })], [patch(f.trail, { kmsKeyId: undefined })]],
+  },
+  "backup-vault-locked": {
+    good: [f.vaultSet],
+    bad: [
+      f.vaultSet.filter((r) => r !== f.vaultLock),
+      replace(f.vaultSet, patch(f.vaultLock, { changeableForDays: undefined })),
+      f.vaultSet.filter((r) => r !== f.vaultPolicy),
+    ],
+  },
+  "dr-bucket-object-lock": {
+    good: [[...f.s3Set, f.bucketObjectLock].map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r))],
+    bad: [
+      f.s3Set.map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r)),
+      [...f.s3Set, patch(f.bucketObjectLock, { rule: { defaultRetention: { mode: "GOVERNANCE", days: 7 } } })].map((r) => (r.urn === f.bucketReplication.urn ? { ...r, propertyDependencies: { ...r.propertyDependencies, rules: [f.bucket.urn] } } : r)),
+    ],
+  },
   "aws-required-tags": {
     good: [[f.kmsKey], f.s3Set],
     exempt: [[f.bucketPab, f.password]],
-    bad: [[patch(f.kmsKey, { tags: { Environment: "prod", Owner: "platform" } })], [patch(f.vault, { tags: undefined })], [patch(f.logGroup, { tags: { ...TAGS, Owner: "" } })]],
+    bad: [[patch(f.kmsKey, { tags: { Environment: "prod", Owner: "platform" } })], replace(f.vaultSet, patch(f.vault, { tags: undefined })), [patch(f.logGroup, { tags: { ...TAGS, Owner: "" } })]],
   },
 };
 

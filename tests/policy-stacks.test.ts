@@ -21,9 +21,10 @@ beforeAll(async () => {
 /**
  * Rules that read a document built from another resource's outputs (a bucket policy names the
  * bucket's ARN): in a first preview CrossGuard cannot run them and says so (advisory); `pulumi up`
- * evaluates them once the bucket exists.
+ * evaluates them once the bucket exists. Likewise key policies naming a role created in the same
+ * run (the backup role) and the IRSA trusts naming the cluster's OIDC provider.
  */
-const DEFERRED_IN_FIRST_PREVIEW = new Set(["s3-tls-only-policy"]);
+const DEFERRED_IN_FIRST_PREVIEW = new Set(["s3-tls-only-policy", "kms-key-deletion-guarded", "iam-service-trust-source-account", "iam-no-unconditioned-write-on-star"]);
 
 describe.each(["dev", "prod"] as const)("the policy pack over the %s program", (stack) => {
   it.each(["up", "preview"] as const)("finds no mandatory violation and can run every rule (%s)", (mode) => {

@@ -18,6 +18,8 @@ export interface ModelStoreArgs {
   readonly accountId: pulumi.Input<string>;
   /** ARN partition of the key policy. */
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Days a replaced or deleted model version is kept (current versions never expire). */
   readonly modelVersionRetentionDays: number;
   /** Days workflow artifacts and archived logs are kept. */
@@ -45,7 +47,7 @@ export class ModelStore extends pulumi.ComponentResource {
     const p = args.namePrefix;
     this.key = new EncryptionKey(
       `${name}-key`,
-      { description: `${p} models and ML pipeline artifacts in S3`, alias: `${p}-ml-data`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { description: `${p} models and ML pipeline artifacts in S3`, alias: `${p}-ml-data`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
     const encryption = {

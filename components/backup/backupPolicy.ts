@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../../lib/serviceTrust";
 import { AWS_BACKUP_MIN_START_WINDOW_MINUTES, BACKUP_TIERS, BackupTier, Weekday, awsBackupSchedules } from "../../lib/backupSchedule";
-import { keyGuardStatement, vaultAccessPolicy } from "../../lib/breakGlass";
+import { vaultAccessPolicy } from "../../lib/breakGlass";
 import { EncryptionKey } from "../security/encryptionKey";
 import { REGION_SETTINGS_IGNORED } from "../../lib/normalizedInputs";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -44,6 +44,11 @@ export interface BackupPolicyArgs {
    * hourly (same retention). Default none: every point stays in the stack's region.
    */
   readonly disasterRecovery?: { readonly region: string; readonly provider: pulumi.ProviderResource };
+  /**
+   * Vault in a separate backup account that also receives the copied tiers (same retention).
+   * Default none. https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html
+   */
+  readonly backupAccountVaultArn?: string;
   /**
    * Tags a resource must carry besides backup=true to be selected: the stack's own (e.g.
    * `{ Stack: "dev" }`), so stacks sharing an account never back up each other's resources.
@@ -147,14 +152,13 @@ export class BackupPolicy extends pulumi.ComponentResource {
     );
 
     const dr = args.disasterRecovery;
-    const guard = args.breakGlassRoleArn !== undefined ? [keyGuardStatement(args.breakGlassRoleArn)] : [];
     // Recovery points of fully managed types (S3) are encrypted with the vault's key; the others
     // (RDS, EBS) keep the key of their source. The key policy's account statement lets the backup
     // role's AWS managed policy use it; with a DR region the role is also named for the copies.
     // https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html
     this.key = new EncryptionKey(
       `${name}-vault`,
-      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: [...(dr ? backupCopyKeyStatements(this.role.arn) : []), ...guard], tags: args.tags },
+      { description: `${p} AWS Backup vault`, alias: `${p}-backup-vault`, accountId: args.accountId, partition: args.partition, statements: dr ? backupCopyKeyStatements(this.role.arn) : [], breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
 
@@ -201,7 +205,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       // The DR vault and its key live in the DR region; a copy there is re-encrypted with this key.
       this.drKey = new EncryptionKey(
         `${name}-dr-vault`,
-        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: [...backupCopyKeyStatements(this.role.arn), ...guard], tags: args.tags },
+        { description: `${p} AWS Backup DR vault (copies from ${p}-vault)`, alias: `${p}-backup-vault-dr`, accountId: args.accountId, partition: args.partition, statements: backupCopyKeyStatements(this.role.arn), breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
         { parent: this, provider: dr.provider },
       );
       this.drVault = new aws.backup.Vault(
@@ -239,6 +243,17 @@ export class BackupPolicy extends pulumi.ComponentResource {
       );
     }
     const drVaultArn = this.drVault?.arn;
+    // Where the copied tiers go: the DR region's vault, and a separate backup account's vault.
+    const copyTargets: pulumi.Input<string>[] = [...(drVaultArn ? [drVaultArn] : []), ...(args.backupAccountVaultArn ? [args.backupAccountVaultArn] : [])];
+    if (args.backupAccountVaultArn) {
+      // The copy job runs as the backup role; the backup account's vault policy must admit this
+      // account (backup:CopyIntoBackupVault), which that account manages (docs/security.md).
+      new aws.iam.RolePolicy(
+        `${name}-backup-account-copy`,
+        { role: this.role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Sid: "CopyIntoBackupAccountVault", Effect: "Allow", Action: "backup:CopyIntoBackupVault", Resource: args.backupAccountVaultArn }] }) },
+        { parent: this },
+      );
+    }
 
     // The hourly tier serves the relational database only (an hourly point of a checkpoint, log
     // or scratch bucket restores nothing useful and multiplies the jobs): a plan of its own whose
@@ -255,7 +270,7 @@ export class BackupPolicy extends pulumi.ComponentResource {
       // monthly tier could meet, and its 90-day minimum charge outweighs the saving for 365 days.
       lifecycle: { deleteAfter: days[tier] },
       // Copies keep the tier's retention in the DR region; hourly points stay local.
-      copyActions: drVaultArn && DR_COPIED_TIERS.includes(tier) ? [{ destinationVaultArn: drVaultArn, lifecycle: { deleteAfter: days[tier] } }] : undefined,
+      copyActions: copyTargets.length > 0 && DR_COPIED_TIERS.includes(tier) ? copyTargets.map((destinationVaultArn) => ({ destinationVaultArn, lifecycle: { deleteAfter: days[tier] } })) : undefined,
       recoveryPointTags: { ...args.tags, Tier: tier },
     });
     // Selections are scoped by conditions, which AWS Backup ANDs (selectionTags would be ORed):

@@ -16,6 +16,8 @@ export interface ClusterBackupArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly issuerHostPath: pulumi.Input<string>;
@@ -34,6 +36,9 @@ export interface ClusterBackupArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   readonly tags: Tags;
 }
+
+/** Tag Velero puts on every EBS snapshot it takes (the backup's name); its IAM policy is bound by it. */
+export const VELERO_SNAPSHOT_TAG = "velero.io/backup";
 
 /** Where Velero runs and the identity it runs as. */
 export const VELERO_NAMESPACE = "velero";
@@ -61,7 +66,7 @@ export class ClusterBackup extends pulumi.ComponentResource {
     super("entasis:backup:ClusterBackup", name, {}, opts);
     const p = args.namePrefix;
 
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
 
     // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
     // Versioning keeps an overwritten or deleted backup for a week.
@@ -83,18 +88,27 @@ export class ClusterBackup extends pulumi.ComponentResource {
     this.bucketVersioning = secured.versioning;
     this.bucketName = this.bucket.bucket;
 
-    // Velero's documented policy: EBS snapshots, and objects in its own bucket only; plus the
-    // bucket's KMS key. https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero
-    const policy = pulumi.all([this.bucket.arn, this.key.arn]).apply(
-      ([bucketArn, keyArn]): aws.iam.PolicyDocument => ({
+    // Velero's documented policy (https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero),
+    // with its EBS snapshot actions bound by tag: the plugin tags every snapshot it creates with
+    // Velero's tags (velero.io/backup, velero.io/pv) in the CreateSnapshot request and copies a
+    // snapshot's tags onto the volume it restores (volume_snapshotter.go), so Velero may delete,
+    // and restore from, only its own snapshots, and tag only what it creates. Objects in its own
+    // bucket only; plus the bucket's KMS key.
+    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+    const volumes = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:volume/*`;
+    // Snapshot ARNs carry no account: arn:aws:ec2:<region>::snapshot/snap-...
+    const snapshots = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}::snapshot/*`;
+    const veleroTag = VELERO_SNAPSHOT_TAG;
+    const policy = pulumi.all([this.bucket.arn, this.key.arn, volumes, snapshots]).apply(
+      ([bucketArn, keyArn, volumeArns, snapshotArns]): aws.iam.PolicyDocument => ({
         Version: "2012-10-17",
         Statement: [
-          {
-            Sid: "EbsSnapshots",
-            Effect: "Allow",
-            Action: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:CreateTags", "ec2:CreateVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"],
-            Resource: "*",
-          },
+          { Sid: "EbsRead", Effect: "Allow", Action: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"], Resource: "*" },
+          { Sid: "SnapshotOfAnyVolume", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: volumeArns },
+          { Sid: "OnlyVeleroTaggedSnapshots", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: snapshotArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
+          { Sid: "DeleteOrRestoreOwnSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot", "ec2:CreateVolume"], Resource: snapshotArns, Condition: { StringLike: { [`aws:ResourceTag/${veleroTag}`]: "*" } } },
+          { Sid: "RestoredVolumesCarryTheTag", Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: volumeArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
+          { Sid: "TagOnlyOnCreate", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: [volumeArns, snapshotArns], Condition: { StringEquals: { "ec2:CreateAction": ["CreateSnapshot", "CreateVolume"] } } },
           {
             Sid: "BackupObjects",
             Effect: "Allow",

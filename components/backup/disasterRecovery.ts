@@ -31,6 +31,8 @@ export interface DisasterRecoveryArgs {
   readonly drProvider: pulumi.ProviderResource;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** The RDS primary whose automated backups (snapshots and transaction logs) are replicated. */
   readonly database: { readonly instanceArn: pulumi.Input<string>; readonly retentionDays: number };
   /** Buckets to replicate, keyed by bucket role (`market-data`, `cluster-backups`). */
@@ -60,7 +62,7 @@ export class DisasterRecovery extends pulumi.ComponentResource {
     super("entasis:backup:DisasterRecovery", name, {}, opts);
     const p = args.namePrefix;
     const dr = { parent: this, provider: args.drProvider };
-    const keyArgs = { accountId: args.accountId, partition: args.partition, tags: args.tags };
+    const keyArgs = { accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags };
 
     // RDS copies every snapshot and transaction log to the DR region as soon as it exists; a
     // replicated backup of an encrypted instance needs a key in the destination region.

@@ -19,6 +19,8 @@ export interface ClusterArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Validated `entasis:cluster` config. */
   readonly config: ClusterConfig;
   /** Private subnets (one per AZ): control-plane ENIs and every node pool. */
@@ -100,7 +102,7 @@ export class Cluster extends pulumi.ComponentResource {
     // https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html
     this.secretsKey = new EncryptionKey(
       `${name}-secrets`,
-      { description: `${p} EKS Secrets envelope encryption`, alias: `${p}-eks-secrets`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { description: `${p} EKS Secrets envelope encryption`, alias: `${p}-eks-secrets`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
     const keyUse = new aws.iam.RolePolicy(

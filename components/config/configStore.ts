@@ -15,6 +15,8 @@ export interface ConfigStoreArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** `dev` or `prod`: the second level of every parameter name. */
   readonly environment: string;
   /** Values keyed by application, then by the spec's etcd key without `/config/` (e.g. `redis/enabled`). */
@@ -48,7 +50,7 @@ export class ConfigStore extends pulumi.ComponentResource {
 
     this.key = new EncryptionKey(
       `${name}-key`,
-      { description: `${p} configuration store (SSM SecureString)`, alias: `${p}-config`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { description: `${p} configuration store (SSM SecureString)`, alias: `${p}-config`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
 

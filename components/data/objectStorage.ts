@@ -20,6 +20,8 @@ export interface ObjectStorageArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly marketData: { readonly lifecycle: BucketLifecycleArgs };
   readonly accessLogs: { readonly prefix: string; readonly lifecycle: BucketLifecycleArgs };
   /** ARN of the Elastic Load Balancing account of this region (`aws.elb.getServiceAccount`), the writer of ALB access logs. */
@@ -61,7 +63,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
 
     this.marketDataKey = new EncryptionKey(
       `${name}-market-data`,
-      { description: `${p} market data in S3`, alias: `${p}-market-data`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { description: `${p} market data in S3`, alias: `${p}-market-data`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
 

@@ -38,6 +38,8 @@ export interface PostgresArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** "17" (minors follow AWS) or "17.7" (pinned); the parameter family is `postgres<major>`. */
   readonly engineVersion: string;
   readonly autoMinorVersionUpgrade: boolean;
@@ -125,7 +127,7 @@ export class Postgres extends pulumi.ComponentResource {
     } else {
       this.storageKey = new EncryptionKey(
         `${name}-storage`,
-        { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+        { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
         { parent: this },
       );
       dataKeyArn = this.storageKey.arn;

@@ -12,6 +12,8 @@ export interface RedisArgs {
   readonly groupId: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** `redis` or `valkey`. */
   readonly engine: string;
   readonly engineVersion: string;
@@ -59,7 +61,7 @@ export class Redis extends pulumi.ComponentResource {
 
     const key = new EncryptionKey(
       `${name}-storage`,
-      { description: `${p} ElastiCache at-rest encryption`, alias: `${p}-redis`, accountId: args.accountId, partition: args.partition, tags: args.tags },
+      { description: `${p} ElastiCache at-rest encryption`, alias: `${p}-redis`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
       { parent: this },
     );
 

@@ -28,6 +28,8 @@ export interface LoadTestArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly issuerHostPath: pulumi.Input<string>;
@@ -82,7 +84,7 @@ export class LoadTest extends pulumi.ComponentResource {
     const ns = args.namespace;
     const k8sOpts = { parent: this, provider: args.provider };
 
-    const key = new EncryptionKey(`${name}-runs`, { description: `${p} load-test run summaries in S3`, alias: `${p}-${SUMMARY_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    const key = new EncryptionKey(`${name}-runs`, { description: `${p} load-test run summaries in S3`, alias: `${p}-${SUMMARY_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
     this.summaryBucket = secureBucket(this, `${name}-runs`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, SUMMARY_BUCKET_ROLE, account, args.region)),
       tags: named(args.tags, `${p}-${SUMMARY_BUCKET_ROLE}`, { Purpose: "Locust run summaries", ...BACKUP_TAG }),

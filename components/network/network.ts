@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SUBNET_TIERS, SubnetPlan, SubnetTier } from "../../lib/subnetPlan";
+import { s3GatewayEndpointPolicy } from "../../lib/s3EndpointPolicy";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";
 
@@ -21,6 +22,8 @@ export interface NetworkArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly cidr: string;
   /** AZs in config order; the first hosts the NAT gateway when the strategy is `single`. */
   readonly availabilityZones: readonly string[];
@@ -33,6 +36,8 @@ export interface NetworkArgs {
   readonly peering?: PeeringArgs;
   /** Pulumi `protect` on the NAT gateways' Elastic IPs: exchanges allow-list them. Default false. */
   readonly protectEgressIps?: boolean;
+  /** Limit the S3 gateway endpoint to the account's buckets and the AWS buckets nodes read (lib/s3EndpointPolicy.ts). Default false (AWS's full-access policy). */
+  readonly restrictS3Endpoint?: boolean;
   readonly tags: Tags;
 }
 
@@ -163,6 +168,7 @@ export class Network extends pulumi.ComponentResource {
         serviceName: `com.amazonaws.${args.region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: [...azs.map((az) => privateRts[az].id), databaseRt.id],
+        policy: args.restrictS3Endpoint ? pulumi.jsonStringify(s3GatewayEndpointPolicy(args.region, args.accountId, args.partition)) : undefined,
         tags: named(args.tags, `${p}-s3`),
       },
       { parent: this },
@@ -176,7 +182,7 @@ export class Network extends pulumi.ComponentResource {
         description: `${p} CloudWatch Logs encryption`,
         alias: `${p}-logs`,
         accountId: args.accountId,
-        partition: args.partition,
+        partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn,
         statements: [
           {
             Sid: "CloudWatchLogs",

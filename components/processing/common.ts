@@ -18,6 +18,8 @@ export interface ProcessingCommon {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly issuerHostPath: pulumi.Input<string>;

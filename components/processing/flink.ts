@@ -60,7 +60,7 @@ export class Flink extends pulumi.ComponentResource {
     const p = args.namePrefix;
     const k8sOpts = { parent: this, provider: args.provider };
 
-    this.key = new EncryptionKey(`${name}-state`, { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.key = new EncryptionKey(`${name}-state`, { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
     this.stateBucket = secureBucket(this, `${name}-state`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, FLINK_STATE_BUCKET_ROLE, account, args.region)),
       tags: named(args.tags, `${p}-${FLINK_STATE_BUCKET_ROLE}`, { Purpose: "Flink checkpoints, savepoints and HA metadata", ...BACKUP_TAG }),

@@ -58,7 +58,7 @@ export class Spark extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     this.placement = args.placement;
 
-    this.key = new EncryptionKey(`${name}-event-logs`, { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.key = new EncryptionKey(`${name}-event-logs`, { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
     this.eventLogBucket = secureBucket(this, `${name}-event-logs`, {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, EVENT_LOG_BUCKET_ROLE, account, args.region)),
       tags: named(args.tags, `${p}-${EVENT_LOG_BUCKET_ROLE}`, { Purpose: "Spark event logs (history server)", ...BACKUP_TAG }),

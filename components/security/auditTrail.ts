@@ -11,6 +11,8 @@ export interface AuditTrailArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Buckets whose object reads and writes are recorded (S3 data events). No default. */
   readonly dataBucketArns: readonly pulumi.Input<string>[];
   /** Days log files are kept and locked (S3 Object Lock, compliance mode). */
@@ -47,7 +49,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         description: `${p} CloudTrail log files`,
         alias: `${p}-audit-trail`,
         accountId: args.accountId,
-        partition: args.partition,
+        partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn,
         statements: [
           {
             Sid: "CloudTrailEncrypts",

@@ -11,6 +11,8 @@ export interface TimeseriesBackupStoreArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly issuerHostPath: pulumi.Input<string>;
   /** Namespace of the CNPG Cluster. */
@@ -43,7 +45,7 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
   constructor(name: string, args: TimeseriesBackupStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:timeseries:TimeseriesBackupStore", name, {}, opts);
     const p = args.namePrefix;
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} time-series database backups in S3`, alias: `${p}-timeseries-backups`, accountId: args.accountId, partition: args.partition, tags: args.tags }, { parent: this });
+    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} time-series database backups in S3`, alias: `${p}-timeseries-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
 
     // Not tagged backup=true: it is the backup. Barman deletes backups and WAL past the retention
     // window itself; versioning keeps an overwritten or deleted object for a week more.

@@ -12,6 +12,8 @@ export interface TimeseriesClusterArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
+  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly provider: k8s.Provider;
   /**
    * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,
@@ -122,7 +124,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
     };
     this.volumeKey = new EncryptionKey(
       `${name}-volumes`,
-      { description: `${args.namePrefix} TimescaleDB EBS volumes`, alias: `${args.namePrefix}-timeseries-volumes`, accountId: args.accountId, partition: args.partition, statements: [ebsUse], tags: args.tags },
+      { description: `${args.namePrefix} TimescaleDB EBS volumes`, alias: `${args.namePrefix}-timeseries-volumes`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, statements: [ebsUse], tags: args.tags },
       { parent: this },
     );
     // WaitForFirstConsumer: each volume is created in the zone its instance lands in.

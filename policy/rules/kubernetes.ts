@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
-import { ResourceRule, resourceRule } from "./common";
+import { ResourceRule, StackRule, resourceRule, stackRule } from "./common";
 import { C } from "./controls";
 
 type PodSpec = pulumi.Unwrap<k8s.types.input.core.v1.PodSpec>;
@@ -93,7 +93,7 @@ function hasQuantity(q: { [key: string]: string } | undefined, key: string): boo
   return q !== undefined && typeof q[key] === "string" && q[key] !== "";
 }
 
-export const kubernetesRules: readonly ResourceRule[] = [
+export const kubernetesRules: readonly (ResourceRule | StackRule)[] = [
   resourceRule({
     name: "k8s-namespace-pod-security",
     control: C.CIS_EKS_4_2_1,
@@ -106,6 +106,38 @@ export const kubernetesRules: readonly ResourceRule[] = [
       const labels: unknown = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "labels") : undefined;
       const level: unknown = typeof labels === "object" && labels !== null ? Reflect.get(labels, "pod-security.kubernetes.io/enforce") : undefined;
       if (level !== "restricted" && level !== "baseline" && level !== "privileged") report("Namespace has no pod-security.kubernetes.io/enforce label (restricted, baseline or privileged).");
+    },
+  }),
+  stackRule({
+    name: "k8s-namespace-default-deny",
+    control: C.NIST_SC_7_5,
+    severity: "high",
+    description:
+      "Every Namespace the program creates is closed by default: NetworkPolicies in it that select every pod (podSelector {}) with no rules deny both Ingress and Egress (one policy or one per direction); the allows it needs are separate policies. https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies",
+    validateStack: (args, report) => {
+      const metaField = (r: { props: Record<string, unknown> }, key: string): unknown => {
+        const m: unknown = r.props["metadata"];
+        return typeof m === "object" && m !== null ? Reflect.get(m, key) : undefined;
+      };
+      const namespaces = args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+      if (namespaces.length === 0) return args.notApplicable("no Namespace");
+      for (const n of namespaces) {
+        const ns = metaField(n, "name");
+        const denied = new Set<string>();
+        for (const p of args.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" && metaField(r, "namespace") === ns)) {
+          const spec: unknown = p.props["spec"];
+          if (typeof spec !== "object" || spec === null) continue;
+          const selector: unknown = Reflect.get(spec, "podSelector");
+          if (typeof selector !== "object" || selector === null || Object.keys(selector).length > 0) continue;
+          const types: unknown = Reflect.get(spec, "policyTypes");
+          for (const t of Array.isArray(types) ? types : []) {
+            if (t === "Ingress" && Reflect.get(spec, "ingress") === undefined) denied.add("Ingress");
+            if (t === "Egress" && Reflect.get(spec, "egress") === undefined) denied.add("Egress");
+          }
+        }
+        const open = ["Ingress", "Egress"].filter((t) => !denied.has(t));
+        if (open.length > 0) report(`namespace ${String(ns)} has no default-deny NetworkPolicy for ${open.join(" and ")} (podSelector {}, that policy type, no rules).`, n.urn);
+      }
     },
   }),
   resourceRule({

@@ -73,7 +73,7 @@ export const processingRules: readonly (ResourceRule | StackRule)[] = [
     name: "processing-namespace-guardrails",
     control: C.EKS_BP_TENANT_LIMITS,
     severity: "medium",
-    description: `Every namespace labelled ${PROCESSING_LABEL} has a ResourceQuota, a LimitRange, a default-deny NetworkPolicy (every pod, Ingress and Egress) and a ValidatingAdmissionPolicyBinding scoped to it (the pool placement).`,
+    description: `Every namespace labelled ${PROCESSING_LABEL} has a ResourceQuota, a LimitRange and a ValidatingAdmissionPolicyBinding scoped to it (the pool placement); its default-deny NetworkPolicy is k8s-namespace-default-deny's, as for every namespace.`,
     validateStack: (args, report) => {
       const namespaces = args.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace" && text(obj(obj(r.props.metadata).labels)[PROCESSING_LABEL]) !== undefined);
       if (namespaces.length === 0) return args.notApplicable("no processing namespace");
@@ -82,12 +82,6 @@ export const processingRules: readonly (ResourceRule | StackRule)[] = [
         const ns = text(obj(n.props.metadata).name) ?? "";
         if (inNs("kubernetes:core/v1:ResourceQuota", ns).length === 0) report(`namespace ${ns} has no ResourceQuota.`, n.urn);
         if (inNs("kubernetes:core/v1:LimitRange", ns).length === 0) report(`namespace ${ns} has no LimitRange.`, n.urn);
-        const denyAll = inNs("kubernetes:networking.k8s.io/v1:NetworkPolicy", ns).some((p) => {
-          const spec = obj(p.props.spec);
-          const types = list(spec.policyTypes);
-          return Object.keys(obj(spec.podSelector)).length === 0 && types.includes("Ingress") && types.includes("Egress") && spec.ingress === undefined && spec.egress === undefined;
-        });
-        if (!denyAll) report(`namespace ${ns} has no default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress, no rules).`, n.urn);
         const bound = args.resources.some(
           (r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding" && text(obj(obj(obj(obj(r.props.spec).matchResources).namespaceSelector).matchLabels)["kubernetes.io/metadata.name"]) === ns,
         );

@@ -56,6 +56,16 @@ export const backupSchema = z.strictObject({
    * dev may leave it unset and then keeps every copy in the stack's region. Default unset.
    */
   drRegion: z.string().optional(),
+  /**
+   * A vault in a separate backup account (ARN) that also receives the daily, weekly and monthly
+   * copies, so an administrator of this account cannot reach every copy. Its prerequisites (the
+   * organization's cross-account backup setting, the vault's access policy, keys shared with that
+   * account) are in docs/security.md. Default unset: copies stay in this account.
+   */
+  backupAccountVaultArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$/, { message: issue("is not an AWS Backup vault ARN", "use arn:aws:backup:<region>:<backup account>:backup-vault:<name>") })
+    .optional(),
   /** Velero cluster backups to S3. Default on. */
   velero: z.strictObject({
     enabled: z.boolean(),

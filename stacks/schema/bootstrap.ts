@@ -53,6 +53,11 @@ export const bootstrapRunnerSchema = z.strictObject({
   connectionArn: z.string().regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/, {
     message: issue("is not a CodeConnections connection ARN", "create the GitHub connection in the console (Developer Tools > Connections) and paste its ARN"),
   }),
+  /**
+   * IAM role name of the account's break-glass role: the only principal that may delete or disable
+   * the runner's KMS key (lib/breakGlass.ts). Default entasis-prod-break-glass in prod, none in dev.
+   */
+  breakGlassRole: z.string().regex(/^[\w+=,.@-]{1,64}$/, { message: issue("is not an IAM role name", "use e.g. entasis-prod-break-glass") }).optional(),
   /** Runner size. Default BUILD_GENERAL1_MEDIUM (4 vCPU, 7 GB): `npm ci` and the Pulumi engine. */
   computeType: z.enum(CODEBUILD_COMPUTE_TYPES),
   /** Build timeout in minutes. Default 240, several times the longest `pulumi up` critical path. */
@@ -67,7 +72,7 @@ export type BootstrapRunnerConfig = z.infer<typeof bootstrapRunnerSchema>;
 
 const BOOTSTRAP_DEFAULTS: Readonly<Record<Environment, Readonly<Record<string, unknown>>>> = {
   dev: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 30, createGithubOidcProvider: true },
-  prod: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 365, createGithubOidcProvider: true },
+  prod: { computeType: "BUILD_GENERAL1_MEDIUM", buildTimeoutMinutes: 240, logRetentionDays: 365, createGithubOidcProvider: true, breakGlassRole: "entasis-prod-break-glass" },
 };
 
 export interface BootstrapConfig {

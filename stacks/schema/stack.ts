@@ -12,7 +12,7 @@ import { messagingSchema, validateMessaging } from "./messaging";
 import { configStoreSchema, validateConfigStore } from "./configStore";
 import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from "./collectors";
 import { meshSchema, validateMesh } from "./mesh";
-import { auditSchema } from "./audit";
+import { auditSchema, validateAudit } from "./audit";
 import { edgeSchema, validateEdge } from "./edge";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { IMPLIED_MODE, MODES, MODES_WITH_DR, Mode, defaultsFor } from "./modes";
@@ -123,7 +123,7 @@ const AREAS = {
   loadTest: area(loadTestSchema, () => []),
   collectors: area(collectorsSchema, (v, ctx) => validateCollectors(v, ctx.environment, `${NAMESPACE}:collectors`, ctx.deploying)),
   mesh: area(meshSchema, (v, ctx) => validateMesh(v, ctx.environment, `${NAMESPACE}:mesh`)),
-  audit: area(auditSchema, () => []),
+  audit: area(auditSchema, (v, ctx) => validateAudit(v, `${NAMESPACE}:audit`, ctx.deploying)),
 };
 
 type Areas = typeof AREAS;

@@ -115,7 +115,23 @@ export const activeBroker = patch(res("aws:mq/broker:Broker", "amq-broker", { ..
   deploymentMode: "ACTIVE_STANDBY_MULTI_AZ",
   encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/mq" },
 });
-export const configKey = res("aws:kms/key:Key", "config-key", { enableKeyRotation: true, description: "config", tags: TAGS });
+/** A key policy as components/security/encryptionKey.ts writes it in prod: only the break-glass role deletes or disables the key. */
+export const GUARDED_KEY_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: ["kms:Create*", "kms:Put*", "kms:ScheduleKeyDeletion"], Resource: "*" },
+    { Sid: "AccountUse", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*" },
+    {
+      Sid: "OnlyBreakGlassDeletesOrDisables",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+      Resource: "*",
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/entasis-prod-break-glass" } },
+    },
+  ],
+});
+export const configKey = res("aws:kms/key:Key", "config-key", { enableKeyRotation: true, description: "config", policy: GUARDED_KEY_POLICY, tags: TAGS });
 export const secureParam = res(
   "aws:ssm/parameter:Parameter",
   "config-db-url",
@@ -171,6 +187,13 @@ export const bucketReplication = res(
   { bucket: [bucket] },
 );
 export const s3Set: readonly PolicyInput[] = [bucket, bucketPab, bucketSse, bucketPolicy, bucketVersioning, bucketAcl, bucketReplication];
+/** Object Lock (compliance, a week) as prod's DR buckets have it. */
+export const bucketObjectLock = res(
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "data-object-lock",
+  { bucket: "data-id", objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: 7 } } },
+  { bucket: [bucket] },
+);
 
 /** The primary's automated backups replicated to the DR region. */
 export const rdsBackupReplication = res(
@@ -206,9 +229,50 @@ export const launchTemplate = res("aws:ec2/launchTemplate:LaunchTemplate", "node
   networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }],
   tags: TAGS,
 });
-export const kmsKey = res("aws:kms/key:Key", "data-key", { description: "data", enableKeyRotation: true, tags: TAGS });
-export const signingKey = res("aws:kms/key:Key", "signing-key", { description: "signing", customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY", tags: TAGS });
+export const kmsKey = res("aws:kms/key:Key", "data-key", { description: "data", enableKeyRotation: true, policy: GUARDED_KEY_POLICY, tags: TAGS });
+export const signingKey = res("aws:kms/key:Key", "signing-key", { description: "signing", customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY", policy: GUARDED_KEY_POLICY, tags: TAGS });
 export const vault = res("aws:backup/vault:Vault", "vault", { kmsKeyArn: "arn:aws:kms:ap-northeast-2:123456789012:key/backup", tags: TAGS });
+/** The vault's compliance-mode lock and its break-glass access policy (components/backup/backupPolicy.ts in prod). */
+export const vaultLock = res("aws:backup/vaultLockConfiguration:VaultLockConfiguration", "vault-lock", { backupVaultName: "vault", minRetentionDays: 1, maxRetentionDays: 365, changeableForDays: 3 }, { backupVaultName: [vault] });
+export const vaultPolicy = res(
+  "aws:backup/vaultPolicy:VaultPolicy",
+  "vault-policy",
+  {
+    backupVaultName: "vault",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["backup:DeleteRecoveryPoint"], Resource: "*", Condition: { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/entasis-prod-break-glass" } } }] }),
+  },
+  { backupVaultName: [vault] },
+);
+export const vaultSet: readonly PolicyInput[] = [vault, vaultLock, vaultPolicy];
+/** A role a service assumes for this account only (lib/serviceTrust.ts). */
+export const serviceRole = res("aws:iam/role:Role", "flow-logs-role", {
+  assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }] }),
+  tags: TAGS,
+});
+/** An IRSA role: a web-identity trust, not a service trust. */
+export const irsaRole = res("aws:iam/role:Role", "velero-role", {
+  assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "oidc.eks:sub": "system:serviceaccount:velero:velero" } } }] }),
+  tags: TAGS,
+});
+/** An inline policy writing only what carries its tag (as Velero's does). */
+export const scopedRolePolicy = res(
+  "aws:iam/rolePolicy:RolePolicy",
+  "velero-policy",
+  {
+  role: "velero-role",
+  policy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["ec2:DescribeSnapshots"], Resource: "*" },
+      { Effect: "Allow", Action: ["ec2:DeleteSnapshot"], Resource: "arn:aws:ec2:ap-northeast-2::snapshot/*", Condition: { StringLike: { "aws:ResourceTag/velero.io/backup": "*" } } },
+      { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshot" } } },
+    ],
+  }),
+  },
+  { role: [irsaRole] },
+);
+/** A validated, multi-region, KMS-encrypted trail (components/security/auditTrail.ts). */
+export const trail = res("aws:cloudtrail/trail:Trail", "audit-trail", { name: "audit", s3BucketName: "audit-bucket", enableLogFileValidation: true, isMultiRegionTrail: true, includeGlobalServiceEvents: true, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/audit", tags: TAGS });
 export const logGroup = res("aws:cloudwatch/logGroup:LogGroup", "flow-logs", { retentionInDays: 365, kmsKeyId: "arn:aws:kms:ap-northeast-2:123456789012:key/logs", tags: TAGS });
 
 export const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.20.0.0/16", tags: TAGS });
@@ -443,6 +507,10 @@ export const meshPortException = res("kubernetes:security.istio.io/v1:PeerAuthen
   metadata: { name: "trading-api-outside-mesh", namespace: "trading-api" },
   spec: { selector: { matchLabels: { app: "trading-api" } }, mtls: { mode: "STRICT" }, portLevelMtls: { "8080": { mode: "PERMISSIVE" } } },
 });
-export const meshSet: readonly PolicyInput[] = [meshNamespace, meshStrict, meshPortException];
+export const meshSet: readonly PolicyInput[] = [meshNamespace, denyAllIn("trading-api"), meshStrict, meshPortException];
 /** A namespace at the `restricted` Pod Security level. */
 export const namespace = res("kubernetes:core/v1:Namespace", "apps-ns", { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } });
+/** A namespace's default-deny (every pod, both directions, no rules), as lib/networkPolicy.ts writes it. */
+export function denyAllIn(ns: string): PolicyInput {
+  return res("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${ns}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+}

@@ -3,6 +3,7 @@ import { BOOTSTRAP_NAMESPACE, PLACEHOLDER_CONNECTION_RE, PLACEHOLDER_GITHUB_REPO
 import { loadBootstrapStackFile } from "../offline/stackFile";
 import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
 import { PLACEHOLDER_ADMIN_PRINCIPAL } from "../../stacks/schema/cluster";
+import { PLACEHOLDER_TRAIL_RE } from "../../stacks/schema/audit";
 import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
 import { ResourceIndex } from "./model";
 
@@ -97,6 +98,31 @@ export const PREREQUISITES: readonly PrerequisiteCheck[] = [
     missing: (config) => config.cluster.adminPrincipalArns.length === 0 || config.cluster.adminPrincipalArns.includes(PLACEHOLDER_ADMIN_PRINCIPAL),
     fix: (config) => `pulumi config set --path '${NAMESPACE}:cluster.adminPrincipalArns[0]' arn:aws:iam::<account>:role/<your operators' role> -s ${config.stack}`,
     why: "entasis:cluster.adminPrincipalArns is empty or the committed placeholder: after the first deploy no person could reach the cluster in an incident (`pulumi up` refuses the placeholder, prod refuses an empty list)",
+  },
+  {
+    // The organization's trail stands in for the one the platform would create: the plan cannot
+    // read another account's trail, so it names it and the commands that confirm what it records.
+    id: "audit:organization-trail",
+    applies: (config) => config.audit.provider === "organization",
+    missing: (config) => config.audit.organization === undefined || PLACEHOLDER_TRAIL_RE.test(config.audit.organization.trailArn),
+    fix: (config) => {
+      const trail = config.audit.organization?.trailArn ?? "<organization trail ARN>";
+      return [
+        `aws cloudtrail describe-trails --include-shadow-trails --region ${config.region}  # IsOrganizationTrail, IsMultiRegionTrail, LogFileValidationEnabled, KmsKeyId all set`,
+        `aws cloudtrail get-trail-status --name ${trail} --region ${config.region}  # IsLogging true`,
+        `aws cloudtrail get-event-selectors --trail-name ${trail} --region ${config.region}  # management events, and S3 data events of the stack's data buckets`,
+        `pulumi config set --path '${NAMESPACE}:audit.organization.trailArn' ${trail} -s ${config.stack}`,
+      ].join(" && ");
+    },
+    why: "entasis:audit.provider organization creates no trail: the organization's trail must record this account's management events (IAM, KMS) and the data buckets' S3 data events with log-file validation, or they live only in the 90-day event history; `pulumi up` refuses the stack until the trail is named",
+  },
+  {
+    id: "audit:organization-guardduty",
+    applies: (config) => config.audit.provider === "organization",
+    missing: (config) => config.audit.organization === undefined,
+    fix: (config) =>
+      `aws guardduty get-detector --detector-id $(aws guardduty list-detectors --query 'DetectorIds[0]' --output text --region ${config.region}) --region ${config.region}  # EKS_AUDIT_LOGS and RUNTIME_MONITORING (EKS_ADDON_MANAGEMENT) ENABLED; and: pulumi config set --path '${NAMESPACE}:audit.organization.guardDutyAdministratorAccountId' <delegated administrator account> -s ${config.stack}`,
+    why: "entasis:audit.provider organization creates no GuardDuty detector: the delegated administrator must enable EKS protection and managed runtime monitoring for this account; a preview reads the detector and fails without them (components/security/organizationAudit.ts)",
   },
   {
     id: "edge:certificate",

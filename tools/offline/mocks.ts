@@ -115,6 +115,8 @@ export interface MockOptions {
   readonly stackReferences?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
   /** Extra computed-state functions by type token (for tests of a single component). */
   readonly computed?: Record<string, ComputedState>;
+  /** Answers of provider functions by token, in place of the ones below (an account configured otherwise). */
+  readonly callAnswers?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export class CloudMocks implements pulumi.runtime.Mocks {
@@ -161,6 +163,8 @@ export class CloudMocks implements pulumi.runtime.Mocks {
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     this.calls.push(args);
     const region = this.opts.region;
+    const answer = this.opts.callAnswers?.[args.token];
+    if (answer) return answer;
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: MOCK_ACCOUNT_ID };
@@ -185,6 +189,22 @@ export class CloudMocks implements pulumi.runtime.Mocks {
         return { addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, version: `v0.0.0-eksbuild.mock-${String(args.inputs.addonName)}-${String(args.inputs.kubernetesVersion)}`, id: String(args.inputs.addonName) };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
         return { authorizationToken: "QVdTOm1vY2s=", userName: "AWS", password: "mock-ecr-password", proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${this.opts.region}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z", id: String(args.inputs.registryId ?? MOCK_ACCOUNT_ID) };
+      case "aws:guardduty/getDetector:getDetector":
+        // A member account's detector as an organization's delegated administrator leaves it with
+        // EKS protection and managed runtime monitoring (docs/security.md); a real preview reads the account's.
+        return {
+          id: "12abc34d567e8fa901bc2d34e56789f0",
+          arn: `arn:aws:guardduty:${region}:${MOCK_ACCOUNT_ID}:detector/12abc34d567e8fa901bc2d34e56789f0`,
+          status: "ENABLED",
+          findingPublishingFrequency: "SIX_HOURS",
+          serviceRoleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
+          region,
+          tags: {},
+          features: [
+            { name: "EKS_AUDIT_LOGS", status: "ENABLED", additionalConfigurations: [] },
+            { name: "RUNTIME_MONITORING", status: "ENABLED", additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }] },
+          ],
+        };
       case "aws:ssm/getParameter:getParameter":
         if (typeof args.inputs.name === "string" && args.inputs.name.startsWith("/aws/service/ami-amazon-linux-latest/")) {
           return { name: args.inputs.name, value: MOCK_AMI_ID, insecureValue: MOCK_AMI_ID, type: "String", version: 1, arn: `arn:aws:ssm:${region}::parameter${args.inputs.name}`, id: args.inputs.name };
