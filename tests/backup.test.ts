@@ -49,19 +49,23 @@ function record(v: unknown): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** The daily hour in Seoul: the spec's 01:00 in prod; dev backs up at 19:00, awake (entasis:sleep). */
+const DAILY_HOUR = { dev: 19, prod: 1 } as const;
+
 describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
   const run = (): RunResult => runs[stack];
+  const h = DAILY_HOUR[stack];
   const plan = (): RecordedResource => named(run(), "backup-plan", PLAN);
 
-  it("implements the spec's four tiers exactly: hourly kept 1 day (24 points), daily at 01:00 Korea time kept 7 days, weekly kept 4 weeks, monthly kept 12 months", () => {
+  it("implements the spec's four tiers exactly: hourly kept 1 day (24 points), daily at the stack's hour (prod 01:00 Korea time) kept 7 days, weekly kept 4 weeks, monthly kept 12 months", () => {
     // The hourly tier is a plan of its own (RDS only); the other three cover every selected resource.
     const rules = [...rulesOf(named(run(), "backup-hourly", PLAN)), ...rulesOf(plan())];
     expect(rulesOf(plan()).map((r) => r.ruleName)).toEqual(["daily", "weekly", "monthly"]);
     expect(rules.map((r) => [r.ruleName, r.schedule, r.scheduleExpressionTimezone, r.lifecycle.deleteAfter])).toEqual([
       ["hourly", "cron(0 * ? * * *)", "Asia/Seoul", 1],
-      ["daily", "cron(0 1 * * ? *)", "Asia/Seoul", 7],
-      ["weekly", "cron(0 1 ? * SUN *)", "Asia/Seoul", 28],
-      ["monthly", "cron(0 1 1 * ? *)", "Asia/Seoul", 365],
+      ["daily", `cron(0 ${h} * * ? *)`, "Asia/Seoul", 7],
+      ["weekly", `cron(0 ${h} ? * SUN *)`, "Asia/Seoul", 28],
+      ["monthly", `cron(0 ${h} 1 * ? *)`, "Asia/Seoul", 365],
     ]);
     for (const r of rules) {
       expect(awsCronProblem(r.schedule)).toBeUndefined();
@@ -77,7 +81,7 @@ describe.each(["dev", "prod"] as const)("backup policy of %s", (stack) => {
 
   it("keeps point-in-time restore for the tagged S3 buckets in a plan of its own, as long as daily points and within the 35-day limit", () => {
     const [rule] = rulesOf(named(run(), "backup-pitr", PLAN));
-    expect(rule).toMatchObject({ enableContinuousBackup: true, schedule: "cron(0 1 * * ? *)", lifecycle: { deleteAfter: 7 } });
+    expect(rule).toMatchObject({ enableContinuousBackup: true, schedule: `cron(0 ${h} * * ? *)`, lifecycle: { deleteAfter: 7 } });
     expect(rule.lifecycle.deleteAfter).toBeLessThanOrEqual(AWS_BACKUP_CONTINUOUS_MAX_DAYS);
     const selection = named(run(), "backup-pitr-s3", SELECTION);
     expect(selection.inputs.resources).toEqual(["arn:aws:s3:::*"]);
@@ -233,11 +237,11 @@ describe.each(["dev", "prod"] as const)("Velero cluster backups of %s", (stack) 
     expect(v.nodeSelector).toEqual({ role: "general" });
   });
 
-  it("backs up daily at 01:00 Korea time and keeps each backup as long as the daily tier (7 days = 168h)", () => {
+  it("backs up daily at the stack's hour (prod 01:00 Korea time, dev 19:00) and keeps each backup as long as the daily tier (7 days = 168h)", () => {
     expect(values().schedules).toEqual({
       daily: {
         disabled: false,
-        schedule: "CRON_TZ=Asia/Seoul 0 1 * * *",
+        schedule: `CRON_TZ=Asia/Seoul 0 ${DAILY_HOUR[stack]} * * *`,
         useOwnerReferencesInBackup: false,
         template: { ttl: "168h0m0s", storageLocation: "default", includedNamespaces: ["*"], snapshotVolumes: true },
       },

@@ -67,7 +67,7 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recovery-"));
     const file = path.join(dir, "Pulumi.src.yaml");
     const prod = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
-    fs.writeFileSync(file, prod.replace("config:\n", "config:\n  entasis:mode: multi-region\n  entasis:failover: { role: primary }\n"));
+    fs.writeFileSync(file, prod.replace(/^  entasis:mode: .*\n/m, "").replace("config:\n", "config:\n  entasis:mode: multi-region\n  entasis:failover: { role: primary }\n"));
     const c = recoveryConfig("src", file);
     expect([c.config["entasis:mode"], c.config["entasis:failover"], c.stack]).toEqual(["ha-scaled", undefined, "src-dr"]);
     fs.rmSync(dir, { recursive: true });

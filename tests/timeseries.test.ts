@@ -105,14 +105,14 @@ describe.each([
     expect(named(run(), "timeseries-cluster").dependencies).toContain(sc.urn);
   });
 
-  it("archives WAL continuously and takes a daily base backup at 01:00 Asia/Seoul to the KMS bucket through the plugin and IRSA", () => {
+  it("archives WAL continuously and takes a daily base backup at the stack's hour (prod 01:00, dev 19:00 Asia/Seoul) to the KMS bucket through the plugin and IRSA", () => {
     const s = spec(named(run(), "timeseries-cluster", CLUSTER));
     expect(s.plugins).toEqual([{ name: "barman-cloud.cloudnative-pg.io", isWALArchiver: true, parameters: { barmanObjectName: "timeseries-backups" } }]);
     const store = named(run(), "timeseries-object-store");
     const bucket = named(run(), "timeseries-backup-timeseries-backups", "aws:s3/bucket:Bucket");
     expect(store.inputs.metadata).toMatchObject({ name: "timeseries-backups", namespace: "timeseries" });
     expect(spec(store)).toMatchObject({ retentionPolicy: "7d", configuration: { destinationPath: `s3://${String(bucket.inputs.bucket)}/`, s3Credentials: { inheritFromIAMRole: true } } });
-    expect(spec(named(run(), "timeseries-daily-backup"))).toMatchObject({ schedule: "0 0 16 * * *", method: "plugin", pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" }, immediate: true });
+    expect(spec(named(run(), "timeseries-daily-backup"))).toMatchObject({ schedule: stack === "prod" ? "0 0 16 * * *" : "0 0 10 * * *", method: "plugin", pluginConfiguration: { name: "barman-cloud.cloudnative-pg.io" }, immediate: true });
     const sse = ofType(run(), "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((r) => r.name === bucket.name);
     expect(sse?.inputs.rules).toEqual([expect.objectContaining({ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: named(run(), "timeseries-backup-bucket-key").state.arn }, bucketKeyEnabled: true })]);
     const role = named(run(), "timeseries-backup-barman-role", "aws:iam/role:Role");
