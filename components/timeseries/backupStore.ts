@@ -20,6 +20,8 @@ export interface TimeseriesBackupStoreArgs {
   /** Pulumi `protect` on the bucket. */
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Other archives the instances read (a replica cluster's source: the DR copy of the primary's), with their keys. Default none. */
+  readonly readSources?: readonly { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> }[];
 }
 
 /** Role of the bucket in its name (`<prefix>-timeseries-backups-<account>-<region>`). */
@@ -65,13 +67,22 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
 
     // What barman-cloud-wal-archive / -backup / -backup-delete / -restore call on S3.
     // https://cloudnative-pg.io/plugin-barman-cloud/docs/object_stores/#aws-s3
-    const policy = pulumi.all([this.bucket.arn, this.key.arn]).apply(
-      ([bucketArn, keyArn]): aws.iam.PolicyDocument => ({
+    const sources = args.readSources ?? [];
+    const policy = pulumi.all([this.bucket.arn, this.key.arn, pulumi.all(sources.map((r) => r.bucketArn)), pulumi.all(sources.map((r) => r.keyArn))]).apply(
+      ([bucketArn, keyArn, sourceBuckets, sourceKeys]): aws.iam.PolicyDocument => ({
         Version: "2012-10-17",
         Statement: [
           { Sid: "BackupObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"], Resource: `${bucketArn}/*` },
           { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
           { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+          // A replica cluster restores from and replays the source's archive: read only.
+          ...(sourceBuckets.length > 0
+            ? [
+                { Sid: "SourceObjects", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: sourceBuckets.map((b) => `${b}/*`) },
+                { Sid: "SourceBuckets", Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: sourceBuckets },
+                { Sid: "SourceKeys", Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: sourceKeys },
+              ]
+            : []),
         ],
       }),
     );

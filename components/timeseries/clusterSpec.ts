@@ -26,6 +26,22 @@ export interface ClusterSpecInput {
   readonly objectStore: string;
   readonly roleArn: pulumi.Input<string>;
   readonly consumers: Readonly<Record<string, TimeseriesConsumer>>;
+  /** Replica cluster of another cluster's WAL archive (a failover standby). Default none: a primary of its own. */
+  readonly replica?: ReplicaClusterInput;
+  /** PostgreSQL `archive_timeout` in seconds: the longest a written WAL segment waits for the archive. Default CNPG's (5 min). */
+  readonly archiveTimeoutSeconds?: number;
+}
+
+/** A CNPG replica cluster fed from the source cluster's WAL archive (object store only, no streaming). */
+export interface ReplicaClusterInput {
+  /** Name of the external cluster (the source) in `externalClusters`. */
+  readonly source: string;
+  /** The Barman Cloud ObjectStore that reads the source's archive. */
+  readonly objectStore: string;
+  /** The source cluster's server name in that archive (its Cluster name). */
+  readonly serverName: string;
+  /** false: replay the archive (replica mode); true: promoted (replica mode off). */
+  readonly promoted: boolean;
 }
 
 /** One Equal toleration per taint of the pool: exactly what it carries, nothing wider. */
@@ -76,13 +92,14 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
         "timescaledb.max_background_workers": "8",
         max_worker_processes: "24",
         ssl_min_protocol_version: "TLSv1.2",
+        ...(c.archiveTimeoutSeconds !== undefined ? { archive_timeout: `${c.archiveTimeoutSeconds}s` } : {}),
       },
       pg_hba: ["hostssl all all all scram-sha-256", "hostnossl all all all reject"],
       ...(c.synchronousReplicas > 0 ? { synchronous: { method: "any", number: c.synchronousReplicas, dataDurability: "required" } } : {}),
     },
     // The superuser has no password and no network login; operators use `kubectl cnpg psql`.
     enableSuperuserAccess: false,
-    bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } },
+    ...(c.replica ? replicaClusterSpec(c.replica) : { bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } } }),
     storage: { storageClass: c.storageClass, size: `${c.storageGiB}Gi`, resizeInUseVolumes: true },
     walStorage: { storageClass: c.storageClass, size: `${c.walStorageGiB}Gi`, resizeInUseVolumes: true },
     resources: { requests: { cpu: `${c.resources.cpuMillis}m`, memory }, limits: { memory } },
@@ -116,8 +133,23 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
   };
 }
 
-/** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window. */
-export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention: string): Record<string, pulumi.Input<unknown>> {
+/**
+ * The replica-cluster part of `.spec`: bootstrapped by recovery from the source's archive, then kept
+ * in replica mode replaying the WAL the archive receives; `replica.enabled: false` promotes it (the
+ * designated primary becomes a primary and the cluster starts archiving as its own).
+ * https://cloudnative-pg.io/documentation/current/replica_cluster/
+ * https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/ (externalClusters with the plugin)
+ */
+export function replicaClusterSpec(r: ReplicaClusterInput): Record<string, unknown> {
+  return {
+    bootstrap: { recovery: { source: r.source } },
+    replica: { enabled: !r.promoted, source: r.source },
+    externalClusters: [{ name: r.source, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: r.objectStore, serverName: r.serverName } } }],
+  };
+}
+
+/** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window (none for a store only read from). */
+export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention?: string): Record<string, pulumi.Input<unknown>> {
   return {
     configuration: {
       destinationPath: pulumi.interpolate`s3://${bucket}/`,
@@ -128,7 +160,7 @@ export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, re
       wal: { compression: "gzip", maxParallel: 4 },
       data: { compression: "gzip", jobs: 2 },
     },
-    retentionPolicy: retention,
+    ...(retention !== undefined ? { retentionPolicy: retention } : {}),
     instanceSidecarConfiguration: {
       env: [{ name: "AWS_REGION", value: region }],
       resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },

@@ -53,7 +53,27 @@ export interface TimeseriesClusterArgs {
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Replica cluster of another stack's WAL archive (a failover standby). Default none. */
+  readonly replicaOf?: TimeseriesReplicaSource;
+  /** PostgreSQL `archive_timeout` in seconds (bounds the archive's lag, the standby's RPO). Default CNPG's 5 min. */
+  readonly archiveTimeoutSeconds?: number;
 }
+
+/** Where a replica cluster reads the source's archive, and the switch that promotes it. */
+export interface TimeseriesReplicaSource {
+  /** Bucket holding the source's archive (the DR-region copy of the primary's). */
+  readonly bucket: pulumi.Input<string>;
+  /** Region of that bucket. */
+  readonly region: string;
+  /** The source cluster's name (its server name in the archive). */
+  readonly serverName: string;
+  readonly promoted: boolean;
+}
+
+/** Name of the Barman Cloud ObjectStore that reads a replica cluster's source archive. */
+export const SOURCE_OBJECT_STORE = "primary-archive";
+/** Name of the source in a replica cluster's externalClusters. */
+export const SOURCE_CLUSTER = "primary";
 
 /** gp3 StorageClass of the database volumes, encrypted with the time-series key. */
 export const TIMESERIES_STORAGE_CLASS = "gp3-encrypted-timeseries";
@@ -80,6 +100,8 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
   public readonly volumeKey: EncryptionKey;
   public readonly storageClass: k8s.storage.v1.StorageClass;
   public readonly objectStore: k8s.apiextensions.CustomResource;
+  /** The store reading the source's archive; absent unless this is a replica cluster. */
+  public readonly sourceObjectStore?: k8s.apiextensions.CustomResource;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly pooler: k8s.apiextensions.CustomResource;
   public readonly scheduledBackup: k8s.apiextensions.CustomResource;
@@ -158,6 +180,15 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
     );
 
+    // A replica cluster also reads the source's archive: a second store, only read from (no retention).
+    this.sourceObjectStore = args.replicaOf
+      ? new k8s.apiextensions.CustomResource(
+          `${name}-source-object-store`,
+          { apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: SOURCE_OBJECT_STORE, namespace: ns }, spec: objectStoreSpec(args.replicaOf.bucket, args.replicaOf.region) },
+          { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
+        )
+      : undefined;
+
     this.consumers = new TimeseriesConsumers(
       `${name}-consumers`,
       {
@@ -195,6 +226,8 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           objectStore: OBJECT_STORE,
           roleArn: args.backupRoleArn,
           consumers: args.consumers,
+          replica: args.replicaOf ? { source: SOURCE_CLUSTER, objectStore: SOURCE_OBJECT_STORE, serverName: args.replicaOf.serverName, promoted: args.replicaOf.promoted } : undefined,
+          archiveTimeoutSeconds: args.archiveTimeoutSeconds,
         }),
       },
       {
@@ -206,6 +239,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           this.storageClass,
           catalog,
           this.objectStore,
+          ...(this.sourceObjectStore ? [this.sourceObjectStore] : []),
           ...Object.values(this.consumers.roleSecrets),
         ],
         protect: args.protect,

@@ -23,6 +23,7 @@ import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from 
 import { validateWorkloads, workloadsSchema } from "./workloads";
 import { loadTestSchema, validateLoadTest } from "./loadTest";
 import { validateConnectionBudget } from "./capacity";
+import { FailoverConfig, failoverSchema, isWaitingStandby, validateFailover, waiveStandbyMinimums } from "./failover";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -122,10 +123,12 @@ export interface ValidatedStackConfig extends AreaConfigs {
   readonly region: string;
   readonly environment: Environment;
   readonly tags: Readonly<Record<string, string>>;
+  /** `entasis:failover`: this stack's half of a multi-region pair; absent for a single-region stack. */
+  readonly failover?: FailoverConfig;
 }
 
 /** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
-export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", "failover", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS)]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -167,12 +170,26 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     }
   }
 
+  // A multi-region half (stacks/schema/failover.ts). A promoted standby runs at its full size: the
+  // `fullSize` values merge over the file's own before the areas parse, so every check sees them.
+  let failover: FailoverConfig | undefined;
+  let values = raw.values;
+  if (raw.values.failover !== undefined) {
+    const f = failoverSchema.safeParse(raw.values.failover, { reportInput: true });
+    if (!f.success) problems.push(...zodProblems(`${NAMESPACE}:failover`, f.error, { stack: raw.stack, schema: failoverSchema }));
+    else {
+      failover = f.data;
+      const full = f.data.role === "standby" && f.data.promoted === true ? f.data.fullSize : undefined;
+      if (full) values = { ...raw.values, ...Object.fromEntries(Object.entries(full).map(([k, v]) => [k, deepMerge(raw.values[k], v)])) };
+    }
+  }
+
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
   const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? "prod", environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
-    areas[key] = AREAS[key].parse(key, raw.values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
+    areas[key] = AREAS[key].parse(key, values[key], ENVIRONMENT_DEFAULTS[ctx.environment][key], ctx, problems);
   }
   // Checks across areas, once each area involved has parsed; the capacity checks not with an
   // unknown environment, whose sizes would be prod's defaults, not the file's.
@@ -190,6 +207,18 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
 
+  if (failover) problems.splice(0, problems.length, ...waiveStandbyMinimums(problems, failover, NAMESPACE));
+  // A waiting standby must also be valid once promoted: the switch is a config flip, found wrong
+  // only when the primary is already down would be too late.
+  if (failover && isWaitingStandby(failover) && typeof raw.values.failover === "object" && raw.values.failover !== null) {
+    const promoted = validateStackConfig({ ...raw, values: { ...raw.values, failover: { ...raw.values.failover, promoted: true } } });
+    if (!promoted.ok) {
+      const seen = new Set(problems.map((p) => `${p.key} ${p.problem}`));
+      problems.push(...promoted.problems.filter((p) => !seen.has(`${p.key} ${p.problem}`)).map((p) => ({ ...p, problem: `${p.problem} (once promoted: entasis:failover.fullSize applied)` })));
+    }
+  }
+  if (failover && parsed.backup && parsed.edge) problems.push(...validateFailover(failover, { region, drRegion: parsed.backup.drRegion, edgeScheme: parsed.edge.scheme, edgeAllowedCidrs: parsed.edge.allowedCidrs }, `${NAMESPACE}:failover`));
+
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
   }
@@ -202,6 +231,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),
+      ...(failover ? { failover } : {}),
     },
   };
 }
