@@ -16,6 +16,7 @@ import { PodRequestsReport, analysePodRequests } from "./podRequests";
 export const POD_REQUEST_AREAS = ["collectors", "mesh"] as const;
 import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
 import { Leftover, destroyLeftovers } from "./teardown";
+import { FailoverSide, analyseFailover } from "./failover";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -38,6 +39,8 @@ export interface Insights {
   readonly preflight?: PreflightReport;
   /** Orders/s at maximum and with a zone lost, connection budgets, Redis memory; absent if the config does not validate. */
   readonly capacity?: CapacityReport;
+  /** This stack's side of a multi-region failover pair; absent without failover records. */
+  readonly failover?: FailoverSide;
 }
 
 /** Files of this repository (the build context of `workloads.build`). */
@@ -62,6 +65,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     destroyLeftovers: destroyLeftovers(idx),
     preflight: config && isStackRun(run) ? analysePreflight(config, { stack: run.stack, index: idx, secretsSet: run.secretsSet, fileExists }, QUOTA_TABLES[region]) : undefined,
     capacity: config ? analyseCapacity(config) : undefined,
+    failover: analyseFailover(idx, run.stack, region, PRICE_TABLES, QUOTA_TABLES),
   };
 }
 
