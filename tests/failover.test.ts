@@ -8,6 +8,9 @@ import { stackRun } from "./support/stackRuns";
 import { schemaErrors } from "./support/k8sSchema";
 import { validateWith, withField } from "./support/config";
 import { loadStackFile } from "../tools/offline/stackFile";
+import { insightsOf } from "../tools/insights";
+import { planFailover } from "../tools/insights/failover";
+import { renderFailover } from "../tools/plan/renderFailover";
 
 const PRIMARY_REGION = "ap-northeast-2";
 const DR_REGION = "ap-northeast-1";
@@ -171,7 +174,7 @@ describe("the switch (entasis:failover.promoted: true)", () => {
     const before = named(runs.standby, "postgres-primary", RDS);
     expect(db.urn).toBe(before.urn);
     expect(db.inputs.replicateSourceDb).toBeUndefined();
-    expect(db.inputs).toMatchObject({ multiAz: true, backupRetentionPeriod: 30, storageEncrypted: true, kmsKeyId: before.inputs.kmsKeyId });
+    expect(db.inputs).toMatchObject({ multiAz: true, backupRetentionPeriod: 30, applyImmediately: true, storageEncrypted: true, kmsKeyId: before.inputs.kmsKeyId });
     expect(typeof db.inputs.password).toBe("string");
     expect(db.secretPaths).toContain("password");
     // Nothing that would force a new instance changes: identifier, key, engine, database name.
@@ -238,5 +241,46 @@ describe("entasis:failover validation", () => {
     const health = ofType(runs.prod, HEALTH)[0];
     expect(str(health, "fqdn")).toMatch(/\.ap-northeast-2\.elb\.amazonaws\.com$/);
     expect(ofType(runs.prod, RECORD).map((r) => r.inputs.name)).not.toContain(health.inputs.fqdn);
+  });
+});
+
+describe("the plan of the multi-region pair (prod + prod-standby)", () => {
+  const plan = () => {
+    const prod = insightsOf(runs.prod, PRIMARY_REGION);
+    const standby = insightsOf(runs.standby, DR_REGION);
+    if (!prod.failover || !standby.failover || !prod.cost) throw new Error("no failover sides or no prod cost");
+    expect([prod.failover.role, standby.failover.role]).toEqual(["primary", "standby"]);
+    return planFailover(prod.failover, standby.failover, prod.cost);
+  };
+
+  it("recovers PostgreSQL and TimescaleDB within 15 minutes, losing at most 1 minute of writes", () => {
+    const p = plan();
+    const byStore = Object.fromEntries(p.stores.map((s) => [s.store, s]));
+    expect(p.stores).toHaveLength(5);
+    for (const store of ["PostgreSQL (RDS)", "TimescaleDB (CNPG)"]) {
+      expect(byStore[store].rtoSeconds).toBeLessThanOrEqual(15 * 60);
+      expect(byStore[store].rpoSeconds).toBeLessThanOrEqual(60);
+    }
+    // From the recorded runs: 10 s x 3 health checks, TTL 60, archive_timeout 30 s, RDS promotion 300 s.
+    expect(p.dnsSeconds).toBe(90);
+    expect(byStore["PostgreSQL (RDS)"].rtoSeconds).toBe(30 + 90 + 120 + 300);
+    expect(byStore["TimescaleDB (CNPG)"].rpoSeconds).toBe(30 + 15);
+    // Without the primary's archive_timeout the archive may lag 5 min: the target would be missed.
+    const prod = insightsOf(runs.prod, PRIMARY_REGION).failover;
+    const standby = insightsOf(runs.standby, DR_REGION).failover;
+    if (!prod || !standby) throw new Error("no sides");
+    const slow = planFailover({ ...prod, archiveTimeoutSeconds: undefined }, standby).stores.find((s) => s.store === "TimescaleDB (CNPG)");
+    expect(slow?.rpoSeconds).toBe(300 + 15);
+  });
+
+  it("prices the standby at no more than 35% of prod at pool minimum, and lists the DR region's quotas", () => {
+    const p = plan();
+    expect(p.primaryMonthlyMin).toBeGreaterThan(4000);
+    expect(p.costRatioAtMin).toBeLessThanOrEqual(0.35);
+    expect(p.quotas?.region).toBe(DR_REGION);
+    expect(p.quotas?.needs.find((n) => n.key === "onDemandStandardVcpus")?.check).toContain("--region ap-northeast-1");
+    const text = renderFailover(p).join("\n");
+    expect(text).toContain("RTO <= 15 min, RPO <= 1 min: met");
+    expect(text).toContain("(target <= 35%: met)");
   });
 });

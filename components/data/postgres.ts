@@ -322,7 +322,9 @@ function replicaSettings(
 ): Partial<aws.rds.InstanceArgs> {
   if (source.promoted) {
     const { password, multiAz, backupRetentionPeriod, backupWindow, deleteAutomatedBackups, skipFinalSnapshot, finalSnapshotIdentifier } = standalone;
-    return { password, multiAz, backupRetentionPeriod, backupWindow, deleteAutomatedBackups, skipFinalSnapshot, finalSnapshotIdentifier, tags: named(tags, identifier, { ...BACKUP_TAG, Role: "promoted-standby" }) };
+    // At once, not in the next maintenance window: the Multi-AZ conversion runs online.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Migrating.html
+    return { password, multiAz, backupRetentionPeriod, backupWindow, deleteAutomatedBackups, skipFinalSnapshot, finalSnapshotIdentifier, applyImmediately: true, tags: named(tags, identifier, { ...BACKUP_TAG, Role: "promoted-standby" }) };
   }
   return {
     replicateSourceDb: source.sourceArn,

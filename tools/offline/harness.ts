@@ -129,7 +129,8 @@ export interface RunOptions {
   /**
    * Outputs of the stacks a StackReference reads, by fully qualified name. Default: the bootstrap
    * stack named in `entasis:deploy.bootstrapStack` is run first, under the same mocks, and its
-   * recorded outputs are what the platform reads.
+   * recorded outputs are what the platform reads. A failover standby's primary stack
+   * (`entasis:failover.primaryStack`) is run the same way unless it is given here.
    */
   readonly stackReferences?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
 }
@@ -183,7 +184,9 @@ export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
   }
 
   const region = config["aws:region"] ?? "ap-northeast-2";
-  const stackReferences = opts.stackReferences ?? { ...(await bootstrapReferences(config)), ...(await primaryReferences(config)) };
+  const given = opts.stackReferences ?? (await bootstrapReferences(config));
+  // A standby's primary is read too, unless the caller gave its outputs.
+  const stackReferences = { ...(await primaryReferences(config, given)), ...given };
   const result = await attemptProgram({
     project: PROJECT_NAME,
     stack: opts.stack,
@@ -247,9 +250,9 @@ const bootstrapOutputs = new Map<string, { outputs: Record<string, unknown>; sec
  * stack file as `npm run plan` runs it, as the standby's StackReference would read it. Its outputs
  * depend only on its stack file, so one run per process serves every standby run.
  */
-async function primaryReferences(config: Readonly<Record<string, string>>): Promise<Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>> {
+async function primaryReferences(config: Readonly<Record<string, string>>, given: Readonly<Record<string, unknown>>): Promise<Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>> {
   const name = primaryStackOf(config);
-  if (name === undefined) return {};
+  if (name === undefined || name in given) return {};
   const cached = primaryOutputs.get(name);
   if (cached) return { [name]: cached };
   const run = await attemptStack({ stack: name.split("/").pop() ?? name, placeholderSecrets: true });
