@@ -220,6 +220,11 @@ describe("entasis:failover validation", () => {
     expect(edit("prod-standby", ["primaryRegion"], "ap-northeast-1").messages).toContainEqual(expect.stringMatching(/^entasis:failover\.primaryRegion "ap-northeast-1" is the standby's own region/));
     expect(edit("prod", ["dns", "apiHost"], "api.other.org").messages).toEqual(['entasis:failover.dns.apiHost "api.other.org" is not inside the hosted zone entasis.example.com; use a name ending in .entasis.example.com, or fix entasis:failover.dns.zoneName']);
     expect(edit("prod", ["dns", "healthCheck", "intervalSeconds"], 20).messages).toHaveLength(1);
+    // Route 53's health checkers must reach the primary's ALB.
+    const closed = validateWith("prod", (a) => ({ ...a, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) }));
+    expect(closed.messages).toContainEqual(expect.stringMatching(/^entasis:edge\.allowedCidrs \["203\.0\.113\.0\/24"\] admits only some sources, so Route 53's health checkers/));
+    // Without entasis:failover the same restriction is fine.
+    expect(validateWith("prod", (a) => ({ ...a, failover: undefined, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) })).ok).toBe(true);
   });
 
   it("waives prod's HA minimums only for a waiting standby, and validates its promoted configuration", () => {

@@ -192,6 +192,8 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 
 /** AWS resource types that have no tags argument (association and rule-less glue resources). */
 const UNTAGGABLE = new Set([
+  // Route 53 records carry no tags (the hosted zone and health checks do).
+  "aws:route53/record:Record",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",

@@ -203,7 +203,7 @@ describe("npm run plan (in-process)", () => {
   it("refuses an unknown stack with the list of stacks (exit 2)", async () => {
     const r = await plan(["staging"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod');
+    expect(r.err).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod, prod-standby');
   });
 });
 
@@ -226,6 +226,6 @@ describe("npm run plan (the command, end to end)", () => {
     expect(ok.stderr).toMatch(/^plan \[\d+\.\ds\] analysing dev: /m);
     expect((JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport).countsByType["aws:ec2/natGateway:NatGateway"]).toBe(1);
     expect(failed.status).toBe(2);
-    expect(failed.stderr.trim()).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod');
+    expect(failed.stderr.trim()).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod, prod-standby');
   });
 });

@@ -67,6 +67,8 @@ export type FailoverDnsConfig = z.infer<typeof failoverDnsSchema>;
 export interface FailoverContext {
   /** `entasis:backup.drRegion`, when set. */
   readonly drRegion?: string;
+  /** True when entasis:backup.drRegion already has a problem (reported once). */
+  readonly drRegionReported?: boolean;
   /** `entasis:edge.scheme`. */
   readonly edgeScheme?: string;
   /** `entasis:edge.allowedCidrs`. */
@@ -90,8 +92,13 @@ export function validateFailover(f: FailoverConfig, ctx: FailoverContext, areaKe
     for (const key of ["primaryStack", "primaryRegion", "promoted", "fullSize"] as const) {
       if (f[key] !== undefined) problems.push({ key: `${areaKey}.${key}`, value: f[key], problem: "is a standby setting, but role is primary", fix: `remove ${key} from the primary stack's file` });
     }
+    // Route 53's health checkers must reach the ALB, or the primary counts as down while it serves.
+    // Their addresses: service ROUTE53_HEALTHCHECKS of https://ip-ranges.amazonaws.com/ip-ranges.json
+    if (ctx.edgeAllowedCidrs !== undefined && !ctx.edgeAllowedCidrs.includes("0.0.0.0/0")) {
+      problems.push({ key: "entasis:edge.allowedCidrs", value: ctx.edgeAllowedCidrs, problem: "admits only some sources, so Route 53's health checkers may not reach the ALB and DNS would fail over while the primary serves", fix: "allow 0.0.0.0/0 on the primary's ALB: the health checkers' ranges (ROUTE53_HEALTHCHECKS in ip-ranges.json, https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) change over time" });
+    }
     // The standby's TimescaleDB replays the DR copy of this stack's WAL archive.
-    if (ctx.drRegion === undefined) problems.push({ key: "entasis:backup.drRegion", value: undefined, problem: "is unset on a failover primary: the standby replays the DR-region copy of the WAL archive", fix: "set entasis:backup.drRegion to the standby's region (e.g. ap-northeast-1)" });
+    if (ctx.drRegion === undefined && ctx.drRegionReported !== true) problems.push({ key: "entasis:backup.drRegion", value: undefined, problem: "is unset on a failover primary: the standby replays the DR-region copy of the WAL archive", fix: "set entasis:backup.drRegion to the standby's region (e.g. ap-northeast-1)" });
     return problems;
   }
   if (f.primaryStack === undefined) problems.push({ key: `${areaKey}.primaryStack`, value: undefined, problem: "is required on a standby (its replicas' sources are the primary stack's outputs)", fix: "set it to the primary's fully qualified stack name, e.g. entasis/entasis-infra/prod" });
