@@ -8,6 +8,9 @@ import { stackRun } from "./support/stackRuns";
 import { schemaErrors } from "./support/k8sSchema";
 import { validateWith, withField } from "./support/config";
 import { loadStackFile } from "../tools/offline/stackFile";
+import { toRawStackConfig } from "../stacks/config";
+import { validateStackConfig } from "../stacks/schema/stack";
+import { renderProblem } from "../stacks/schema/problems";
 import { insightsOf } from "../tools/insights";
 import { planFailover } from "../tools/insights/failover";
 import { renderFailover } from "../tools/plan/renderFailover";
@@ -223,6 +226,13 @@ describe("entasis:failover validation", () => {
     // Route 53's health checkers must reach the primary's ALB.
     const closed = validateWith("prod", (a) => ({ ...a, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) }));
     expect(closed.messages).toContainEqual(expect.stringMatching(/^entasis:edge\.allowedCidrs \["203\.0\.113\.0\/24"\] admits only some sources, so Route 53's health checkers/));
+    // The committed placeholder zone passes a preview and fails `pulumi up`.
+    const file = loadStackFile("prod");
+    const raw = toRawStackConfig("prod", file.config, { slackWebhookUrl: true });
+    const up = validateStackConfig({ ...raw, deploying: true });
+    expect(up.ok).toBe(false);
+    if (!up.ok) expect(up.problems.map(renderProblem)).toContainEqual(expect.stringMatching(/^entasis:failover\.dns\.hostedZoneId "Z0000000000PLACEHOLDER" is the placeholder of the committed stack files; /));
+    expect(validateStackConfig(raw).ok).toBe(true);
     // Without entasis:failover the same restriction is fine.
     expect(validateWith("prod", (a) => ({ ...a, failover: undefined, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) })).ok).toBe(true);
   });

@@ -63,8 +63,13 @@ export const failoverSchema = z.strictObject({
 export type FailoverConfig = z.infer<typeof failoverSchema>;
 export type FailoverDnsConfig = z.infer<typeof failoverDnsSchema>;
 
+/** The hosted zone id in the committed stack files: previews run with it, `pulumi up` refuses it. */
+export const PLACEHOLDER_HOSTED_ZONE_ID = "Z0000000000PLACEHOLDER";
+
 /** What a failover check needs of the rest of the stack's configuration. */
 export interface FailoverContext {
+  /** True for `pulumi up` (placeholders refused). Default false. */
+  readonly deploying?: boolean;
   /** `entasis:backup.drRegion`, when set. */
   readonly drRegion?: string;
   /** True when entasis:backup.drRegion already has a problem (reported once). */
@@ -83,6 +88,9 @@ export function validateFailover(f: FailoverConfig, ctx: FailoverContext, areaKe
   const inZone = (host: string): boolean => host === f.dns.zoneName || host.endsWith(`.${f.dns.zoneName}`);
   for (const key of ["apiHost", "websocketHost"] as const) {
     if (!inZone(f.dns[key])) problems.push({ key: `${areaKey}.dns.${key}`, value: f.dns[key], problem: `is not inside the hosted zone ${f.dns.zoneName}`, fix: `use a name ending in .${f.dns.zoneName}, or fix entasis:failover.dns.zoneName` });
+  }
+  if (ctx.deploying === true && f.dns.hostedZoneId === PLACEHOLDER_HOSTED_ZONE_ID) {
+    problems.push({ key: `${areaKey}.dns.hostedZoneId`, value: f.dns.hostedZoneId, problem: "is the placeholder of the committed stack files", fix: "set your public hosted zone's id and names in both stacks of the pair (aws route53 list-hosted-zones; docs/failover.md)" });
   }
   if (f.dns.apiHost === f.dns.websocketHost) problems.push({ key: `${areaKey}.dns.websocketHost`, value: f.dns.websocketHost, problem: "is the same name as dns.apiHost", fix: "give the WebSocket endpoint its own name (e.g. ws.<zone>), so each gets its own failover record pair" });
   if (ctx.edgeScheme !== undefined && ctx.edgeScheme !== "internet-facing") {

@@ -217,7 +217,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       problems.push(...promoted.problems.filter((p) => !seen.has(`${p.key} ${p.problem}`)).map((p) => ({ ...p, problem: `${p.problem} (once promoted: entasis:failover.fullSize applied)` })));
     }
   }
-  if (failover && parsed.backup && parsed.edge) problems.push(...validateFailover(failover, { region, drRegion: parsed.backup.drRegion, drRegionReported: problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`), edgeScheme: parsed.edge.scheme, edgeAllowedCidrs: parsed.edge.allowedCidrs }, `${NAMESPACE}:failover`));
+  if (failover && parsed.backup && parsed.edge) problems.push(...validateFailover(failover, { region, deploying: raw.deploying === true, drRegion: parsed.backup.drRegion, drRegionReported: problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`), edgeScheme: parsed.edge.scheme, edgeAllowedCidrs: parsed.edge.allowedCidrs }, `${NAMESPACE}:failover`));
 
   if (problems.length > 0 || !environment || !tags.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
