@@ -306,6 +306,9 @@ export class Postgres extends pulumi.ComponentResource {
  *   user and password come from the source; no backups of its own (a PostgreSQL replica keeps
  *   none), no final snapshot, and no AWS Backup tag (it holds the primary's data).
  *   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/#replicatesourcedb_nodejs
+ *   ("If replicating an Instance in a different region, use the arn of the source DB ... a
+ *   cross-region replica of an encrypted database ... will also need to specify a kmsKeyId")
  * - Promoted: removing `replicateSourceDb` makes the provider promote the replica to a standalone
  *   instance; it then applies this stack's backup retention and window, Multi-AZ and master
  *   password (ModifyDBInstance) like any other change.
