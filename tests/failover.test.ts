@@ -278,6 +278,8 @@ describe("the plan of the multi-region pair (prod + prod-standby)", () => {
     }
     // From the recorded runs: 10 s x 3 health checks, TTL 60, archive_timeout 30 s, RDS promotion 300 s.
     expect(p.dnsSeconds).toBe(90);
+    // Scale-out to fullSize: node groups join (240 s) and workloads roll out (60 s) after the switch starts.
+    expect(p.fullSizeSeconds).toBe(30 + 90 + 120 + 240 + 60);
     expect(byStore["PostgreSQL (RDS)"].rtoSeconds).toBe(30 + 90 + 120 + 300);
     expect(byStore["TimescaleDB (CNPG)"].rpoSeconds).toBe(30 + 15);
     // Without the primary's archive_timeout the archive may lag 5 min: the target would be missed.

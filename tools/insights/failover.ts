@@ -113,6 +113,9 @@ export interface FailoverPlan {
   readonly stores: readonly StoreRecovery[];
   /** Route 53: health-check interval x failure threshold, then the records' TTL. */
   readonly dnsSeconds: number;
+  /** Until the standby runs at full size (fullSize): node groups scale out, then the scaled workloads roll out. */
+  readonly fullSizeSeconds: number;
+  readonly fullSize: string;
   readonly standbyMonthlyMin?: number;
   readonly standbyMonthlyMax?: number;
   readonly primaryMonthlyMin?: number;
@@ -156,6 +159,9 @@ export function planFailover(primary: FailoverSide, standby: FailoverSide, prima
     { ...recovery("Redis (ElastiCache)", 0, "standing by", undefined, ""), rpo: "everything: a cache, rebuilt from the databases on the standby's own (empty) Redis" },
     { ...recovery("Broker (Amazon MQ)", 0, "standing by", undefined, ""), rpo: "messages not yet consumed: producers resend; the standby's own broker starts empty" },
   ];
+  const nodes = DURATIONS["aws:eks/nodeGroup:NodeGroup"].seconds;
+  const rollout = DURATIONS["kubernetes:apps/v1:Deployment"].seconds;
+  const fullSizeSeconds = detect + switchStart + nodes + rollout;
   const min = standby.cost?.monthlyMin;
   const pMin = primaryCost?.monthlyMin;
   return {
@@ -163,6 +169,8 @@ export function planFailover(primary: FailoverSide, standby: FailoverSide, prima
     standby: standby.stack,
     stores,
     dnsSeconds: dns,
+    fullSizeSeconds,
+    fullSize: `detect ${detect}s + runner ${f.runnerStart.seconds}s + pulumi ${f.pulumiStart.seconds}s + node groups scale out ${nodes}s + workloads roll out ${rollout}s (new TimescaleDB standbys then clone from the promoted primary; the store serves meanwhile)`,
     standbyMonthlyMin: min,
     standbyMonthlyMax: standby.cost?.monthlyMax,
     primaryMonthlyMin: pMin,

@@ -19,6 +19,7 @@ export function renderFailover(f: FailoverPlan): string[] {
   const critical = f.stores.filter((s) => s.store.startsWith("PostgreSQL") || s.store.startsWith("TimescaleDB"));
   const met = critical.every((s) => s.rtoSeconds <= FAILOVER_TARGETS.rtoSeconds && s.rpoSeconds !== undefined && s.rpoSeconds <= FAILOVER_TARGETS.rpoSeconds);
   out.push(`targets (PostgreSQL, TimescaleDB): RTO <= 15 min, RPO <= 1 min: ${met ? "met" : "NOT met"}. The clock starts at the outage; add the time an operator takes to decide to flip the switch.`);
+  out.push(`full size: after ${mmss(f.fullSizeSeconds)}: ${f.fullSize}.`);
   out.push(`DNS: Route 53 stops answering with the primary after ${f.dnsSeconds}s at most (health check interval x threshold + TTL).`);
   if (f.standbyMonthlyMin !== undefined && f.primaryMonthlyMin !== undefined && f.costRatioAtMin !== undefined) {
     const within = f.costRatioAtMin <= FAILOVER_TARGETS.standbyCostRatio;
