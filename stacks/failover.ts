@@ -18,9 +18,19 @@ export interface ReplicationSources {
   readonly postgresArn: string;
   /** The DR-region copy of the TimescaleDB WAL archive and base backups. */
   readonly timeseriesArchive: { readonly bucket: string; readonly bucketArn: string; readonly keyArn: string; readonly region: string; readonly serverName: string };
-  /** DR-region copies of the primary's buckets by bucket role (market data, cluster backups, WAL archive). */
-  readonly bucketCopies: Readonly<Record<string, string>>;
+  /** DR-region copies of the primary's buckets by bucket role (market data, cluster backups, WAL archive), with the keys they are encrypted with. */
+  readonly bucketCopies: Readonly<Record<string, BucketCopy>>;
 }
+
+/** A DR-region copy of one of the primary's buckets. */
+export interface BucketCopy {
+  readonly bucket: string;
+  readonly bucketArn: string;
+  readonly keyArn: string;
+}
+
+/** Bucket role of the market-data bucket and of its DR copy. */
+export const MARKET_DATA_ROLE = "market-data";
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -34,7 +44,7 @@ export function parseReplicationSources(v: unknown): { readonly ok: true; readon
   const ts = isRecord(src.timeseriesArchive) ? src.timeseriesArchive : {};
   for (const k of ["bucket", "bucketArn", "keyArn", "region", "serverName"]) if (typeof ts[k] !== "string") missing.push(`timeseriesArchive.${k}`);
   const copies = isRecord(src.bucketCopies) ? src.bucketCopies : undefined;
-  if (!copies || !Object.values(copies).every((b) => typeof b === "string")) missing.push("bucketCopies");
+  if (!copies || !Object.values(copies).every((b) => isRecord(b) && ["bucket", "bucketArn", "keyArn"].every((k) => typeof b[k] === "string"))) missing.push("bucketCopies");
   if (missing.length > 0) return { ok: false, missing };
   return { ok: true, value: src as unknown as ReplicationSources };
 }

@@ -22,7 +22,7 @@ export function failoverOutput(p: Platform): PlatformOutputs["failover"] {
         ? {
             postgresArn: p.data.postgres.primary.arn,
             timeseriesArchive: { bucket: archive.bucket, bucketArn: archive.arn, keyArn: archiveKey.arn, region: drRegion, serverName: TIMESERIES_CLUSTER },
-            bucketCopies: Object.fromEntries(Object.entries(dr.drBuckets).map(([role, b]) => [role, b.bucket])),
+            bucketCopies: Object.fromEntries(Object.entries(dr.drBuckets).map(([role, b]) => [role, { bucket: b.bucket, bucketArn: b.arn, keyArn: dr.drKeys[role].arn }])),
           }
         : null,
   };

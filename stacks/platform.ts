@@ -45,7 +45,7 @@ import { MeshTier, buildMesh, buildMeshNamespaces } from "./mesh";
 import { MeshNamespace } from "../components/mesh/meshNamespace";
 import { AuditTrail } from "../components/security/auditTrail";
 import { FailoverDns } from "../components/edge/failoverDns";
-import { FAILOVER_ARCHIVE_TIMEOUT_SECONDS, ReplicationSources, buildFailoverDns } from "./failover";
+import { FAILOVER_ARCHIVE_TIMEOUT_SECONDS, MARKET_DATA_ROLE, ReplicationSources, buildFailoverDns } from "./failover";
 import { isWaitingStandby } from "./schema/failover";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
@@ -496,6 +496,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     timezone: backupCfg.timezone,
     protect: config.data.protect,
     tags,
+    // A standby's jobs read the primary's market-data history in its DR copy.
+    marketDataCopies: standby?.sources.bucketCopies[MARKET_DATA_ROLE] ? [standby.sources.bucketCopies[MARKET_DATA_ROLE]] : undefined,
   });
 
   const ai = !config.ai.enabled

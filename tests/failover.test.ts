@@ -160,6 +160,22 @@ describe("the warm standby (prod-standby, ap-northeast-1)", () => {
     }
   });
 
+  it("lets its Spark jobs read prod's market-data history in the DR copy (read only, prod's DR key)", () => {
+    const copy = named(runs.prod, "disaster-recovery-market-data", "aws:s3/bucket:Bucket");
+    const key = named(runs.prod, "disaster-recovery-market-data-key", "aws:kms/key:Key");
+    const policy = named(runs.standby, "spark-jobs-access", "aws:iam/rolePolicy:RolePolicy");
+    const statements = (jsonInput(policy, "policy") as { Statement: { Sid: string; Action: string[]; Resource: string[] | string }[] }).Statement;
+    expect(statements.filter((x) => ["ListCopies", "ReadCopies", "CopyKeys"].includes(x.Sid))).toEqual([
+      { Sid: "ListCopies", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [copy.state.arn] },
+      { Sid: "ReadCopies", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${String(copy.state.arn)}/*`] },
+      { Sid: "CopyKeys", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key.state.arn] },
+    ]);
+    // Nothing of the copy is writable, and prod's own jobs have no such statements.
+    expect(statements.filter((x) => (Array.isArray(x.Resource) ? x.Resource : [x.Resource]).some((r) => r.startsWith(String(copy.state.arn)))).map((x) => x.Sid)).toEqual(["ListCopies", "ReadCopies"]);
+    const prodPolicy = named(runs.prod, "spark-jobs-access", "aws:iam/rolePolicy:RolePolicy");
+    expect((jsonInput(prodPolicy, "policy") as { Statement: { Sid: string }[] }).Statement.map((x) => x.Sid)).not.toContain("ReadCopies");
+  });
+
   it("exports its own egress IPs: one NAT Elastic IP per zone of ap-northeast-1", () => {
     const standbyIps = runs.standby.outputs.egressIps as string[];
     expect(standbyIps).toHaveLength(3);

@@ -23,7 +23,7 @@ export interface PlatformOutputs {
     readonly replicationSources: {
       readonly postgresArn: string;
       readonly timeseriesArchive: { readonly bucket: string; readonly bucketArn: string; readonly keyArn: string; readonly region: string; readonly serverName: string };
-      readonly bucketCopies: Readonly<Record<string, string>>;
+      readonly bucketCopies: Readonly<Record<string, { readonly bucket: string; readonly bucketArn: string; readonly keyArn: string }>>;
     } | null;
   } | null;
   readonly securityGroupIds: Readonly<Record<string, string>>;
