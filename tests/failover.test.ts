@@ -4,7 +4,9 @@ import { BARMAN_CLOUD_PLUGIN } from "../components/timeseries/barmanCloudPlugin"
 import { TIMESERIES_BUCKET_ROLE } from "../components/timeseries/backupStore";
 import { statefulUrns } from "../tools/contract/stateful";
 import { byUrn, jsonInput, named, ofType, str } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import * as fs from "fs";
+import { planRun, stackRun } from "./support/stackRuns";
+import { diagramFile, diagramOf } from "../tools/insights/diagramFiles";
 import { schemaErrors } from "./support/k8sSchema";
 import { validateWith, withField } from "./support/config";
 import { loadStackFile } from "../tools/offline/stackFile";
@@ -174,6 +176,11 @@ describe("the warm standby (prod-standby, ap-northeast-1)", () => {
     expect(statements.filter((x) => (Array.isArray(x.Resource) ? x.Resource : [x.Resource]).some((r) => r.startsWith(String(copy.state.arn)))).map((x) => x.Sid)).toEqual(["ListCopies", "ReadCopies"]);
     const prodPolicy = named(runs.prod, "spark-jobs-access", "aws:iam/rolePolicy:RolePolicy");
     expect((jsonInput(prodPolicy, "policy") as { Statement: { Sid: string }[] }).Statement.map((x) => x.Sid)).not.toContain("ReadCopies");
+  });
+
+  it("has its architecture diagram in docs/ (docs/architecture-prod-standby.md matches the program)", async () => {
+    const run = await planRun("prod-standby");
+    expect(fs.readFileSync(diagramFile("prod-standby"), "utf8")).toBe(diagramOf(run));
   });
 
   it("exports its own egress IPs: one NAT Elastic IP per zone of ap-northeast-1", () => {
