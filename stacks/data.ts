@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSecrets } from "../components/data/connectionSecrets";
 import { ObjectStorage } from "../components/data/objectStorage";
-import { Postgres } from "../components/data/postgres";
+import { Postgres, PostgresReplicaSource } from "../components/data/postgres";
 import { PostgresProxy } from "../components/data/postgresProxy";
 import { Redis } from "../components/data/redis";
 import { Network } from "../components/network/network";
@@ -33,6 +33,8 @@ export interface DataTierInputs {
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
   readonly tags: Tags;
+  /** A failover standby's PostgreSQL: a cross-region replica of the primary stack's. Default none. */
+  readonly postgresReplicaOf?: PostgresReplicaSource;
 }
 
 /** Composition of the data area (called from buildPlatform); top-level components named after their role. */
@@ -58,6 +60,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     secretRecoveryDays: data.secretRecoveryDays,
     protect,
     tags,
+    replicaOf: env.postgresReplicaOf,
   });
 
   const consumers = data.postgres.consumers;

@@ -44,7 +44,8 @@ export interface EdgeTierInputs {
   readonly cluster: Cluster;
   readonly data: DataTier;
   /** The consumers' database roles: trading-api's pods cannot become ready before they exist. */
-  readonly databaseRoles: DatabaseRoles;
+  /** Absent on a failover standby that is not promoted (no role Job to wait for). */
+  readonly databaseRoles?: DatabaseRoles;
   readonly dataConfig: DataConfig;
   /** The message queue, when enabled: trading-api reads its own user's secret. */
   readonly messaging?: MessagingTier;
@@ -128,7 +129,7 @@ export function buildEdgeTier(edge: EdgeConfig, workloads: WorkloadsConfig, env:
       username: consumer.username,
       dbUserResourceIds,
     },
-    databaseReady: [env.databaseRoles.job],
+    databaseReady: env.databaseRoles ? [env.databaseRoles.job] : [],
     targetGroupArns: { alb: loadBalancer.targetGroup.arn, ws: loadBalancer.wsTargetGroup.arn, ...(loadBalancer.nlbTargetGroup ? { nlb: loadBalancer.nlbTargetGroup.arn } : {}) },
     // Pods outlive the longer of the two drains (REST requests, WebSocket streams).
     deregistrationDelaySeconds: Math.max(edge.deregistrationDelaySeconds, edge.websocket.deregistrationDelaySeconds),

@@ -7,6 +7,7 @@ import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
 import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
 import { Platform } from "./platform";
 import { collectorsOutput } from "./collectorOutputs";
+import { failoverOutput } from "./failoverOutputs";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
 export interface PlatformOutputs {
@@ -20,6 +21,19 @@ export interface PlatformOutputs {
   readonly databaseSubnetIds: pulumi.Output<string>[];
   readonly natGatewayIds: pulumi.Output<string>[];
   readonly egressIps: pulumi.Output<string>[];
+  /** null unless entasis:failover is set (docs/failover.md). */
+  readonly failover: {
+    readonly role: string;
+    readonly promoted: boolean | null;
+    readonly apiHost: string;
+    readonly websocketHost: string;
+    readonly healthCheckId: pulumi.Output<string> | null;
+    readonly replicationSources: {
+      readonly postgresArn: pulumi.Output<string>;
+      readonly timeseriesArchive: { readonly bucket: pulumi.Output<string>; readonly bucketArn: pulumi.Output<string>; readonly keyArn: pulumi.Output<string>; readonly region: string; readonly serverName: string };
+      readonly bucketCopies: Readonly<Record<string, { readonly bucket: pulumi.Output<string>; readonly bucketArn: pulumi.Output<string>; readonly keyArn: pulumi.Output<string> }>>;
+    } | null;
+  } | null;
   readonly securityGroupIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly dbSubnetGroupName: pulumi.Output<string>;
   readonly cacheSubnetGroupName: pulumi.Output<string>;
@@ -163,6 +177,12 @@ export const OUTPUT_DOCS = {
     description:
       "Public IPv4 addresses all outbound traffic of the private subnets (every node pool: collectors, exchange and data-feed API calls) leaves from: the NAT gateways' Elastic IPs in AZ order (one in dev, one per AZ in prod). Register every one of them in exchange API allow-lists (docs/egress-allowlist.md). They are protected in prod and keyed by AZ, so they never change unless an AZ is deliberately removed.",
   },
+  failover: {
+    type: "{ role: string; promoted: boolean | null; apiHost, websocketHost: string; healthCheckId: string | null; replicationSources: { postgresArn: string; timeseriesArchive: { bucket, bucketArn, keyArn, region, serverName: string }; bucketCopies: Record<string, { bucket, bucketArn, keyArn: string }> } | null } | null",
+    secret: false,
+    description:
+      "This stack's half of the multi-region pair (docs/failover.md): `role` primary or standby, whether a standby is `promoted`, the public names served through Route 53 failover records, the primary's Route 53 `healthCheckId`, and on the primary the `replicationSources` its standby reads through a StackReference (the RDS primary's ARN, the DR-region copy of the TimescaleDB WAL archive with its key, the DR-region bucket copies with their keys, which the standby's jobs may read). null when entasis:failover is unset.",
+  },
   securityGroupIds: { type: "{ frontend, application, database, monitoring: string }", secret: false, description: "Security groups of the spec by role." },
   dbSubnetGroupName: { type: "string", secret: false, description: "RDS DB subnet group on the database subnets." },
   cacheSubnetGroupName: { type: "string", secret: false, description: "ElastiCache subnet group on the database subnets." },
@@ -258,6 +278,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
     databaseSubnetIds: p.network.databaseSubnetIds,
     natGatewayIds: Object.values(p.network.natGateways).map((n) => n.id),
     egressIps: p.config.network.availabilityZones.filter((az) => az in p.network.natEips).map((az) => p.network.natEips[az].publicIp),
+    failover: failoverOutput(p),
     securityGroupIds: p.securityGroups.ids,
     dbSubnetGroupName: p.network.dbSubnetGroup.name,
     cacheSubnetGroupName: p.network.cacheSubnetGroup.name,

@@ -47,6 +47,9 @@ import { buildCollectors, collectorBrokerUsers, collectorConfigApps, collectorTi
 import { MeshTier, buildMesh, buildMeshNamespaces } from "./mesh";
 import { MeshNamespace } from "../components/mesh/meshNamespace";
 import { AuditTrail } from "../components/security/auditTrail";
+import { FailoverDns } from "../components/edge/failoverDns";
+import { FAILOVER_ARCHIVE_TIMEOUT_SECONDS, MARKET_DATA_ROLE, ReplicationSources, buildFailoverDns } from "./failover";
+import { isWaitingStandby } from "./schema/failover";
 
 /** Everything the stack built, for outputs and for the areas that build on each other. */
 export interface Platform {
@@ -56,8 +59,11 @@ export interface Platform {
   readonly bastion?: Bastion;
   readonly data: DataTier;
   readonly cluster: Cluster;
-  /** The consumers' PostgreSQL roles, created by a Job in the cluster before any workload connects. */
-  readonly databaseRoles: DatabaseRoles;
+  /**
+   * The consumers' PostgreSQL roles, created by a Job in the cluster before any workload connects;
+   * absent on a failover standby that is not promoted (its read-only replica has the primary's roles).
+   */
+  readonly databaseRoles?: DatabaseRoles;
   readonly logging: Logging;
   readonly monitoring: Monitoring;
   /** cert-manager: webhook certificates for the operators that need them. */
@@ -92,13 +98,17 @@ export interface Platform {
   readonly audit?: AuditTrail;
   /** Node pools to zero and PostgreSQL stopped outside working hours; absent unless entasis:sleep is set. */
   readonly sleep?: SleepSchedule;
+  /** This stack's side of the Route 53 failover records; absent unless entasis:failover is set. */
+  readonly failoverDns?: FailoverDns;
+  /** A standby's replication sources, read from the primary stack's outputs; absent otherwise. */
+  readonly replicationSources?: ReplicationSources;
 }
 
 /**
  * The one composition every environment uses; dev and prod differ only in their config.
  * Top-level components are named after their area, so URNs stay stable across refactors.
  */
-export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platform {
+export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicationSources?: ReplicationSources): Platform {
   const namePrefix = `entasis-${config.stack}`;
   const identity = aws.getCallerIdentityOutput();
   const partition = aws.getPartitionOutput().partition;
@@ -191,7 +201,22 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     });
   }
 
-  const data = buildDataTier(config.data, { namePrefix, region: config.region, accountId: identity.accountId, partition, breakGlassRoleArn: keyGuard, availabilityZones: config.network.availabilityZones, network, securityGroups, tags });
+  // A failover standby: the stack is the standby exactly when the primary's sources were read.
+  const failover = config.failover;
+  const standby = failover?.role === "standby" && replicationSources ? { sources: replicationSources, promoted: failover.promoted === true } : undefined;
+  if (failover?.role === "standby" && !standby) throw new pulumi.RunError("entasis:failover.role is standby but the primary stack's replication sources were not read; this is a bug in stacks/program.ts");
+  const data = buildDataTier(config.data, {
+    namePrefix,
+    region: config.region,
+    accountId: identity.accountId,
+    partition,
+    breakGlassRoleArn: keyGuard,
+    availabilityZones: config.network.availabilityZones,
+    network,
+    securityGroups,
+    tags,
+    postgresReplicaOf: standby ? { sourceArn: standby.sources.postgresArn, promoted: standby.promoted } : undefined,
+  });
 
   const cluster = new Cluster("cluster", {
     namePrefix,
@@ -309,7 +334,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
-  const databaseRoles = buildDatabaseRoles(
+  // A replica is read-only and already has the primary's roles: the Job runs once it is promoted.
+  const databaseRoles = isWaitingStandby(failover) ? undefined : buildDatabaseRoles(
     config.data,
     data,
     cluster,
@@ -388,6 +414,17 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     extraConsumers: collectorConsumers,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
+    replicaOf: standby
+      ? {
+          bucket: standby.sources.timeseriesArchive.bucket,
+          bucketArn: standby.sources.timeseriesArchive.bucketArn,
+          keyArn: standby.sources.timeseriesArchive.keyArn,
+          region: standby.sources.timeseriesArchive.region,
+          serverName: standby.sources.timeseriesArchive.serverName,
+          promoted: standby.promoted,
+        }
+      : undefined,
+    archiveTimeoutSeconds: failover?.role === "primary" ? FAILOVER_ARCHIVE_TIMEOUT_SECONDS : undefined,
   });
 
   const collectors = buildCollectors(config.collectors, {
@@ -446,6 +483,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
         })
       : undefined;
 
+  // Route 53 failover records for the public names: PRIMARY with a health check here, SECONDARY on the standby.
+  const failoverDns = failover ? buildFailoverDns(failover, { stack: config.stack, namePrefix, edge, tls: config.edge.certificateArn !== undefined, tags }) : undefined;
+
   // The account's own trail and GuardDuty, unless the organization provides them (or dev: none).
   const audit =
     config.audit.provider === "platform"
@@ -481,6 +521,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     timezone: backupCfg.timezone,
     protect: config.data.protect,
     tags,
+    // A standby's jobs read the primary's market-data history in its DR copy.
+    marketDataCopies: standby?.sources.bucketCopies[MARKET_DATA_ROLE] ? [standby.sources.bucketCopies[MARKET_DATA_ROLE]] : undefined,
   });
 
   const ai = !config.ai.enabled
@@ -544,6 +586,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink): Platfor
     meshNamespaces,
     audit,
     sleep,
+    failoverDns,
+    replicationSources,
     runner: runner && runnerPeering && previewAccess ? { link: runner, peering: runnerPeering, previewAccess } : undefined,
   };
 }

@@ -36,6 +36,8 @@ export interface ProcessingTierInputs {
   readonly timezone: string;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Read-only copies of market data the jobs may read (a failover standby: the DR copy of the primary's). Default none. */
+  readonly marketDataCopies?: readonly { readonly bucket: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> }[];
 }
 
 /** Composition of the processing area (called from buildPlatform): Spark for batch, Flink for streams. */
@@ -60,6 +62,7 @@ export function buildProcessingTier(config: ProcessingConfig, env: ProcessingTie
     jobPoolReady: cluster.scheduledOn(pool.poolName),
     nodeRoom: room,
     marketData: { bucketName: data.objectStorage.marketDataBucketName, bucketArn: data.objectStorage.marketData.arn, keyArn: data.objectStorage.marketDataKey.arn },
+    marketDataCopies: (env.marketDataCopies ?? []).map((c) => ({ bucketName: c.bucket, bucketArn: c.bucketArn, keyArn: c.keyArn })),
     monitoring: { release: env.monitoring.release, releaseName: RELEASE_NAME },
     // The EKS control plane's ENIs (webhook callers) and the nodes sit in the private subnets.
     controlPlaneCidrs: Object.values(env.subnetPlan.private),

@@ -6,7 +6,7 @@ import { Tags } from "../components/tags";
 import { BarmanCloudPlugin } from "../components/timeseries/barmanCloudPlugin";
 import { TimeseriesBackupStore } from "../components/timeseries/backupStore";
 import { CNPG_OPERATOR_POD_LABELS, CnpgOperator } from "../components/timeseries/cnpgOperator";
-import { TimeseriesCluster } from "../components/timeseries/timeseriesCluster";
+import { TimeseriesCluster, TimeseriesReplicaSource } from "../components/timeseries/timeseriesCluster";
 import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { TimeseriesMonitoring } from "../components/timeseries/timeseriesMonitoring";
 import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNetworkPolicies";
@@ -46,6 +46,10 @@ export interface TimeseriesTierInputs {
   readonly tags: Tags;
   /** Private subnets: where the EKS control plane's ENIs (webhook callers) live. */
   readonly webhookSourceCidrs: readonly string[];
+  /** A failover standby's replica of the primary's archive (its DR copy), with the key that encrypts it. Default none. */
+  readonly replicaOf?: TimeseriesReplicaSource & { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+  /** `archive_timeout` in seconds; a failover primary bounds the standby's RPO with it. Default CNPG's. */
+  readonly archiveTimeoutSeconds?: number;
 }
 
 /** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */
@@ -90,9 +94,13 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     issuerHostPath: cluster.issuerHostPath,
     namespace: ts.namespace,
     serviceAccount: TIMESERIES_CLUSTER,
-    restoreSource: ts.restore ? { bucket: ts.restore.bucket, kmsKeyArn: ts.restore.kmsKeyArn } : undefined,
     protect: env.protect,
     tags,
+    // A replica cluster's source (the primary's archive copy) or a recovery's (docs/disaster-recovery.md).
+    readSources: [
+      ...(env.replicaOf ? [{ bucketArn: env.replicaOf.bucketArn, keyArn: env.replicaOf.keyArn }] : []),
+      ...(ts.restore ? [{ bucketArn: pulumi.interpolate`arn:${env.partition}:s3:::${ts.restore.bucket}`, keyArn: ts.restore.kmsKeyArn }] : []),
+    ],
   });
 
   const database = new TimeseriesCluster("timeseries", {
@@ -130,6 +138,8 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     secretRecoveryDays: env.secretRecoveryDays,
     protect: env.protect,
     tags,
+    replicaOf: env.replicaOf ? { bucket: env.replicaOf.bucket, region: env.replicaOf.region, serverName: env.replicaOf.serverName, promoted: env.replicaOf.promoted } : undefined,
+    archiveTimeoutSeconds: env.archiveTimeoutSeconds,
   });
 
   const namespace = database.namespace.metadata.name;

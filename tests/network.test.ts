@@ -196,6 +196,8 @@ describe.each(["dev", "prod"] as const)("network tier of %s", (stack) => {
 const UNTAGGABLE = new Set([
   // EventBridge Scheduler schedules take no tags (their schedule group carries them).
   "aws:scheduler/schedule:Schedule",
+  // Route 53 records carry no tags (the hosted zone and health checks do).
+  "aws:route53/record:Record",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",

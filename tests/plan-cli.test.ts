@@ -45,7 +45,7 @@ describe("the plan report of prod", () => {
     expect(head[at(/^Monthly cost: /)]).toMatch(/^Monthly cost: \$\d,\d{3}\.\d{2} \.\. \$11,\d{3}\.\d{2} \(USD, node pools at minimum \.\. maximum\); dev \$\d{3}\.\d{2} \.\. \$2,\d{3}\.\d{2}; dev\/prod 0\.1\d\d \.\. 0\.2\d\d$/);
     expect(head[at(/^Critical path of pulumi up: /)]).toMatch(/^Critical path of pulumi up: 30m\d\ds \(lower bound 30m\d\ds; \d+ timed steps\), the long ones: postgres-primary 18m00s > postgres-replica-reporting 12m00s$/);
     // Test secrets are set, so the Slack webhook is not among the blockers; the quotas and three prerequisites are.
-    expect(head[at(/^Fix first: /)]).toBe("Fix first: 7 blocker(s): 2 quota(s) above AWS's default, 5 missing prerequisite(s). Commands: in the preflight below.");
+    expect(head[at(/^Fix first: /)]).toBe("Fix first: 8 blocker(s): 2 quota(s) above AWS's default, 6 missing prerequisite(s). Commands: in the preflight below.");
     const blockers = head.slice(at(/^Fix first: /) + 1).filter((l) => l.startsWith("  - ")).slice(0, 7);
     expect(blockers.map((l) => l.split(":")[0].trim())).toEqual(["- quota L-1216C47A (Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances)", "- quota L-DB2E81BA (Running On-Demand G and VT instances)", "- deploy", "- deploy", "- cluster", "- edge", "- workloads"]);
     expect(blockers[1]).toBe("  - quota L-DB2E81BA (Running On-Demand G and VT instances): needs 44 vCPUs, AWS default 0: request increase");
@@ -133,8 +133,8 @@ describe("the plan report of prod", () => {
     expect(json.insights.failureDomains.verdict.ok).toBe(true);
     expect(json.costComparison?.devToProd?.atMin).toBeLessThan(1);
     expect(json.insights.preflight?.quotas?.needs.find((n) => n.quotaCode === "L-1216C47A")).toMatchObject({ atMax: 146, verdict: "blocks first deploy" });
-    expect(json.insights.preflight?.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["deploy:runner-connection", "deploy:github-repository", "cluster:admin-principals", "edge:certificate", "workloads:image-registry"]);
-    expect(json.insights.preflight?.blockers).toBe(7);
+    expect(json.insights.preflight?.prerequisites.filter((p) => p.missing).map((p) => p.id)).toEqual(["deploy:runner-connection", "deploy:github-repository", "cluster:admin-principals", "edge:certificate", "workloads:image-registry", "failover:hosted-zone"]);
+    expect(json.insights.preflight?.blockers).toBe(8);
     expect(json.bootstrap).toMatchObject({ stack: "entasis/entasis-bootstrap/prod" });
     expect(json.bootstrap?.cloudResources).toBeGreaterThan(40);
     expect(json.accountQuotas?.stacks).toEqual(["dev", "prod"]);
@@ -205,7 +205,7 @@ describe("npm run plan (in-process)", () => {
   it("refuses an unknown stack with the list of stacks (exit 2)", async () => {
     const r = await plan(["staging"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod');
+    expect(r.err).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod, prod-standby');
   });
 });
 
@@ -228,6 +228,6 @@ describe("npm run plan (the command, end to end)", () => {
     expect(ok.stderr).toMatch(/^plan \[\d+\.\ds\] analysing dev: /m);
     expect((JSON.parse(fs.readFileSync(json, "utf8")) as PlanReport).countsByType["aws:ec2/natGateway:NatGateway"]).toBe(1);
     expect(failed.status).toBe(2);
-    expect(failed.stderr.trim()).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod');
+    expect(failed.stderr.trim()).toBe('no stack "staging" (no Pulumi.staging.yaml); stacks: dev, prod, prod-standby');
   });
 });

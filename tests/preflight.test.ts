@@ -166,7 +166,7 @@ describe("preflight prerequisites", () => {
   const ids = (stack: string): Record<string, boolean> => Object.fromEntries(reports[stack].prerequisites.map((p) => [p.id, p.missing]));
 
   it("prod with the secret set: the placeholder certificate and the registry-less image are missing, the Slack secret is not", () => {
-    expect(ids("prod")).toEqual({ "secret:slackWebhookUrl": false, "edge:certificate": true, "workloads:image-registry": true, "deploy:runner-connection": true, "deploy:github-repository": true, "cluster:admin-principals": true });
+    expect(ids("prod")).toEqual({ "secret:slackWebhookUrl": false, "edge:certificate": true, "workloads:image-registry": true, "deploy:runner-connection": true, "deploy:github-repository": true, "cluster:admin-principals": true, "failover:hosted-zone": true });
     expect(reports.prod.prerequisites.find((p) => p.id === "cluster:admin-principals")?.fix).toContain("pulumi config set --path 'entasis:cluster.adminPrincipalArns[0]'");
     const cert = reports.prod.prerequisites.find((p) => p.id === "edge:certificate");
     expect(cert?.fix).toContain("pulumi config set --path 'entasis:edge.certificateArn' <the certificate ARN> -s prod");
@@ -194,6 +194,8 @@ describe("preflight prerequisites", () => {
       // The runner checks read the committed bootstrap stack file (placeholders): out of this case.
       deploy: {},
       cluster: { ...configs.prod.cluster, adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] },
+      // A real public hosted zone for the failover records.
+      ...(configs.prod.failover ? { failover: { ...configs.prod.failover, dns: { ...configs.prod.failover.dns, hostedZoneId: "Z1D633PJN98FT9" } } } : {}),
     };
     expect(evaluatePrerequisites(config, preflightRun(runs.prod)).filter((p) => p.missing)).toEqual([]);
     const build: ValidatedStackConfig = { ...configs.dev, deploy: {}, cluster: { ...configs.dev.cluster, adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] }, workloads: { ...configs.dev.workloads, image: undefined, build: { context: "app", dockerfile: "Dockerfile", tag: "1.0.0" } } };

@@ -70,6 +70,8 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
       "entasis:workloads.image: names no registry, so nodes would pull docker.io/library/trading-api:1.0.0 from Docker Hub, where it does not exist, and `pulumi up` would wait on the Deployment until it times out",
       // The collectors' placeholder images and hosts (stacks/schema/defaults.ts).
       ...COLLECTOR_PLACEHOLDERS,
+      // The failover pair's placeholder hosted zone (docs/failover.md).
+      "entasis:failover.dns.hostedZoneId: is the placeholder of the committed stack files",
     ]);
     expect(run.resources.filter((r) => r.custom)).toEqual([]);
   });
@@ -80,7 +82,7 @@ describe("the placeholder certificate in Pulumi.prod.yaml", () => {
       stack: "prod",
       secrets: TEST_SECRETS,
       preview: false,
-      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod"), "entasis:collectors": REAL_COLLECTORS, "entasis:cluster": withRealAdmin("prod") },
+      overrides: { "entasis:edge": { ...edge, certificateArn: "arn:aws:acm:ap-northeast-2:123456789012:certificate/4f1c2d3e-1111-2222-3333-444455556666" }, "entasis:workloads": withEcrImage("prod"), "entasis:collectors": REAL_COLLECTORS, "entasis:cluster": withRealAdmin("prod"), "entasis:failover": withRealZone("prod") },
     });
     expect(run.error).toBeUndefined();
   });
@@ -101,6 +103,10 @@ const REAL_COLLECTORS = {
   },
 };
 /** The stack's cluster config with a real operators' role instead of the committed placeholder admin. */
+const withRealZone = (stack: string): Record<string, unknown> => {
+  const f = JSON.parse(loadStackFile(stack).config["entasis:failover"]) as { dns: Record<string, unknown> };
+  return { ...f, dns: { ...f.dns, hostedZoneId: "Z1D633PJN98FT9" } };
+};
 const withRealAdmin = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:cluster"]) as Record<string, unknown>), adminPrincipalArns: ["arn:aws:iam::111122223333:role/platform-admin"] });
 const withEcrImage = (stack: string): Record<string, unknown> => ({ ...(JSON.parse(loadStackFile(stack).config["entasis:workloads"]) as Record<string, unknown>), image: ECR_IMAGE });
 

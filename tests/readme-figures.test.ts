@@ -8,7 +8,7 @@ describe("README's generated figures", () => {
   it("are what the stack files plan today: resources, monthly cost at pool min .. max, critical path (run `npm run figures` after a change)", async () => {
     const runs = [];
     for (const stack of listStacks()) runs.push(await planRun(stack));
-    expect(runs.map((r) => r.stack)).toEqual(["dev", "prod"]);
+    expect(runs.map((r) => r.stack)).toEqual(["dev", "prod", "prod-standby"]);
     const table = figuresTable(runs, await attemptBootstrap({ stack: "prod" }));
     const readme = fs.readFileSync(README, "utf8");
     expect(readme.slice(readme.indexOf(BEGIN) + BEGIN.length, readme.indexOf(END)).trim()).toBe(table);

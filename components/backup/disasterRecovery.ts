@@ -57,6 +57,8 @@ export class DisasterRecovery extends pulumi.ComponentResource {
   public readonly replicationRole: aws.iam.Role;
   /** DR buckets by source bucket role. */
   public readonly drBuckets: Readonly<Record<string, aws.s3.Bucket>>;
+  /** The DR buckets' keys (of the DR region), by source bucket role: a failover standby reads the copies with them. */
+  public readonly drKeys: Readonly<Record<string, EncryptionKey>>;
 
   constructor(name: string, args: DisasterRecoveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:backup:DisasterRecovery", name, {}, opts);
@@ -98,6 +100,7 @@ export class DisasterRecovery extends pulumi.ComponentResource {
       drVersioning[role] = copy.versioning;
     }
     this.drBuckets = drBuckets;
+    this.drKeys = drKeys;
 
     // One role for every replication rule, limited to these buckets and keys. Actions as S3's guide
     // for SSE-KMS objects; no s3:ReplicateDelete, since delete markers are not replicated.

@@ -79,6 +79,19 @@ export interface PostgresArgs {
   /** Deletion protection, a final snapshot and Pulumi `protect`. */
   readonly protect: boolean;
   readonly tags: Tags;
+  /**
+   * Make the primary instance a cross-region read replica of another stack's primary (a failover
+   * standby); `promoted` turns it into a standalone primary. Default none: a primary of its own.
+   */
+  readonly replicaOf?: PostgresReplicaSource;
+}
+
+/** The source of a cross-region replica and the switch that promotes it (docs/failover.md). */
+export interface PostgresReplicaSource {
+  /** ARN of the source instance in the other region (RDS requires the ARN across regions). */
+  readonly sourceArn: pulumi.Input<string>;
+  /** false: replicate; true: promoted (no source; backups, Multi-AZ and the master password of this stack). */
+  readonly promoted: boolean;
 }
 
 /**
@@ -232,6 +245,28 @@ export class Postgres extends pulumi.ComponentResource {
       deletionProtection: args.protect,
     };
 
+    const standalone = {
+      // A restore brings the database and the master user of its source (both ForceNew, Optional
+      // and Computed: left out, they take the restored values); the password is set after it.
+      ...(restore
+        ? {
+            restoreToPointInTime: {
+              sourceDbInstanceAutomatedBackupsArn: restore.sourceAutomatedBackupsArn,
+              restoreTime: restore.restoreTime,
+              useLatestRestorableTime: restore.restoreTime === undefined ? true : undefined,
+            },
+          }
+        : { dbName: args.databaseName, username: args.masterUsername }),
+      password: pulumi.secret(masterPassword.result),
+      multiAz: args.multiAz,
+      backupRetentionPeriod: args.backupRetentionDays,
+      backupWindow: args.backupWindow,
+      // Keep automated backups after deletion where the data matters.
+      deleteAutomatedBackups: !args.protect,
+      skipFinalSnapshot: !args.protect,
+      finalSnapshotIdentifier: args.protect ? `${identifier}-final` : undefined,
+      tags: named(args.tags, identifier, BACKUP_TAG),
+    };
     this.primary = new aws.rds.Instance(
       `${name}-primary`,
       {
@@ -241,28 +276,9 @@ export class Postgres extends pulumi.ComponentResource {
         engineVersion: args.engineVersion,
         instanceClass: args.instanceClass,
         allocatedStorage: args.allocatedStorageGiB,
-        // A restore brings the database and the master user of its source (both ForceNew, Optional
-        // and Computed: left out, they take the restored values); the password is set after it.
-        ...(restore
-          ? {
-              restoreToPointInTime: {
-                sourceDbInstanceAutomatedBackupsArn: restore.sourceAutomatedBackupsArn,
-                restoreTime: restore.restoreTime,
-                useLatestRestorableTime: restore.restoreTime === undefined ? true : undefined,
-              },
-            }
-          : { dbName: args.databaseName, username: args.masterUsername }),
-        password: pulumi.secret(masterPassword.result),
         port: 5432,
         dbSubnetGroupName: args.subnetGroupName,
-        multiAz: args.multiAz,
-        backupRetentionPeriod: args.backupRetentionDays,
-        backupWindow: args.backupWindow,
-        // Keep automated backups after deletion where the data matters.
-        deleteAutomatedBackups: !args.protect,
-        skipFinalSnapshot: !args.protect,
-        finalSnapshotIdentifier: args.protect ? `${identifier}-final` : undefined,
-        tags: named(args.tags, identifier, BACKUP_TAG),
+        ...(args.replicaOf ? replicaSettings(args.replicaOf, standalone, identifier, args.tags) : standalone),
       },
       {
         parent: this,
@@ -330,4 +346,44 @@ export class Postgres extends pulumi.ComponentResource {
 
     this.registerOutputs({ address: this.address, readerAddress: this.readerAddress, port: this.port, masterSecretArn: this.masterSecret.arn });
   }
+}
+
+/**
+ * The primary instance's settings as a cross-region read replica, or once promoted.
+ * - Replicating: `replicateSourceDb` is the source's ARN (RDS requires the ARN across regions); the
+ *   key (`kmsKeyId`, in common) is this stack's, of this region, since a KMS key never leaves its
+ *   region; the DB subnet group and parameter group are this stack's own. Database name, master
+ *   user and password come from the source; no backups of its own (a PostgreSQL replica keeps
+ *   none), no final snapshot, and no AWS Backup tag (it holds the primary's data).
+ *   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/#replicatesourcedb_nodejs
+ *   ("If replicating an Instance in a different region, use the arn of the source DB ... a
+ *   cross-region replica of an encrypted database ... will also need to specify a kmsKeyId")
+ * - Promoted: removing `replicateSourceDb` makes the provider promote the replica to a standalone
+ *   instance; it then applies this stack's backup retention and window, Multi-AZ and master
+ *   password (ModifyDBInstance) like any other change.
+ *   https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/ (replicateSourceDb)
+ *   https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html
+ * The database name and master user stay unset in both states (they are the source's, and
+ * `dbName` would force a new instance if it ever differed).
+ */
+function replicaSettings(
+  source: PostgresReplicaSource,
+  standalone: { readonly password: pulumi.Output<string>; readonly multiAz: boolean; readonly backupRetentionPeriod: number; readonly backupWindow: string; readonly deleteAutomatedBackups: boolean; readonly skipFinalSnapshot: boolean; readonly finalSnapshotIdentifier?: string; readonly tags: Record<string, string> },
+  identifier: string,
+  tags: Tags,
+): Partial<aws.rds.InstanceArgs> {
+  if (source.promoted) {
+    const { password, multiAz, backupRetentionPeriod, backupWindow, deleteAutomatedBackups, skipFinalSnapshot, finalSnapshotIdentifier } = standalone;
+    // At once, not in the next maintenance window: the Multi-AZ conversion runs online.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Migrating.html
+    return { password, multiAz, backupRetentionPeriod, backupWindow, deleteAutomatedBackups, skipFinalSnapshot, finalSnapshotIdentifier, applyImmediately: true, tags: named(tags, identifier, { ...BACKUP_TAG, Role: "promoted-standby" }) };
+  }
+  return {
+    replicateSourceDb: source.sourceArn,
+    multiAz: false,
+    backupRetentionPeriod: 0,
+    skipFinalSnapshot: true,
+    tags: named(tags, identifier, { Role: "cross-region-replica" }),
+  };
 }

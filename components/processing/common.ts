@@ -34,6 +34,8 @@ export interface ProcessingCommon {
   /** What one node of the data pool offers pods (LimitRange max per container). */
   readonly nodeRoom: { readonly cpuMillis: number; readonly memoryMiB: number };
   readonly marketData: MarketDataAccess;
+  /** Read-only copies of market data (a failover standby's: the DR copy of the primary's bucket). Default none. */
+  readonly marketDataCopies?: readonly MarketDataAccess[];
   /** kube-prometheus-stack: its release installs the PodMonitor/PrometheusRule CRDs; its name is the selectors' `release` label. */
   readonly monitoring: { readonly release: pulumi.Resource; readonly releaseName: string };
   /** Private subnets: where the EKS control plane's ENIs (webhook callers) and the nodes live. */

@@ -82,7 +82,7 @@ export class Spark extends pulumi.ComponentResource {
         namespace: cfg.jobNamespace,
         serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
         description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
-        inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn) },
+        inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn, args.marketDataCopies) },
       },
       { parent: this },
     );
@@ -230,11 +230,19 @@ export class Spark extends pulumi.ComponentResource {
 }
 
 /** Market data read (trades), candles written under `candles/`, event logs read and written. */
-export function sparkJobPolicy(market: MarketDataAccess, eventLogArn: pulumi.Input<string>, eventLogKeyArn: pulumi.Input<string>): pulumi.Output<aws.iam.PolicyDocument> {
-  return pulumi.all([market.bucketArn, market.keyArn, eventLogArn, eventLogKeyArn]).apply(
-    ([marketArn, marketKey, logsArn, logsKey]): aws.iam.PolicyDocument => ({
+export function sparkJobPolicy(market: MarketDataAccess, eventLogArn: pulumi.Input<string>, eventLogKeyArn: pulumi.Input<string>, copies: readonly MarketDataAccess[] = []): pulumi.Output<aws.iam.PolicyDocument> {
+  return pulumi.all([market.bucketArn, market.keyArn, eventLogArn, eventLogKeyArn, pulumi.all(copies.map((c) => c.bucketArn)), pulumi.all(copies.map((c) => c.keyArn))]).apply(
+    ([marketArn, marketKey, logsArn, logsKey, copyArns, copyKeys]): aws.iam.PolicyDocument => ({
       Version: "2012-10-17",
       Statement: [
+        // Read-only copies (a standby reads the primary's history there): listed, read, decrypted.
+        ...(copyArns.length > 0
+          ? [
+              { Sid: "ListCopies", Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: copyArns },
+              { Sid: "ReadCopies", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: copyArns.map((a) => `${a}/*`) },
+              { Sid: "CopyKeys", Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: copyKeys },
+            ]
+          : []),
         { Sid: "ListBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: [marketArn, logsArn] },
         { Sid: "ReadMarketData", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${marketArn}/*` },
         { Sid: "WriteCandles", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${marketArn}/candles/*` },

@@ -19,11 +19,11 @@ export interface TimeseriesBackupStoreArgs {
   readonly namespace: string;
   /** CNPG names the instances' service account after the Cluster; the role trusts exactly that one. */
   readonly serviceAccount: string;
-  /** An archive the instances restore from (read only): its bucket and key. Default none. */
-  readonly restoreSource?: { readonly bucket: string; readonly kmsKeyArn: string };
   /** Pulumi `protect` on the bucket. */
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Other archives the instances read, with their keys: a replica cluster's source or a recovery's (the DR copy of the primary's). Default none. */
+  readonly readSources?: readonly { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> }[];
 }
 
 /** Role of the bucket in its name (`<prefix>-timeseries-backups-<account>-<region>`). */
@@ -69,20 +69,21 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
 
     // What barman-cloud-wal-archive / -backup / -backup-delete / -restore call on S3.
     // https://cloudnative-pg.io/plugin-barman-cloud/docs/object_stores/#aws-s3
-    const src = args.restoreSource;
-    const policy = pulumi.all([this.bucket.arn, this.key.arn, args.partition]).apply(
-      ([bucketArn, keyArn, partition]): aws.iam.PolicyDocument => ({
+    const sources = args.readSources ?? [];
+    const policy = pulumi.all([this.bucket.arn, this.key.arn, pulumi.all(sources.map((r) => r.bucketArn)), pulumi.all(sources.map((r) => r.keyArn))]).apply(
+      ([bucketArn, keyArn, sourceBuckets, sourceKeys]): aws.iam.PolicyDocument => ({
         Version: "2012-10-17",
         Statement: [
           { Sid: "BackupObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"], Resource: `${bucketArn}/*` },
           { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn },
           { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
-          // barman-cloud-restore / -wal-restore only read the source archive.
-          ...(src
+          // A replica or recovering cluster restores from and replays the source's archive
+          // (barman-cloud-restore / -wal-restore): read only.
+          ...(sourceBuckets.length > 0
             ? [
-                { Sid: "RestoreObjects", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: `arn:${partition}:s3:::${src.bucket}/*` },
-                { Sid: "RestoreBucket", Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: `arn:${partition}:s3:::${src.bucket}` },
-                { Sid: "RestoreKey", Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: src.kmsKeyArn },
+                { Sid: "SourceObjects", Effect: "Allow" as const, Action: ["s3:GetObject"], Resource: sourceBuckets.map((b) => `${b}/*`) },
+                { Sid: "SourceBuckets", Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: sourceBuckets },
+                { Sid: "SourceKeys", Effect: "Allow" as const, Action: ["kms:Decrypt"], Resource: sourceKeys },
               ]
             : []),
         ],

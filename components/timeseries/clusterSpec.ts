@@ -27,9 +27,6 @@ export interface TimeseriesRestore {
   readonly targetTime?: string;
 }
 
-/** Name of the external cluster and its ObjectStore a restoring Cluster recovers from. */
-export const RESTORE_SOURCE = "origin";
-
 export interface ClusterSpecInput {
   readonly clusterName: string;
   readonly instances: number;
@@ -45,8 +42,27 @@ export interface ClusterSpecInput {
   readonly objectStore: string;
   readonly roleArn: pulumi.Input<string>;
   readonly consumers: Readonly<Record<string, TimeseriesConsumer>>;
-  /** Recover from this archive instead of initdb (ObjectStore `restoreObjectStore`). Default none. */
-  readonly restore?: { readonly objectStore: string; readonly serverName: string; readonly targetTime?: string };
+  /**
+   * Start from another cluster's archive instead of initdb: a one-time recovery (the ha-mode recovery
+   * stack) or a replica cluster that keeps replaying it (the warm standby). Default none: initdb.
+   */
+  readonly archiveSource?: ArchiveSourceInput;
+  /** PostgreSQL `archive_timeout` in seconds: the longest a written WAL segment waits for the archive. Default CNPG's (5 min). */
+  readonly archiveTimeoutSeconds?: number;
+}
+
+/** Another cluster's Barman Cloud archive a Cluster bootstraps from (object store only, no streaming). */
+export interface ArchiveSourceInput {
+  /** Name of the external cluster (the source) in `externalClusters`. */
+  readonly source: string;
+  /** The Barman Cloud ObjectStore that reads the source's archive. */
+  readonly objectStore: string;
+  /** The source cluster's server name in that archive (its Cluster name). */
+  readonly serverName: string;
+  /** A replica cluster: false replays the archive (replica mode), true is promoted (replica mode off). Default none: a one-time recovery. */
+  readonly replica?: { readonly promoted: boolean };
+  /** UTC time a recovery stops at. Default: the end of the archived WAL. */
+  readonly targetTime?: string;
 }
 
 /** One Equal toleration per taint of the pool: exactly what it carries, nothing wider. */
@@ -97,21 +113,14 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
         "timescaledb.max_background_workers": "8",
         max_worker_processes: "24",
         ssl_min_protocol_version: "TLSv1.2",
+        ...(c.archiveTimeoutSeconds !== undefined ? { archive_timeout: `${c.archiveTimeoutSeconds}s` } : {}),
       },
       pg_hba: ["hostssl all all all scram-sha-256", "hostnossl all all all reject"],
       ...(c.synchronousReplicas > 0 ? { synchronous: { method: "any", number: c.synchronousReplicas, dataDurability: "required" } } : {}),
     },
     // The superuser has no password and no network login; operators use `kubectl cnpg psql`.
     enableSuperuserAccess: false,
-    // A restore replays the archived base backup and WAL through the plugin (the external cluster
-    // below); the app database, its owner and the extension come with the data.
-    // https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
-    bootstrap: c.restore
-      ? { recovery: { source: RESTORE_SOURCE, ...(c.restore.targetTime !== undefined ? { recoveryTarget: { targetTime: c.restore.targetTime } } : {}) } }
-      : { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } },
-    ...(c.restore
-      ? { externalClusters: [{ name: RESTORE_SOURCE, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: c.restore.objectStore, serverName: c.restore.serverName } } }] }
-      : {}),
+    ...(c.archiveSource ? archiveSourceSpec(c.archiveSource) : { bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } } }),
     storage: { storageClass: c.storageClass, size: `${c.storageGiB}Gi`, resizeInUseVolumes: true },
     walStorage: { storageClass: c.storageClass, size: `${c.walStorageGiB}Gi`, resizeInUseVolumes: true },
     resources: { requests: { cpu: `${c.resources.cpuMillis}m`, memory }, limits: { memory } },
@@ -145,8 +154,24 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
   };
 }
 
-/** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window. */
-export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention: string | undefined): Record<string, pulumi.Input<unknown>> {
+/**
+ * The part of `.spec` that starts a Cluster from another cluster's archive: bootstrapped by recovery
+ * from the source's base backup and WAL (the app database, its owner and the extension come with the
+ * data); a replica cluster then stays in replica mode replaying the WAL the archive receives, and
+ * `replica.enabled: false` promotes it (the cluster starts archiving as its own).
+ * https://cloudnative-pg.io/plugin-barman-cloud/docs/usage/#restoring-a-cluster
+ * https://cloudnative-pg.io/documentation/current/replica_cluster/
+ */
+export function archiveSourceSpec(a: ArchiveSourceInput): Record<string, unknown> {
+  return {
+    bootstrap: { recovery: { source: a.source, ...(a.targetTime !== undefined ? { recoveryTarget: { targetTime: a.targetTime } } : {}) } },
+    ...(a.replica ? { replica: { enabled: !a.replica.promoted, source: a.source } } : {}),
+    externalClusters: [{ name: a.source, plugin: { name: BARMAN_CLOUD_PLUGIN, parameters: { barmanObjectName: a.objectStore, serverName: a.serverName } } }],
+  };
+}
+
+/** `.spec` of the Barman Cloud `ObjectStore`: the bucket, IRSA credentials, compression, retention window (none for a store only read from). */
+export function objectStoreSpec(bucket: pulumi.Input<string>, region: string, retention?: string): Record<string, pulumi.Input<unknown>> {
   return {
     configuration: {
       destinationPath: pulumi.interpolate`s3://${bucket}/`,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PoolDescription } from "../cluster/nodePool";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags } from "../tags";
-import { RESTORE_SOURCE, TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
+import { TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
 
 export interface TimeseriesClusterArgs {
@@ -57,7 +57,27 @@ export interface TimeseriesClusterArgs {
   readonly secretRecoveryDays: number;
   readonly protect: boolean;
   readonly tags: Tags;
+  /** Replica cluster of another stack's WAL archive (a failover standby). Default none. */
+  readonly replicaOf?: TimeseriesReplicaSource;
+  /** PostgreSQL `archive_timeout` in seconds (bounds the archive's lag, the standby's RPO). Default CNPG's 5 min. */
+  readonly archiveTimeoutSeconds?: number;
 }
+
+/** Where a replica cluster reads the source's archive, and the switch that promotes it. */
+export interface TimeseriesReplicaSource {
+  /** Bucket holding the source's archive (the DR-region copy of the primary's). */
+  readonly bucket: pulumi.Input<string>;
+  /** Region of that bucket. */
+  readonly region: string;
+  /** The source cluster's name (its server name in the archive). */
+  readonly serverName: string;
+  readonly promoted: boolean;
+}
+
+/** Name of the Barman Cloud ObjectStore that reads the source archive of a restoring or replica Cluster. */
+export const SOURCE_OBJECT_STORE = "primary-archive";
+/** Name of the source in a restoring or replica Cluster's externalClusters. */
+export const SOURCE_CLUSTER = "primary";
 
 /** gp3 StorageClass of the database volumes, encrypted with the time-series key. */
 export const TIMESERIES_STORAGE_CLASS = "gp3-encrypted-timeseries";
@@ -84,8 +104,8 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
   public readonly volumeKey: EncryptionKey;
   public readonly storageClass: k8s.storage.v1.StorageClass;
   public readonly objectStore: k8s.apiextensions.CustomResource;
-  /** The archive a restoring Cluster recovers from (read only: nothing archives into it). */
-  public readonly restoreObjectStore?: k8s.apiextensions.CustomResource;
+  /** The store reading another cluster's archive (read only: nothing archives into it); absent unless restoring or a replica cluster. */
+  public readonly sourceObjectStore?: k8s.apiextensions.CustomResource;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly pooler: k8s.apiextensions.CustomResource;
   public readonly scheduledBackup: k8s.apiextensions.CustomResource;
@@ -164,16 +184,18 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
     );
 
-    // Read-only source of a restore: the plugin reads base backups and WAL from it, and the
-    // Cluster's own archive (above) stays a different bucket, so the two never mix.
+    // A restoring or replica Cluster also reads the source's archive: a second store, only read from
+    // (no retention), so the Cluster's own archive (above) stays a different bucket and the two never mix.
     const restore = args.restore;
-    if (restore) {
-      this.restoreObjectStore = new k8s.apiextensions.CustomResource(
-        `${name}-restore-object-store`,
-        { apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: `${OBJECT_STORE}-${RESTORE_SOURCE}`, namespace: ns }, spec: objectStoreSpec(restore.bucket, args.region, undefined) },
-        { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
-      );
-    }
+    if (restore && args.replicaOf) throw new pulumi.RunError("a time-series Cluster cannot both restore from an archive and replicate one; this is a bug in stacks/schema/timeseries.ts");
+    const source = restore ? { bucket: restore.bucket, region: args.region, serverName: restore.serverName ?? cn } : args.replicaOf;
+    this.sourceObjectStore = source
+      ? new k8s.apiextensions.CustomResource(
+          `${name}-source-object-store`,
+          { apiVersion: "barmancloud.cnpg.io/v1", kind: "ObjectStore", metadata: { name: SOURCE_OBJECT_STORE, namespace: ns }, spec: objectStoreSpec(source.bucket, source.region) },
+          { ...k8sOpts, dependsOn: [args.pluginRelease, this.namespace] },
+        )
+      : undefined;
 
     this.consumers = new TimeseriesConsumers(
       `${name}-consumers`,
@@ -212,7 +234,10 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           objectStore: OBJECT_STORE,
           roleArn: args.backupRoleArn,
           consumers: args.consumers,
-          restore: restore ? { objectStore: `${OBJECT_STORE}-${RESTORE_SOURCE}`, serverName: restore.serverName ?? cn, targetTime: restore.targetTime } : undefined,
+          archiveSource: source
+            ? { source: SOURCE_CLUSTER, objectStore: SOURCE_OBJECT_STORE, serverName: source.serverName, replica: args.replicaOf ? { promoted: args.replicaOf.promoted } : undefined, targetTime: restore?.targetTime }
+            : undefined,
+          archiveTimeoutSeconds: args.archiveTimeoutSeconds,
         }),
       },
       {
@@ -224,7 +249,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           this.storageClass,
           catalog,
           this.objectStore,
-          ...(this.restoreObjectStore ? [this.restoreObjectStore] : []),
+          ...(this.sourceObjectStore ? [this.sourceObjectStore] : []),
           ...Object.values(this.consumers.roleSecrets),
         ],
         protect: args.protect,

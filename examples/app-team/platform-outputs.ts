@@ -13,6 +13,19 @@ export interface PlatformOutputs {
   readonly databaseSubnetIds: string[];
   readonly natGatewayIds: string[];
   readonly egressIps: string[];
+  /** null unless entasis:failover is set (docs/failover.md). */
+  readonly failover: {
+    readonly role: string;
+    readonly promoted: boolean | null;
+    readonly apiHost: string;
+    readonly websocketHost: string;
+    readonly healthCheckId: string | null;
+    readonly replicationSources: {
+      readonly postgresArn: string;
+      readonly timeseriesArchive: { readonly bucket: string; readonly bucketArn: string; readonly keyArn: string; readonly region: string; readonly serverName: string };
+      readonly bucketCopies: Readonly<Record<string, { readonly bucket: string; readonly bucketArn: string; readonly keyArn: string }>>;
+    } | null;
+  } | null;
   readonly securityGroupIds: Readonly<Record<string, string>>;
   readonly dbSubnetGroupName: string;
   readonly cacheSubnetGroupName: string;

@@ -25,6 +25,7 @@ import { timeseriesSchema, validateTimeseries, validateTimeseriesAgainst } from 
 import { validateWorkloads, workloadsSchema } from "./workloads";
 import { loadTestSchema, validateLoadTest } from "./loadTest";
 import { validateConnectionBudget } from "./capacity";
+import { FailoverConfig, failoverSchema, isWaitingStandby, validateFailover, waiveStandbyMinimums } from "./failover";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -140,10 +141,12 @@ export interface ValidatedStackConfig extends AreaConfigs {
   /** `entasis:sleep`: working hours of a `single` stack; undefined: always awake. */
   readonly sleep: SleepConfig;
   readonly tags: Readonly<Record<string, string>>;
+  /** `entasis:failover`: this stack's half of a multi-region pair; absent for a single-region stack. */
+  readonly failover?: FailoverConfig;
 }
 
 /** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
-export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), ...Object.keys(SECRET_KEYS), "mode", "sleep"]);
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), "failover", ...Object.keys(SECRET_KEYS), "mode", "sleep"]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -196,13 +199,27 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     }
   }
 
+  // A multi-region half (stacks/schema/failover.ts). A promoted standby runs at its full size: the
+  // `fullSize` values merge over the file's own before the areas parse, so every check sees them.
+  let failover: FailoverConfig | undefined;
+  let values = raw.values;
+  if (raw.values.failover !== undefined) {
+    const f = failoverSchema.safeParse(raw.values.failover, { reportInput: true });
+    if (!f.success) problems.push(...zodProblems(`${NAMESPACE}:failover`, f.error, { stack: raw.stack, schema: failoverSchema }));
+    else {
+      failover = f.data;
+      const full = f.data.role === "standby" && f.data.promoted === true ? f.data.fullSize : undefined;
+      if (full) values = { ...raw.values, ...Object.fromEntries(Object.entries(full).map(([k, v]) => [k, deepMerge(raw.values[k], v)])) };
+    }
+  }
+
   // With an unknown environment, still check the areas (against prod's defaults, the strictest)
   // so that every problem of the file shows up in one run.
   // An unknown environment is checked as the strictest one its mode allows (prod, or dev for single).
   const ctx: AreaContext = { region: REGION_RE.test(region) ? region : "", environment: environment ?? (mode === "single" ? "dev" : "prod"), environmentKnown: environment !== undefined, stack: raw.stack, deploying: raw.deploying === true };
   const areas: Partial<Record<keyof Areas, unknown>> = {};
   for (const key of Object.keys(AREAS) as (keyof Areas)[]) {
-    areas[key] = AREAS[key].parse(key, raw.values[key], defaultsFor(ctx.environment, mode ?? IMPLIED_MODE[ctx.environment])[key], ctx, problems);
+    areas[key] = AREAS[key].parse(key, values[key], defaultsFor(ctx.environment, mode ?? IMPLIED_MODE[ctx.environment])[key], ctx, problems);
   }
   // Checks across areas, once each area involved has parsed; the capacity checks not with an
   // unknown environment, whose sizes would be prod's defaults, not the file's.
@@ -218,12 +235,31 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (known && parsed.loadTest && parsed.cluster) problems.push(...validateLoadTest(parsed.loadTest, parsed.cluster, `${NAMESPACE}:loadTest`));
   if (parsed.collectors && parsed.messaging && parsed.configStore && parsed.timeseries) problems.push(...validateCollectorsAgainst(parsed.collectors, parsed.messaging, parsed.configStore, parsed.timeseries, `${NAMESPACE}:collectors`));
   // Modes that recover from copies need a region to copy to; only `single` may sleep.
+  // multi-region is exactly a stack with a failover partner (stacks/schema/failover.ts).
+  if (mode === "multi-region" && raw.values.failover === undefined) {
+    problems.push({ key: `${NAMESPACE}:failover`, value: undefined, problem: "is unset, but mode multi-region pairs this stack with a warm standby in a second region behind Route 53 failover", fix: `set ${NAMESPACE}:failover (role primary here, role standby in the DR region's stack; docs/failover.md), or use ${NAMESPACE}:mode ha-scaled` });
+  }
+  if (mode && mode !== "multi-region" && raw.values.failover !== undefined) {
+    problems.push({ key: `${NAMESPACE}:mode`, value: mode, problem: "has no failover partner, but entasis:failover is set", fix: `set ${NAMESPACE}:mode multi-region, or remove ${NAMESPACE}:failover` });
+  }
   if (mode && MODES_WITH_DR.includes(mode) && parsed.backup && parsed.backup.drRegion === undefined && !problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`)) {
     problems.push({ key: `${NAMESPACE}:backup.drRegion`, value: undefined, problem: `is unset, but mode ${mode} keeps copies of every data store in a second region for manual recovery`, fix: `set ${NAMESPACE}:backup.drRegion, e.g. ap-northeast-1 (docs/disaster-recovery.md), or use ${NAMESPACE}:mode single` });
   }
   if (mode && sleep.success && parsed.data) problems.push(...validateSleep(sleep.data, { mode, postgresReplicas: Object.keys(parsed.data.postgres.replicas ?? {}), backup: parsed.backup }, `${NAMESPACE}:sleep`, `${NAMESPACE}:backup`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));
+
+  if (failover) problems.splice(0, problems.length, ...waiveStandbyMinimums(problems, failover, NAMESPACE));
+  // A waiting standby must also be valid once promoted: the switch is a config flip, found wrong
+  // only when the primary is already down would be too late.
+  if (failover && isWaitingStandby(failover) && typeof raw.values.failover === "object" && raw.values.failover !== null) {
+    const promoted = validateStackConfig({ ...raw, values: { ...raw.values, failover: { ...raw.values.failover, promoted: true } } });
+    if (!promoted.ok) {
+      const seen = new Set(problems.map((p) => `${p.key} ${p.problem}`));
+      problems.push(...promoted.problems.filter((p) => !seen.has(`${p.key} ${p.problem}`)).map((p) => ({ ...p, problem: `${p.problem} (once promoted: entasis:failover.fullSize applied)` })));
+    }
+  }
+  if (failover && parsed.backup && parsed.edge) problems.push(...validateFailover(failover, { region, deploying: raw.deploying === true, drRegion: parsed.backup.drRegion, drRegionReported: problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`), edgeScheme: parsed.edge.scheme, edgeAllowedCidrs: parsed.edge.allowedCidrs }, `${NAMESPACE}:failover`));
 
   if (problems.length > 0 || !environment || !mode || !tags.success || !sleep.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
@@ -240,6 +276,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),
+      ...(failover ? { failover } : {}),
     },
   };
 }

@@ -296,6 +296,10 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
     }
   }
   if (FREE_TYPES.has(r.type)) return { kind: "free" };
+  // Route 53 (failover DNS): records bill per query, health checks per month (0.50 USD for an AWS
+  // endpoint, plus 1.00 USD each for HTTPS and the 10 s interval). https://aws.amazon.com/route53/pricing/
+  if (r.type === "aws:route53/record:Record") return { kind: "usage", rate: "0.40 USD per million standard queries (Route 53)" };
+  if (r.type === "aws:route53/healthCheck:HealthCheck") return { kind: "usage", rate: "0.50 USD/month per health check of an AWS endpoint, +1.00 each for HTTPS and a 10 s interval (Route 53)" };
   // The first copy of management events is free; data events and GuardDuty are billed per event
   // analysed. https://aws.amazon.com/cloudtrail/pricing/ https://aws.amazon.com/guardduty/pricing/
   if (r.type === "aws:cloudtrail/trail:Trail") return { kind: "usage", rate: "0.10 USD per 100,000 S3 data events (management events: first copy free)" };

@@ -41,6 +41,17 @@ export const DURATIONS: Readonly<Record<string, Duration>> = {
     range: "5-20 min, growing with the first snapshot copied",
     source: `estimate: the provider waits until the replication reports replicating, after RDS copies the latest snapshot to the DR region (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/AutomatedBackups.Replicating.Enable.html); ${TF_TIMEOUTS} (75 min)`,
   },
+  // Failover (tools/insights/failover.ts): promotions the standby's switch makes.
+  "aws:rds/instance:Instance (promote read replica)": {
+    seconds: 300,
+    range: "a few minutes, longer with replica lag to apply",
+    source: "estimate: the replica reboots as a standalone instance (\"The promotion process takes a few minutes to complete\", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html)",
+  },
+  "postgresql.cnpg.io/v1:Cluster (promote replica cluster)": {
+    seconds: 60,
+    range: "under a minute",
+    source: "estimate: the operator promotes the designated primary once replica.enabled is false (https://cloudnative-pg.io/documentation/current/replica_cluster/)",
+  },
   "aws:rds/proxy:Proxy": { seconds: 300, range: "3-8 min", source: "estimate: proxy endpoint provisioning" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { seconds: 720, range: "10-15 min", source: `estimate: all cache clusters available; ${TF_TIMEOUTS} (60 min)` },
   "aws:mq/broker:Broker": { seconds: 900, range: "10-20 min single instance", source: `estimate: CREATION_IN_PROGRESS -> RUNNING ("about 15 minutes", Amazon MQ getting started, https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/getting-started-rabbitmq.html); ${TF_TIMEOUTS} (30 min)` },

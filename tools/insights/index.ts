@@ -19,6 +19,7 @@ import { ZonalCapacityReport, analyseZonalCapacity } from "./zonalCapacity";
 import { Leftover, destroyLeftovers } from "./teardown";
 import { SleepReport, analyseSleep } from "./sleep";
 import { ModeReport, modeOfRun } from "./modes";
+import { FailoverSide, analyseFailover } from "./failover";
 
 /** Price tables by region; a stack in another region gets no cost section until one is added. */
 export const PRICE_TABLES: Readonly<Record<string, PriceTable>> = { "ap-northeast-2": PRICES_AP_NORTHEAST_2 };
@@ -45,6 +46,8 @@ export interface Insights {
   readonly sleep?: SleepReport;
   /** Which deployment mode the stack runs and which keys of its file override it; absent if the config does not validate. */
   readonly mode?: ModeReport;
+  /** This stack's side of a multi-region failover pair; absent without failover records. */
+  readonly failover?: FailoverSide;
 }
 
 /** Files of this repository (the build context of `workloads.build`). */
@@ -72,6 +75,7 @@ export function insightsOf(run: RunResult, region: string, fileExists: (relative
     capacity: config ? analyseCapacity(config) : undefined,
     sleep: cost && table ? analyseSleep(idx, cost, table) : undefined,
     mode: config && isStackRun(run) ? modeOfRun(config, run.config) : undefined,
+    failover: analyseFailover(idx, run.stack, region, PRICE_TABLES, QUOTA_TABLES),
   };
 }
 

@@ -4,6 +4,7 @@ import { loadBootstrapStackFile } from "../offline/stackFile";
 import { PLACEHOLDER_CERTIFICATE_RE } from "../../stacks/schema/edge";
 import { PLACEHOLDER_ADMIN_PRINCIPAL } from "../../stacks/schema/cluster";
 import { PLACEHOLDER_TRAIL_RE } from "../../stacks/schema/audit";
+import { PLACEHOLDER_HOSTED_ZONE_ID } from "../../stacks/schema/failover";
 import { NAMESPACE, SECRET_KEYS, ValidatedStackConfig } from "../../stacks/schema/stack";
 import { ResourceIndex } from "./model";
 
@@ -148,6 +149,14 @@ export const PREREQUISITES: readonly PrerequisiteCheck[] = [
       ].join(" && ");
     },
     why: "entasis:workloads.image names no registry host, so the kubelet pulls it from Docker Hub (docker.io/library/...), where trading-api is not published: pods stay in ImagePullBackOff and the Deployment's await times out",
+  },
+  {
+    id: "failover:hosted-zone",
+    applies: (config) => config.failover !== undefined,
+    missing: (config) => config.failover?.dns.hostedZoneId === PLACEHOLDER_HOSTED_ZONE_ID,
+    fix: (config) =>
+      `aws route53 list-hosted-zones --query "HostedZones[?Config.PrivateZone==\`false\`].[Id,Name]"  # then, in both stacks of the pair: pulumi config set --path '${NAMESPACE}:failover.dns.hostedZoneId' <zone id> -s ${config.stack} (and zoneName, apiHost, websocketHost)`,
+    why: "entasis:failover.dns.hostedZoneId is the committed placeholder: previews accept it, `pulumi up` refuses it (the failover records and the health check need your public hosted zone; docs/failover.md)",
   },
   {
     id: "workloads:build-context",

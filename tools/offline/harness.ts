@@ -4,7 +4,7 @@ import { RegisterResourceRequest, RegisterResourceOutputsRequest } from "@pulumi
 import { NAMESPACE, SECRET_KEYS } from "../../stacks/schema/stack";
 import { CloudMocks } from "./mocks";
 import * as path from "path";
-import { BOOTSTRAP_DIR, BOOTSTRAP_PROJECT, PROJECT_NAME, bootstrapStackOf, loadStackFile } from "./stackFile";
+import { BOOTSTRAP_DIR, BOOTSTRAP_PROJECT, PROJECT_NAME, bootstrapStackOf, loadStackFile, primaryStackOf } from "./stackFile";
 
 /** Marker Pulumi puts on serialized secret values. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -131,7 +131,8 @@ export interface RunOptions {
   /**
    * Outputs of the stacks a StackReference reads, by fully qualified name. Default: the bootstrap
    * stack named in `entasis:deploy.bootstrapStack` is run first, under the same mocks, and its
-   * recorded outputs are what the platform reads.
+   * recorded outputs are what the platform reads. A failover standby's primary stack
+   * (`entasis:failover.primaryStack`) is run the same way unless it is given here.
    */
   readonly stackReferences?: Readonly<Record<string, { readonly outputs: Record<string, unknown>; readonly secretOutputNames: readonly string[] }>>;
 }
@@ -185,7 +186,9 @@ export async function attemptStack(opts: RunOptions): Promise<StackRunResult> {
   }
 
   const region = config["aws:region"] ?? "ap-northeast-2";
-  const stackReferences = opts.stackReferences ?? (await bootstrapReferences(config));
+  const given = opts.stackReferences ?? (await bootstrapReferences(config));
+  // A standby's primary is read too, unless the caller gave its outputs.
+  const stackReferences = { ...(await primaryReferences(config, given)), ...given };
   const result = await attemptProgram({
     project: PROJECT_NAME,
     stack: opts.stack,
@@ -243,6 +246,25 @@ async function bootstrapReferences(config: Readonly<Record<string, string>>): Pr
 }
 
 const bootstrapOutputs = new Map<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>();
+
+/**
+ * A failover standby's primary stack (`entasis:failover.primaryStack`), run offline from its own
+ * stack file as `npm run plan` runs it, as the standby's StackReference would read it. Its outputs
+ * depend only on its stack file, so one run per process serves every standby run.
+ */
+async function primaryReferences(config: Readonly<Record<string, string>>, given: Readonly<Record<string, unknown>>): Promise<Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>> {
+  const name = primaryStackOf(config);
+  if (name === undefined || name in given) return {};
+  const cached = primaryOutputs.get(name);
+  if (cached) return { [name]: cached };
+  const run = await attemptStack({ stack: name.split("/").pop() ?? name, placeholderSecrets: true });
+  if (run.error !== undefined) throw run.error;
+  const outputs = { outputs: run.outputs, secretOutputNames: [...run.secretOutputs] };
+  primaryOutputs.set(name, outputs);
+  return { [name]: outputs };
+}
+
+const primaryOutputs = new Map<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>();
 
 export interface ProgramRunOptions {
   readonly project: string;

@@ -54,8 +54,8 @@ const COMPUTED: Record<string, ComputedState> = {
   "aws:elasticache/replicationGroup:ReplicationGroup": (a, region) => {
     const id = String(a.inputs.replicationGroupId);
     return {
-      primaryEndpointAddress: `master.${id}.abc123.apn2.cache.amazonaws.com`,
-      readerEndpointAddress: `replica.${id}.abc123.apn2.cache.amazonaws.com`,
+      primaryEndpointAddress: `master.${id}.abc123.${shortRegion(region)}.cache.amazonaws.com`,
+      readerEndpointAddress: `replica.${id}.abc123.${shortRegion(region)}.cache.amazonaws.com`,
       arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${id}`,
     };
   },
@@ -104,6 +104,12 @@ const COMPUTED: Record<string, ComputedState> = {
     return { nodeGroupName: name, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT_ID}:nodegroup/${String(a.inputs.clusterName)}/${name}/mock`, status: "ACTIVE" };
   },
 };
+
+/** ElastiCache's short region code in endpoint names: ap-northeast-2 -> apn2, us-east-1 -> use1. */
+export function shortRegion(region: string): string {
+  const [area, direction, n] = region.split("-");
+  return `${area}${direction?.[0] ?? ""}${n ?? ""}`;
+}
 
 function hash(text: string, length: number): string {
   return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);

@@ -69,3 +69,15 @@ export function loadBootstrapStackFile(fullyQualified: string): LoadedStackFile 
   const stack = fullyQualified.split("/").pop() ?? fullyQualified;
   return loadStackFile(stack, path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`));
 }
+
+/** The primary stack a failover standby's config names (`entasis:failover.primaryStack`), or undefined. */
+export function primaryStackOf(config: Readonly<Record<string, string>>): string | undefined {
+  const text = config["entasis:failover"];
+  if (text === undefined) return undefined;
+  try {
+    const f = JSON.parse(text) as { role?: unknown; primaryStack?: unknown };
+    return f.role === "standby" && typeof f.primaryStack === "string" ? f.primaryStack : undefined;
+  } catch {
+    return undefined;
+  }
+}

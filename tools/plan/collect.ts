@@ -1,5 +1,6 @@
 import * as path from "path";
 import { Insights, compareCosts } from "../insights";
+import { FailoverPlan, FailoverSide, planFailover } from "../insights/failover";
 import { CostReport, estimateCost } from "../insights/cost";
 import { diagramOf, writeDiagram } from "../insights/diagramFiles";
 import { ResourceIndex } from "../insights/model";
@@ -28,6 +29,8 @@ export type Collected = { readonly report: PlanReport } | { readonly failed: Sta
 export interface OtherStack {
   readonly cost?: CostReport;
   readonly quotas?: QuotaReport;
+  /** Its side of a multi-region failover pair, if it is one. */
+  readonly failover?: FailoverSide;
 }
 
 /** Stack traces cut short while the plan runs (see cheapStackTraces in tools/offline/harness.ts, where each program run does the same). */
@@ -111,8 +114,10 @@ export function assembleReport(run: StackRunResult, extras: { readonly others?: 
     if (o.cost) costs[name] = o.cost;
     if (o.quotas) quotas[name] = o.quotas;
   }
+  const sides: Record<string, OtherStack> = { [run.stack]: otherStackOfInsights(first.insights), ...(extras.others ?? {}) };
   return {
     ...first,
+    failover: failoverOf(run.stack, sides),
     costComparison: compareCosts(costs),
     accountQuotas: Object.keys(quotas).length > 1 ? combineQuotas(quotas) : undefined,
     diagramPath: extras.diagramPath,
@@ -121,7 +126,17 @@ export function assembleReport(run: StackRunResult, extras: { readonly others?: 
 }
 
 function otherStackOfInsights(ins: Insights): OtherStack {
-  return { cost: ins.cost, quotas: ins.preflight?.quotas };
+  return { cost: ins.cost, quotas: ins.preflight?.quotas, failover: ins.failover };
+}
+
+/** The pair this stack belongs to: the stacks with failover records of each side (one of them this one). */
+function failoverOf(stack: string, sides: Readonly<Record<string, OtherStack>>): FailoverPlan | undefined {
+  if (!sides[stack]?.failover) return undefined;
+  const side = (role: FailoverSide["role"]): OtherStack | undefined => Object.values(sides).find((o) => o.failover?.role === role);
+  const primary = side("primary");
+  const standby = side("standby");
+  if (!primary?.failover || !standby?.failover) return undefined;
+  return planFailover(primary.failover, standby.failover, primary.cost);
 }
 
 /** Plans `stack`: runs it, its bootstrap stack and (from the cache when possible) every other stack. */

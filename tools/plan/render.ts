@@ -1,3 +1,4 @@
+import { renderFailover } from "./renderFailover";
 import { PlanReport, TreeNode } from "./report";
 import { fitWidth, section, table } from "./format";
 import { renderCost, renderCostDetail, renderFailureDomains, renderTimeline, renderTimelineDetail } from "./renderInsights";
@@ -78,6 +79,7 @@ export const SECTIONS: readonly ReportSection[] = [
   { id: "zonal-capacity", render: (r) => renderZonalCapacity(r.insights.zonalCapacity) },
   { id: "destroy-leftovers", render: (r) => renderLeftovers(r.insights.destroyLeftovers, r.stack) },
   { id: "capacity", render: (r) => (r.insights.capacity ? renderCapacity(r.insights.capacity) : []) },
+  { id: "failover", render: (r) => (r.failover ? renderFailover(r.failover) : []) },
   { id: "deploy-path", render: renderDeployPath },
   { id: "diagram", render: renderDiagram },
   { id: "counts-by-type", full: true, render: renderCountsByType },

@@ -3,6 +3,7 @@ import { RecordedResource, StackRunResult } from "../offline/harness";
 import { CostComparison, Insights, insightsOf } from "../insights";
 import { loadStackFile } from "../offline/stackFile";
 import { AccountQuotas } from "../insights/quotas";
+import { FailoverPlan } from "../insights/failover";
 
 export interface TreeNode {
   readonly type: string;
@@ -37,6 +38,8 @@ export interface PlanReport {
   readonly diagramPath?: string;
   /** The bootstrap stack (in-VPC runners) that `entasis:deploy.bootstrapStack` names, planned offline. */
   readonly bootstrap?: BootstrapSummary;
+  /** The multi-region pair this stack belongs to: RTO/RPO per store, standby cost, DR-region quotas. */
+  readonly failover?: FailoverPlan;
 }
 
 /** What the deploy path itself creates and costs. */
