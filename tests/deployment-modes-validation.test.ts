@@ -33,7 +33,16 @@ describe("entasis:mode is validated", () => {
 
   it("without entasis:mode, the environment implies the shape dev and prod always had", () => {
     expect(validateWith("dev", (a) => ({ ...a, mode: undefined, sleep: undefined }))).toEqual({ ok: true, messages: [] });
-    expect(validateWith("prod", (a) => ({ ...a, mode: undefined }))).toEqual({ ok: true, messages: [] });
+    expect(validateWith("prod", (a) => ({ ...a, mode: undefined, failover: undefined }))).toEqual({ ok: true, messages: [] });
+  });
+
+  it("ties multi-region to entasis:failover both ways", () => {
+    expect(validateWith("prod", (a) => ({ ...a, mode: undefined })).messages).toEqual([
+      'entasis:mode "ha-scaled" has no failover partner, but entasis:failover is set; set entasis:mode multi-region, or remove entasis:failover',
+    ]);
+    expect(validateWith("prod", (a) => ({ ...a, failover: undefined })).messages).toEqual([
+      "entasis:failover (unset) is unset, but mode multi-region pairs this stack with a warm standby in a second region behind Route 53 failover; set entasis:failover (role primary here, role standby in the DR region's stack; docs/failover.md), or use entasis:mode ha-scaled",
+    ]);
   });
 
   it("lets a null remove what the mode adds (ha-scaled's read replica), and dev run as ha-scaled gets prod's shape", () => {

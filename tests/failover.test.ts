@@ -257,7 +257,7 @@ describe("entasis:failover validation", () => {
     if (!up.ok) expect(up.problems.map(renderProblem)).toContainEqual(expect.stringMatching(/^entasis:failover\.dns\.hostedZoneId "Z0000000000PLACEHOLDER" is the placeholder of the committed stack files; /));
     expect(validateStackConfig(raw).ok).toBe(true);
     // Without entasis:failover the same restriction is fine.
-    expect(validateWith("prod", (a) => ({ ...a, failover: undefined, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) })).ok).toBe(true);
+    expect(validateWith("prod", (a) => ({ ...a, mode: "ha-scaled", failover: undefined, edge: withField(a.edge, ["allowedCidrs"], ["203.0.113.0/24"]) })).ok).toBe(true);
   });
 
   it("waives prod's HA minimums only for a waiting standby, and validates its promoted configuration", () => {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { OBJECT_STORE } from "../components/timeseries/timeseriesCluster";
+import { OBJECT_STORE, SOURCE_CLUSTER, SOURCE_OBJECT_STORE } from "../components/timeseries/timeseriesCluster";
 import { toRawStackConfig } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
 import { validateStackConfig } from "../stacks/schema/stack";
@@ -67,7 +67,9 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recovery-"));
     const file = path.join(dir, "Pulumi.src.yaml");
     const prod = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
-    fs.writeFileSync(file, prod.replace(/^  entasis:mode: .*\n/m, "").replace("config:\n", "config:\n  entasis:mode: multi-region\n  entasis:failover: { role: primary }\n"));
+    fs.writeFileSync(file, prod);
+    expect(prod).toMatch(/^  entasis:mode: multi-region$/m);
+    expect(prod).toMatch(/^  entasis:failover:$/m);
     const c = recoveryConfig("src", file);
     expect([c.config["entasis:mode"], c.config["entasis:failover"], c.stack]).toEqual(["ha-scaled", undefined, "src-dr"]);
     fs.rmSync(dir, { recursive: true });
@@ -202,15 +204,17 @@ describe("PostgreSQL: the program restores the database itself, so nothing is im
 
 describe("TimescaleDB: the recovery stack's Cluster bootstraps from the DR copy of the WAL archive", () => {
   const cluster = (): RecordedResource => named(recovery(), "timeseries-cluster", CR);
-  const restoreStore = (): RecordedResource => named(recovery(), "timeseries-restore-object-store");
+  const restoreStore = (): RecordedResource => named(recovery(), "timeseries-source-object-store");
   const drBucket = "entasis-prod-timeseries-backups-dr-123456789012-ap-northeast-1";
 
   it("recovers from an external cluster served by the barman cloud plugin, reading the Tokyo copy", () => {
     const s = spec(cluster());
-    expect(s.bootstrap).toEqual({ recovery: { source: "origin" } });
-    expect(s.externalClusters).toEqual([{ name: "origin", plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: `${OBJECT_STORE}-origin`, serverName: "timeseries" } } }]);
+    expect(s.bootstrap).toEqual({ recovery: { source: SOURCE_CLUSTER } });
+    // A one-time recovery, not a replica cluster: no replica section.
+    expect(s.replica).toBeUndefined();
+    expect(s.externalClusters).toEqual([{ name: SOURCE_CLUSTER, plugin: { name: "barman-cloud.cloudnative-pg.io", parameters: { barmanObjectName: SOURCE_OBJECT_STORE, serverName: "timeseries" } } }]);
     const store = restoreStore();
-    expect((store.inputs.metadata as Obj).name).toBe(`${OBJECT_STORE}-origin`);
+    expect((store.inputs.metadata as Obj).name).toBe(SOURCE_OBJECT_STORE);
     expect(((spec(store).configuration as Obj).destinationPath)).toBe(`s3://${drBucket}/`);
     // Nothing deletes from the copy: no retention on the source store.
     expect(spec(store).retentionPolicy).toBeUndefined();
@@ -224,13 +228,13 @@ describe("TimescaleDB: the recovery stack's Cluster bootstraps from the DR copy 
   });
 
   it("lets the instances' IRSA role read the copy and decrypt it with its key, and nothing more there", () => {
-    const policy = jsonInput(named(recovery(), "timeseries-backup-barman-barman", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: { Sid: string; Action: string[]; Resource: string }[] };
-    const restore = policy.Statement.filter((s) => s.Sid.startsWith("Restore"));
+    const policy = jsonInput(named(recovery(), "timeseries-backup-barman-barman", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+    const restore = policy.Statement.filter((s) => s.Sid.startsWith("Source"));
     const tsKey = String(((recoveryConfig("prod").config["entasis:timeseries"] as Obj).restore as Obj).kmsKeyArn);
     expect(restore.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
-      ["RestoreObjects", ["s3:GetObject"], `arn:aws:s3:::${drBucket}/*`],
-      ["RestoreBucket", ["s3:ListBucket", "s3:GetBucketLocation"], `arn:aws:s3:::${drBucket}`],
-      ["RestoreKey", ["kms:Decrypt"], tsKey],
+      ["SourceObjects", ["s3:GetObject"], [`arn:aws:s3:::${drBucket}/*`]],
+      ["SourceBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], [`arn:aws:s3:::${drBucket}`]],
+      ["SourceKeys", ["kms:Decrypt"], [tsKey]],
     ]);
   });
 
@@ -244,7 +248,7 @@ describe("TimescaleDB: the recovery stack's Cluster bootstraps from the DR copy 
     const s = spec(named(prod, "timeseries-cluster", CR));
     expect(Object.keys(s.bootstrap as Obj)).toEqual(["initdb"]);
     expect(s.externalClusters).toBeUndefined();
-    expect(prod.resources.filter((r) => r.name === "timeseries-restore-object-store")).toHaveLength(0);
+    expect(prod.resources.filter((r) => r.name === "timeseries-source-object-store")).toHaveLength(0);
   });
 });
 
