@@ -12,9 +12,15 @@ import { Environment } from "./schema/defaults";
 /** Runner prefix lengths inside the /22: six /26 private slots, /28 public and spare (database) slots. */
 const RUNNER_PREFIXES = { private: 26, public: 28, database: 28 } as const;
 
-/** CodeBuild project names, one pair per environment (each environment is its own account or region). */
-export function runnerProjectNames(environment: string): { readonly deploy: string; readonly preview: string } {
-  return { deploy: `entasis-${environment}-deploy`, preview: `entasis-${environment}-preview` };
+/**
+ * CodeBuild project names, one pair per bootstrap stack (dev, prod, and prod-dr: prod's runners in its
+ * DR region). Named after the stack, not the environment: a second bootstrap of prod in another
+ * region must not take the same names, or every `codebuild-entasis-prod-deploy-*` job label would
+ * start a build in both regions' projects (each project's webhook matches its own name).
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/action-runner.html
+ */
+export function runnerProjectNames(stack: string): { readonly deploy: string; readonly preview: string } {
+  return { deploy: `entasis-${stack}-deploy`, preview: `entasis-${stack}-preview` };
 }
 
 /**
@@ -25,12 +31,27 @@ export function runnerProjectNames(environment: string): { readonly deploy: stri
  */
 export const GITHUB_DEPLOY_ENVIRONMENT: Readonly<Record<Environment, string>> = { dev: "dev", prod: "production" };
 
+/**
+ * The GitHub environment of a bootstrap stack's deploy jobs: the environment's own for its main
+ * bootstrap (dev, production), suffixed for another one of the same environment (prod-dr:
+ * production-dr), which holds that bootstrap's own DEPLOY_ROLE_ARN and the same protection rules.
+ */
+export function githubDeployEnvironment(stack: string, environment: Environment): string {
+  const base = GITHUB_DEPLOY_ENVIRONMENT[environment];
+  if (stack === environment) return base;
+  return `${base}-${stack.startsWith(`${environment}-`) ? stack.slice(environment.length + 1) : stack}`;
+}
+
 /** The workflow file (under .github/workflows) and branch whose jobs may deploy. */
 export const DEPLOY_WORKFLOW = { file: "deploy.yml", branch: "main" } as const;
 
-/** IAM role name of an environment's deploy role (the workflows' `DEPLOY_ROLE_ARN` environment secret names it). */
-export function deployRoleName(environment: string): string {
-  return `entasis-${environment}-deploy`;
+/**
+ * IAM role name of a bootstrap stack's deploy role (the workflows' `DEPLOY_ROLE_ARN` environment
+ * secret names it). After the stack: IAM names are account-wide, and prod's DR-region bootstrap
+ * lives in the same account as prod's.
+ */
+export function deployRoleName(stack: string): string {
+  return `entasis-${stack}-deploy`;
 }
 
 /**
@@ -57,7 +78,8 @@ export interface BootstrapOutputs {
  * the private EKS endpoint, so the runners reach the Kubernetes API on the first deploy and ever after.
  */
 export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
-  const namePrefix = `entasis-bootstrap-${config.environment}`;
+  // After the stack (dev, prod, prod-dr), so two bootstraps of one environment never share a name.
+  const namePrefix = `entasis-bootstrap-${config.stack}`;
   const identity = aws.getCallerIdentityOutput();
   const partition = aws.getPartitionOutput().partition;
   const runner = config.runner;
@@ -78,7 +100,7 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     tags: config.tags,
   });
 
-  const projects = runnerProjectNames(config.environment);
+  const projects = runnerProjectNames(config.stack);
   const common = {
     namePrefix,
     githubRepository: runner.githubRepository,
@@ -99,9 +121,9 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
   // environment's job of deploy.yml read from main can assume (components/deploy/deployRole.ts).
   new GitHubRunner("deploy-runner", { ...common, projectName: projects.deploy, workflowName: "deploy" });
   const deployRole = new DeployRole("deploy-role", {
-    roleName: deployRoleName(config.environment),
+    roleName: deployRoleName(config.stack),
     githubRepository: runner.githubRepository,
-    githubEnvironment: GITHUB_DEPLOY_ENVIRONMENT[config.environment],
+    githubEnvironment: githubDeployEnvironment(config.stack, config.environment),
     workflowFile: DEPLOY_WORKFLOW.file,
     branch: DEPLOY_WORKFLOW.branch,
     createOidcProvider: runner.createGithubOidcProvider,

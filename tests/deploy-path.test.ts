@@ -27,7 +27,12 @@ beforeAll(async () => {
     boots[env] = await attemptBootstrap({ stack: env });
     if (boots[env].error) throw boots[env].error;
   }
+  boots["prod-dr"] = await attemptBootstrap({ stack: "prod-dr" });
+  if (boots["prod-dr"].error) throw boots["prod-dr"].error;
 });
+
+/** The bootstrap stack whose runners run a stack's jobs: its own, and prod-dr for prod's warm standby. */
+const RUNNER_STACK: Readonly<Record<string, string>> = { dev: "dev", prod: "prod", "prod-standby": "prod-dr", "prod-dr": "prod-dr" };
 
 /** Every (job, environment, command) that runs Pulumi, matrix expanded. */
 function pulumiJobs(): { file: string; job: string; env: string; project: string; command: string; runsOn: string; timeout?: number }[] {
@@ -57,13 +62,27 @@ function pulumiJobs(): { file: string; job: string; env: string; project: string
 const outputsOf = (env: string): Record<string, unknown> => boots[env].outputs;
 
 describe("workflow jobs that run Pulumi", () => {
-  it("cover up for dev and prod and preview of the platform and the bootstrap of both", () => {
+  it("cover up for dev, prod and prod's standby and preview of the platform and the bootstrap of each", () => {
     const jobs = pulumiJobs().map((j) => `${j.command} ${j.project}/${j.env}`).sort();
-    expect(jobs).toEqual(["destroy entasis-infra/dev", "preview entasis-bootstrap/dev", "preview entasis-bootstrap/prod", "preview entasis-infra/dev", "preview entasis-infra/prod", "up entasis-infra/dev", "up entasis-infra/prod"]);
+    expect(jobs).toEqual([
+      "destroy entasis-infra/dev",
+      "preview entasis-bootstrap/dev",
+      "preview entasis-bootstrap/prod",
+      "preview entasis-bootstrap/prod-dr",
+      "preview entasis-infra/dev",
+      "preview entasis-infra/prod",
+      "preview entasis-infra/prod-standby",
+      "up entasis-infra/dev",
+      "up entasis-infra/prod",
+      "up entasis-infra/prod-standby",
+    ]);
   });
 
-  it.each(["dev", "prod"])("of %s run on that environment's CodeBuild runner: deploy for up and destroy, preview for preview", (env) => {
-    for (const job of pulumiJobs().filter((j) => j.env === env)) {
+  it.each(["dev", "prod", "prod-standby", "prod-dr"])("of %s run on its bootstrap's CodeBuild runner (the standby's in its own region): deploy for up and destroy, preview for preview", (stack) => {
+    const env = RUNNER_STACK[stack];
+    const jobs = pulumiJobs().filter((j) => j.env === stack);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const job of jobs) {
       const project = String(outputsOf(env)[job.command === "preview" ? "previewProject" : "deployProject"]);
       expect({ job: job.job, runsOn: job.runsOn }).toEqual({ job: job.job, runsOn: `codebuild-${project}-\${{ github.run_id }}-\${{ github.run_attempt }}` });
       // That project exists in the bootstrap stack, in the runner VPC's private subnets.
@@ -75,6 +94,19 @@ describe("workflow jobs that run Pulumi", () => {
       expect(vpc.subnets.length).toBeGreaterThanOrEqual(2);
       for (const s of vpc.subnets) expect(privateSubnetIds).toContain(s);
     }
+  });
+
+  it("run prod's standby alone when ap-northeast-2 is down (dispatch input failover): dev and prod skipped, the standby's job admitted without them", () => {
+    const wf = workflow("deploy.yml") as Workflow & { on: { workflow_dispatch: { inputs: Record<string, { type: string }> } }; jobs: Record<string, Job & { if?: string }> };
+    expect(wf.on.workflow_dispatch.inputs.failover.type).toBe("boolean");
+    expect(wf.jobs.dev.if).toContain("!inputs.failover");
+    expect(wf.jobs.prod.needs).toBe("dev");
+    const standby = wf.jobs["prod-standby"];
+    expect(standby.needs).toEqual(["test", "prod"]);
+    expect(standby.if).toBe("${{ !cancelled() && needs.test.result == 'success' && (needs.prod.result == 'success' || (inputs.failover && needs.prod.result == 'skipped')) }}");
+    expect(standby.environment).toBe("production-dr");
+    // The standby's stack reads the DR-region bootstrap, whose runner this job runs on.
+    expect(JSON.parse(loadStackFile("prod-standby").config["entasis:deploy"])).toEqual({ bootstrapStack: `${wf.env?.PULUMI_ORG}/entasis-bootstrap/prod-dr` });
   });
 
   it.each(["dev", "prod"])("name the bootstrap stack that the %s stack config reads", (env) => {

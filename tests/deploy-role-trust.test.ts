@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { GITHUB_OIDC_HOST, GITHUB_SUB_CLAIM_KEYS } from "../components/deploy/deployRole";
-import { GITHUB_DEPLOY_ENVIRONMENT } from "../stacks/bootstrap";
+import { githubDeployEnvironment } from "../stacks/bootstrap";
 import { RecordedResource, RunResult, attemptBootstrap } from "../tools/offline/harness";
 import { loadStackFile } from "../tools/offline/stackFile";
 import { EnvironmentRule, TRIGGERS, Trigger, WorkflowFile, environmentAdmits, oidcClaims, webIdentityContext, workflowRuns } from "./support/githubActions";
@@ -17,12 +17,15 @@ import { jsonInput, named, ofType } from "./support/query";
  */
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
 const DOC = fs.readFileSync(path.join(__dirname, "..", "docs", "deploy.md"), "utf8");
-const ENVS = ["dev", "prod"] as const;
+/** Every bootstrap stack: dev, prod, and prod's DR-region bootstrap (the standby's deploy job). */
+const ENVS = ["dev", "prod", "prod-dr"] as const;
+const ENVIRONMENT_OF = { dev: "dev", prod: "prod", "prod-dr": "prod" } as const;
 
 /** The repository settings docs/deploy.md step 4 makes: both environments deploy from main only; production needs reviewers. */
 const REPOSITORY_SETTINGS: Readonly<Record<string, EnvironmentRule>> = {
   dev: { deploymentBranches: ["main"], requiredReviewers: false },
   production: { deploymentBranches: ["main"], requiredReviewers: true },
+  "production-dr": { deploymentBranches: ["main"], requiredReviewers: true },
 };
 
 const boots: Record<string, RunResult> = {};
@@ -36,7 +39,12 @@ beforeAll(async () => {
 const repository = (env: string): string => (JSON.parse(loadStackFile(env, path.join(__dirname, "..", "bootstrap", `Pulumi.${env}.yaml`)).config["entasis-bootstrap:runner"]) as { githubRepository: string }).githubRepository;
 const deployRole = (env: string): RecordedResource => named(boots[env], "deploy-role-role");
 const trustOf = (env: string): PolicyDocument => jsonInput(deployRole(env), "assumeRolePolicy") as unknown as PolicyDocument;
-const providerArn = (env: string): string => String(named(boots[env], "deploy-role-github-oidc").state.arn);
+/**
+ * The account's one GitHub OIDC provider: created by prod's bootstrap (and dev's in a dev-only
+ * account), reused by prod's DR-region bootstrap (IAM is global; createGithubOidcProvider false).
+ */
+const createsProvider = (env: string): boolean => ofType(boots[env], "aws:iam/openIdConnectProvider:OpenIdConnectProvider").length === 1;
+const providerArn = (env: string): string => (createsProvider(env) ? String(named(boots[env], "deploy-role-github-oidc").state.arn) : `arn:aws:iam::123456789012:oidc-provider/${GITHUB_OIDC_HOST}`);
 
 const realWorkflows = (): Record<string, WorkflowFile> =>
   Object.fromEntries(
@@ -87,22 +95,26 @@ const EXPECTED: Outcome[] = [
   { file: "deploy.yml", job: "dev", trigger: "manual dispatch on main", role: "dev" },
   { file: "deploy.yml", job: "prod", trigger: "manual dispatch on main", role: "prod" },
   { file: "deploy.yml", job: "destroy-dev", trigger: "manual dispatch on main", role: "dev" },
+  { file: "deploy.yml", job: "prod-standby", trigger: "push to main", role: "prod-dr" },
+  { file: "deploy.yml", job: "prod-standby", trigger: "manual dispatch on main", role: "prod-dr" },
 ];
 const key = (o: Outcome): string => `${o.file}#${o.job} ${o.trigger} -> ${o.role}`;
 
-describe("the deploy roles of dev and prod", () => {
+describe("the deploy roles of dev, prod and prod's DR region", () => {
   it.each(ENVS)("%s: trust only GitHub's OIDC provider, for one subject: the environment's job of deploy.yml read from main", (env) => {
     const trust = trustOf(env);
     const statements = Array.isArray(trust.Statement) ? trust.Statement : [trust.Statement];
     expect(statements).toHaveLength(1);
     expect(statements[0].Principal).toEqual({ Federated: providerArn(env) });
-    expect(deployRole(env).propertyDependencies.assumeRolePolicy).toContain(named(boots[env], "deploy-role-github-oidc").urn);
-    const environment = GITHUB_DEPLOY_ENVIRONMENT[env];
+    expect(createsProvider(env)).toBe(env !== "prod-dr");
+    if (createsProvider(env)) expect(deployRole(env).propertyDependencies.assumeRolePolicy).toContain(named(boots[env], "deploy-role-github-oidc").urn);
+    else expect(providerArn(env)).toBe(providerArn("prod"));
+    const environment = githubDeployEnvironment(env, ENVIRONMENT_OF[env]);
     expect(statements[0].Condition?.StringEquals).toEqual({
       [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
       [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository(env)}:environment:${environment}:job_workflow_ref:${repository(env)}/.github/workflows/deploy.yml@refs/heads/main`,
     });
-    expect(named(boots[env], "deploy-role-github-oidc").inputs).toMatchObject({ url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] });
+    if (createsProvider(env)) expect(named(boots[env], "deploy-role-github-oidc").inputs).toMatchObject({ url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] });
     // No service or account principal: CodeBuild (or anyone in the account) cannot assume it directly.
     expect(evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "codebuild.amazonaws.com" } }, true)).toBe("implicit-deny");
   });
@@ -110,16 +122,16 @@ describe("the deploy roles of dev and prod", () => {
   it("are obtained, across every job of every workflow under every trigger, only by main's deploy.yml jobs in the matching environment", () => {
     const { granted, judged } = whoDeploys(realWorkflows());
     expect(granted.map(key).sort()).toEqual(EXPECTED.map(key).sort());
-    // deploy.yml: its 4 jobs on a push to main and on a dispatch on main (`if:` not modelled), only
-    // `test` on a dispatch on a branch (the environments refuse the branch); preview.yml: 1 on the
-    // pull request; test.yml: 1 on each push and on the pull request.
-    expect(judged).toBe(4 + 4 + 1 + 1 + 3);
+    // deploy.yml: its 5 jobs on a push to main and on a dispatch on main (`if:` not modelled), only
+    // `test` on a dispatch on a branch (the environments refuse the branch); preview.yml: its 3 jobs
+    // (the matrix, the standby's, the DR bootstrap's) on the pull request; test.yml: 1 on each push and on the pull request.
+    expect(judged).toBe(5 + 5 + 1 + 3 + 3);
   });
 
   it("hold without the environments' branch rules too (the subject pins the ref), and need the repository's subject template (the default subject fits nothing)", () => {
     const noRules = whoDeploys(realWorkflows(), { settings: {} });
     expect(noRules.granted.map(key).sort()).toEqual(EXPECTED.map(key).sort());
-    expect(noRules.judged).toBe(4 + 4 + 4 + 1 + 3);
+    expect(noRules.judged).toBe(5 + 5 + 5 + 3 + 3);
     expect(whoDeploys(realWorkflows(), { subTemplate: ["repo", "context"] }).granted).toEqual([]);
   });
 

@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { githubDeploySubject } from "../components/deploy/deployRole";
-import { DEPLOY_WORKFLOW, GITHUB_DEPLOY_ENVIRONMENT } from "../stacks/bootstrap";
+import { DEPLOY_WORKFLOW, GITHUB_DEPLOY_ENVIRONMENT, githubDeployEnvironment } from "../stacks/bootstrap";
 import { PLACEHOLDER_GITHUB_REPOSITORY } from "../stacks/schema/bootstrap";
-import { ENVIRONMENTS } from "../stacks/schema/defaults";
+import { ENVIRONMENTS, Environment } from "../stacks/schema/defaults";
 
 /**
  * docs/deploy.md takes both environments from an empty account to serving, names the repository in
@@ -40,10 +40,14 @@ describe("the runbook", () => {
   });
 
   it("states the exact OIDC subject the deploy roles trust, and sets up every GitHub environment the deploy workflow uses", () => {
-    expect(section("4. Repository settings")).toContain(githubDeploySubject("<owner>/<repo>", "<dev|production>", DEPLOY_WORKFLOW.file, DEPLOY_WORKFLOW.branch));
+    expect(section("4. Repository settings")).toContain(githubDeploySubject("<owner>/<repo>", "<dev|production|production-dr>", DEPLOY_WORKFLOW.file, DEPLOY_WORKFLOW.branch));
     const wf = yaml.load(fs.readFileSync(path.join(ROOT, ".github", "workflows", DEPLOY_WORKFLOW.file), "utf8")) as { jobs: Record<string, { environment?: string }> };
     const used = new Set(Object.values(wf.jobs).map((j) => j.environment).filter((e): e is string => e !== undefined));
-    expect([...used].sort()).toEqual(Object.values(GITHUB_DEPLOY_ENVIRONMENT).sort());
+    // One GitHub environment per bootstrap stack (bootstrap/Pulumi.<stack>.yaml): dev, production, production-dr.
+    const bootstraps = fs.readdirSync(path.join(ROOT, "bootstrap")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((st): st is string => st !== undefined);
+    const environmentOf = (st: string): Environment => ENVIRONMENTS.find((e) => st === e || st.startsWith(`${e}-`)) ?? "prod";
+    expect([...used].sort()).toEqual(bootstraps.map((st) => githubDeployEnvironment(st, environmentOf(st))).sort());
+    expect([...used].sort()).toEqual([...Object.values(GITHUB_DEPLOY_ENVIRONMENT), "production-dr"].sort());
     for (const env of used) {
       expect(section("4. Repository settings")).toContain(`environments/${env}/deployment-branch-policies -f name=${DEPLOY_WORKFLOW.branch}`);
       expect(section("4. Repository settings")).toContain(`gh secret set DEPLOY_ROLE_ARN --env ${env}`);
