@@ -403,6 +403,25 @@ const CASES: Record<string, Cases> = {
       ],
     ],
   },
+  "guardduty-eks-protection": {
+    good: [f.detectorSet],
+    bad: [
+      replace(f.detectorSet, patch(f.detector, { enable: false })),
+      f.detectorSet.filter((r) => r !== f.eksAuditLogs),
+      replace(f.detectorSet, patch(f.runtimeMonitoring, { status: "DISABLED" })),
+      replace(f.detectorSet, patch(f.runtimeMonitoring, { additionalConfigurations: [] })),
+    ],
+  },
+  "k8s-secret-no-admin-credential": {
+    good: [[f.appSecret], [res("kubernetes:core/v1:Secret", "grafana-admin", { metadata: { name: "grafana-admin", namespace: "monitoring" }, stringData: { "admin-user": "admin", "admin-password": "[secret]" } })]],
+    bad: [
+      // The RDS master password the role Job once read from a Secret.
+      [res("kubernetes:core/v1:Secret", "db-master", { metadata: { name: "postgres-master", namespace: "db-bootstrap" }, stringData: { password: "[secret]" } })],
+      [patch(f.appSecret, { stringData: { username: "trading_api", password: "[secret]", MASTER_PASSWORD: "[secret]" } })],
+      [patch(f.appSecret, { data: { "admin-password": "W3NlY3JldF0=" } })],
+      [res("kubernetes:core/v1:Secret", "mq-provisioner", { metadata: { name: "mq-provisioner", namespace: "messaging" }, stringData: { RABBITMQ_ADMIN_PASS: "[secret]" } })],
+    ],
+  },
   "cloudtrail-log-file-validation": {
     good: [[f.trail]],
     bad: [[patch(f.trail, { enableLogFileValidation: false })], [patch(f.trail, { enableLogFileValidation: undefined })], [patch(f.trail, { isMultiRegionTrail: false })], [patch(f.trail, { kmsKeyId: undefined })]],

@@ -34,6 +34,8 @@ export const C = {
   KMS_3: { framework: "FSBP", id: "KMS.3", title: "AWS KMS keys should not be deleted unintentionally" },
   KMS_4: { framework: "FSBP", id: "KMS.4", title: "AWS KMS key rotation should be enabled" },
   CLOUDTRAIL_4: { framework: "FSBP", id: "CloudTrail.4", title: "CloudTrail log file validation should be enabled" },
+  GUARDDUTY_5: { framework: "FSBP", id: "GuardDuty.5", title: "GuardDuty EKS Audit Log Monitoring should be enabled" },
+  SECRETS_NO_ADMIN_IN_K8S: { framework: "NIST", id: "IA-5(7)", title: "No embedded static authenticators (no master or admin password in a Kubernetes Secret)" },
   IAM_LEAST_PRIVILEGE: { framework: "NIST", id: "AC-6", title: "Least privilege (no write action on every resource without a condition)" },
   IAM_CONFUSED_DEPUTY: { framework: "NIST", id: "AC-6", title: "Least privilege (cross-service confused-deputy guard: aws:SourceAccount on service trusts)" },
   BACKUP_IMMUTABLE: { framework: "NIST", id: "CP-9(8)", title: "System backup: cryptographic protection and protection from unauthorized deletion" },

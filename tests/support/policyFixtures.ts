@@ -514,3 +514,17 @@ export const namespace = res("kubernetes:core/v1:Namespace", "apps-ns", { metada
 export function denyAllIn(ns: string): PolicyInput {
   return res("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${ns}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
 }
+
+/** GuardDuty with EKS audit logs and Runtime Monitoring managing the EKS agent (components/security/auditTrail.ts). */
+export const detector = res("aws:guardduty/detector:Detector", "audit-guardduty", { enable: true, tags: TAGS });
+export const eksAuditLogs = res("aws:guardduty/detectorFeature:DetectorFeature", "audit-eks-audit-logs", { name: "EKS_AUDIT_LOGS", status: "ENABLED" }, { detectorId: [detector] });
+export const runtimeMonitoring = res(
+  "aws:guardduty/detectorFeature:DetectorFeature",
+  "audit-runtime-monitoring",
+  { name: "RUNTIME_MONITORING", status: "ENABLED", additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }] },
+  { detectorId: [detector] },
+);
+export const detectorSet = [detector, eksAuditLogs, runtimeMonitoring];
+
+/** A consumer's connection Secret: its own user's password, no administrative credential. */
+export const appSecret = res("kubernetes:core/v1:Secret", "trading-api-db", { metadata: { name: "trading-api-db", namespace: "trading-api" }, type: "Opaque", stringData: { username: "trading_api", password: "[secret]" } });
