@@ -119,11 +119,30 @@ describe("listener chain", () => {
     expect(https.inputs.defaultActions).toEqual([{ type: "forward", targetGroupArn: named(runs.tls, "edge-api", TG).state.arn }]);
   });
 
-  it("associates the configured WAF web ACL with the ALB", () => {
+  it("associates the configured WAF web ACL with the ALB, and creates none of its own then", () => {
     const assoc = named(runs.tls, "edge-waf", "aws:wafv2/webAclAssociation:WebAclAssociation");
     expect(assoc.inputs).toEqual({ resourceArn: named(runs.tls, "edge-alb", LB).state.arn, webAclArn: WAF });
-    expect(ofType(runs.prod, "aws:wafv2/webAclAssociation:WebAclAssociation")).toHaveLength(0);
+    expect(ofType(runs.tls, "aws:wafv2/webAcl:WebAcl")).toHaveLength(0);
+    // dev's ALB is internal and dev has no managed WAF.
     expect(ofType(runs.dev, "aws:wafv2/webAclAssociation:WebAclAssociation")).toHaveLength(0);
+  });
+
+  it("puts prod's internet-facing ALB behind its own web ACL: AWS managed rule groups, no User-Agent counted not blocked", () => {
+    const acl = named(runs.prod, "edge-waf-acl", "aws:wafv2/webAcl:WebAcl");
+    expect(acl.inputs).toMatchObject({ scope: "REGIONAL", defaultAction: { allow: {} }, visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true } });
+    // The rule groups are their own resources, so the ACL must not fight them over `rules`.
+    expect(acl.ignoreChanges).toEqual(["rules"]);
+    const assoc = named(runs.prod, "edge-waf", "aws:wafv2/webAclAssociation:WebAclAssociation");
+    expect(assoc.propertyDependencies.webAclArn).toEqual([acl.urn]);
+    expect(assoc.propertyDependencies.resourceArn).toEqual([named(runs.prod, "edge-alb", LB).urn]);
+    const groups = ofType(runs.prod, "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation");
+    expect(groups.map((g) => [g.inputs.ruleName, g.inputs.priority, g.inputs.overrideAction])).toEqual([
+      ["AWSManagedRulesAmazonIpReputationList", 10, "none"],
+      ["AWSManagedRulesKnownBadInputsRuleSet", 20, "none"],
+      ["AWSManagedRulesCommonRuleSet", 30, "none"],
+    ]);
+    for (const g of groups) expect(g.propertyDependencies.webAclArn).toEqual([acl.urn]);
+    expect((groups[2].inputs.managedRuleGroup as { ruleActionOverrides: unknown }).ruleActionOverrides).toEqual([{ name: "NoUserAgent_HEADER", actionToUse: { count: {} } }]);
   });
 });
 

@@ -198,6 +198,9 @@ const UNTAGGABLE = new Set([
   "aws:scheduler/schedule:Schedule",
   // Route 53 records carry no tags (the hosted zone and health checks do).
   "aws:route53/record:Record",
+  // Associations take no tags (the web ACL carries them).
+  "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation",
+  "aws:wafv2/webAclAssociation:WebAclAssociation",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:guardduty/detectorFeature:DetectorFeature",
   "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
  * spans cloudwatch, logs and events; the ALB is elasticloadbalancing.
  */
 export const PREVIEW_READ_SERVICES = [
-  "acm", "backup", "cloudtrail", "cloudwatch", "codebuild", "ec2", "ecr", "eks", "elasticache", "elasticloadbalancing", "events", "guardduty", "iam", "kms", "logs", "mq", "rds", "route53", "s3", "scheduler", "secretsmanager", "ssm", "tag",
+  "acm", "backup", "cloudtrail", "cloudwatch", "codebuild", "ec2", "ecr", "eks", "elasticache", "elasticloadbalancing", "events", "guardduty", "iam", "kms", "logs", "mq", "rds", "route53", "s3", "scheduler", "secretsmanager", "ssm", "tag", "wafv2",
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags, named } from "../tags";
+import { EdgeWebAcl } from "./webAcl";
 
 /**
  * TLS 1.3 with TLS 1.2 fallback and forward-secret ciphers only; the policy pack requires it or newer.
@@ -36,8 +37,10 @@ export interface EdgeSettings {
   readonly websocket: { readonly path: string; readonly deregistrationDelaySeconds: number };
   /** Target health check on `/health`. Default 15 / 5 / 3 / 2 (prod) or 3 (dev). */
   readonly healthCheck: { readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number };
-  /** Regional WAFv2 web ACL to associate. Default none. */
+  /** Regional WAFv2 web ACL to associate (one the organization manages). Default none. */
   readonly wafWebAclArn?: string;
+  /** Create and associate the platform's own web ACL (AWS managed rule groups) when no wafWebAclArn is given and the ALB is internet-facing. Default false (dev) / true (prod). */
+  readonly managedWaf: boolean;
   /** The spec's internal NLB. Default off. */
   readonly internalNlb: { readonly enabled: boolean };
 }
@@ -220,8 +223,12 @@ export class EdgeLoadBalancer extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (cfg.wafWebAclArn !== undefined) {
-      new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.alb.arn, webAclArn: cfg.wafWebAclArn }, { parent: this });
+    // An internet-facing ALB in front of orders: AWS's managed baseline, known bad inputs and IP
+    // reputation rules, unless the organization's own ACL is named.
+    const ownAcl = cfg.wafWebAclArn === undefined && cfg.managedWaf && cfg.scheme === "internet-facing" ? new EdgeWebAcl(`${name}-waf-acl`, { namePrefix: p, tags: args.tags }, { parent: this }) : undefined;
+    const aclArn = cfg.wafWebAclArn ?? ownAcl?.acl.arn;
+    if (aclArn !== undefined) {
+      new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.alb.arn, webAclArn: aclArn }, { parent: this });
     }
 
     if (cfg.internalNlb.enabled) {

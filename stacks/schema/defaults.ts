@@ -51,6 +51,7 @@ const SHARED: Readonly<Record<string, unknown>> = {
     websocket: { path: "/ws" },
     healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 3 },
     internalNlb: { enabled: false },
+    managedWaf: false,
   },
   deploy: {},
   timeseries: {
@@ -264,6 +265,8 @@ const PROD: Readonly<Record<string, unknown>> = {
     healthCheck: { unhealthyThreshold: 2 },
     lbControllerReplicas: 2,
     lbServiceController: false,
+    // An internet-facing trading API: AWS managed rule groups in front (components/edge/webAcl.ts).
+    managedWaf: true,
   },
   processing: {
     spark: { operatorReplicas: 2, driver: { cores: 1, memoryMiB: 4096 }, executor: { cores: 4, memoryMiB: 16384, instances: 4 }, eventLogRetentionDays: 90 },

@@ -52,6 +52,8 @@ export const edgeSchema = z.strictObject({
   }),
   /** Regional WAFv2 web ACL to associate with the ALB. Default none. */
   wafWebAclArn: z.string().regex(WAFV2_REGIONAL_ACL_ARN_RE, { message: issue("is not a regional WAFv2 web ACL ARN", "use arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>") }).optional(),
+  /** Create the platform's own web ACL (AWS managed rule groups) for an internet-facing ALB, unless wafWebAclArn names one. Default false (dev) / true (prod). */
+  managedWaf: z.boolean(),
   /** The spec's internal L4 load balancer (NLB on the private subnets). Default off. */
   internalNlb: z.strictObject({ enabled: z.boolean() }),
   /** AWS Load Balancer Controller replicas (it registers pod IPs in the target group). Default 1 (dev) / 2 (prod). */

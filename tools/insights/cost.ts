@@ -84,6 +84,8 @@ type Rule =
 
 /** Types that cost nothing by themselves (their traffic, if any, is billed elsewhere). */
 const FREE_TYPES = new Set([
+  // Attaching a web ACL to a load balancer has no charge of its own (https://aws.amazon.com/waf/pricing/).
+  "aws:wafv2/webAclAssociation:WebAclAssociation",
   // Account settings of AWS Backup: no charge of their own (https://aws.amazon.com/backup/pricing/).
   "aws:backup/regionSettings:RegionSettings",
   "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
@@ -212,6 +214,10 @@ function rule(r: RecordedResource, idx: ResourceIndex, t: PriceTable): Rule | un
       const m = azs * o.interfaceEndpointHour.usd * H;
       return { kind: "priced", min: m, max: m, formula: `${azs} AZ x ${o.interfaceEndpointHour.usd}/h (+ data, usage)`, prices: [o.interfaceEndpointHour] };
     }
+    case "aws:wafv2/webAcl:WebAcl":
+      return { kind: "priced", min: o.wafWebAclMonth.usd, max: o.wafWebAclMonth.usd, formula: `${o.wafWebAclMonth.usd}/web ACL-month (+ 0.60 USD per million requests)`, prices: [o.wafWebAclMonth] };
+    case "aws:wafv2/webAclRuleGroupAssociation:WebAclRuleGroupAssociation":
+      return { kind: "priced", min: o.wafRuleMonth.usd, max: o.wafRuleMonth.usd, formula: `${o.wafRuleMonth.usd}/rule-month`, prices: [o.wafRuleMonth] };
     case "aws:kms/key:Key":
       return { kind: "priced", min: o.kmsKeyMonth.usd, max: o.kmsKeyMonth.usd, formula: `${o.kmsKeyMonth.usd}/key-month`, prices: [o.kmsKeyMonth] };
     case "aws:secretsmanager/secret:Secret":

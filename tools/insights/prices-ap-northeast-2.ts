@@ -39,6 +39,7 @@ export const SOURCES = {
   cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
   backup: "https://aws.amazon.com/backup/pricing/",
   mq: "https://aws.amazon.com/amazon-mq/pricing/ ; https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonMQ/current/ap-northeast-2/index.json",
+  waf: "https://aws.amazon.com/waf/pricing/ (the same in every region: per web ACL-month, per rule-month (a managed rule group counts as one rule), per million requests)",
   ssm: "https://aws.amazon.com/systems-manager/pricing/ (Parameter Store: standard parameters and standard throughput at no charge; advanced parameters per parameter-month)",
 } as const;
 
@@ -67,6 +68,8 @@ export interface PriceTable {
     readonly albLcuHour: Price;
     readonly interfaceEndpointHour: Price;
     readonly kmsKeyMonth: Price;
+    readonly wafWebAclMonth: Price;
+    readonly wafRuleMonth: Price;
     readonly ebsGp3GbMonth: Price;
     readonly ebsGp2GbMonth: Price;
     readonly rdsGp3GbMonth: Price;
@@ -134,6 +137,8 @@ export const PRICES_AP_NORTHEAST_2: PriceTable = {
     albLcuHour: est(0.008, "LCU-hour", "elb"),
     interfaceEndpointHour: est(0.013, "hour", "vpc", "per interface endpoint per AZ"),
     kmsKeyMonth: { usd: 1, unit: "month", basis: "published", source: "kms", note: "per customer-managed key; rotated key material adds up to 2 more key-months in the first two rotations" },
+    wafWebAclMonth: { usd: 5, unit: "month", basis: "published", source: "waf", note: "per web ACL, plus 0.60 USD per million requests" },
+    wafRuleMonth: { usd: 1, unit: "month", basis: "published", source: "waf", note: "per rule; an AWS managed rule group counts as one (baseline and IP reputation groups carry no subscription fee)" },
     ebsGp3GbMonth: est(0.0912, "GB-month", "ebs"),
     ebsGp2GbMonth: est(0.114, "GB-month", "ebs"),
     rdsGp3GbMonth: est(0.131, "GB-month", "rds", "taken equal to RDS gp2, which was observed"),
