@@ -9,7 +9,7 @@ import { Tags } from "../components/tags";
 import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
-import { GENERAL_POOL_SELECTOR } from "./edge";
+import { GENERAL_POOL_SELECTOR } from "../components/cluster/clusterSettings";
 import { MessagingTier } from "./messaging";
 import { CollectorsConfig, enabledFeeds } from "./schema/collectors";
 import { MessagingConfig } from "./schema/messaging";

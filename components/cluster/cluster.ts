@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../../lib/serviceTrust";
-import { ClusterConfig } from "../../stacks/schema/cluster";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { eksAddon } from "./addons";
+import { ClusterSettings } from "./clusterSettings";
 import { IrsaRole } from "./irsaRole";
 import { kubeconfigFor } from "./kubeconfig";
 import { NodePool, PoolDescription } from "./nodePool";
@@ -22,7 +22,7 @@ export interface ClusterArgs {
   /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
   readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Validated `entasis:cluster` config. */
-  readonly config: ClusterConfig;
+  readonly config: ClusterSettings;
   /** Private subnets (one per AZ): control-plane ENIs and every node pool. */
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** The same subnets keyed by AZ, in the configured zone order: node groups per zone. */

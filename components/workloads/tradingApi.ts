@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadsConfig } from "../../stacks/schema/workloads";
 import { IrsaRole } from "../cluster/irsaRole";
 import { Tags } from "../tags";
 import { ApiNetworkPolicies } from "./networkPolicies";
+import { TradingApiSettings } from "./workloadSettings";
 
 export const APP = "trading-api";
 export const APP_LABELS = { app: APP } as const;
@@ -17,7 +17,7 @@ export interface TradingApiArgs {
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
   /** Validated `entasis:workloads` config. */
-  readonly config: WorkloadsConfig;
+  readonly config: TradingApiSettings;
   /** Image to run (from config or the pushed build). */
   readonly image: pulumi.Input<string>;
   readonly provider: k8s.Provider;

@@ -14,6 +14,7 @@ import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from 
 import { meshSchema, validateMesh } from "./mesh";
 import { auditSchema, validateAudit } from "./audit";
 import { edgeSchema, validateEdge } from "./edge";
+import { AreaContext } from "./context";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { IMPLIED_MODE, MODES, MODES_WITH_DR, Mode, defaultsFor } from "./modes";
 import { SleepConfig, sleepSchema, validateSleep } from "./sleep";
@@ -57,17 +58,6 @@ export interface RawStackConfig {
   readonly secretsPresent: Readonly<Record<string, boolean>>;
   /** True for `pulumi up`, false for a preview (placeholders are tolerated only in previews). Default false. */
   readonly deploying?: boolean;
-}
-
-/** What an area validator may look at besides its own values. */
-export interface AreaContext {
-  readonly region: string;
-  readonly environment: Environment;
-  /** False when entasis:environment is unknown and `environment` is prod only as the strictest fallback. */
-  readonly environmentKnown?: boolean;
-  readonly stack: string;
-  /** True for `pulumi up` (see RawStackConfig.deploying). */
-  readonly deploying: boolean;
 }
 
 interface AreaSpec<S extends z.ZodType> {
