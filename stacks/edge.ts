@@ -19,6 +19,7 @@ import { ConfigStore } from "../components/config/configStore";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
+import { AwsScope } from "../components/scope";
 
 /** The edge and the trading-api workload as the rest of the platform sees them. */
 export interface EdgeTier {
@@ -29,13 +30,9 @@ export interface EdgeTier {
   readonly tradingApi: TradingApi;
 }
 
-export interface EdgeTierInputs {
-  readonly namePrefix: string;
+export interface EdgeTierInputs extends AwsScope {
   /** `dev` or `prod`. */
   readonly environment: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
   readonly subnetPlan: SubnetPlan;
   readonly network: Network;
   readonly securityGroups: SecurityGroups;
