@@ -18,6 +18,7 @@ import { AreaContext } from "./context";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { IMPLIED_MODE, MODES, MODES_WITH_DR, Mode, defaultsFor } from "./modes";
 import { SleepConfig, sleepSchema, validateSleep } from "./sleep";
+import { stackTags, tagsSchema } from "./tags";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
@@ -38,14 +39,6 @@ export const NAMESPACE = "entasis";
 export const SECRET_KEYS: Readonly<Record<string, { readonly requiredIn: readonly Environment[]; readonly example: string; readonly purpose: string }>> = {
   slackWebhookUrl: { requiredIn: ["prod"], example: "https://hooks.slack.com/services/T000/B000/XXXX", purpose: "Alertmanager's Slack receiver" },
 };
-
-/** `entasis:tags` (and the bootstrap project's `entasis-bootstrap:tags`). */
-export const tagsSchema = z.strictObject({
-  /** Team that owns the stack (tag `Owner`). */
-  owner: z.string().min(1).max(256),
-  /** Cost centre for billing (tag `CostCenter`). */
-  costCenter: z.string().min(1).max(256),
-});
 
 /** Raw values as Pulumi hands them over: structured keys already JSON-parsed. */
 export interface RawStackConfig {
@@ -263,7 +256,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       mode,
       modeExplicit: modeRaw !== undefined,
       sleep: sleep.data,
-      tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
+      tags: stackTags(environment, tags.data, raw.stack),
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),
       ...(failover ? { failover } : {}),
