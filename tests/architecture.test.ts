@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import { KNOWN_KEYS, SECRET_KEYS } from "../stacks/schema/stack";
 import { REPO_ROOT, forbiddenImports, importCircles, importGraph, relativeSpecifiers, resolveImport, tsFiles } from "./support/importGraph";
 
 // Scans every .ts file of the repository (relative imports, type-only imports included): the
@@ -93,5 +96,42 @@ describe("architecture: the scanner itself", () => {
       ["stacks/x.ts", ["components/x/y.ts"]],
     ]);
     expect(forbiddenImports(g, "components", "stacks")).toEqual(["components/x/y.ts -> stacks/schema/x.ts"]);
+  });
+});
+
+describe("architecture: README's Layout table matches the tree", () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+  const block = readme.slice(readme.indexOf("<!-- layout:begin -->"), readme.indexOf("<!-- layout:end -->"));
+  const rows = block
+    .split("\n")
+    .filter((l) => l.startsWith("| ") && !l.startsWith("| area") && !l.startsWith("| ---"))
+    .map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  /** Paths a cell names: `a.ts, b/` -> [a.ts, b/]; `-` and parenthesised notes name none. */
+  const paths = (cell: string): string[] => cell.replace(/\([^)]*\)/g, "").split(",").map((p) => p.trim()).filter((p) => p !== "" && p !== "-");
+  const areaKeys = [...KNOWN_KEYS].filter((k) => !["environment", "tags", "mode"].includes(k) && !(k in SECRET_KEYS));
+
+  it("has one row per area key of a stack file", () => {
+    expect(rows.length).toBe(areaKeys.length);
+    expect(rows.map((r) => r[0]).sort()).toEqual([...areaKeys].sort());
+  });
+
+  it("names only files and folders that exist, in the layer its column says", () => {
+    const dirs = ["components", "stacks/schema", "stacks", "policy/rules"];
+    let checked = 0;
+    for (const row of rows) {
+      dirs.forEach((dir, i) => {
+        for (const p of paths(row[i + 1])) {
+          expect([row[0], `${dir}/${p}`, fs.existsSync(path.join(REPO_ROOT, dir, p))]).toEqual([row[0], `${dir}/${p}`, true]);
+          checked++;
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it("places every components/ folder in an area", () => {
+    const folders = fs.readdirSync(path.join(REPO_ROOT, "components"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${d.name}/`);
+    const named = new Set(rows.flatMap((r) => paths(r[1])));
+    expect(folders.filter((f) => !named.has(f))).toEqual([]);
   });
 });
