@@ -1,9 +1,11 @@
 import type { Platform } from "./platform";
-import type { PlatformOutputs } from "./outputs";
 
-
-/** What an app team needs to ship a collector image (stack output `collectors`; its type is PlatformOutputs["collectors"]). */
-export function collectorsOutput(p: Platform): PlatformOutputs["collectors"] {
+/**
+ * What an app team needs to ship a collector image (stack output `collectors`). Its type is declared
+ * once, as PlatformOutputs["collectors"] in outputs.ts, and checked where platformOutputs uses this;
+ * naming it here would import outputs.ts back (an import circle).
+ */
+export function collectorsOutput(p: Platform) {
   const c = p.collectors;
   if (!c) return null;
   const cfg = p.config.collectors;

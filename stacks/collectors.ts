@@ -9,11 +9,12 @@ import { Tags } from "../components/tags";
 import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
-import { GENERAL_POOL_SELECTOR } from "./edge";
+import { GENERAL_POOL_SELECTOR } from "../components/cluster/clusterSettings";
 import { MessagingTier } from "./messaging";
 import { CollectorsConfig, enabledFeeds } from "./schema/collectors";
 import { MessagingConfig } from "./schema/messaging";
 import { TimeseriesTier } from "./timeseries";
+import { AwsScope } from "../components/scope";
 
 type BrokerUser = MessagingConfig["users"][string];
 
@@ -73,9 +74,7 @@ export function databaseOwnerKey(database: string): string {
   return database.replace(/_/g, "-");
 }
 
-export interface CollectorsInputs {
-  readonly namePrefix: string;
-  readonly region: string;
+export interface CollectorsInputs extends AwsScope {
   readonly subnetPlan: SubnetPlan;
   readonly cluster: Cluster;
   readonly data: DataTier;
@@ -85,8 +84,6 @@ export interface CollectorsInputs {
   readonly messaging?: MessagingTier;
   readonly configStore?: ConfigStore;
   readonly environment: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
   /** Namespace labels and what the namespace waits for when the mesh enrols it. Default none. */
   readonly mesh?: { readonly labels: Readonly<Record<string, string>>; readonly after: readonly pulumi.Resource[] };
   readonly tags: Tags;

@@ -5,14 +5,9 @@ import { DataTier } from "./data";
 import { MessagingTier } from "./messaging";
 import { ConfigStoreConfig } from "./schema/configStore";
 import { DataConfig } from "./schema/data";
+import { GuardedAwsScope } from "../components/scope";
 
-export interface ConfigStoreInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface ConfigStoreInputs extends GuardedAwsScope {
   readonly environment: string;
   readonly data: DataTier;
   readonly dataConfig: DataConfig;

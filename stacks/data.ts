@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSecrets } from "../components/data/connectionSecrets";
 import { ObjectStorage } from "../components/data/objectStorage";
 import { Postgres, PostgresReplicaSource } from "../components/data/postgres";
@@ -11,6 +10,7 @@ import { EncryptionKey } from "../components/security/encryptionKey";
 import { Tags } from "../components/tags";
 import { proxyName, redisGroupId } from "../lib/dataNames";
 import { DataConfig } from "./schema/data";
+import { GuardedAwsScope } from "../components/scope";
 
 /** The data tier as the rest of the platform sees it. */
 export interface DataTier {
@@ -22,13 +22,7 @@ export interface DataTier {
   readonly connectionSecrets: ConnectionSecrets;
 }
 
-export interface DataTierInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface DataTierInputs extends GuardedAwsScope {
   readonly availabilityZones: readonly string[];
   readonly network: Network;
   readonly securityGroups: SecurityGroups;

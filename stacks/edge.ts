@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
+import { GENERAL_POOL_SELECTOR } from "../components/cluster/clusterSettings";
 import { EdgeLoadBalancer } from "../components/edge/loadBalancer";
 import { LbController } from "../components/edge/lbController";
 import { Network } from "../components/network/network";
@@ -18,9 +19,7 @@ import { ConfigStore } from "../components/config/configStore";
 import { EdgeConfig } from "./schema/edge";
 import { DataConfig } from "./schema/data";
 import { WorkloadsConfig } from "./schema/workloads";
-
-/** The spec's general pool: trading-api and the controllers run there. */
-export const GENERAL_POOL_SELECTOR = { role: "general" } as const;
+import { AwsScope } from "../components/scope";
 
 /** The edge and the trading-api workload as the rest of the platform sees them. */
 export interface EdgeTier {
@@ -31,13 +30,9 @@ export interface EdgeTier {
   readonly tradingApi: TradingApi;
 }
 
-export interface EdgeTierInputs {
-  readonly namePrefix: string;
+export interface EdgeTierInputs extends AwsScope {
   /** `dev` or `prod`. */
   readonly environment: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
   readonly subnetPlan: SubnetPlan;
   readonly network: Network;
   readonly securityGroups: SecurityGroups;

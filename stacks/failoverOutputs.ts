@@ -1,10 +1,13 @@
 import { TIMESERIES_CLUSTER } from "./timeseries";
 import { ARCHIVE_ROLE } from "./failover";
 import { Platform } from "./platform";
-import { PlatformOutputs } from "./outputs";
 
-/** Output `failover`: this stack's side, and on the primary what its standby replicates from. */
-export function failoverOutput(p: Platform): PlatformOutputs["failover"] {
+/**
+ * Output `failover`: this stack's side, and on the primary what its standby replicates from. Its type
+ * is PlatformOutputs["failover"] in outputs.ts, checked where platformOutputs uses this (naming it
+ * here would import outputs.ts back: an import circle).
+ */
+export function failoverOutput(p: Platform) {
   const f = p.config.failover;
   if (!f) return null;
   const dr = p.disasterRecovery;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
+import { GENERAL_POOL_SELECTOR } from "../components/cluster/clusterSettings";
 import { RabbitMqBroker } from "../components/messaging/broker";
 import { BrokerUserProvisioner } from "../components/messaging/userProvisioner";
 import { Network } from "../components/network/network";
@@ -7,7 +8,6 @@ import { SecurityGroups } from "../components/network/securityGroups";
 import { Tags } from "../components/tags";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
-import { GENERAL_POOL_SELECTOR } from "./edge";
 import { MessagingConfig, brokerNameOf } from "./schema/messaging";
 
 /** The message queue as the rest of the platform sees it; absent when entasis:messaging.enabled is false. */

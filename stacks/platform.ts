@@ -48,6 +48,7 @@ import { MeshTier, buildMesh, buildMeshNamespaces } from "./mesh";
 import { MeshNamespace } from "../components/mesh/meshNamespace";
 import { AuditTrail } from "../components/security/auditTrail";
 import { FailoverDns } from "../components/edge/failoverDns";
+import { AwsScope, GuardedAwsScope } from "../components/scope";
 import { FAILOVER_ARCHIVE_TIMEOUT_SECONDS, MARKET_DATA_ROLE, ReplicationSources, buildFailoverDns } from "./failover";
 import { isWaitingStandby } from "./schema/failover";
 
@@ -116,6 +117,9 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   // The only principal that may delete or disable a key (every EncryptionKey) or erase a recovery
   // point; none in dev, which destroys its keys with the stack (docs/security.md).
   const keyGuard = config.backup.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, config.backup.breakGlassRole) : undefined;
+  // What every area and most components start with: one scope, spread into each call below.
+  const account: AwsScope = { namePrefix, region: config.region, accountId: identity.accountId, partition };
+  const scope: GuardedAwsScope = { ...account, breakGlassRoleArn: keyGuard };
 
   const subnetPlan = carveSubnets({
     vpcCidr: config.network.cidr,
@@ -126,11 +130,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   if (!subnetPlan) throw new pulumi.RunError("subnet carving failed after validation passed; this is a bug in lib/subnetPlan.ts");
 
   const network = new Network("network", {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     cidr: config.network.cidr,
     availabilityZones: config.network.availabilityZones,
     subnetPlan,
@@ -206,11 +206,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   const standby = failover?.role === "standby" && replicationSources ? { sources: replicationSources, promoted: failover.promoted === true } : undefined;
   if (failover?.role === "standby" && !standby) throw new pulumi.RunError("entasis:failover.role is standby but the primary stack's replication sources were not read; this is a bug in stacks/program.ts");
   const data = buildDataTier(config.data, {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     availabilityZones: config.network.availabilityZones,
     network,
     securityGroups,
@@ -219,12 +215,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   });
 
   const cluster = new Cluster("cluster", {
-    namePrefix,
+    ...scope,
     clusterName: namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
     config: config.cluster,
     privateSubnetIds: network.privateSubnetIds,
     privateSubnetIdsByZone: Object.fromEntries(config.network.availabilityZones.map((az) => [az, network.subnets.private[az].id])),
@@ -315,11 +307,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   const clusterBackup =
     backupCfg.velero.enabled
       ? new ClusterBackup("cluster-backup", {
-          namePrefix,
-          region: config.region,
-          accountId: identity.accountId,
-          partition,
-          breakGlassRoleArn: keyGuard,
+          ...scope,
           provider: cluster.provider,
           oidcProviderArn: cluster.oidcProviderArn,
           issuerHostPath: cluster.issuerHostPath,
@@ -360,11 +348,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   });
 
   const configStore = buildConfigStore({ ...config.configStore, apps: { ...config.configStore.apps, ...collectorConfigApps(config.collectors) } }, {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     environment: config.environment,
     data,
     dataConfig: config.data,
@@ -373,11 +357,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   });
 
   const edge = buildEdgeTier(config.edge, config.workloads, {
-    namePrefix,
+    ...account,
     environment: config.environment,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
     subnetPlan,
     network,
     securityGroups,
@@ -397,11 +378,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     // The collectors reach PgBouncer from their namespace.
     Object.keys(collectorConsumers).length > 0 ? { ...config.timeseries, clientNamespaces: [...config.timeseries.clientNamespaces, config.collectors.namespace] } : config.timeseries,
     {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     cluster,
     certManager,
     monitoring,
@@ -428,10 +405,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   });
 
   const collectors = buildCollectors(config.collectors, {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
+    ...account,
     environment: config.environment,
     subnetPlan,
     cluster,
@@ -490,11 +464,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   const audit =
     config.audit.provider === "platform"
       ? new AuditTrail("audit", {
-          namePrefix,
-          region: config.region,
-          accountId: identity.accountId,
-          partition,
-          breakGlassRoleArn: keyGuard,
+          ...scope,
           dataBucketArns: [data.objectStorage.marketData.arn, timeseries.backupStore.bucket.arn, ...(clusterBackup ? [clusterBackup.bucket.arn] : [])],
           retentionDays: config.audit.retentionDays,
           protect: config.data.protect,
@@ -506,11 +476,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   if (config.audit.provider === "organization" && config.audit.organization !== undefined) new OrganizationAudit("organization-audit", config.audit.organization);
 
   const processing = buildProcessingTier(config.processing, {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     subnetPlan,
     cluster,
     clusterConfig: config.cluster,
@@ -528,11 +494,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   const ai = !config.ai.enabled
     ? undefined
     : buildAiTier(config.ai, {
-        namePrefix,
-        region: config.region,
-        accountId: identity.accountId,
-        partition,
-        breakGlassRoleArn: keyGuard,
+        ...scope,
         clusterConfig: config.cluster,
         cluster,
         certManager,
@@ -543,11 +505,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
       });
 
   const loadTest = buildLoadTest(config.loadTest, {
-    namePrefix,
-    region: config.region,
-    accountId: identity.accountId,
-    partition,
-    breakGlassRoleArn: keyGuard,
+    ...scope,
     subnetPlan,
     cluster,
     monitoring,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EksAddonName } from "../../stacks/schema/cluster";
+import { EksAddonName } from "./clusterSettings";
 import { Tags, named } from "../tags";
 
 export interface AddonSpec {

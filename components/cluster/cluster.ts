@@ -2,27 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrust } from "../../lib/serviceTrust";
-import { ClusterConfig } from "../../stacks/schema/cluster";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { eksAddon } from "./addons";
+import { ClusterSettings } from "./clusterSettings";
 import { IrsaRole } from "./irsaRole";
 import { kubeconfigFor } from "./kubeconfig";
 import { NodePool, PoolDescription } from "./nodePool";
 import { SystemCharts } from "./systemCharts";
+import { GuardedAwsScope } from "../scope";
 
-export interface ClusterArgs {
-  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
+export interface ClusterArgs extends GuardedAwsScope {
   /** EKS cluster name; fixed because the autoscaler's discovery tags and IAM condition name it. */
   readonly clusterName: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** Validated `entasis:cluster` config. */
-  readonly config: ClusterConfig;
+  readonly config: ClusterSettings;
   /** Private subnets (one per AZ): control-plane ENIs and every node pool. */
   readonly privateSubnetIds: pulumi.Input<string>[];
   /** The same subnets keyed by AZ, in the configured zone order: node groups per zone. */

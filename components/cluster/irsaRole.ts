@@ -2,13 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags, named } from "../tags";
 
-export interface IrsaRoleArgs {
-  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
+/** The cluster's IAM OIDC provider: what an IRSA role's trust policy names. Args of components that make IRSA roles extend it. */
+export interface OidcIssuer {
   /** ARN of the cluster's IAM OIDC provider. */
   readonly oidcProviderArn: pulumi.Input<string>;
   /** Issuer without `https://`, e.g. `oidc.eks.ap-northeast-2.amazonaws.com/id/ABC`; the prefix of the condition keys. */
   readonly issuerHostPath: pulumi.Input<string>;
+}
+
+export interface IrsaRoleArgs extends OidcIssuer {
+  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
+  readonly namePrefix: string;
   /** Kubernetes namespace of the service account. */
   readonly namespace: string;
   /** Kubernetes service account that may assume the role. */

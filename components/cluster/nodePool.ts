@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodePoolConfig } from "../../stacks/schema/cluster";
 import { splitTotal, zoneSuffix } from "../../lib/zones";
 import { Tags, named } from "../tags";
+import { NodePoolSettings, TaintEffect } from "./clusterSettings";
 
 /** A node taint as Kubernetes spells it (tolerations must match this form). */
 export interface KubernetesTaint {
@@ -11,13 +11,13 @@ export interface KubernetesTaint {
   readonly effect: "NoSchedule" | "NoExecute" | "PreferNoSchedule";
 }
 
-const K8S_EFFECT: Record<NodePoolConfig["taints"][number]["effect"], KubernetesTaint["effect"]> = {
+const K8S_EFFECT: Record<TaintEffect, KubernetesTaint["effect"]> = {
   NO_SCHEDULE: "NoSchedule",
   NO_EXECUTE: "NoExecute",
   PREFER_NO_SCHEDULE: "PreferNoSchedule",
 };
 
-export function kubernetesTaints(pool: NodePoolConfig): KubernetesTaint[] {
+export function kubernetesTaints(pool: NodePoolSettings): KubernetesTaint[] {
   return pool.taints.map((t) => ({ key: t.key, value: t.value, effect: K8S_EFFECT[t.effect] }));
 }
 
@@ -86,7 +86,7 @@ export interface NodePoolArgs {
   readonly namePrefix: string;
   /** Pool name; the `role` label equals it (validated). */
   readonly poolName: string;
-  readonly pool: NodePoolConfig;
+  readonly pool: NodePoolSettings;
   readonly clusterName: pulumi.Input<string>;
   /** Node groups follow the control plane's version, so a cluster upgrade rolls the pools too. */
   readonly kubernetesVersion: pulumi.Input<string>;

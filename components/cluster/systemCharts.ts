@@ -3,16 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, ChartPin, helmWaitOptions } from "../../lib/helmCharts";
 import { Tags } from "../tags";
-import { IrsaRole } from "./irsaRole";
+import { IrsaRole, OidcIssuer } from "./irsaRole";
 import { KubernetesTaint, PoolDescription } from "./nodePool";
 
-export interface SystemChartsArgs {
+export interface SystemChartsArgs extends OidcIssuer {
   readonly namePrefix: string;
   readonly clusterName: pulumi.Input<string>;
   readonly region: string;
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** The untainted pool the cluster-wide services run on. */
   readonly systemPool: PoolDescription;
   /** Pools with NVIDIA GPUs on AL2023 (Bottlerocket's NVIDIA AMI ships its own device plugin). Default none. */

@@ -2,17 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
 import { LB_CONTROLLER_POLICY, targetGroupBindingPolicy } from "../../lib/lbControllerPolicy";
-import { IrsaRole } from "../cluster/irsaRole";
+import { IrsaRole, OidcIssuer } from "../cluster/irsaRole";
 import { Tags } from "../tags";
 
-export interface LbControllerArgs {
+export interface LbControllerArgs extends OidcIssuer {
   readonly namePrefix: string;
   readonly clusterName: pulumi.Input<string>;
   readonly region: string;
   readonly vpcId: pulumi.Input<string>;
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Node labels of the pool it runs on (the untainted general pool). */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** Default 1; 2 or more adds a PodDisruptionBudget. */

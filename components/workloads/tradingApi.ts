@@ -1,28 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkloadsConfig } from "../../stacks/schema/workloads";
-import { IrsaRole } from "../cluster/irsaRole";
+import { IrsaRole, OidcIssuer } from "../cluster/irsaRole";
+import { AwsScope } from "../scope";
 import { Tags } from "../tags";
 import { ApiNetworkPolicies } from "./networkPolicies";
+import { TradingApiSettings } from "./workloadSettings";
 
 export const APP = "trading-api";
 export const APP_LABELS = { app: APP } as const;
 /** Namespace label that turns on the load balancer controller's pod readiness gate injection. */
 export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 
-export interface TradingApiArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
+export interface TradingApiArgs extends AwsScope, OidcIssuer {
   /** Validated `entasis:workloads` config. */
-  readonly config: WorkloadsConfig;
+  readonly config: TradingApiSettings;
   /** Image to run (from config or the pushed build). */
   readonly image: pulumi.Input<string>;
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Node labels of the pool the pods run on (the spec: general). */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** The app's connection secret (data tier) and what reading it and connecting needs. */

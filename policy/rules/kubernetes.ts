@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { ResourceRule, StackRule, resourceRule, stackRule } from "./common";
 import { C } from "./controls";
+import { POD_MAKING_KINDS } from "../../lib/podKinds";
 
 type PodSpec = pulumi.Unwrap<k8s.types.input.core.v1.PodSpec>;
 type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
@@ -66,15 +67,7 @@ function isExemptRootWorkload(args: ResourceValidationArgs, w: Workload): boolea
   );
 }
 
-export const WORKLOAD_TYPES: readonly string[] = [
-  "kubernetes:apps/v1:Deployment",
-  "kubernetes:apps/v1:StatefulSet",
-  "kubernetes:apps/v1:DaemonSet",
-  "kubernetes:apps/v1:ReplicaSet",
-  "kubernetes:batch/v1:Job",
-  "kubernetes:batch/v1:CronJob",
-  "kubernetes:core/v1:Pod",
-];
+export const WORKLOAD_TYPES: readonly string[] = POD_MAKING_KINDS;
 
 function allContainers(pod: PodSpec): readonly Container[] {
   return [...(pod.initContainers ?? []), ...pod.containers];

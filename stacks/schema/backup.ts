@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AWS_BACKUP_CONTINUOUS_MAX_DAYS, BACKUP_TIERS, BackupTier, TIER_UNITS, WEEKDAYS, parseDailyCron, retentionDays } from "../../lib/backupSchedule";
 import { DR_REGIONS } from "../../lib/awsLimits";
-import type { AreaContext } from "./stack";
+import type { AreaContext } from "./context";
 import { ConfigProblem, issue } from "./problems";
 
 /** IANA zone names AWS Backup (ScheduleExpressionTimezone) and Velero (CRON_TZ=) both take; Node knows the same database. */

@@ -3,7 +3,7 @@ import { parseCidr } from "../../lib/cidr";
 import { LOG_RETENTION_DAYS, REGION_RE } from "../../lib/awsLimits";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { ConfigProblem, issue, stackFileOf, unknownKeyProblem, zodProblems } from "./problems";
-import { tagsSchema } from "./stack";
+import { stackTags, tagsSchema } from "./tags";
 
 /** Config namespace of the bootstrap project (the `name` in bootstrap/Pulumi.yaml). */
 export const BOOTSTRAP_NAMESPACE = "entasis-bootstrap";
@@ -143,7 +143,7 @@ export function validateBootstrapConfig(raw: RawBootstrapConfig): { ok: true; co
       stack: raw.stack,
       region,
       environment,
-      tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: `bootstrap-${raw.stack}` },
+      tags: stackTags(environment, tags.data, `bootstrap-${raw.stack}`),
       runner: runner.data,
     },
   };

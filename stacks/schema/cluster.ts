@@ -11,15 +11,7 @@ import {
 import { parseCidr } from "../../lib/cidr";
 import { CHARTS, minorOf } from "../../lib/helmCharts";
 import { ConfigProblem, issue } from "./problems";
-
-/** EKS managed add-ons every cluster gets. https://docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html */
-export const EKS_ADDONS = ["vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver", "eks-pod-identity-agent"] as const;
-export type EksAddonName = (typeof EKS_ADDONS)[number];
-
-/** Managed node group AMI types we support (EKS `CreateNodegroup` amiType; AL2 is end-of-life for 1.33+).
- * https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html */
-export const AMI_TYPES = ["AL2023_x86_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_ARM_64_STANDARD", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_x86_64_NVIDIA"] as const;
-export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+import { AMI_TYPES, ClusterSettings, EKS_ADDONS, NodePoolSettings, TAINT_EFFECTS } from "../../components/cluster/clusterSettings";
 
 const instanceType = z.string().regex(INSTANCE_TYPE_RE, { message: issue("is not an EC2 instance type", "use e.g. c5.2xlarge") });
 
@@ -82,6 +74,10 @@ export const clusterSchema = z.strictObject({
   nodePools: z.record(z.string(), nodePoolSchema),
 });
 export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+// The cluster component owns its settings' types; the validated config satisfies them.
+nodePoolSchema satisfies z.ZodType<NodePoolSettings>;
+clusterSchema satisfies z.ZodType<ClusterSettings>;
 
 /**
  * The admin principal in the committed stack files: names no real role. Previews and the offline plan

@@ -18,7 +18,7 @@ import {
 } from "../../lib/awsLimits";
 import { ACCOUNT_ID_WIDTH, bucketName, postgresIdentifier, proxyName, redisGroupId, replicaIdentifier } from "../../lib/dataNames";
 import { DAILY_WINDOW_RE, WEEKLY_WINDOW_RE, parseDailyWindow, parseWeeklyWindow, windowsOverlap } from "../../lib/windows";
-import type { AreaContext } from "./stack";
+import type { AreaContext } from "./context";
 import { ConfigProblem, issue } from "./problems";
 import { postgresRestoreSchema, validatePostgresRestore } from "./restore";
 

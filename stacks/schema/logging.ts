@@ -1,6 +1,6 @@
 import type { ContainerResources as ContainerResourcesSettings, LoggingSettings } from "../../components/observability/loggingSettings";
 import { z } from "zod";
-import type { AreaContext } from "./stack";
+import type { AreaContext } from "./context";
 import { ConfigProblem, issue } from "./problems";
 
 /** Elastic Stack majors ECK 3.x runs (6.x support was removed in ECK 3.0; 7.x is end of life).

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MQ_BROKER_NAME_RE, MQ_EVALUATION_TYPES, MQ_RABBITMQ_INSTANCE_TYPES, MQ_RABBITMQ_M7G_ONLY_VERSIONS, MQ_RABBITMQ_VERSIONS, MQ_SINGLE_INSTANCE_ONLY_TYPES } from "../../lib/awsLimits";
-import { AreaContext } from "./stack";
+import type { AreaContext } from "./context";
 import { ConfigProblem, issue } from "./problems";
 
 /** Amazon MQ maintenance window days (MaintenanceWindowStartTime.DayOfWeek). */

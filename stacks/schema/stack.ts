@@ -14,9 +14,11 @@ import { collectorsSchema, validateCollectors, validateCollectorsAgainst } from 
 import { meshSchema, validateMesh } from "./mesh";
 import { auditSchema, validateAudit } from "./audit";
 import { edgeSchema, validateEdge } from "./edge";
+import { AreaContext } from "./context";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { IMPLIED_MODE, MODES, MODES_WITH_DR, Mode, defaultsFor } from "./modes";
 import { SleepConfig, sleepSchema, validateSleep } from "./sleep";
+import { stackTags, tagsSchema } from "./tags";
 import { monitoringSchema, validateMonitoring } from "./monitoring";
 import { networkSchema, validateNetwork } from "./network";
 import { processingSchema, validateProcessing, validateProcessingCapacity } from "./processing";
@@ -38,14 +40,6 @@ export const SECRET_KEYS: Readonly<Record<string, { readonly requiredIn: readonl
   slackWebhookUrl: { requiredIn: ["prod"], example: "https://hooks.slack.com/services/T000/B000/XXXX", purpose: "Alertmanager's Slack receiver" },
 };
 
-/** `entasis:tags` (and the bootstrap project's `entasis-bootstrap:tags`). */
-export const tagsSchema = z.strictObject({
-  /** Team that owns the stack (tag `Owner`). */
-  owner: z.string().min(1).max(256),
-  /** Cost centre for billing (tag `CostCenter`). */
-  costCenter: z.string().min(1).max(256),
-});
-
 /** Raw values as Pulumi hands them over: structured keys already JSON-parsed. */
 export interface RawStackConfig {
   readonly stack: string;
@@ -57,17 +51,6 @@ export interface RawStackConfig {
   readonly secretsPresent: Readonly<Record<string, boolean>>;
   /** True for `pulumi up`, false for a preview (placeholders are tolerated only in previews). Default false. */
   readonly deploying?: boolean;
-}
-
-/** What an area validator may look at besides its own values. */
-export interface AreaContext {
-  readonly region: string;
-  readonly environment: Environment;
-  /** False when entasis:environment is unknown and `environment` is prod only as the strictest fallback. */
-  readonly environmentKnown?: boolean;
-  readonly stack: string;
-  /** True for `pulumi up` (see RawStackConfig.deploying). */
-  readonly deploying: boolean;
 }
 
 interface AreaSpec<S extends z.ZodType> {
@@ -273,7 +256,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       mode,
       modeExplicit: modeRaw !== undefined,
       sleep: sleep.data,
-      tags: { Project: "entasis", Environment: environment, Owner: tags.data.owner, CostCenter: tags.data.costCenter, ManagedBy: "pulumi", Stack: raw.stack },
+      tags: stackTags(environment, tags.data, raw.stack),
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),
       ...(failover ? { failover } : {}),

@@ -1,6 +1,7 @@
 import { registryHost } from "../../lib/image";
 import { z } from "zod";
 import { ConfigProblem, issue } from "./problems";
+import type { TradingApiSettings } from "../../components/workloads/workloadSettings";
 
 /**
  * Container image reference as the distribution spec defines it, with a tag or a digest required
@@ -60,6 +61,9 @@ export const workloadsSchema = z.strictObject({
   }),
 });
 export type WorkloadsConfig = z.infer<typeof workloadsSchema>;
+
+// The component owns its settings' type; the validated config satisfies it.
+workloadsSchema satisfies z.ZodType<TradingApiSettings>;
 
 /** Millicores of a CPU quantity. */
 export function cpuMillis(q: string): number {

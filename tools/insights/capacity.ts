@@ -1,7 +1,7 @@
 import { ConnectionBudget, connectionBudget } from "../../lib/connectionBudget";
 import { CACHE_NODE_MEMORY_GIB, RESERVED_MEMORY_PERCENT } from "../../lib/cacheNodeTypes";
 import { INSTANCE_SIZES, InstanceSize, allocatableOf, DAEMONSET_RESERVE } from "../../lib/instanceTypes";
-import { GENERAL_POOL_SELECTOR } from "../../stacks/edge";
+import { GENERAL_POOL_SELECTOR } from "../../components/cluster/clusterSettings";
 import { cpuMillis, memoryBytes } from "../../stacks/schema/workloads";
 import type { ValidatedStackConfig } from "../../stacks/schema/stack";
 

@@ -1,4 +1,5 @@
 import { CHARTS } from "../../lib/helmCharts";
+import { POD_MAKING_KINDS } from "../../lib/podKinds";
 import { RecordedResource } from "../offline/harness";
 import { ResourceIndex, field, listOf, numOf, strOf } from "./model";
 
@@ -7,15 +8,7 @@ export const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const ADDON = "aws:eks/addon:Addon";
 
 /** Built-in kinds whose objects make pods. */
-const POD_MAKING_BUILTIN = new Set([
-  "kubernetes:apps/v1:Deployment",
-  "kubernetes:apps/v1:StatefulSet",
-  "kubernetes:apps/v1:DaemonSet",
-  "kubernetes:apps/v1:ReplicaSet",
-  "kubernetes:batch/v1:Job",
-  "kubernetes:batch/v1:CronJob",
-  "kubernetes:core/v1:Pod",
-]);
+const POD_MAKING_BUILTIN = new Set(POD_MAKING_KINDS);
 /** Custom kinds whose operators make pods (ECK, Prometheus Operator). */
 const POD_MAKING_CUSTOM_GROUPS = new Set([
   "elasticsearch.k8s.elastic.co",

@@ -2,10 +2,10 @@ import { RecordedResource } from "../offline/harness";
 import { WEEKDAYS, Weekday, parseCron } from "../../lib/sleepWindow";
 import { CostReport } from "./cost";
 import { ResourceIndex, boolOf, field, numOf, strOf } from "./model";
+import { NODE_GROUP } from "./pools";
 import { PriceTable } from "./prices-ap-northeast-2";
 
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const RDS = "aws:rds/instance:Instance";
 
 /** One resource a schedule puts to sleep, priced always on and with the schedule. */
