@@ -97,6 +97,8 @@ const EXPECTED: Outcome[] = [
   { file: "deploy.yml", job: "destroy-dev", trigger: "manual dispatch on main", role: "dev" },
   { file: "deploy.yml", job: "prod-standby", trigger: "push to main", role: "prod-dr" },
   { file: "deploy.yml", job: "prod-standby", trigger: "manual dispatch on main", role: "prod-dr" },
+  { file: "deploy.yml", job: "recover-prod", trigger: "push to main", role: "prod-dr" },
+  { file: "deploy.yml", job: "recover-prod", trigger: "manual dispatch on main", role: "prod-dr" },
 ];
 const key = (o: Outcome): string => `${o.file}#${o.job} ${o.trigger} -> ${o.role}`;
 
@@ -122,16 +124,16 @@ describe("the deploy roles of dev, prod and prod's DR region", () => {
   it("are obtained, across every job of every workflow under every trigger, only by main's deploy.yml jobs in the matching environment", () => {
     const { granted, judged } = whoDeploys(realWorkflows());
     expect(granted.map(key).sort()).toEqual(EXPECTED.map(key).sort());
-    // deploy.yml: its 5 jobs on a push to main and on a dispatch on main (`if:` not modelled), only
+    // deploy.yml: its 6 jobs on a push to main and on a dispatch on main (`if:` not modelled), only
     // `test` on a dispatch on a branch (the environments refuse the branch); preview.yml: its 3 jobs
     // (the matrix, the standby's, the DR bootstrap's) on the pull request; test.yml: 1 on each push and on the pull request.
-    expect(judged).toBe(5 + 5 + 1 + 3 + 3);
+    expect(judged).toBe(6 + 6 + 1 + 3 + 3);
   });
 
   it("hold without the environments' branch rules too (the subject pins the ref), and need the repository's subject template (the default subject fits nothing)", () => {
     const noRules = whoDeploys(realWorkflows(), { settings: {} });
     expect(noRules.granted.map(key).sort()).toEqual(EXPECTED.map(key).sort());
-    expect(noRules.judged).toBe(5 + 5 + 5 + 3 + 3);
+    expect(noRules.judged).toBe(6 + 6 + 6 + 3 + 3);
     expect(whoDeploys(realWorkflows(), { subTemplate: ["repo", "context"] }).granted).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { OBJECT_STORE, SOURCE_CLUSTER, SOURCE_OBJECT_STORE } from "../components/timeseries/timeseriesCluster";
 import { toRawStackConfig } from "../stacks/config";
 import { renderProblem } from "../stacks/schema/problems";
@@ -298,7 +299,12 @@ describe("docs/disaster-recovery.md's ha-mode procedure", () => {
 
   it("runs the program with the committed recovery config, imports nothing, and calls AWS only in the DR region", () => {
     const p = procedure();
-    expect(p).toContain("pulumi up --config-file docs/recovery/Pulumi.prod-dr.yaml");
+    expect(p).toContain("--config-file docs/recovery/Pulumi.prod-dr.yaml");
+    // The deploy workflow's recover-prod job runs exactly that, on the DR-region runner.
+    const wf = yaml.load(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { "runs-on": string; environment: string; steps: { run?: string }[] }> };
+    const job = wf.jobs["recover-prod"];
+    expect([job["runs-on"], job.environment]).toEqual(["codebuild-entasis-prod-dr-deploy-${{ github.run_id }}-${{ github.run_attempt }}", "production-dr"]);
+    expect(job.steps.map((st) => st.run ?? "").join("\n")).toMatch(/pulumi up --yes --stack "\$PULUMI_ORG\/entasis-infra\/prod-dr" --config-file docs\/recovery\/Pulumi\.prod-dr\.yaml/);
     expect(p).not.toMatch(/pulumi import|--target/);
     const commands = [...p.matchAll(/```bash\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n")).filter((l) => /^(aws|velero) /.test(l.trim()));
     expect(commands.length).toBeGreaterThan(8);
