@@ -301,9 +301,12 @@ describe("the plan of the multi-region pair (prod + prod-standby)", () => {
     }
     // From the recorded runs: 10 s x 3 health checks, TTL 60, archive_timeout 30 s, RDS promotion 300 s.
     expect(p.dnsSeconds).toBe(90);
+    // The switch is the deploy workflow's failover dispatch: its test job (180 s), the DR runner (90 s),
+    // the job's npm ci (45 s) and `pulumi up` diffing (120 s), then the promotions.
+    const switchStart = 180 + 90 + 45 + 120;
     // Scale-out to fullSize: node groups join (240 s) and workloads roll out (60 s) after the switch starts.
-    expect(p.fullSizeSeconds).toBe(30 + 90 + 120 + 240 + 60);
-    expect(byStore["PostgreSQL (RDS)"].rtoSeconds).toBe(30 + 90 + 120 + 300);
+    expect(p.fullSizeSeconds).toBe(30 + switchStart + 240 + 60);
+    expect(byStore["PostgreSQL (RDS)"].rtoSeconds).toBe(30 + switchStart + 300);
     expect(byStore["TimescaleDB (CNPG)"].rpoSeconds).toBe(30 + 15);
     // Without the primary's archive_timeout the archive may lag 5 min: the target would be missed.
     const prod = insightsOf(runs.prod, PRIMARY_REGION).failover;

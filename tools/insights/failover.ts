@@ -40,6 +40,10 @@ export const CNPG_DEFAULT_ARCHIVE_TIMEOUT_SECONDS = 300;
  * form of tools/insights/durations.ts.
  */
 export const FAILOVER_FIGURES: Readonly<Record<string, Duration>> = {
+  // The switch is the deploy workflow's failover dispatch (.github/workflows/deploy.yml): its test
+  // job runs first, then the standby's job sets up on the DR runner.
+  workflowTest: { seconds: 180, range: "2-4 min", source: "estimate: the deploy workflow's test job on a GitHub-hosted runner (npm ci 23 s, npm run charts 2 s and npm test about 60 s measured on 2 cores here, plus runner setup)" },
+  jobSetup: { seconds: 45, range: "30-90 s", source: "estimate: checkout, npm ci and npm ci --prefix policy on the DR runner before `pulumi up` (npm ci 23 s measured here)" },
   runnerStart: { seconds: 90, range: "1-2 min", source: "estimate: CodeBuild provisions the DR region's runner and starts the job (https://docs.aws.amazon.com/codebuild/latest/userguide/view-build-details.html, PROVISIONING phase)" },
   pulumiStart: { seconds: 120, range: "1-3 min", source: "estimate: `pulumi up` loads plugins and diffs the standby's ~600 resources before the first update starts" },
   rdsPromotion: DURATIONS["aws:rds/instance:Instance (promote read replica)"],
@@ -138,7 +142,8 @@ export function planFailover(primary: FailoverSide, standby: FailoverSide, prima
   const detect = hc.intervalSeconds * hc.failureThreshold;
   const ttl = Math.max(primary.ttlSeconds ?? 0, standby.ttlSeconds ?? 0);
   const f = FAILOVER_FIGURES;
-  const switchStart = f.runnerStart.seconds + f.pulumiStart.seconds;
+  const switchStart = f.workflowTest.seconds + f.runnerStart.seconds + f.jobSetup.seconds + f.pulumiStart.seconds;
+  const switchText = `tests ${f.workflowTest.seconds}s + runner ${f.runnerStart.seconds}s + setup ${f.jobSetup.seconds}s + pulumi ${f.pulumiStart.seconds}s`;
   const dns = detect + ttl;
   const recovery = (store: string, promotion: number, promotionName: string, rpoSeconds: number | undefined, rpo: string): StoreRecovery => {
     const path = switchStart + promotion;
@@ -147,7 +152,7 @@ export function planFailover(primary: FailoverSide, standby: FailoverSide, prima
       store,
       rtoSeconds: rto,
       rpoSeconds,
-      rto: `detect ${detect}s (${hc.intervalSeconds}s x ${hc.failureThreshold}) + max(TTL ${ttl}s, runner ${f.runnerStart.seconds}s + pulumi ${f.pulumiStart.seconds}s + ${promotionName} ${promotion}s)`,
+      rto: `detect ${detect}s (${hc.intervalSeconds}s x ${hc.failureThreshold}) + max(TTL ${ttl}s, ${switchText} + ${promotionName} ${promotion}s)`,
       rpo,
     };
   };
@@ -170,7 +175,7 @@ export function planFailover(primary: FailoverSide, standby: FailoverSide, prima
     stores,
     dnsSeconds: dns,
     fullSizeSeconds,
-    fullSize: `detect ${detect}s + runner ${f.runnerStart.seconds}s + pulumi ${f.pulumiStart.seconds}s + node groups scale out ${nodes}s + workloads roll out ${rollout}s (new TimescaleDB standbys then clone from the promoted primary; the store serves meanwhile)`,
+    fullSize: `detect ${detect}s + ${switchText} + node groups scale out ${nodes}s + workloads roll out ${rollout}s (new TimescaleDB standbys then clone from the promoted primary; the store serves meanwhile)`,
     standbyMonthlyMin: min,
     standbyMonthlyMax: standby.cost?.monthlyMax,
     primaryMonthlyMin: pMin,
