@@ -116,9 +116,10 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
       { name: "MANAGEMENT_HOST", value: host },
     ]);
     const config = named(run(), "messaging-users-config", "kubernetes:core/v1:ConfigMap");
-    // The collectors' users (their own exchange and queues on market-data) come with trading-api's.
+    // The collectors' users (their own exchange and queues on market-data) come with trading-api's, which
+    // by default may only touch exchanges and queues named trading-api or trading-api.<name>.
     const collector = (feed: string): string => `collector_${feed.replace("-", "_")}\tmarket-data${`\t^market[.]${feed}([.].+)?$`.repeat(3)}\n`;
-    expect((config.inputs.data as Record<string, string>)["users.tsv"]).toBe(`${collector("data-feed")}${collector("exchange-api")}trading_api\t/\t.*\t.*\t.*\n`);
+    expect((config.inputs.data as Record<string, string>)["users.tsv"]).toBe(`${collector("data-feed")}${collector("exchange-api")}trading_api\t/${"\t^trading-api([.].+)?$".repeat(3)}\n`);
     // Idempotent management API calls: PUT the vhost, the user and its permissions.
     for (const path of ['"vhosts/$vh"', '"users/$user"', '"permissions/$vh/$user"']) expect(PROVISION_SCRIPT).toContain(`put ${path}`);
     const secret = named(run(), "messaging-users-secret", "kubernetes:core/v1:Secret");

@@ -15,9 +15,21 @@ const userSchema = z.strictObject({
   username: z.string().regex(RABBIT_USER_RE, { message: issue("is not a RabbitMQ user name this platform creates", "use 3..64 lowercase letters, digits and '_', starting with a letter, e.g. trading_api") }),
   /** Virtual host the user gets permissions on. Default "/". */
   vhost: z.string().min(1).max(128).default("/"),
-  /** RabbitMQ permission regexes (configure, write, read). Default ".*" each on the vhost. */
-  permissions: z.strictObject({ configure: z.string(), write: z.string(), read: z.string() }).default({ configure: ".*", write: ".*", read: ".*" }),
+  /** RabbitMQ permission regexes (configure, write, read). Default: the application's own exchanges and queues, `^<app>([.].+)?$` each (appPermissions). */
+  permissions: z.strictObject({ configure: z.string(), write: z.string(), read: z.string() }).optional(),
 });
+
+/**
+ * What an application's broker user may configure, write and read by default: exchanges and queues
+ * named after it (`trading-api`, `trading-api.orders`, ...), nothing else on the vhost, so one
+ * compromised application cannot read or purge another's messages. `[.]`, not `\.`: the provisioner
+ * passes the regex inside a JSON body (as the collectors' do, components/collectors/names.ts).
+ * https://www.rabbitmq.com/docs/access-control#authorisation
+ */
+export function appPermissions(app: string): { readonly configure: string; readonly write: string; readonly read: string } {
+  const own = `^${app.replace(/[.]/g, "[.]")}([.].+)?$`;
+  return { configure: own, write: own, read: own };
+}
 
 export const messagingSchema = z.strictObject({
   /** Amazon MQ broker for RabbitMQ. Default on. */
@@ -37,7 +49,7 @@ export const messagingSchema = z.strictObject({
   /** Administrator user (the one user Amazon MQ creates for RabbitMQ); changing it replaces the broker. Default entasis_admin. */
   adminUsername: z.string().regex(RABBIT_USER_RE, { message: issue("is not a RabbitMQ user name this platform creates", "use 3..64 lowercase letters, digits and '_', e.g. entasis_admin") }),
   /** Per-application users keyed by application, created after the broker exists. Default trading-api. */
-  users: z.record(z.string(), userSchema),
+  users: z.record(z.string(), userSchema).transform((users) => Object.fromEntries(Object.entries(users).map(([app, u]) => [app, { ...u, permissions: u.permissions ?? appPermissions(app) }]))),
 });
 export type MessagingConfig = z.infer<typeof messagingSchema>;
 
