@@ -2,25 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { goDurationHours } from "../../lib/backupSchedule";
-import { bucketName } from "../../lib/dataNames";
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { IrsaRole } from "../cluster/irsaRole";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
-import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
-import { Tags, named } from "../tags";
+import { EncryptedStoreBase, IrsaIssuer, encryptedBucket, storeRole } from "../storage/encryptedBucket";
 
-export interface ClusterBackupArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface ClusterBackupArgs extends EncryptedStoreBase, IrsaIssuer {
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Labels of the untainted pool Velero runs on (`role: general`). */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** The spec's daily schedule, a five-field cron, and its IANA time zone. */
@@ -30,11 +20,8 @@ export interface ClusterBackupArgs {
   readonly retentionDays: number;
   /** Snapshot EBS persistent volumes too. */
   readonly snapshotVolumes: boolean;
-  /** Pulumi `protect` on the bucket. */
-  readonly protect: boolean;
   /** What the release waits for: its pool's node group and CoreDNS (`cluster.scheduledOn`). */
   readonly scheduledAfter: readonly pulumi.Resource[];
-  readonly tags: Tags;
 }
 
 /** Tag Velero puts on every EBS snapshot it takes (the backup's name); its IAM policy is bound by it. */
@@ -66,27 +53,19 @@ export class ClusterBackup extends pulumi.ComponentResource {
     super("entasis:backup:ClusterBackup", name, {}, opts);
     const p = args.namePrefix;
 
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-
     // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
-    // Versioning keeps an overwritten or deleted backup for a week.
-    const secured = secureBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, VELERO_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${VELERO_BUCKET_ROLE}`, { Purpose: "Velero cluster backups" }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      // Velero deletes expired backups itself (ttl); S3 only cleans up after it.
-      lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
+    // Velero deletes expired backups itself (ttl); S3 only cleans up after it: versioning keeps
+    // an overwritten or deleted backup for a week.
+    const store = encryptedBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, args, {
+      keyName: `${name}-bucket`,
+      key: { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups` },
+      role: VELERO_BUCKET_ROLE,
+      purpose: "Velero cluster backups",
     });
-    this.bucket = secured.bucket;
-    this.bucketVersioning = secured.versioning;
-    this.bucketName = this.bucket.bucket;
+    this.key = store.key;
+    this.bucket = store.bucket;
+    this.bucketVersioning = store.versioning;
+    this.bucketName = store.bucketName;
 
     // Velero's documented policy (https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero),
     // with its EBS snapshot actions bound by tag: the plugin tags every snapshot it creates with
@@ -120,20 +99,12 @@ export class ClusterBackup extends pulumi.ComponentResource {
         ],
       }),
     );
-    this.role = new IrsaRole(
-      `${name}-velero`,
-      {
-        namePrefix: p,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: VELERO_NAMESPACE,
-        serviceAccount: VELERO_SERVICE_ACCOUNT,
-        description: `${p} Velero cluster backups (IRSA)`,
-        inlinePolicies: { velero: policy },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    this.role = storeRole(this, `${name}-velero`, args, {
+      namespace: VELERO_NAMESPACE,
+      serviceAccount: VELERO_SERVICE_ACCOUNT,
+      description: `${p} Velero cluster backups (IRSA)`,
+      inlinePolicies: { velero: policy },
+    });
 
     // Created here, not by Helm, so it carries a Pod Security level and NetworkPolicies. Velero
     // holds cluster-admin: nothing in the cluster reaches it but Prometheus (metrics); it talks

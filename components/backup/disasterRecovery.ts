@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
-import type { BucketLifecycleArgs } from "../data/objectStorage";
+import type { BucketLifecycleArgs } from "../storage/lifecycle";
 import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";

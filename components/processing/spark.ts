@@ -1,23 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
-import { bucketName } from "../../lib/dataNames";
-import type { ProcessingConfig } from "../../stacks/schema/processing";
+import { CHARTS } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
-import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, named } from "../tags";
+import { encryptedBucket, storeRole } from "../storage/encryptedBucket";
 import { sparkBackfillApplication } from "./examples";
 import { JobNamespace } from "./jobNamespace";
 import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
 import { Placement } from "./placement";
 import { HISTORY_PORT, HISTORY_SERVER, SparkHistoryServer } from "./sparkHistoryServer";
 import { MarketDataAccess, ProcessingCommon } from "./common";
+import { operatorNamespace, operatorRelease } from "./operator";
+import { SparkSettings } from "./settings";
 
 export interface SparkArgs extends ProcessingCommon {
-  /** Validated `entasis:processing.spark`. */
-  readonly config: ProcessingConfig["spark"];
+  /** Spark's settings (`entasis:processing.spark`, validated by stacks/schema/processing.ts). No default. */
+  readonly config: SparkSettings;
   /** Create the example ScheduledSparkApplication. Default false. */
   readonly example?: boolean;
 }
@@ -58,51 +57,32 @@ export class Spark extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     this.placement = args.placement;
 
-    this.key = new EncryptionKey(`${name}-event-logs`, { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-    this.eventLogBucket = secureBucket(this, `${name}-event-logs`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, EVENT_LOG_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${EVENT_LOG_BUCKET_ROLE}`, { Purpose: "Spark event logs (history server)", ...BACKUP_TAG }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      lifecycle: { transitions: [], expirationDays: cfg.eventLogRetentionDays, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
-    }).bucket;
-    this.eventLogBucketName = this.eventLogBucket.bucket;
+    const store = encryptedBucket(this, `${name}-event-logs`, args, {
+      keyName: `${name}-event-logs`,
+      key: { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}` },
+      role: EVENT_LOG_BUCKET_ROLE,
+      purpose: "Spark event logs (history server)",
+      lifecycle: { expirationDays: cfg.eventLogRetentionDays },
+      backedUp: true,
+    });
+    this.key = store.key;
+    this.eventLogBucket = store.bucket;
+    this.eventLogBucketName = store.bucketName;
 
-    const irsa = { namePrefix: p, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, tags: args.tags };
-    this.jobRole = new IrsaRole(
-      `${name}-jobs`,
-      {
-        ...irsa,
-        namespace: cfg.jobNamespace,
-        serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
-        description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
-        inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn, args.marketDataCopies) },
-      },
-      { parent: this },
-    );
-    this.historyRole = new IrsaRole(
-      `${name}-history`,
-      {
-        ...irsa,
-        namespace: cfg.operatorNamespace,
-        serviceAccount: HISTORY_SERVER,
-        description: `${p} Spark history server: read event logs (IRSA)`,
-        inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
-      },
-      { parent: this },
-    );
+    this.jobRole = storeRole(this, `${name}-jobs`, args, {
+      namespace: cfg.jobNamespace,
+      serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+      description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
+      inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn, args.marketDataCopies) },
+    });
+    this.historyRole = storeRole(this, `${name}-history`, args, {
+      namespace: cfg.operatorNamespace,
+      serviceAccount: HISTORY_SERVER,
+      description: `${p} Spark history server: read event logs (IRSA)`,
+      inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
+    });
 
-    this.operatorNamespace = new k8s.core.v1.Namespace(
-      `${name}-operator-namespace`,
-      { metadata: { name: cfg.operatorNamespace, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } },
-      k8sOpts,
-    );
+    this.operatorNamespace = operatorNamespace(this, name, cfg.operatorNamespace, args.provider);
     this.jobs = new JobNamespace(
       `${name}-jobs`,
       {
@@ -120,33 +100,22 @@ export class Spark extends pulumi.ComponentResource {
 
     const resources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } };
     const ha = { replicas: cfg.operatorReplicas, podDisruptionBudget: { enable: cfg.operatorReplicas > 1, minAvailable: 1 } };
-    this.release = new k8s.helm.v3.Release(
-      `${name}-operator`,
-      {
-        chart: CHARTS.sparkOperator.chart,
-        version: CHARTS.sparkOperator.version,
-        repositoryOpts: { repo: CHARTS.sparkOperator.repo },
-        name: SPARK_RELEASE,
-        namespace: this.operatorNamespace.metadata.name,
-        createNamespace: false,
-        // The chart's crds/ folder: Helm installs the CRDs before the templates on first install.
-        skipCrds: false,
-        cleanupOnFail: true,
-        // Image pulls and two Deployments; the webhook must answer before jobs are admitted.
-        ...helmWaitOptions(CHARTS.sparkOperator),
-        values: {
-          controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
-          webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: WEBHOOK_PORT },
-          spark: {
-            jobNamespaces: [cfg.jobNamespace],
-            serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
-            rbac: { create: true },
-          },
-          prometheus: { metrics: { enable: true, port: METRICS_PORT }, podMonitor: { create: false } },
+    this.release = operatorRelease(this, name, args.provider, {
+      chart: CHARTS.sparkOperator,
+      releaseName: SPARK_RELEASE,
+      namespace: this.operatorNamespace,
+      values: {
+        controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
+        webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: WEBHOOK_PORT },
+        spark: {
+          jobNamespaces: [cfg.jobNamespace],
+          serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
+          rbac: { create: true },
         },
+        prometheus: { metrics: { enable: true, port: METRICS_PORT }, podMonitor: { create: false } },
       },
-      { ...k8sOpts, dependsOn: [this.operatorNamespace, this.jobs.namespace, ...args.systemPoolReady] },
-    );
+      dependsOn: [this.jobs.namespace, ...args.systemPoolReady],
+    });
 
     // PodMonitor is a Prometheus Operator CRD: it waits for kube-prometheus-stack.
     this.podMonitor = new k8s.apiextensions.CustomResource(

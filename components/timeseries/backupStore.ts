@@ -1,27 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketName } from "../../lib/dataNames";
 import { IrsaRole } from "../cluster/irsaRole";
-import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
-import { Tags, named } from "../tags";
+import { EncryptedStoreBase, IrsaIssuer, encryptedBucket, storeRole } from "../storage/encryptedBucket";
 
-export interface TimeseriesBackupStoreArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
+export interface TimeseriesBackupStoreArgs extends EncryptedStoreBase, IrsaIssuer {
   /** Namespace of the CNPG Cluster. */
   readonly namespace: string;
   /** CNPG names the instances' service account after the Cluster; the role trusts exactly that one. */
   readonly serviceAccount: string;
-  /** Pulumi `protect` on the bucket. */
-  readonly protect: boolean;
-  readonly tags: Tags;
   /** Other archives the instances read, with their keys: a replica cluster's source or a recovery's (the DR copy of the primary's). Default none. */
   readonly readSources?: readonly { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> }[];
 }
@@ -45,27 +32,18 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
   constructor(name: string, args: TimeseriesBackupStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:timeseries:TimeseriesBackupStore", name, {}, opts);
     const p = args.namePrefix;
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} time-series database backups in S3`, alias: `${p}-timeseries-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-
     // Not tagged backup=true: it is the backup. Barman deletes backups and WAL past the retention
     // window itself; versioning keeps an overwritten or deleted object for a week more.
-    const secured = secureBucket(this, `${name}-${TIMESERIES_BUCKET_ROLE}`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, TIMESERIES_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${TIMESERIES_BUCKET_ROLE}`, { Purpose: "TimescaleDB WAL archive and base backups (Barman Cloud)" }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      // Dev is torn down whole (docs/deploy.md); prod keeps its backups.
-      forceDestroy: !args.protect,
+    const store = encryptedBucket(this, `${name}-${TIMESERIES_BUCKET_ROLE}`, args, {
+      keyName: `${name}-bucket`,
+      key: { description: `${p} time-series database backups in S3`, alias: `${p}-timeseries-backups` },
+      role: TIMESERIES_BUCKET_ROLE,
+      purpose: "TimescaleDB WAL archive and base backups (Barman Cloud)",
     });
-    this.bucket = secured.bucket;
-    this.bucketVersioning = secured.versioning;
-    this.bucketName = this.bucket.bucket;
+    this.key = store.key;
+    this.bucket = store.bucket;
+    this.bucketVersioning = store.versioning;
+    this.bucketName = store.bucketName;
 
     // What barman-cloud-wal-archive / -backup / -backup-delete / -restore call on S3.
     // https://cloudnative-pg.io/plugin-barman-cloud/docs/object_stores/#aws-s3
@@ -89,20 +67,12 @@ export class TimeseriesBackupStore extends pulumi.ComponentResource {
         ],
       }),
     );
-    this.role = new IrsaRole(
-      `${name}-barman`,
-      {
-        namePrefix: p,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: args.namespace,
-        serviceAccount: args.serviceAccount,
-        description: `${p} TimescaleDB Barman Cloud backups (IRSA)`,
-        inlinePolicies: { barman: policy },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    this.role = storeRole(this, `${name}-barman`, args, {
+      namespace: args.namespace,
+      serviceAccount: args.serviceAccount,
+      description: `${p} TimescaleDB Barman Cloud backups (IRSA)`,
+      inlinePolicies: { barman: policy },
+    });
     this.registerOutputs({ bucketName: this.bucketName, roleArn: this.role.arn });
   }
 }
