@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
 import { IrsaRole } from "../cluster/irsaRole";
-import { SecureBucket, secureBucket } from "../data/secureBucket";
+import { SecureBucket, SecureBucketArgs, secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { BucketLifecycleArgs } from "./lifecycle";
@@ -42,6 +42,8 @@ export interface StoreKeyArgs {
   readonly description: string;
   /** Alias without `alias/`, e.g. `entasis-dev-flink-state`. No default. */
   readonly alias: string;
+  /** Provider of another region (a disaster-recovery copy). Default: the parent's. */
+  readonly provider?: pulumi.ProviderResource;
 }
 
 export interface StoreBucketArgs {
@@ -53,6 +55,10 @@ export interface StoreBucketArgs {
   readonly lifecycle?: Partial<BucketLifecycleArgs>;
   /** Tag the bucket backup=true for AWS Backup. Default false (a bucket that is itself a backup). */
   readonly backedUp?: boolean;
+  /** Provider of another region (a disaster-recovery copy; its region must be `base.region`). Default: the parent's. */
+  readonly provider?: pulumi.ProviderResource;
+  /** S3 Object Lock default retention (see SecureBucketArgs.objectLock). Default none. */
+  readonly objectLock?: SecureBucketArgs["objectLock"];
 }
 
 export interface StoreRoleArgs {
@@ -77,7 +83,7 @@ export function storeKey(parent: pulumi.Resource, name: string, base: EncryptedS
   return new EncryptionKey(
     name,
     { description: key.description, alias: key.alias, accountId: base.accountId, partition: base.partition, breakGlassRoleArn: base.breakGlassRoleArn, tags: base.tags },
-    { parent },
+    { parent, provider: key.provider },
   );
 }
 
@@ -112,6 +118,8 @@ export function storeBucket(parent: pulumi.Resource, name: string, base: Encrypt
     },
     protect: base.protect,
     forceDestroy: !base.protect,
+    provider: bucket.provider,
+    objectLock: bucket.objectLock,
   });
 }
 
@@ -136,8 +144,8 @@ export function storeRole(parent: pulumi.Resource, name: string, base: Encrypted
 export interface EncryptedBucketArgs extends StoreBucketArgs {
   /** Pulumi name of the key component. No default. */
   readonly keyName: string;
-  /** The key's description and alias. No default. */
-  readonly key: StoreKeyArgs;
+  /** The key's description and alias (its provider is the bucket's). No default. */
+  readonly key: Omit<StoreKeyArgs, "provider">;
 }
 
 /** A bucket with its own key, and what the rest of the area reads of them. */
@@ -149,13 +157,13 @@ export interface EncryptedBucket extends SecureBucket {
 
 /**
  * The "customer key + secure bucket" shape of Velero's backups, the time-series archive, Spark's
- * event logs and Flink's state: one key of the store, one bucket encrypted with it. Every resource
+ * event logs, Flink's state, load-test summaries and the DR copies: one key of the store, one bucket encrypted with it. Every resource
  * is a child of `parent` with the name it had before this helper, so no URN moves (a wrapping
  * ComponentResource would move every child's URN and need an alias on each:
  * https://www.pulumi.com/docs/iac/operations/stack-management/refactoring-with-aliases/).
  */
 export function encryptedBucket(parent: pulumi.Resource, name: string, base: EncryptedStoreBase, args: EncryptedBucketArgs): EncryptedBucket {
-  const key = storeKey(parent, args.keyName, base, args.key);
+  const key = storeKey(parent, args.keyName, base, { ...args.key, provider: args.provider });
   const secured = storeBucket(parent, name, base, key, args);
   return { ...secured, key, bucketName: secured.bucket.bucket };
 }
