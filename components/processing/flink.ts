@@ -5,14 +5,13 @@ import { STATELESS_OPT_OUT } from "../../lib/processingNames";
 import { CHARTS, FLINK_OPERATOR_IMAGE } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { EncryptionKey } from "../security/encryptionKey";
-import { encryptedBucket, storeRole } from "../storage/encryptedBucket";
 import { ProcessingCommon } from "./common";
 import { flinkCandlesDeployment } from "./examples";
 import { JOB_METRICS_PORT, OPERATOR_METRICS_PORT, flinkDefaults, flinkJobPolicy } from "./flinkConfig";
 import { flinkRuleGroups } from "./flinkAlerts";
 import { JobNamespace } from "./jobNamespace";
-import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
-import { operatorNamespace, operatorRelease } from "./operator";
+import { PROMETHEUS_PEER } from "./networkPolicies";
+import { engineFoundation, engineNetworkPolicies, operatorRelease } from "./engine";
 import { flinkPlacementConfig } from "./placement";
 import { FlinkSettings } from "./settings";
 
@@ -31,7 +30,6 @@ export const FLINK_JOB_SERVICE_ACCOUNT = "flink";
 export const FLINK_RELEASE = "flink-kubernetes-operator";
 const WEBHOOK_PORT = 9443;
 const REST_PORT = 8081;
-
 
 /**
  * Stream processing with Apache Flink: the Flink Kubernetes operator on the system pool (webhook
@@ -61,40 +59,27 @@ export class Flink extends pulumi.ComponentResource {
 
     // Checkpoints write many small objects: the bucket key saves a KMS call per object. Flink
     // deletes subsumed checkpoints itself; versioning keeps them a few days more.
-    const store = encryptedBucket(this, `${name}-state`, args, {
-      keyName: `${name}-state`,
+    const base = engineFoundation(this, name, args, cfg, {
+      engine: "flink",
+      storeSuffix: "state",
       key: { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}` },
-      role: FLINK_STATE_BUCKET_ROLE,
-      purpose: "Flink checkpoints, savepoints and HA metadata",
-      lifecycle: { noncurrentVersionExpirationDays: cfg.noncurrentStateRetentionDays },
-      backedUp: true,
-    });
-    this.key = store.key;
-    this.stateBucket = store.bucket;
-    this.stateBucketName = store.bucketName;
-
-    this.jobRole = storeRole(this, `${name}-jobs`, args, {
-      namespace: cfg.jobNamespace,
-      serviceAccount: FLINK_JOB_SERVICE_ACCOUNT,
-      description: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
-      inlinePolicies: { access: flinkJobPolicy(args.marketData, this.stateBucket.arn, this.key.arn) },
-    });
-
-    this.operatorNamespace = operatorNamespace(this, name, cfg.operatorNamespace, args.provider);
-    this.jobs = new JobNamespace(
-      `${name}-jobs`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        engine: "flink",
-        placement: args.placement,
-        placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
-        quota: cfg.quota,
-        containerDefault: cfg.containerDefault,
-        containerMax: args.nodeRoom,
+      bucket: {
+        role: FLINK_STATE_BUCKET_ROLE,
+        purpose: "Flink checkpoints, savepoints and HA metadata",
+        lifecycle: { noncurrentVersionExpirationDays: cfg.noncurrentStateRetentionDays },
+        backedUp: true,
       },
-      { parent: this },
-    );
+      jobServiceAccount: FLINK_JOB_SERVICE_ACCOUNT,
+      jobRoleDescription: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
+      jobPolicy: (bucketArn, keyArn) => flinkJobPolicy(args.marketData, bucketArn, keyArn),
+      placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
+    });
+    this.key = base.store.key;
+    this.stateBucket = base.store.bucket;
+    this.stateBucketName = base.store.bucketName;
+    this.jobRole = base.jobRole;
+    this.operatorNamespace = base.operatorNamespace;
+    this.jobs = base.jobs;
 
     const flinkConf = this.stateBucketName.apply((bucket) =>
       Object.entries(flinkDefaults(bucket, cfg, flinkPlacementConfig(args.placement)))
@@ -190,34 +175,19 @@ export class Flink extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [this.upgradePolicy] },
     );
 
-    new NamespaceNetworkPolicies(
-      `${name}-operator-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.operatorNamespace,
-        namespaceResource: this.operatorNamespace,
+    engineNetworkPolicies(this, name, args.provider, cfg, base, {
+      operator: {
         ingress: {
           webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
           metrics: { peer: PROMETHEUS_PEER, ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator" },
         },
         egress: { "jobmanager-rest": { peer: { namespace: cfg.jobNamespace }, ports: [REST_PORT], why: "the operator drives jobs (savepoints, status) through the JobManager REST API" } },
       },
-      { parent: this },
-    );
-    new NamespaceNetworkPolicies(
-      `${name}-jobs-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        namespaceResource: this.jobs.namespace,
-        intraNamespace: true,
-        ingress: {
-          operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },
-          metrics: { peer: PROMETHEUS_PEER, ports: [JOB_METRICS_PORT], why: "Prometheus scrapes JobManagers and TaskManagers" },
-        },
+      jobs: {
+        operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },
+        metrics: { peer: PROMETHEUS_PEER, ports: [JOB_METRICS_PORT], why: "Prometheus scrapes JobManagers and TaskManagers" },
       },
-      { parent: this },
-    );
+    });
 
     if (args.example) {
       this.example = new k8s.apiextensions.CustomResource(

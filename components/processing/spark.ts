@@ -4,14 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { EncryptionKey } from "../security/encryptionKey";
-import { encryptedBucket, storeRole } from "../storage/encryptedBucket";
+import { storeRole } from "../storage/encryptedBucket";
 import { sparkBackfillApplication } from "./examples";
 import { JobNamespace } from "./jobNamespace";
-import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
+import { PROMETHEUS_PEER } from "./networkPolicies";
 import { Placement } from "./placement";
 import { HISTORY_PORT, HISTORY_SERVER, SparkHistoryServer } from "./sparkHistoryServer";
 import { MarketDataAccess, ProcessingCommon } from "./common";
-import { operatorNamespace, operatorRelease } from "./operator";
+import { engineFoundation, engineNetworkPolicies, operatorRelease } from "./engine";
 import { SparkSettings } from "./settings";
 
 export interface SparkArgs extends ProcessingCommon {
@@ -57,46 +57,33 @@ export class Spark extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     this.placement = args.placement;
 
-    const store = encryptedBucket(this, `${name}-event-logs`, args, {
-      keyName: `${name}-event-logs`,
+    const base = engineFoundation(this, name, args, cfg, {
+      engine: "spark",
+      storeSuffix: "event-logs",
       key: { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}` },
-      role: EVENT_LOG_BUCKET_ROLE,
-      purpose: "Spark event logs (history server)",
-      lifecycle: { expirationDays: cfg.eventLogRetentionDays },
-      backedUp: true,
+      bucket: {
+        role: EVENT_LOG_BUCKET_ROLE,
+        purpose: "Spark event logs (history server)",
+        lifecycle: { expirationDays: cfg.eventLogRetentionDays },
+        backedUp: true,
+      },
+      jobServiceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+      jobRoleDescription: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
+      jobPolicy: (bucketArn, keyArn) => sparkJobPolicy(args.marketData, bucketArn, keyArn, args.marketDataCopies),
+      placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
     });
-    this.key = store.key;
-    this.eventLogBucket = store.bucket;
-    this.eventLogBucketName = store.bucketName;
-
-    this.jobRole = storeRole(this, `${name}-jobs`, args, {
-      namespace: cfg.jobNamespace,
-      serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
-      description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
-      inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn, args.marketDataCopies) },
-    });
+    this.key = base.store.key;
+    this.eventLogBucket = base.store.bucket;
+    this.eventLogBucketName = base.store.bucketName;
+    this.jobRole = base.jobRole;
+    this.operatorNamespace = base.operatorNamespace;
+    this.jobs = base.jobs;
     this.historyRole = storeRole(this, `${name}-history`, args, {
       namespace: cfg.operatorNamespace,
       serviceAccount: HISTORY_SERVER,
       description: `${p} Spark history server: read event logs (IRSA)`,
       inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
     });
-
-    this.operatorNamespace = operatorNamespace(this, name, cfg.operatorNamespace, args.provider);
-    this.jobs = new JobNamespace(
-      `${name}-jobs`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        engine: "spark",
-        placement: args.placement,
-        placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
-        quota: cfg.quota,
-        containerDefault: cfg.containerDefault,
-        containerMax: args.nodeRoom,
-      },
-      { parent: this },
-    );
 
     const resources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } };
     const ha = { replicas: cfg.operatorReplicas, podDisruptionBudget: { enable: cfg.operatorReplicas > 1, minAvailable: 1 } };
@@ -147,33 +134,18 @@ export class Spark extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new NamespaceNetworkPolicies(
-      `${name}-operator-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.operatorNamespace,
-        namespaceResource: this.operatorNamespace,
+    engineNetworkPolicies(this, name, args.provider, cfg, base, {
+      operator: {
         ingress: {
           webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
           metrics: { podLabels: { "app.kubernetes.io/component": "controller" }, peer: PROMETHEUS_PEER, ports: [METRICS_PORT], why: "Prometheus scrapes the controller" },
           history: { podLabels: { app: HISTORY_SERVER }, peer: { cidrs: args.controlPlaneCidrs }, ports: [HISTORY_PORT], why: "the history UI through kubectl port-forward (from the node)" },
         },
       },
-      { parent: this },
-    );
-    new NamespaceNetworkPolicies(
-      `${name}-jobs-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        namespaceResource: this.jobs.namespace,
-        intraNamespace: true,
-        ingress: {
-          metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },
-        },
+      jobs: {
+        metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },
       },
-      { parent: this },
-    );
+    });
 
     if (args.example) {
       this.example = new k8s.apiextensions.CustomResource(
