@@ -33,4 +33,6 @@ export interface ProcessingCommon extends EncryptedStoreBase, IrsaIssuer {
   readonly controlPlaneCidrs: readonly string[];
   /** IANA zone of schedules (the platform's backup zone). */
   readonly timezone: string;
+  /** Create the engine's copyable example (Spark: a ScheduledSparkApplication; Flink: a FlinkDeployment). Default false. */
+  readonly example?: boolean;
 }

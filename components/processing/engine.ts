@@ -9,6 +9,9 @@ import { JobNamespace } from "./jobNamespace";
 import { Flow, NamespaceNetworkPolicies } from "./networkPolicies";
 import { EngineSettings } from "./settings";
 
+/** Port of both operators' admission webhook servers (the charts' defaults). */
+export const OPERATOR_WEBHOOK_PORT = 9443;
+
 /** What an engine's operator release needs besides its chart values. */
 export interface OperatorReleaseArgs {
   /** Chart pin (lib/helmCharts.ts CHARTS). No default. */

@@ -3,15 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { STATELESS_OPT_OUT } from "../../lib/processingNames";
 import { CHARTS, FLINK_OPERATOR_IMAGE } from "../../lib/helmCharts";
-import { IrsaRole } from "../cluster/irsaRole";
-import { EncryptionKey } from "../security/encryptionKey";
 import { ProcessingCommon } from "./common";
 import { flinkCandlesDeployment } from "./examples";
 import { JOB_METRICS_PORT, OPERATOR_METRICS_PORT, flinkDefaults, flinkJobPolicy } from "./flinkConfig";
 import { flinkRuleGroups } from "./flinkAlerts";
-import { JobNamespace } from "./jobNamespace";
 import { PROMETHEUS_PEER } from "./networkPolicies";
-import { engineFoundation, engineNetworkPolicies, operatorRelease } from "./engine";
+import { EngineSpec, OPERATOR_WEBHOOK_PORT, operatorRelease } from "./engine";
+import { ProcessingEngine } from "./processingEngine";
 import { flinkPlacementConfig } from "./placement";
 import { FlinkSettings } from "./settings";
 
@@ -20,16 +18,37 @@ export interface FlinkArgs extends ProcessingCommon {
   readonly config: FlinkSettings;
   /** cert-manager's release: the operator's webhook certificate is a cert-manager Certificate. */
   readonly certManagerRelease: pulumi.Resource;
-  /** Create the example FlinkDeployment. Default false. */
-  readonly example?: boolean;
 }
 
 export const FLINK_STATE_BUCKET_ROLE = "flink-state";
 /** The jobs namespace's service account (created by the chart with the IRSA annotation). */
 export const FLINK_JOB_SERVICE_ACCOUNT = "flink";
 export const FLINK_RELEASE = "flink-kubernetes-operator";
-const WEBHOOK_PORT = 9443;
 const REST_PORT = 8081;
+
+/**
+ * What Flink's skeleton (components/processing/engine.ts) is made of. Checkpoints write many small
+ * objects: the bucket key saves a KMS call per object. Flink deletes subsumed checkpoints itself;
+ * versioning keeps them a few days more.
+ */
+function flinkSpec(args: FlinkArgs): EngineSpec {
+  const p = args.namePrefix;
+  return {
+    engine: "flink",
+    storeSuffix: "state",
+    key: { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}` },
+    bucket: {
+      role: FLINK_STATE_BUCKET_ROLE,
+      purpose: "Flink checkpoints, savepoints and HA metadata",
+      lifecycle: { noncurrentVersionExpirationDays: args.config.noncurrentStateRetentionDays },
+      backedUp: true,
+    },
+    jobServiceAccount: FLINK_JOB_SERVICE_ACCOUNT,
+    jobRoleDescription: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
+    jobPolicy: (bucketArn, keyArn) => flinkJobPolicy(args.marketData, bucketArn, keyArn),
+    placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
+  };
+}
 
 /**
  * Stream processing with Apache Flink: the Flink Kubernetes operator on the system pool (webhook
@@ -37,13 +56,9 @@ const REST_PORT = 8081;
  * with Kubernetes HA and checkpoints/savepoints in a KMS-encrypted bucket through IRSA; metrics
  * and alerts in Prometheus.
  */
-export class Flink extends pulumi.ComponentResource {
-  public readonly key: EncryptionKey;
+export class Flink extends ProcessingEngine {
   public readonly stateBucket: aws.s3.Bucket;
   public readonly stateBucketName: pulumi.Output<string>;
-  public readonly jobRole: IrsaRole;
-  public readonly operatorNamespace: k8s.core.v1.Namespace;
-  public readonly jobs: JobNamespace;
   public readonly release: k8s.helm.v3.Release;
   public readonly podMonitors: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
   public readonly rules: k8s.apiextensions.CustomResource;
@@ -52,34 +67,11 @@ export class Flink extends pulumi.ComponentResource {
   public readonly example?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: FlinkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("entasis:processing:Flink", name, {}, opts);
+    super("entasis:processing:Flink", name, args, args.config, flinkSpec(args), opts);
     const cfg = args.config;
-    const p = args.namePrefix;
     const k8sOpts = { parent: this, provider: args.provider };
-
-    // Checkpoints write many small objects: the bucket key saves a KMS call per object. Flink
-    // deletes subsumed checkpoints itself; versioning keeps them a few days more.
-    const base = engineFoundation(this, name, args, cfg, {
-      engine: "flink",
-      storeSuffix: "state",
-      key: { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}` },
-      bucket: {
-        role: FLINK_STATE_BUCKET_ROLE,
-        purpose: "Flink checkpoints, savepoints and HA metadata",
-        lifecycle: { noncurrentVersionExpirationDays: cfg.noncurrentStateRetentionDays },
-        backedUp: true,
-      },
-      jobServiceAccount: FLINK_JOB_SERVICE_ACCOUNT,
-      jobRoleDescription: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
-      jobPolicy: (bucketArn, keyArn) => flinkJobPolicy(args.marketData, bucketArn, keyArn),
-      placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
-    });
-    this.key = base.store.key;
-    this.stateBucket = base.store.bucket;
-    this.stateBucketName = base.store.bucketName;
-    this.jobRole = base.jobRole;
-    this.operatorNamespace = base.operatorNamespace;
-    this.jobs = base.jobs;
+    this.stateBucket = this.foundation.store.bucket;
+    this.stateBucketName = this.foundation.store.bucketName;
 
     const flinkConf = this.stateBucketName.apply((bucket) =>
       Object.entries(flinkDefaults(bucket, cfg, flinkPlacementConfig(args.placement)))
@@ -175,10 +167,10 @@ export class Flink extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [this.upgradePolicy] },
     );
 
-    engineNetworkPolicies(this, name, args.provider, cfg, base, {
+    this.allow(name, cfg, {
       operator: {
         ingress: {
-          webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
+          webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [OPERATOR_WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
           metrics: { peer: PROMETHEUS_PEER, ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator" },
         },
         egress: { "jobmanager-rest": { peer: { namespace: cfg.jobNamespace }, ports: [REST_PORT], why: "the operator drives jobs (savepoints, status) through the JobManager REST API" } },

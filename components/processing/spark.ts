@@ -3,22 +3,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
-import { EncryptionKey } from "../security/encryptionKey";
 import { storeRole } from "../storage/encryptedBucket";
 import { sparkBackfillApplication } from "./examples";
-import { JobNamespace } from "./jobNamespace";
 import { PROMETHEUS_PEER } from "./networkPolicies";
 import { Placement } from "./placement";
 import { HISTORY_PORT, HISTORY_SERVER, SparkHistoryServer } from "./sparkHistoryServer";
 import { MarketDataAccess, ProcessingCommon } from "./common";
-import { engineFoundation, engineNetworkPolicies, operatorRelease } from "./engine";
+import { EngineSpec, OPERATOR_WEBHOOK_PORT, operatorRelease } from "./engine";
+import { ProcessingEngine } from "./processingEngine";
 import { SparkSettings } from "./settings";
 
 export interface SparkArgs extends ProcessingCommon {
   /** Spark's settings (`entasis:processing.spark`, validated by stacks/schema/processing.ts). No default. */
   readonly config: SparkSettings;
-  /** Create the example ScheduledSparkApplication. Default false. */
-  readonly example?: boolean;
 }
 
 /** Role of the event-log bucket in its name. */
@@ -26,9 +23,28 @@ export const EVENT_LOG_BUCKET_ROLE = "spark-event-logs";
 /** The jobs namespace's service account (created by the chart with the IRSA annotation). */
 export const SPARK_JOB_SERVICE_ACCOUNT = "spark";
 export const SPARK_RELEASE = "spark-operator";
-/** Ports of the operator pods: webhook server and controller metrics (chart defaults). */
-const WEBHOOK_PORT = 9443;
+/** Port of the controller's metrics (chart default). */
 const METRICS_PORT = 8080;
+
+/** What Spark's skeleton (components/processing/engine.ts) is made of. */
+function sparkSpec(args: SparkArgs): EngineSpec {
+  const p = args.namePrefix;
+  return {
+    engine: "spark",
+    storeSuffix: "event-logs",
+    key: { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}` },
+    bucket: {
+      role: EVENT_LOG_BUCKET_ROLE,
+      purpose: "Spark event logs (history server)",
+      lifecycle: { expirationDays: args.config.eventLogRetentionDays },
+      backedUp: true,
+    },
+    jobServiceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+    jobRoleDescription: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
+    jobPolicy: (bucketArn, keyArn) => sparkJobPolicy(args.marketData, bucketArn, keyArn, args.marketDataCopies),
+    placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
+  };
+}
 
 /**
  * Batch processing with Apache Spark: the Kubeflow Spark operator (controller and pod-mutating
@@ -36,14 +52,10 @@ const METRICS_PORT = 8080;
  * data-processing pool; an IRSA service account that reads market data and writes event logs; a
  * KMS-encrypted event-log bucket and the history server that reads it; metrics for Prometheus.
  */
-export class Spark extends pulumi.ComponentResource {
-  public readonly key: EncryptionKey;
+export class Spark extends ProcessingEngine {
   public readonly eventLogBucket: aws.s3.Bucket;
   public readonly eventLogBucketName: pulumi.Output<string>;
-  public readonly jobRole: IrsaRole;
   public readonly historyRole: IrsaRole;
-  public readonly operatorNamespace: k8s.core.v1.Namespace;
-  public readonly jobs: JobNamespace;
   public readonly release: k8s.helm.v3.Release;
   public readonly podMonitor: k8s.apiextensions.CustomResource;
   public readonly historyServer: SparkHistoryServer;
@@ -51,33 +63,14 @@ export class Spark extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: SparkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("entasis:processing:Spark", name, {}, opts);
+    super("entasis:processing:Spark", name, args, args.config, sparkSpec(args), opts);
     const cfg = args.config;
     const p = args.namePrefix;
     const k8sOpts = { parent: this, provider: args.provider };
     this.placement = args.placement;
 
-    const base = engineFoundation(this, name, args, cfg, {
-      engine: "spark",
-      storeSuffix: "event-logs",
-      key: { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}` },
-      bucket: {
-        role: EVENT_LOG_BUCKET_ROLE,
-        purpose: "Spark event logs (history server)",
-        lifecycle: { expirationDays: cfg.eventLogRetentionDays },
-        backedUp: true,
-      },
-      jobServiceAccount: SPARK_JOB_SERVICE_ACCOUNT,
-      jobRoleDescription: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
-      jobPolicy: (bucketArn, keyArn) => sparkJobPolicy(args.marketData, bucketArn, keyArn, args.marketDataCopies),
-      placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
-    });
-    this.key = base.store.key;
-    this.eventLogBucket = base.store.bucket;
-    this.eventLogBucketName = base.store.bucketName;
-    this.jobRole = base.jobRole;
-    this.operatorNamespace = base.operatorNamespace;
-    this.jobs = base.jobs;
+    this.eventLogBucket = this.foundation.store.bucket;
+    this.eventLogBucketName = this.foundation.store.bucketName;
     this.historyRole = storeRole(this, `${name}-history`, args, {
       namespace: cfg.operatorNamespace,
       serviceAccount: HISTORY_SERVER,
@@ -93,7 +86,7 @@ export class Spark extends pulumi.ComponentResource {
       namespace: this.operatorNamespace,
       values: {
         controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
-        webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: WEBHOOK_PORT },
+        webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: OPERATOR_WEBHOOK_PORT },
         spark: {
           jobNamespaces: [cfg.jobNamespace],
           serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
@@ -134,10 +127,10 @@ export class Spark extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    engineNetworkPolicies(this, name, args.provider, cfg, base, {
+    this.allow(name, cfg, {
       operator: {
         ingress: {
-          webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
+          webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [OPERATOR_WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
           metrics: { podLabels: { "app.kubernetes.io/component": "controller" }, peer: PROMETHEUS_PEER, ports: [METRICS_PORT], why: "Prometheus scrapes the controller" },
           history: { podLabels: { app: HISTORY_SERVER }, peer: { cidrs: args.controlPlaneCidrs }, ports: [HISTORY_PORT], why: "the history UI through kubectl port-forward (from the node)" },
         },
