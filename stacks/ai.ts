@@ -12,6 +12,7 @@ import { MONITORING_NAMESPACE, Monitoring } from "../components/observability/mo
 import { Tags } from "../components/tags";
 import { AiConfig, DATA_POOL, GPU_POOL } from "./schema/ai";
 import { ClusterConfig } from "./schema/cluster";
+import { AccountScope } from "../components/storage/encryptedBucket";
 
 /** The AI layer as the rest of the platform (outputs) sees it. */
 export interface AiTier {
@@ -22,13 +23,7 @@ export interface AiTier {
   readonly networkPolicies: AiNetworkPolicies;
 }
 
-export interface AiTierInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface AiTierInputs extends AccountScope {
   readonly clusterConfig: ClusterConfig;
   readonly cluster: Cluster;
   readonly certManager: CertManager;

@@ -6,6 +6,7 @@ import { DisasterRecovery, ReplicatedBucketArgs } from "../components/backup/dis
 import { Tags } from "../components/tags";
 import { DataTier } from "./data";
 import { DataConfig } from "./schema/data";
+import { AccountScope } from "../components/storage/encryptedBucket";
 
 /** Bucket role of the market-data bucket (components/data/objectStorage.ts). */
 const MARKET_DATA = "market-data";
@@ -19,15 +20,9 @@ export function drRegionProvider(drRegion: string): aws.Provider {
   return new aws.Provider("dr-region", { region: drRegion });
 }
 
-export interface DisasterRecoveryInputs {
-  readonly namePrefix: string;
-  readonly region: string;
+export interface DisasterRecoveryInputs extends AccountScope {
   readonly drRegion: string;
   readonly provider: aws.Provider;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
   readonly data: DataTier;
   readonly dataConfig: DataConfig;
   readonly clusterBackup?: ClusterBackup;

@@ -8,14 +8,9 @@ import { SubnetPlan } from "../lib/subnetPlan";
 import { EdgeTier } from "./edge";
 import { EdgeConfig } from "./schema/edge";
 import { LoadTestConfig } from "./schema/loadTest";
+import { AccountScope } from "../components/storage/encryptedBucket";
 
-export interface LoadTestInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface LoadTestInputs extends AccountScope {
   readonly subnetPlan: SubnetPlan;
   readonly cluster: Cluster;
   readonly monitoring: Monitoring;

@@ -12,6 +12,7 @@ import { SubnetPlan } from "../lib/subnetPlan";
 import { DataTier } from "./data";
 import { ClusterConfig } from "./schema/cluster";
 import { ProcessingConfig } from "./schema/processing";
+import { AccountScope } from "../components/storage/encryptedBucket";
 
 /** The processing layer as the rest of the platform (outputs) sees it. */
 export interface ProcessingTier {
@@ -19,13 +20,7 @@ export interface ProcessingTier {
   readonly flink: Flink;
 }
 
-export interface ProcessingTierInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface ProcessingTierInputs extends AccountScope {
   readonly subnetPlan: SubnetPlan;
   readonly cluster: Cluster;
   readonly clusterConfig: ClusterConfig;

@@ -14,6 +14,7 @@ import { parseDailyCron } from "../lib/backupSchedule";
 import { cnpgDailyScheduleUtc } from "../lib/cnpgSchedule";
 import { BackupConfig } from "./schema/backup";
 import { TimeseriesConfig, effectiveRetention } from "./schema/timeseries";
+import { AccountScope } from "../components/storage/encryptedBucket";
 
 /** The time-series store as the rest of the platform sees it. */
 export interface TimeseriesTier {
@@ -25,13 +26,7 @@ export interface TimeseriesTier {
   readonly networkPolicies: TimeseriesNetworkPolicies;
 }
 
-export interface TimeseriesTierInputs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN (lib/breakGlass.ts); none in dev. */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface TimeseriesTierInputs extends AccountScope {
   readonly cluster: Cluster;
   readonly certManager: CertManager;
   readonly monitoring: Monitoring;

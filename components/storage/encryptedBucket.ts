@@ -7,12 +7,8 @@ import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { BucketLifecycleArgs } from "./lifecycle";
 
-/**
- * What every area that keeps data in its own KMS-encrypted bucket is given by the platform: the
- * shared base of ClusterBackupArgs, TimeseriesBackupStoreArgs, ModelStoreArgs and the processing
- * engines' Args (one concept, one declaration).
- */
-export interface EncryptedStoreBase {
+/** The account and region an area builds in: what every area's composition (stacks/) passes on. */
+export interface AccountScope {
   /** Prefix of AWS names and `Name` tags, e.g. `entasis-dev`. No default. */
   readonly namePrefix: string;
   /** Region, part of the bucket names. No default. */
@@ -21,8 +17,16 @@ export interface EncryptedStoreBase {
   readonly accountId: pulumi.Input<string>;
   /** ARN partition of the key policies. No default. */
   readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
+  /** Break-glass role ARN (lib/breakGlass.ts): only it may delete or disable the area's keys. Default none (dev: no such deny). */
   readonly breakGlassRoleArn?: pulumi.Input<string>;
+}
+
+/**
+ * What every area that keeps data in its own KMS-encrypted bucket is given by the platform: the
+ * shared base of ClusterBackupArgs, TimeseriesBackupStoreArgs, ModelStoreArgs and the processing
+ * engines' Args (one concept, one declaration).
+ */
+export interface EncryptedStoreBase extends AccountScope {
   /** Pulumi `protect` on the buckets (unprotected stacks, dev, also empty them on destroy). No default. */
   readonly protect: boolean;
   /** Base tags of every AWS resource. No default. */
