@@ -7,25 +7,6 @@ import { REPO_ROOT, forbiddenImports, importCircles, importGraph, relativeSpecif
 // layering README.md "Layout" describes, checked on the real tree.
 const graph = importGraph(REPO_ROOT);
 
-/**
- * What issue 25 leaves to its part wt-25a (the processing components' types, the object-storage
- * circle), exactly as it stands on this branch. The scan may find these and nothing else; once
- * wt-25a is merged they are gone and this list must be emptied (then nothing is tolerated).
- */
-const LEFT_TO_WT_25A = {
-  componentsToStacks: [
-    "components/processing/flink.ts -> stacks/schema/processing.ts",
-    "components/processing/flinkConfig.ts -> stacks/schema/processing.ts",
-    "components/processing/spark.ts -> stacks/schema/processing.ts",
-  ],
-  circles: ["components/data/objectStorage.ts <-> components/data/secureBucket.ts"],
-} as const;
-
-/** What the scan found beyond the tolerated list. */
-function beyond(found: readonly string[], tolerated: readonly string[]): string[] {
-  return found.filter((f) => !tolerated.includes(f));
-}
-
 describe("architecture: imports", () => {
   it("scans the whole tree: components, stacks, lib, policy, tools, tests and examples", () => {
     const files = tsFiles(REPO_ROOT);
@@ -39,9 +20,7 @@ describe("architecture: imports", () => {
   });
 
   it("no file under components/ imports from stacks/ (components own their types)", () => {
-    expect(beyond(forbiddenImports(graph, "components", "stacks"), LEFT_TO_WT_25A.componentsToStacks)).toEqual([]);
-    // The cluster, workloads and edge components declare their own settings; the schema satisfies them.
-    expect(forbiddenImports(graph, "components", "stacks").filter((f) => /^components\/(cluster|workloads|edge)\//.test(f))).toEqual([]);
+    expect(forbiddenImports(graph, "components", "stacks")).toEqual([]);
   });
 
   it("no file under lib/ imports from components/ or stacks/", () => {
@@ -49,7 +28,7 @@ describe("architecture: imports", () => {
   });
 
   it("has no import circle (each one named, file by file)", () => {
-    expect(beyond(importCircles(graph).map((c) => c.join(" <-> ")), LEFT_TO_WT_25A.circles)).toEqual([]);
+    expect(importCircles(graph).map((c) => c.join(" <-> "))).toEqual([]);
   });
 });
 

@@ -1,33 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketName } from "../../lib/dataNames";
-import { secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, Tags, named } from "../tags";
+import { EncryptedStoreBase, storeBucket, storeKey } from "../storage/encryptedBucket";
 
 /** Bucket roles; physical names are `<prefix>-<role>-<account>-<region>`. */
 export const MODEL_BUCKET_ROLE = "models";
 export const ARTIFACT_BUCKET_ROLE = "ml-artifacts";
 
-export interface ModelStoreArgs {
-  /** Prefix of bucket names and `Name` tags, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  /** Region, part of the bucket names. */
-  readonly region: string;
-  /** Account that owns the key; part of the bucket names. */
-  readonly accountId: pulumi.Input<string>;
-  /** ARN partition of the key policy. */
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface ModelStoreArgs extends EncryptedStoreBase {
   /** Days a replaced or deleted model version is kept (current versions never expire). */
   readonly modelVersionRetentionDays: number;
   /** Days workflow artifacts and archived logs are kept. */
   readonly artifactRetentionDays: number;
-  /** Pulumi `protect` on the buckets. */
-  readonly protect: boolean;
-  /** Base tags; buckets add Name, Purpose and backup=true. */
-  readonly tags: Tags;
 }
 
 /**
@@ -45,26 +29,10 @@ export class ModelStore extends pulumi.ComponentResource {
   constructor(name: string, args: ModelStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:ai:ModelStore", name, {}, opts);
     const p = args.namePrefix;
-    this.key = new EncryptionKey(
-      `${name}-key`,
-      { description: `${p} models and ML pipeline artifacts in S3`, alias: `${p}-ml-data`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
-      { parent: this },
-    );
-    const encryption = {
-      applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-      bucketKeyEnabled: true,
-      blockedEncryptionTypes: ["SSE-C"],
-    };
+    this.key = storeKey(this, `${name}-key`, args, { description: `${p} models and ML pipeline artifacts in S3`, alias: `${p}-ml-data` });
+    // One key for both buckets; both are backed up (backup=true).
     const bucket = (role: string, purpose: string, lifecycle: { expirationDays?: number; noncurrentVersionExpirationDays: number }): aws.s3.Bucket =>
-      secureBucket(this, `${name}-${role}`, {
-        bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, role, account, args.region)),
-        tags: named(args.tags, `${p}-${role}`, { Purpose: purpose, ...BACKUP_TAG }),
-        encryption,
-        lifecycle: { transitions: [], abortIncompleteMultipartUploadDays: 7, ...lifecycle },
-        protect: args.protect,
-        forceDestroy: !args.protect,
-      }).bucket;
+      storeBucket(this, `${name}-${role}`, args, this.key, { role, purpose, lifecycle, backedUp: true }).bucket;
 
     this.models = bucket(MODEL_BUCKET_ROLE, "trained models served by KServe", { noncurrentVersionExpirationDays: args.modelVersionRetentionDays });
     this.artifacts = bucket(ARTIFACT_BUCKET_ROLE, "Argo Workflows artifacts and logs", { expirationDays: args.artifactRetentionDays, noncurrentVersionExpirationDays: 7 });

@@ -2,25 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { goDurationHours } from "../../lib/backupSchedule";
-import { bucketName } from "../../lib/dataNames";
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
-import { IrsaRole } from "../cluster/irsaRole";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
-import { secureBucket } from "../data/secureBucket";
-import { EncryptionKey } from "../security/encryptionKey";
-import { Tags, named } from "../tags";
+import { EncryptedStoreBase, IrsaIssuer } from "../storage/encryptedBucket";
+import { EncryptedStore } from "../storage/encryptedStore";
 
-export interface ClusterBackupArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface ClusterBackupArgs extends EncryptedStoreBase, IrsaIssuer {
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Labels of the untainted pool Velero runs on (`role: general`). */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** The spec's daily schedule, a five-field cron, and its IANA time zone. */
@@ -30,11 +19,8 @@ export interface ClusterBackupArgs {
   readonly retentionDays: number;
   /** Snapshot EBS persistent volumes too. */
   readonly snapshotVolumes: boolean;
-  /** Pulumi `protect` on the bucket. */
-  readonly protect: boolean;
   /** What the release waits for: its pool's node group and CoreDNS (`cluster.scheduledOn`). */
   readonly scheduledAfter: readonly pulumi.Resource[];
-  readonly tags: Tags;
 }
 
 /** Tag Velero puts on every EBS snapshot it takes (the backup's name); its IAM policy is bound by it. */
@@ -53,86 +39,34 @@ export const VELERO_PREFIX = "velero";
  * our key, private, TLS only) and EBS snapshots of persistent volumes, daily at the spec's time,
  * kept as long as the daily AWS Backup points. Velero authenticates with IRSA (no static keys).
  */
-export class ClusterBackup extends pulumi.ComponentResource {
-  public readonly key: EncryptionKey;
-  public readonly bucket: aws.s3.Bucket;
-  /** The bucket's versioning (cross-region replication waits for it). */
-  public readonly bucketVersioning: aws.s3.BucketVersioning;
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly role: IrsaRole;
+export class ClusterBackup extends EncryptedStore {
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: ClusterBackupArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("entasis:backup:ClusterBackup", name, {}, opts);
     const p = args.namePrefix;
-
-    this.key = new EncryptionKey(`${name}-bucket`, { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-
     // Not tagged backup=true: it holds backups; a backup of it would only double the cost.
-    // Versioning keeps an overwritten or deleted backup for a week.
-    const secured = secureBucket(this, `${name}-${VELERO_BUCKET_ROLE}`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, VELERO_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${VELERO_BUCKET_ROLE}`, { Purpose: "Velero cluster backups" }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      // Velero deletes expired backups itself (ttl); S3 only cleans up after it.
-      lifecycle: { transitions: [], noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
-    });
-    this.bucket = secured.bucket;
-    this.bucketVersioning = secured.versioning;
-    this.bucketName = this.bucket.bucket;
-
-    // Velero's documented policy (https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero),
-    // with its EBS snapshot actions bound by tag: the plugin tags every snapshot it creates with
-    // Velero's tags (velero.io/backup, velero.io/pv) in the CreateSnapshot request and copies a
-    // snapshot's tags onto the volume it restores (volume_snapshotter.go), so Velero may delete,
-    // and restore from, only its own snapshots, and tag only what it creates. Objects in its own
-    // bucket only; plus the bucket's KMS key.
-    // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
-    const volumes = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:volume/*`;
-    // Snapshot ARNs carry no account: arn:aws:ec2:<region>::snapshot/snap-...
-    const snapshots = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}::snapshot/*`;
-    const veleroTag = VELERO_SNAPSHOT_TAG;
-    const policy = pulumi.all([this.bucket.arn, this.key.arn, volumes, snapshots]).apply(
-      ([bucketArn, keyArn, volumeArns, snapshotArns]): aws.iam.PolicyDocument => ({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "EbsRead", Effect: "Allow", Action: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"], Resource: "*" },
-          { Sid: "SnapshotOfAnyVolume", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: volumeArns },
-          { Sid: "OnlyVeleroTaggedSnapshots", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: snapshotArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
-          { Sid: "DeleteOrRestoreOwnSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot", "ec2:CreateVolume"], Resource: snapshotArns, Condition: { StringLike: { [`aws:ResourceTag/${veleroTag}`]: "*" } } },
-          { Sid: "RestoredVolumesCarryTheTag", Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: volumeArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
-          { Sid: "TagOnlyOnCreate", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: [volumeArns, snapshotArns], Condition: { StringEquals: { "ec2:CreateAction": ["CreateSnapshot", "CreateVolume"] } } },
-          {
-            Sid: "BackupObjects",
-            Effect: "Allow",
-            Action: ["s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            Resource: `${bucketArn}/*`,
-          },
-          { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
-          { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
-        ],
-      }),
-    );
-    this.role = new IrsaRole(
-      `${name}-velero`,
+    // Velero deletes expired backups itself (ttl); S3 only cleans up after it: versioning keeps
+    // an overwritten or deleted backup for a week.
+    super(
+      "entasis:backup:ClusterBackup",
+      name,
+      args,
       {
-        namePrefix: p,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
+        name: `${name}-${VELERO_BUCKET_ROLE}`,
+        keyName: `${name}-bucket`,
+        key: { description: `${p} Velero cluster backups in S3`, alias: `${p}-cluster-backups` },
+        role: VELERO_BUCKET_ROLE,
+        purpose: "Velero cluster backups",
+      },
+      {
+        roleName: `${name}-velero`,
         namespace: VELERO_NAMESPACE,
         serviceAccount: VELERO_SERVICE_ACCOUNT,
         description: `${p} Velero cluster backups (IRSA)`,
-        inlinePolicies: { velero: policy },
-        tags: args.tags,
+        policyName: "velero",
+        policy: (bucketArn, keyArn) => veleroPolicy(args, bucketArn, keyArn),
       },
-      { parent: this },
+      opts,
     );
 
     // Created here, not by Helm, so it carries a Pod Security level and NetworkPolicies. Velero
@@ -184,6 +118,42 @@ export class ClusterBackup extends pulumi.ComponentResource {
 
     this.registerOutputs({ bucketName: this.bucketName, roleArn: this.role.arn });
   }
+}
+
+/** Velero's policy: EBS snapshots bound by its tag, objects of its own bucket, the bucket's key. */
+function veleroPolicy(args: ClusterBackupArgs, bucketArn: pulumi.Output<string>, keyArn: pulumi.Output<string>): pulumi.Output<aws.iam.PolicyDocument> {
+  // Velero's documented policy (https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero),
+  // with its EBS snapshot actions bound by tag: the plugin tags every snapshot it creates with
+  // Velero's tags (velero.io/backup, velero.io/pv) in the CreateSnapshot request and copies a
+  // snapshot's tags onto the volume it restores (volume_snapshotter.go), so Velero may delete,
+  // and restore from, only its own snapshots, and tag only what it creates. Objects in its own
+  // bucket only; plus the bucket's KMS key.
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+  const volumes = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}:${args.accountId}:volume/*`;
+  // Snapshot ARNs carry no account: arn:aws:ec2:<region>::snapshot/snap-...
+  const snapshots = pulumi.interpolate`arn:${args.partition}:ec2:${args.region}::snapshot/*`;
+  const veleroTag = VELERO_SNAPSHOT_TAG;
+  return pulumi.all([bucketArn, keyArn, volumes, snapshots]).apply(
+    ([bucket, key, volumeArns, snapshotArns]): aws.iam.PolicyDocument => ({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "EbsRead", Effect: "Allow", Action: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"], Resource: "*" },
+        { Sid: "SnapshotOfAnyVolume", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: volumeArns },
+        { Sid: "OnlyVeleroTaggedSnapshots", Effect: "Allow", Action: ["ec2:CreateSnapshot"], Resource: snapshotArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
+        { Sid: "DeleteOrRestoreOwnSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot", "ec2:CreateVolume"], Resource: snapshotArns, Condition: { StringLike: { [`aws:ResourceTag/${veleroTag}`]: "*" } } },
+        { Sid: "RestoredVolumesCarryTheTag", Effect: "Allow", Action: ["ec2:CreateVolume"], Resource: volumeArns, Condition: { StringLike: { [`aws:RequestTag/${veleroTag}`]: "*" } } },
+        { Sid: "TagOnlyOnCreate", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: [volumeArns, snapshotArns], Condition: { StringEquals: { "ec2:CreateAction": ["CreateSnapshot", "CreateVolume"] } } },
+        {
+          Sid: "BackupObjects",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: `${bucket}/*`,
+        },
+        { Sid: "BackupBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucket },
+        { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key },
+      ],
+    }),
+  );
 }
 
 export interface VeleroValuesInput {

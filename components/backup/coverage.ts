@@ -17,6 +17,26 @@ export type BackupCoverage =
 
 const AWS_BACKUP: BackupCoverage = { by: "aws-backup" };
 
+/** Stateful for Pulumi but pure configuration: nothing to back up or copy, the program rebuilds them (in the DR region too). */
+const REBUILT_BY_THE_PROGRAM: Readonly<Record<string, string>> = {
+  "aws:ec2/vpc:Vpc": "network configuration, rebuilt by the program",
+  "aws:ec2/subnet:Subnet": "network configuration, rebuilt by the program",
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "configuration, rebuilt by the program (with the DR cluster there)",
+};
+
+function rebuilt<B extends "no-data" | "none">(by: B): Record<string, { readonly by: B; readonly why: string }> {
+  return Object.fromEntries(Object.entries(REBUILT_BY_THE_PROGRAM).map(([type, why]) => [type, { by, why }]));
+}
+
+/** Data-store types AWS Backup covers that the platform does not create: no cross-region copy to make. */
+const NOT_CREATED: Readonly<Record<string, string>> = {
+  "aws:s3/bucketV2:BucketV2": "BucketV2",
+  "aws:efs/fileSystem:FileSystem": "EFS file system",
+  "aws:dynamodb/table:Table": "DynamoDB table",
+  "aws:docdb/cluster:Cluster": "DocumentDB cluster",
+  "aws:neptune/cluster:Cluster": "Neptune cluster",
+};
+
 /**
  * Every type of tools/contract/stateful.ts STATEFUL_TYPES, plus data stores that list does not
  * name yet. AWS Backup's supported types: https://docs.aws.amazon.com/aws-backup/latest/devguide/backup-feature-availability.html
@@ -53,9 +73,7 @@ export const BACKUP_COVERAGE: Readonly<Record<string, BackupCoverage>> = {
   "aws:backup/vault:Vault": { by: "no-data", why: "it is the backup store (locked in prod)" },
   "aws:kms/key:Key": { by: "no-data", why: "key material cannot be exported; deletion waits 7..30 days and can be cancelled" },
   "aws:cloudwatch/logGroup:LogGroup": { by: "no-data", why: "logs are kept for their retention and are not restored" },
-  "aws:ec2/vpc:Vpc": { by: "no-data", why: "network configuration, rebuilt by the program" },
-  "aws:ec2/subnet:Subnet": { by: "no-data", why: "network configuration, rebuilt by the program" },
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { by: "no-data", why: "configuration, rebuilt by the program" },
+  ...rebuilt("no-data"),
 };
 
 /** Recorded inputs of a resource, as far as exemptions look at them. */
@@ -112,7 +130,6 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
     rpo: "typically seconds to 15 minutes (S3 Cross-Region Replication without Replication Time Control has no SLA); the daily AWS Backup copy of tagged buckets bounds it at 24 hours",
     what: "market data, Velero's bucket and the time-series WAL archive replicated object by object; the other data buckets (Spark event logs, Flink state, models, ML artifacts) are tagged backup=true and reach the DR vault with the backup plan's daily, weekly and monthly copies (RPO 24 h); the ALB access-log bucket is not copied (diagnostics, not restored)",
   },
-  "aws:s3/bucketV2:BucketV2": { by: "none", why: "the platform creates no BucketV2" },
   "aws:mq/broker:Broker": {
     by: "none",
     why: "a message queue holds messages in flight, not records: producers re-publish from PostgreSQL and the exchange feeds; the DR stack creates an empty broker with the same users (docs/disaster-recovery.md)",
@@ -124,15 +141,11 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
     rpo: "WAL archiving's lag (CNPG archives each WAL segment when full or after archive_timeout, 5 minutes) plus S3 replication (seconds to 15 minutes)",
     what: "the Barman Cloud WAL archive and base backups, replicated object by object with the timeseries-backups bucket; the recovery stack's Cluster bootstraps from the DR copy (entasis:timeseries.restore, docs/disaster-recovery.md)",
   },
-  "aws:efs/fileSystem:FileSystem": { by: "none", why: "the platform creates no EFS file system" },
   "aws:ebs/volume:Volume": {
     by: "aws-backup-copy",
     rpo: "24 hours: the daily AWS Backup point of every volume tagged backup=true is copied to the DR vault (weekly and monthly points too, same retention)",
     what: "EBS snapshots of persistent volumes (Elasticsearch, Prometheus) in the DR vault",
   },
-  "aws:dynamodb/table:Table": { by: "none", why: "the platform creates no DynamoDB table" },
-  "aws:docdb/cluster:Cluster": { by: "none", why: "the platform creates no DocumentDB cluster" },
-  "aws:neptune/cluster:Cluster": { by: "none", why: "the platform creates no Neptune cluster" },
   "aws:elasticache/replicationGroup:ReplicationGroup": {
     by: "none",
     why: "Redis is a cache: trading-api rebuilds it from PostgreSQL and the exchange feeds, so a DR cluster starts empty (its snapshots stay regional)",
@@ -147,7 +160,6 @@ export const CROSS_REGION_COVERAGE: Readonly<Record<string, CrossRegionCopy>> = 
   "aws:backup/vault:Vault": { by: "aws-backup-copy", rpo: "24 hours (the daily copy)", what: "the primary vault's daily, weekly and monthly points are copied to the DR vault with the same retention; hourly points stay local" },
   "aws:kms/key:Key": { by: "none", why: "keys are regional and cannot be exported; every copy is re-encrypted with a key created in the DR region" },
   "aws:cloudwatch/logGroup:LogGroup": { by: "none", why: "logs are diagnostic and are not restored" },
-  "aws:ec2/vpc:Vpc": { by: "none", why: "network configuration, rebuilt by the program" },
-  "aws:ec2/subnet:Subnet": { by: "none", why: "network configuration, rebuilt by the program" },
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { by: "none", why: "configuration, rebuilt with the DR cluster" },
+  ...rebuilt("none"),
+  ...Object.fromEntries(Object.entries(NOT_CREATED).map(([type, what]) => [type, { by: "none" as const, why: `the platform creates no ${what}` }])),
 };

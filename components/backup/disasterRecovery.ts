@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketName } from "../../lib/dataNames";
-import type { BucketLifecycleArgs } from "../data/objectStorage";
-import { secureBucket } from "../data/secureBucket";
+import type { BucketLifecycleArgs } from "../storage/lifecycle";
 import { EncryptionKey } from "../security/encryptionKey";
-import { Tags, named } from "../tags";
+import { EncryptedStoreBase, encryptedBucket } from "../storage/encryptedBucket";
+import { named } from "../tags";
 
 /** A bucket of the stack's region to replicate, with what its DR copy needs. */
 /** Days every DR object version is locked (S3 Object Lock, compliance mode). */
@@ -21,25 +20,16 @@ export interface ReplicatedBucketArgs {
   readonly description: string;
 }
 
-export interface DisasterRecoveryArgs {
-  readonly namePrefix: string;
-  /** The stack's region (the sources). */
-  readonly region: string;
+/** The store base (`region` is the stack's, the sources'; `protect` is on the DR buckets). */
+export interface DisasterRecoveryArgs extends EncryptedStoreBase {
   /** The disaster-recovery region (the copies). */
   readonly drRegion: string;
   /** Explicit provider of `drRegion`; every copy is created with it. */
   readonly drProvider: pulumi.ProviderResource;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** The RDS primary whose automated backups (snapshots and transaction logs) are replicated. */
   readonly database: { readonly instanceArn: pulumi.Input<string>; readonly retentionDays: number };
   /** Buckets to replicate, keyed by bucket role (`market-data`, `cluster-backups`). */
   readonly buckets: Readonly<Record<string, ReplicatedBucketArgs>>;
-  /** Pulumi `protect` on the DR buckets. */
-  readonly protect: boolean;
-  readonly tags: Tags;
 }
 
 /** Suffix of a DR bucket's role in its name: `<prefix>-<role>-dr-<account>-<dr region>`. */
@@ -80,22 +70,18 @@ export class DisasterRecovery extends pulumi.ComponentResource {
     const drKeys: Record<string, EncryptionKey> = {};
     const drVersioning: Record<string, aws.s3.BucketVersioning> = {};
     for (const [role, src] of Object.entries(args.buckets)) {
-      drKeys[role] = new EncryptionKey(`${name}-${role}`, { ...keyArgs, description: `${p} ${src.description}, replicated from ${args.region}`, alias: `${p}-${role}-${DR_BUCKET_SUFFIX}` }, dr);
-      const copy = secureBucket(this, `${name}-${role}`, {
-        bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, `${role}-${DR_BUCKET_SUFFIX}`, account, args.drRegion)),
-        tags: named(args.tags, `${p}-${role}-${DR_BUCKET_SUFFIX}`, { Purpose: `disaster-recovery copy of ${src.description}` }),
-        encryption: {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKeys[role].arn },
-          bucketKeyEnabled: true,
-          blockedEncryptionTypes: ["SSE-C"],
-        },
+      // The copy lives in the DR region, with its own key there.
+      const copy = encryptedBucket(this, `${name}-${role}`, { ...args, region: args.drRegion }, {
+        keyName: `${name}-${role}`,
+        key: { description: `${p} ${src.description}, replicated from ${args.region}`, alias: `${p}-${role}-${DR_BUCKET_SUFFIX}` },
+        role: `${role}-${DR_BUCKET_SUFFIX}`,
+        purpose: `disaster-recovery copy of ${src.description}`,
         lifecycle: src.drLifecycle,
-        protect: args.protect,
-        forceDestroy: !args.protect,
         provider: args.drProvider,
         // The last week of copies survives anyone who erases the source and the DR bucket alike.
         objectLock: { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS },
       });
+      drKeys[role] = copy.key;
       drBuckets[role] = copy.bucket;
       drVersioning[role] = copy.versioning;
     }

@@ -5,15 +5,8 @@ import { bucketName } from "../../lib/dataNames";
 import { EncryptionKey } from "../security/encryptionKey";
 import { secureBucket } from "./secureBucket";
 import { BACKUP_TAG, Tags, named } from "../tags";
-
-export interface BucketLifecycleArgs {
-  /** Current versions move to these classes at these ages (days, ascending). */
-  readonly transitions: readonly { readonly days: number; readonly storageClass: string }[];
-  /** Default: current versions never expire. */
-  readonly expirationDays?: number;
-  readonly noncurrentVersionExpirationDays: number;
-  readonly abortIncompleteMultipartUploadDays: number;
-}
+import type { BucketLifecycleArgs } from "../storage/lifecycle";
+import { kmsEncryption } from "../storage/encryptedBucket";
 
 export interface ObjectStorageArgs {
   readonly namePrefix: string;
@@ -70,13 +63,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
     this.marketData = this.bucket(name, args, {
       role: "market-data",
       description: "raw market data",
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.marketDataKey.arn },
-        // One data key per bucket instead of a KMS call per object: fewer requests, lower cost.
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
+      encryption: kmsEncryption(this.marketDataKey.arn),
       lifecycle: args.marketData.lifecycle,
       allow: () => [],
     });

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { BucketLifecycleArgs } from "./objectStorage";
+import type { BucketLifecycleArgs } from "../storage/lifecycle";
 
 export interface SecureBucketArgs {
   /** Physical bucket name (global; see lib/dataNames.ts bucketName). */

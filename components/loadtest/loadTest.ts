@@ -1,14 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketName } from "../../lib/dataNames";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
-import { secureBucket } from "../data/secureBucket";
 import { dashboardJson } from "../observability/monitoringDashboards";
 import { Placement } from "../processing/placement";
-import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, Tags, named } from "../tags";
+import { EncryptedStoreBase, IrsaIssuer, encryptedBucket, storeRole } from "../storage/encryptedBucket";
 import { ENV, LOCUSTFILE, libFiles, locustfile } from "./locustfile";
 import { MASTER_LABELS, MASTER_WEB_PORT, loadTestNetworkPolicies } from "./networkPolicies";
 import { ShapeName } from "./shapes";
@@ -22,17 +19,8 @@ export const SUMMARY_BUCKET_ROLE = "load-test-runs";
 /** The locustio/locust image runs as user `locust`, uid 1000. https://github.com/locustio/locust/blob/master/Dockerfile */
 const LOCUST_UID = 1000;
 
-export interface LoadTestArgs {
-  /** Prefix of AWS names, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface LoadTestArgs extends EncryptedStoreBase, IrsaIssuer {
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Namespace of master and workers (Pod Security restricted). Default loadtest. */
   readonly namespace: string;
   /** Node selector and tolerations of the pool the load generators run on (data-processing: never trading-api's nodes). */
@@ -56,9 +44,6 @@ export interface LoadTestArgs {
   readonly monitoring: { readonly release: pulumi.Resource; readonly releaseName: string; readonly namespace: string };
   /** Namespace of trading-api (the dashboard's scaling panels). */
   readonly tradingApiNamespace: string;
-  /** Pulumi `protect` on the bucket; unprotected stacks empty it on destroy. */
-  readonly protect: boolean;
-  readonly tags: Tags;
 }
 
 /**
@@ -84,40 +69,32 @@ export class LoadTest extends pulumi.ComponentResource {
     const ns = args.namespace;
     const k8sOpts = { parent: this, provider: args.provider };
 
-    const key = new EncryptionKey(`${name}-runs`, { description: `${p} load-test run summaries in S3`, alias: `${p}-${SUMMARY_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-    this.summaryBucket = secureBucket(this, `${name}-runs`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, SUMMARY_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${SUMMARY_BUCKET_ROLE}`, { Purpose: "Locust run summaries", ...BACKUP_TAG }),
-      encryption: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] },
-      lifecycle: { transitions: [], expirationDays: args.summaryRetentionDays, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
-    }).bucket;
-    this.summaryBucketName = this.summaryBucket.bucket;
+    const store = encryptedBucket(this, `${name}-runs`, args, {
+      keyName: `${name}-runs`,
+      key: { description: `${p} load-test run summaries in S3`, alias: `${p}-${SUMMARY_BUCKET_ROLE}` },
+      role: SUMMARY_BUCKET_ROLE,
+      purpose: "Locust run summaries",
+      lifecycle: { expirationDays: args.summaryRetentionDays },
+      backedUp: true,
+    });
+    this.summaryBucket = store.bucket;
+    this.summaryBucketName = store.bucketName;
 
     // The master alone writes summaries, under runs/ only; workers get no AWS identity.
-    this.masterRole = new IrsaRole(
-      `${name}-master`,
-      {
-        namePrefix: p,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: ns,
-        serviceAccount: MASTER_SERVICE_ACCOUNT,
-        description: `${p} Locust master: write run summaries (IRSA)`,
-        inlinePolicies: {
-          "run-summaries": pulumi.all([this.summaryBucket.arn, key.arn]).apply(([bucketArn, keyArn]): aws.iam.PolicyDocument => ({
-            Version: "2012-10-17",
-            Statement: [
-              { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/runs/*` },
-              { Sid: "BucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
-            ],
-          })),
-        },
-        tags: args.tags,
+    this.masterRole = storeRole(this, `${name}-master`, args, {
+      namespace: ns,
+      serviceAccount: MASTER_SERVICE_ACCOUNT,
+      description: `${p} Locust master: write run summaries (IRSA)`,
+      inlinePolicies: {
+        "run-summaries": pulumi.all([this.summaryBucket.arn, store.key.arn]).apply(([bucketArn, keyArn]): aws.iam.PolicyDocument => ({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn}/runs/*` },
+            { Sid: "BucketKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
+          ],
+        })),
       },
-      { parent: this },
-    );
+    });
 
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolDescription } from "../cluster/nodePool";
-import { Tags } from "../tags";
+import { EncryptedStoreBase, IrsaIssuer } from "../storage/encryptedBucket";
 import { Placement } from "./placement";
 
 /** The market-data bucket and its KMS key, as jobs are granted them. */
@@ -11,18 +11,9 @@ export interface MarketDataAccess {
   readonly keyArn: pulumi.Input<string>;
 }
 
-/** What both engines get from the platform (fields of SparkArgs and FlinkArgs). */
-export interface ProcessingCommon {
-  /** Prefix of AWS names, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+/** What both engines get from the platform (fields of SparkArgs and FlinkArgs); their buckets and IRSA roles take the store base. */
+export interface ProcessingCommon extends EncryptedStoreBase, IrsaIssuer {
   readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Pool of the operators (and the history server): the system pool. */
   readonly systemPool: PoolDescription;
   /** `cluster.scheduledOn(systemPool)`: what operator pods wait for. */
@@ -42,7 +33,6 @@ export interface ProcessingCommon {
   readonly controlPlaneCidrs: readonly string[];
   /** IANA zone of schedules (the platform's backup zone). */
   readonly timezone: string;
-  /** Pulumi `protect` on the buckets. */
-  readonly protect: boolean;
-  readonly tags: Tags;
+  /** Create the engine's copyable example (Spark: a ScheduledSparkApplication; Flink: a FlinkDeployment). Default false. */
+  readonly example?: boolean;
 }

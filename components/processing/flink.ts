@@ -1,38 +1,54 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketName } from "../../lib/dataNames";
 import { STATELESS_OPT_OUT } from "../../lib/processingNames";
-import { CHARTS, FLINK_OPERATOR_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
-import type { ProcessingConfig } from "../../stacks/schema/processing";
-import { IrsaRole } from "../cluster/irsaRole";
-import { secureBucket } from "../data/secureBucket";
-import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, named } from "../tags";
+import { CHARTS, FLINK_OPERATOR_IMAGE } from "../../lib/helmCharts";
 import { ProcessingCommon } from "./common";
 import { flinkCandlesDeployment } from "./examples";
 import { JOB_METRICS_PORT, OPERATOR_METRICS_PORT, flinkDefaults, flinkJobPolicy } from "./flinkConfig";
 import { flinkRuleGroups } from "./flinkAlerts";
-import { JobNamespace } from "./jobNamespace";
-import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
+import { PROMETHEUS_PEER } from "./networkPolicies";
+import { EngineSpec, OPERATOR_WEBHOOK_PORT, operatorRelease } from "./engine";
+import { ProcessingEngine } from "./processingEngine";
 import { flinkPlacementConfig } from "./placement";
+import { FlinkSettings } from "./settings";
 
 export interface FlinkArgs extends ProcessingCommon {
-  /** Validated `entasis:processing.flink`. */
-  readonly config: ProcessingConfig["flink"];
+  /** Flink's settings (`entasis:processing.flink`, validated by stacks/schema/processing.ts). No default. */
+  readonly config: FlinkSettings;
   /** cert-manager's release: the operator's webhook certificate is a cert-manager Certificate. */
   readonly certManagerRelease: pulumi.Resource;
-  /** Create the example FlinkDeployment. Default false. */
-  readonly example?: boolean;
 }
 
 export const FLINK_STATE_BUCKET_ROLE = "flink-state";
 /** The jobs namespace's service account (created by the chart with the IRSA annotation). */
 export const FLINK_JOB_SERVICE_ACCOUNT = "flink";
 export const FLINK_RELEASE = "flink-kubernetes-operator";
-const WEBHOOK_PORT = 9443;
 const REST_PORT = 8081;
 
+/**
+ * What Flink's skeleton (components/processing/engine.ts) is made of. Checkpoints write many small
+ * objects: the bucket key saves a KMS call per object. Flink deletes subsumed checkpoints itself;
+ * versioning keeps them a few days more.
+ */
+function flinkSpec(args: FlinkArgs): EngineSpec {
+  const p = args.namePrefix;
+  return {
+    engine: "flink",
+    storeSuffix: "state",
+    key: { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}` },
+    bucket: {
+      role: FLINK_STATE_BUCKET_ROLE,
+      purpose: "Flink checkpoints, savepoints and HA metadata",
+      lifecycle: { noncurrentVersionExpirationDays: args.config.noncurrentStateRetentionDays },
+      backedUp: true,
+    },
+    jobServiceAccount: FLINK_JOB_SERVICE_ACCOUNT,
+    jobRoleDescription: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
+    jobPolicy: (bucketArn, keyArn) => flinkJobPolicy(args.marketData, bucketArn, keyArn),
+    placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
+  };
+}
 
 /**
  * Stream processing with Apache Flink: the Flink Kubernetes operator on the system pool (webhook
@@ -40,13 +56,9 @@ const REST_PORT = 8081;
  * with Kubernetes HA and checkpoints/savepoints in a KMS-encrypted bucket through IRSA; metrics
  * and alerts in Prometheus.
  */
-export class Flink extends pulumi.ComponentResource {
-  public readonly key: EncryptionKey;
+export class Flink extends ProcessingEngine {
   public readonly stateBucket: aws.s3.Bucket;
   public readonly stateBucketName: pulumi.Output<string>;
-  public readonly jobRole: IrsaRole;
-  public readonly operatorNamespace: k8s.core.v1.Namespace;
-  public readonly jobs: JobNamespace;
   public readonly release: k8s.helm.v3.Release;
   public readonly podMonitors: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
   public readonly rules: k8s.apiextensions.CustomResource;
@@ -55,63 +67,11 @@ export class Flink extends pulumi.ComponentResource {
   public readonly example?: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: FlinkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("entasis:processing:Flink", name, {}, opts);
+    super("entasis:processing:Flink", name, args, args.config, flinkSpec(args), opts);
     const cfg = args.config;
-    const p = args.namePrefix;
     const k8sOpts = { parent: this, provider: args.provider };
-
-    this.key = new EncryptionKey(`${name}-state`, { description: `${p} Flink checkpoints and savepoints in S3`, alias: `${p}-${FLINK_STATE_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-    this.stateBucket = secureBucket(this, `${name}-state`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, FLINK_STATE_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${FLINK_STATE_BUCKET_ROLE}`, { Purpose: "Flink checkpoints, savepoints and HA metadata", ...BACKUP_TAG }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // Checkpoints write many small objects: one data key per bucket, not a KMS call per object.
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      // Flink deletes subsumed checkpoints itself; versioning keeps them a few days more.
-      lifecycle: { transitions: [], noncurrentVersionExpirationDays: cfg.noncurrentStateRetentionDays, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
-    }).bucket;
-    this.stateBucketName = this.stateBucket.bucket;
-
-    this.jobRole = new IrsaRole(
-      `${name}-jobs`,
-      {
-        namePrefix: p,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: cfg.jobNamespace,
-        serviceAccount: FLINK_JOB_SERVICE_ACCOUNT,
-        description: `${p} Flink jobs: state bucket, read trades, write candles (IRSA)`,
-        inlinePolicies: { access: flinkJobPolicy(args.marketData, this.stateBucket.arn, this.key.arn) },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-
-    this.operatorNamespace = new k8s.core.v1.Namespace(
-      `${name}-operator-namespace`,
-      { metadata: { name: cfg.operatorNamespace, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } },
-      k8sOpts,
-    );
-    this.jobs = new JobNamespace(
-      `${name}-jobs`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        engine: "flink",
-        placement: args.placement,
-        placementHint: "the operator's default configuration sets them; do not override kubernetes.*.node-selector or kubernetes.*.tolerations",
-        quota: cfg.quota,
-        containerDefault: cfg.containerDefault,
-        containerMax: args.nodeRoom,
-      },
-      { parent: this },
-    );
+    this.stateBucket = this.foundation.store.bucket;
+    this.stateBucketName = this.foundation.store.bucketName;
 
     const flinkConf = this.stateBucketName.apply((bucket) =>
       Object.entries(flinkDefaults(bucket, cfg, flinkPlacementConfig(args.placement)))
@@ -120,41 +80,32 @@ export class Flink extends pulumi.ComponentResource {
     );
     const resources = { requests: { cpu: "200m", memory: "512Mi" }, limits: { memory: "1Gi" } };
     const container = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true };
-    this.release = new k8s.helm.v3.Release(
-      `${name}-operator`,
-      {
-        chart: CHARTS.flinkOperator.chart,
-        version: CHARTS.flinkOperator.version,
-        repositoryOpts: { repo: CHARTS.flinkOperator.repo },
-        name: FLINK_RELEASE,
-        namespace: this.operatorNamespace.metadata.name,
-        createNamespace: false,
-        skipCrds: false,
-        cleanupOnFail: true,
-        // Image pull, the operator and webhook containers, and cert-manager issuing the webhook certificate.
-        ...helmWaitOptions(CHARTS.flinkOperator),
-        values: {
-          watchNamespaces: [cfg.jobNamespace],
-          // One replica (the chart's Recreate strategy): running jobs do not need the operator, only
-          // upgrades, savepoints and recovery wait for its restart.
-          replicas: 1,
-          // The chart file says `latest`; pin the release's image (lib/helmCharts.ts).
-          image: { repository: FLINK_OPERATOR_IMAGE.repository, tag: FLINK_OPERATOR_IMAGE.tag },
-          operatorPod: { nodeSelector: { ...args.systemPool.labels }, resources, webhook: { resources } },
-          operatorSecurityContext: container,
-          webhookSecurityContext: container,
-          jobServiceAccount: {
-            create: true,
-            name: FLINK_JOB_SERVICE_ACCOUNT,
-            annotations: { "helm.sh/resource-policy": "keep", "eks.amazonaws.com/role-arn": this.jobRole.arn },
-          },
-          webhook: { create: true },
-          defaultConfiguration: { create: true, append: true, "flink-conf.yaml": flinkConf },
-          metrics: { port: OPERATOR_METRICS_PORT },
+    // Image pull, the operator and webhook containers, and cert-manager issuing the webhook certificate.
+    this.release = operatorRelease(this, name, args.provider, {
+      chart: CHARTS.flinkOperator,
+      releaseName: FLINK_RELEASE,
+      namespace: this.operatorNamespace,
+      values: {
+        watchNamespaces: [cfg.jobNamespace],
+        // One replica (the chart's Recreate strategy): running jobs do not need the operator, only
+        // upgrades, savepoints and recovery wait for its restart.
+        replicas: 1,
+        // The chart file says `latest`; pin the release's image (lib/helmCharts.ts).
+        image: { repository: FLINK_OPERATOR_IMAGE.repository, tag: FLINK_OPERATOR_IMAGE.tag },
+        operatorPod: { nodeSelector: { ...args.systemPool.labels }, resources, webhook: { resources } },
+        operatorSecurityContext: container,
+        webhookSecurityContext: container,
+        jobServiceAccount: {
+          create: true,
+          name: FLINK_JOB_SERVICE_ACCOUNT,
+          annotations: { "helm.sh/resource-policy": "keep", "eks.amazonaws.com/role-arn": this.jobRole.arn },
         },
+        webhook: { create: true },
+        defaultConfiguration: { create: true, append: true, "flink-conf.yaml": flinkConf },
+        metrics: { port: OPERATOR_METRICS_PORT },
       },
-      { ...k8sOpts, dependsOn: [this.operatorNamespace, this.jobs.namespace, args.certManagerRelease, ...args.systemPoolReady] },
-    );
+      dependsOn: [this.jobs.namespace, args.certManagerRelease, ...args.systemPoolReady],
+    });
 
     const crdOpts = { ...k8sOpts, dependsOn: [args.monitoring.release, this.release] };
     const podMonitor = (key: string, namespace: pulumi.Input<string>, selector: Record<string, string>, port: number): k8s.apiextensions.CustomResource =>
@@ -216,34 +167,19 @@ export class Flink extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [this.upgradePolicy] },
     );
 
-    new NamespaceNetworkPolicies(
-      `${name}-operator-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.operatorNamespace,
-        namespaceResource: this.operatorNamespace,
+    this.allow(name, cfg, {
+      operator: {
         ingress: {
-          webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
+          webhook: { peer: { cidrs: args.controlPlaneCidrs }, ports: [OPERATOR_WEBHOOK_PORT], why: "the API server calls the validating/mutating webhook from the control plane's ENIs" },
           metrics: { peer: PROMETHEUS_PEER, ports: [OPERATOR_METRICS_PORT], why: "Prometheus scrapes the operator" },
         },
         egress: { "jobmanager-rest": { peer: { namespace: cfg.jobNamespace }, ports: [REST_PORT], why: "the operator drives jobs (savepoints, status) through the JobManager REST API" } },
       },
-      { parent: this },
-    );
-    new NamespaceNetworkPolicies(
-      `${name}-jobs-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        namespaceResource: this.jobs.namespace,
-        intraNamespace: true,
-        ingress: {
-          operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },
-          metrics: { peer: PROMETHEUS_PEER, ports: [JOB_METRICS_PORT], why: "Prometheus scrapes JobManagers and TaskManagers" },
-        },
+      jobs: {
+        operator: { podLabels: { component: "jobmanager" }, peer: { namespace: cfg.operatorNamespace }, ports: [REST_PORT], why: "the operator calls the JobManager REST API" },
+        metrics: { peer: PROMETHEUS_PEER, ports: [JOB_METRICS_PORT], why: "Prometheus scrapes JobManagers and TaskManagers" },
       },
-      { parent: this },
-    );
+    });
 
     if (args.example) {
       this.example = new k8s.apiextensions.CustomResource(

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLINK_IMAGE } from "../../lib/helmCharts";
-import type { ProcessingConfig } from "../../stacks/schema/processing";
 import { MarketDataAccess } from "./common";
 import { S3A_IRSA_PROVIDER } from "./examples";
+import type { FlinkSettings } from "./settings";
 
 /** Prometheus reporter ports: the operator's own, and every JobManager's and TaskManager's. */
 export const OPERATOR_METRICS_PORT = 9999;
@@ -16,7 +16,7 @@ export const JOB_METRICS_PORT = 9249;
  * flink-s3-fs-hadoop plugin, IRSA credentials), Prometheus metrics, the data pool's placement.
  * https://nightlies.apache.org/flink/flink-kubernetes-operator-docs-release-1.15/docs/operations/configuration/
  */
-export function flinkDefaults(stateBucket: string, cfg: ProcessingConfig["flink"], placement: Record<string, string>): Record<string, string> {
+export function flinkDefaults(stateBucket: string, cfg: FlinkSettings, placement: Record<string, string>): Record<string, string> {
   const version = FLINK_IMAGE.split(":")[1].split("-")[0];
   return {
     // The operator's own metrics (Prometheus reporter shipped in the operator image).

@@ -1,25 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
-import { bucketName } from "../../lib/dataNames";
-import type { ProcessingConfig } from "../../stacks/schema/processing";
+import { CHARTS } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
-import { secureBucket } from "../data/secureBucket";
-import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, named } from "../tags";
+import { storeRole } from "../storage/encryptedBucket";
 import { sparkBackfillApplication } from "./examples";
-import { JobNamespace } from "./jobNamespace";
-import { NamespaceNetworkPolicies, PROMETHEUS_PEER } from "./networkPolicies";
+import { PROMETHEUS_PEER } from "./networkPolicies";
 import { Placement } from "./placement";
 import { HISTORY_PORT, HISTORY_SERVER, SparkHistoryServer } from "./sparkHistoryServer";
 import { MarketDataAccess, ProcessingCommon } from "./common";
+import { EngineSpec, OPERATOR_WEBHOOK_PORT, operatorRelease } from "./engine";
+import { ProcessingEngine } from "./processingEngine";
+import { SparkSettings } from "./settings";
 
 export interface SparkArgs extends ProcessingCommon {
-  /** Validated `entasis:processing.spark`. */
-  readonly config: ProcessingConfig["spark"];
-  /** Create the example ScheduledSparkApplication. Default false. */
-  readonly example?: boolean;
+  /** Spark's settings (`entasis:processing.spark`, validated by stacks/schema/processing.ts). No default. */
+  readonly config: SparkSettings;
 }
 
 /** Role of the event-log bucket in its name. */
@@ -27,9 +23,28 @@ export const EVENT_LOG_BUCKET_ROLE = "spark-event-logs";
 /** The jobs namespace's service account (created by the chart with the IRSA annotation). */
 export const SPARK_JOB_SERVICE_ACCOUNT = "spark";
 export const SPARK_RELEASE = "spark-operator";
-/** Ports of the operator pods: webhook server and controller metrics (chart defaults). */
-const WEBHOOK_PORT = 9443;
+/** Port of the controller's metrics (chart default). */
 const METRICS_PORT = 8080;
+
+/** What Spark's skeleton (components/processing/engine.ts) is made of. */
+function sparkSpec(args: SparkArgs): EngineSpec {
+  const p = args.namePrefix;
+  return {
+    engine: "spark",
+    storeSuffix: "event-logs",
+    key: { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}` },
+    bucket: {
+      role: EVENT_LOG_BUCKET_ROLE,
+      purpose: "Spark event logs (history server)",
+      lifecycle: { expirationDays: args.config.eventLogRetentionDays },
+      backedUp: true,
+    },
+    jobServiceAccount: SPARK_JOB_SERVICE_ACCOUNT,
+    jobRoleDescription: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
+    jobPolicy: (bucketArn, keyArn) => sparkJobPolicy(args.marketData, bucketArn, keyArn, args.marketDataCopies),
+    placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
+  };
+}
 
 /**
  * Batch processing with Apache Spark: the Kubeflow Spark operator (controller and pod-mutating
@@ -37,14 +52,10 @@ const METRICS_PORT = 8080;
  * data-processing pool; an IRSA service account that reads market data and writes event logs; a
  * KMS-encrypted event-log bucket and the history server that reads it; metrics for Prometheus.
  */
-export class Spark extends pulumi.ComponentResource {
-  public readonly key: EncryptionKey;
+export class Spark extends ProcessingEngine {
   public readonly eventLogBucket: aws.s3.Bucket;
   public readonly eventLogBucketName: pulumi.Output<string>;
-  public readonly jobRole: IrsaRole;
   public readonly historyRole: IrsaRole;
-  public readonly operatorNamespace: k8s.core.v1.Namespace;
-  public readonly jobs: JobNamespace;
   public readonly release: k8s.helm.v3.Release;
   public readonly podMonitor: k8s.apiextensions.CustomResource;
   public readonly historyServer: SparkHistoryServer;
@@ -52,101 +63,39 @@ export class Spark extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: SparkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("entasis:processing:Spark", name, {}, opts);
+    super("entasis:processing:Spark", name, args, args.config, sparkSpec(args), opts);
     const cfg = args.config;
     const p = args.namePrefix;
     const k8sOpts = { parent: this, provider: args.provider };
     this.placement = args.placement;
 
-    this.key = new EncryptionKey(`${name}-event-logs`, { description: `${p} Spark event logs in S3`, alias: `${p}-${EVENT_LOG_BUCKET_ROLE}`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags }, { parent: this });
-    this.eventLogBucket = secureBucket(this, `${name}-event-logs`, {
-      bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, EVENT_LOG_BUCKET_ROLE, account, args.region)),
-      tags: named(args.tags, `${p}-${EVENT_LOG_BUCKET_ROLE}`, { Purpose: "Spark event logs (history server)", ...BACKUP_TAG }),
-      encryption: {
-        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
-        bucketKeyEnabled: true,
-        blockedEncryptionTypes: ["SSE-C"],
-      },
-      lifecycle: { transitions: [], expirationDays: cfg.eventLogRetentionDays, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 },
-      protect: args.protect,
-      forceDestroy: !args.protect,
-    }).bucket;
-    this.eventLogBucketName = this.eventLogBucket.bucket;
-
-    const irsa = { namePrefix: p, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, tags: args.tags };
-    this.jobRole = new IrsaRole(
-      `${name}-jobs`,
-      {
-        ...irsa,
-        namespace: cfg.jobNamespace,
-        serviceAccount: SPARK_JOB_SERVICE_ACCOUNT,
-        description: `${p} Spark jobs: read market data, write candles and event logs (IRSA)`,
-        inlinePolicies: { access: sparkJobPolicy(args.marketData, this.eventLogBucket.arn, this.key.arn, args.marketDataCopies) },
-      },
-      { parent: this },
-    );
-    this.historyRole = new IrsaRole(
-      `${name}-history`,
-      {
-        ...irsa,
-        namespace: cfg.operatorNamespace,
-        serviceAccount: HISTORY_SERVER,
-        description: `${p} Spark history server: read event logs (IRSA)`,
-        inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
-      },
-      { parent: this },
-    );
-
-    this.operatorNamespace = new k8s.core.v1.Namespace(
-      `${name}-operator-namespace`,
-      { metadata: { name: cfg.operatorNamespace, labels: { "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } } },
-      k8sOpts,
-    );
-    this.jobs = new JobNamespace(
-      `${name}-jobs`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        engine: "spark",
-        placement: args.placement,
-        placementHint: "set spec.driver and spec.executor nodeSelector and tolerations of the SparkApplication as in the platform's example",
-        quota: cfg.quota,
-        containerDefault: cfg.containerDefault,
-        containerMax: args.nodeRoom,
-      },
-      { parent: this },
-    );
+    this.eventLogBucket = this.foundation.store.bucket;
+    this.eventLogBucketName = this.foundation.store.bucketName;
+    this.historyRole = storeRole(this, `${name}-history`, args, {
+      namespace: cfg.operatorNamespace,
+      serviceAccount: HISTORY_SERVER,
+      description: `${p} Spark history server: read event logs (IRSA)`,
+      inlinePolicies: { access: readOnlyPolicy(this.eventLogBucket.arn, this.key.arn) },
+    });
 
     const resources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } };
     const ha = { replicas: cfg.operatorReplicas, podDisruptionBudget: { enable: cfg.operatorReplicas > 1, minAvailable: 1 } };
-    this.release = new k8s.helm.v3.Release(
-      `${name}-operator`,
-      {
-        chart: CHARTS.sparkOperator.chart,
-        version: CHARTS.sparkOperator.version,
-        repositoryOpts: { repo: CHARTS.sparkOperator.repo },
-        name: SPARK_RELEASE,
-        namespace: this.operatorNamespace.metadata.name,
-        createNamespace: false,
-        // The chart's crds/ folder: Helm installs the CRDs before the templates on first install.
-        skipCrds: false,
-        cleanupOnFail: true,
-        // Image pulls and two Deployments; the webhook must answer before jobs are admitted.
-        ...helmWaitOptions(CHARTS.sparkOperator),
-        values: {
-          controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
-          webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: WEBHOOK_PORT },
-          spark: {
-            jobNamespaces: [cfg.jobNamespace],
-            serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
-            rbac: { create: true },
-          },
-          prometheus: { metrics: { enable: true, port: METRICS_PORT }, podMonitor: { create: false } },
+    this.release = operatorRelease(this, name, args.provider, {
+      chart: CHARTS.sparkOperator,
+      releaseName: SPARK_RELEASE,
+      namespace: this.operatorNamespace,
+      values: {
+        controller: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, leaderElection: { enable: true } },
+        webhook: { ...ha, nodeSelector: { ...args.systemPool.labels }, resources, failurePolicy: "Fail", port: OPERATOR_WEBHOOK_PORT },
+        spark: {
+          jobNamespaces: [cfg.jobNamespace],
+          serviceAccount: { create: true, name: SPARK_JOB_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": this.jobRole.arn } },
+          rbac: { create: true },
         },
+        prometheus: { metrics: { enable: true, port: METRICS_PORT }, podMonitor: { create: false } },
       },
-      { ...k8sOpts, dependsOn: [this.operatorNamespace, this.jobs.namespace, ...args.systemPoolReady] },
-    );
+      dependsOn: [this.jobs.namespace, ...args.systemPoolReady],
+    });
 
     // PodMonitor is a Prometheus Operator CRD: it waits for kube-prometheus-stack.
     this.podMonitor = new k8s.apiextensions.CustomResource(
@@ -178,33 +127,18 @@ export class Spark extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new NamespaceNetworkPolicies(
-      `${name}-operator-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.operatorNamespace,
-        namespaceResource: this.operatorNamespace,
+    this.allow(name, cfg, {
+      operator: {
         ingress: {
-          webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
+          webhook: { podLabels: { "app.kubernetes.io/component": "webhook" }, peer: { cidrs: args.controlPlaneCidrs }, ports: [OPERATOR_WEBHOOK_PORT], why: "the API server calls the pod-mutating webhook from the control plane's ENIs in the private subnets" },
           metrics: { podLabels: { "app.kubernetes.io/component": "controller" }, peer: PROMETHEUS_PEER, ports: [METRICS_PORT], why: "Prometheus scrapes the controller" },
           history: { podLabels: { app: HISTORY_SERVER }, peer: { cidrs: args.controlPlaneCidrs }, ports: [HISTORY_PORT], why: "the history UI through kubectl port-forward (from the node)" },
         },
       },
-      { parent: this },
-    );
-    new NamespaceNetworkPolicies(
-      `${name}-jobs-net`,
-      {
-        provider: args.provider,
-        namespace: cfg.jobNamespace,
-        namespaceResource: this.jobs.namespace,
-        intraNamespace: true,
-        ingress: {
-          metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },
-        },
+      jobs: {
+        metrics: { podLabels: { "spark-role": "driver" }, peer: PROMETHEUS_PEER, ports: [4040], why: "Prometheus scrapes drivers (spark.ui.prometheus.enabled, /metrics/executors/prometheus)" },
       },
-      { parent: this },
-    );
+    });
 
     if (args.example) {
       this.example = new k8s.apiextensions.CustomResource(

@@ -6,14 +6,9 @@ import { EncryptionKey } from "../security/encryptionKey";
 import { Tags } from "../tags";
 import { TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
+import { AccountScope } from "../storage/encryptedBucket";
 
-export interface TimeseriesClusterArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface TimeseriesClusterArgs extends AccountScope {
   readonly provider: k8s.Provider;
   /**
    * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FlinkSettings, SparkSettings } from "../../components/processing/settings";
 import { INSTANCE_SIZES, podRoomOnSmallest } from "../../lib/instanceTypes";
 import type { ClusterConfig } from "./cluster";
 import { ConfigProblem, issue } from "./problems";
@@ -84,6 +85,9 @@ export const processingSchema = z.strictObject({
   }),
 });
 export type ProcessingConfig = z.infer<typeof processingSchema>;
+// The components own their settings' types; the validated config satisfies them.
+processingSchema.shape.spark satisfies z.ZodType<SparkSettings>;
+processingSchema.shape.flink satisfies z.ZodType<FlinkSettings>;
 
 /** Spark's memory overhead on top of the heap: 10%, at least 384 MiB (spark.{driver,executor}.memoryOverhead).
  * https://spark.apache.org/docs/3.5.7/configuration.html#application-properties */

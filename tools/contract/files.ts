@@ -5,6 +5,8 @@ import { PROJECT_ROOT } from "../offline/stackFile";
 export const CONTRACT_DIR = path.join(PROJECT_ROOT, "contract");
 export const OUTPUTS_FILE = path.join(CONTRACT_DIR, "outputs.json");
 export const URNS_FILE = path.join(CONTRACT_DIR, "stateful-urns.json");
+/** Parent chain, provider and replacing inputs of every stateful resource, per stack (tools/contract/identity.ts). */
+export const IDENTITIES_FILE = path.join(CONTRACT_DIR, "stateful-identity.json");
 /** Every nested key path of the outputs, per stack (tools/contract/paths.ts). */
 export const OUTPUT_PATHS_FILE = path.join(CONTRACT_DIR, "output-paths.json");
 export const OUTPUTS_DOC = path.join(PROJECT_ROOT, "docs", "outputs.md");

@@ -4,7 +4,8 @@ import { runStack } from "../offline/harness";
 import { listStacks } from "../offline/stackFile";
 import { VENDORED_TYPES, renderVendoredTypes } from "./appTypes";
 import { renderOutputsDoc } from "./docs";
-import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedUrns, URNS_FILE, writeJson } from "./files";
+import { IDENTITIES_FILE, OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedUrns, URNS_FILE, writeJson } from "./files";
+import { RecordedIdentities, statefulIdentities } from "./identity";
 import { stackOutputPaths } from "./paths";
 import { statefulUrns } from "./stateful";
 
@@ -15,12 +16,15 @@ import { statefulUrns } from "./stateful";
 async function main(): Promise<void> {
   const urns: RecordedUrns = {};
   const paths: RecordedOutputPaths = {};
+  const identities: RecordedIdentities = {};
   for (const stack of listStacks()) {
     const run = await runStack({ stack, placeholderSecrets: true });
     urns[stack] = statefulUrns(run.resources);
+    identities[stack] = statefulIdentities(run.resources);
     paths[stack] = stackOutputPaths(run.outputs);
   }
   writeJson(URNS_FILE, urns);
+  writeJson(IDENTITIES_FILE, identities);
   writeJson(OUTPUT_PATHS_FILE, paths);
   writeJson(OUTPUTS_FILE, Object.fromEntries(Object.entries(OUTPUT_DOCS).map(([k, d]) => [k, { secret: d.secret }])));
   fs.writeFileSync(OUTPUTS_DOC, renderOutputsDoc());
