@@ -5,7 +5,7 @@ import { podSecurityLabels } from "../../lib/podSecurity";
 import { IrsaRole } from "../cluster/irsaRole";
 import { NamespaceGuard } from "../security/namespaceGuard";
 import { PoolDescription } from "../cluster/nodePool";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs } from "../security/workloadIdentity";
 import { bucketAccess } from "./modelStore";
 import { placementOn } from "./placement";
 import { EXAMPLE_INFERENCE_SERVICE, INFERENCE_SERVICE_ACCOUNT, exampleInferenceService, inferencePdb, inferenceUrl, TRITON_RUNTIME, tritonServingRuntime } from "./servingObjects";
@@ -13,17 +13,8 @@ import { EXAMPLE_INFERENCE_SERVICE, INFERENCE_SERVICE_ACCOUNT, exampleInferenceS
 /** Namespace of the KServe controller and webhook (the chart's objects name it). */
 export const KSERVE_NAMESPACE = "kserve";
 
-export interface ModelServingArgs {
-  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  /** Region of the model bucket (S3 endpoint of the storage initializer). */
-  readonly region: string;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** IAM OIDC provider of the cluster (IRSA trust). */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Issuer without `https://` (IRSA condition keys). */
-  readonly issuerHostPath: pulumi.Input<string>;
+/** `region` is the model bucket's (S3 endpoint of the storage initializer). */
+export interface ModelServingArgs extends WorkloadIdentityArgs {
   /** Pool of the KServe controller (the system pool) and what its pods wait for (`cluster.scheduledOn`). */
   readonly systemPool: PoolDescription;
   readonly systemScheduledAfter: readonly pulumi.Resource[];
@@ -51,8 +42,6 @@ export interface ModelServingArgs {
   readonly resources: { readonly cpuMillis: number; readonly memoryMiB: number };
   /** Register the example InferenceService (and its PodDisruptionBudget). Default false. */
   readonly example?: boolean;
-  /** Base tags of AWS resources. */
-  readonly tags: Tags;
   /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
   readonly webhookSourceCidrs: readonly string[];
 }

@@ -4,22 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { PoolDescription } from "../cluster/nodePool";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs } from "../security/workloadIdentity";
 import { bucketAccess } from "./modelStore";
 import { ARGO_RELEASE, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT, trainAndPublishTemplate } from "./pipelineObjects";
 import { placementOn } from "./placement";
 
-export interface PipelinesArgs {
-  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  /** Region of the buckets (S3 endpoint of the artifact repository). */
-  readonly region: string;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** IAM OIDC provider of the cluster (IRSA trust). */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Issuer without `https://` (IRSA condition keys). */
-  readonly issuerHostPath: pulumi.Input<string>;
+/** `region` is the buckets' (S3 endpoint of the artifact repository). */
+export interface PipelinesArgs extends WorkloadIdentityArgs {
   /** Namespace of the controller, the server and every workflow. */
   readonly namespace: string;
   /** Pool of the controller and server (the system pool) and what their pods wait for. */
@@ -47,8 +38,6 @@ export interface PipelinesArgs {
   readonly trainingGpus: number;
   /** Register the example WorkflowTemplate. Default false. */
   readonly example?: boolean;
-  /** Base tags of AWS resources. */
-  readonly tags: Tags;
 }
 
 const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } };

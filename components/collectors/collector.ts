@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../cluster/irsaRole";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs } from "../security/workloadIdentity";
 import { CollectorNames, collectorLabels } from "./names";
 
 /** One market-data feed and the collector Deployment that reads it (the image is the app team's). */
@@ -39,12 +39,7 @@ export interface CollectorAccess {
   readonly secretsKeyArn: pulumi.Input<string>;
 }
 
-export interface CollectorArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
+export interface CollectorArgs extends WorkloadIdentityArgs {
   /** Namespace (an Output of the Namespace, so everything waits for it). */
   readonly namespace: pulumi.Input<string>;
   /** The namespace's name, for the IRSA trust policy. */
@@ -58,7 +53,6 @@ export interface CollectorArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** What must exist before the pods start (the broker user provisioner, the database role). Default none. */
   readonly readyAfter?: readonly pulumi.Input<pulumi.Resource>[];
-  readonly tags: Tags;
 }
 
 const ZONE_KEY = "topology.kubernetes.io/zone";

@@ -3,27 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 import { readSecretPolicy } from "../../lib/runtimeSecrets";
 import { IrsaRole } from "../cluster/irsaRole";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs } from "./workloadIdentity";
 
 /**
  * What a bootstrap Job needs that signs in to a data service (PostgreSQL, RabbitMQ) with an
  * administrator credential it reads from Secrets Manager at run time through its own IRSA role
  * (lib/runtimeSecrets.ts), from a namespace of its own: DatabaseRoles and BrokerUserProvisioner.
  */
-export interface SecretReaderJobArgs {
-  readonly provider: k8s.Provider;
-  /** KMS key of the administrator's secret. No default. */
+export interface SecretReaderJobArgs extends WorkloadIdentityArgs {
+  /** KMS key of the administrator's secret (in `region`). No default. */
   readonly secretsKeyArn: pulumi.Input<string>;
-  /** Region of the secret (the AWS CLI's endpoint). No default. */
-  readonly region: string;
-  /** The cluster's IAM OIDC provider: the Job's own IRSA role. No default. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer without `https://`. No default. */
-  readonly issuerHostPath: pulumi.Input<string>;
-  /** Prefix of IAM descriptions and Name tags. No default. */
-  readonly namePrefix: string;
-  /** Tags of the IAM role. No default. */
-  readonly tags: Tags;
   /** Database subnets' CIDRs, where the service's endpoint lives: the Job's only egress besides DNS and 443. No default. */
   readonly databaseCidrs: readonly string[];
   /** Node labels of the pool the Job runs on. No default. */
