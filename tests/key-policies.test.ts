@@ -28,14 +28,16 @@ const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/k`;
 
 const keysOf = (run: RunResult): RecordedResource[] => ofType(run, "aws:kms/key:Key");
 const policyOf = (key: RecordedResource): Json => jsonInput(key, "policy");
-const decide = (doc: Json, req: Omit<Request, "resource">, identity: Json[] = [ADMIN]) => evaluate([doc, ...identity], { ...req, resource: KEY });
+/** A request to the key by one principal ARN or service principal. */
+type KeyRequest = Omit<Request, "resource" | "principal"> & { readonly principal: string };
+const decide = (doc: Json, req: KeyRequest, identity: Json[] = [ADMIN]) => evaluate([doc, ...identity], { ...req, resource: KEY });
 
 /**
  * What each key's own service statements must keep admitting: the requests the services make,
  * with the condition keys they send. Every Allow statement for anyone but the account root is
  * listed here (checked below), so a new service statement needs a case.
  */
-function serviceRequests(run: RunResult): Record<string, { sid: string; req: Omit<Request, "resource"> }[]> {
+function serviceRequests(run: RunResult): Record<string, { sid: string; req: KeyRequest }[]> {
   const slr = (service: string, role: string) => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/${service}/${role}`;
   const autoScaling = slr("autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling");
   const backupRole = ofType(run, "aws:iam/role:Role").find((r) => r.name === "backup-role");
