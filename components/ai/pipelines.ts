@@ -4,30 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { PoolDescription } from "../cluster/nodePool";
-import { WorkloadIdentityArgs } from "../security/workloadIdentity";
 import { bucketAccess } from "./modelStore";
 import { ARGO_RELEASE, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT, trainAndPublishTemplate } from "./pipelineObjects";
-import { placementOn } from "./placement";
+import { AiComponentArgs, placementOn } from "./placement";
 
 /** `region` is the buckets' (S3 endpoint of the artifact repository). */
-export interface PipelinesArgs extends WorkloadIdentityArgs {
-  /** Namespace of the controller, the server and every workflow. */
-  readonly namespace: string;
-  /** Pool of the controller and server (the system pool) and what their pods wait for. */
-  readonly systemPool: PoolDescription;
-  /** The system pool's node group and CoreDNS (`cluster.scheduledOn`). */
-  readonly systemScheduledAfter: readonly pulumi.Resource[];
-  /** Pools steps may target: GPU work and CPU/memory-heavy data work. */
-  readonly gpuPool: PoolDescription;
+export interface PipelinesArgs extends AiComponentArgs {
+  /** The pool CPU/memory-heavy data steps may target (GPU steps target gpuPool). No default. */
   readonly dataPool: PoolDescription;
   /** Default artifact repository (name) and its ARN for IAM. */
   readonly artifactBucketName: pulumi.Output<string>;
   /** ARN of the artifact bucket. */
   readonly artifactBucketArn: pulumi.Output<string>;
-  /** Model bucket the example publishes to (name) and its ARN for IAM. */
-  readonly modelBucketName: pulumi.Output<string>;
-  /** ARN of the model bucket. */
-  readonly modelBucketArn: pulumi.Output<string>;
   /** KMS key of both buckets. */
   readonly keyArn: pulumi.Output<string>;
   /** Hours a finished workflow stays in the cluster before the controller deletes it. */
@@ -36,8 +24,6 @@ export interface PipelinesArgs extends WorkloadIdentityArgs {
   readonly replicas: number;
   /** nvidia.com/gpu of the example's training step. */
   readonly trainingGpus: number;
-  /** Register the example WorkflowTemplate. Default false. */
-  readonly example?: boolean;
 }
 
 const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } };
