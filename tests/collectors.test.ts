@@ -8,13 +8,13 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const FEEDS = ["exchange-api", "data-feed"] as const;
 
-const runOf = recordedRuns(["dev", "prod"]);
+const runs = recordedRuns(["dev", "prod"]);
 type Obj = Record<string, unknown>;
 const spec = (r: RecordedResource): Obj => r.inputs.spec as Obj;
 const meta = (r: RecordedResource): Obj => r.inputs.metadata as Obj;
 
 describe.each(["dev", "prod"] as const)("collectors of %s", (stack) => {
-  const run = (): RunResult => runOf(stack);
+  const run = (): RunResult => runs[stack];
   const inNs = (type: string): RecordedResource[] => ofType(run(), type).filter((r) => meta(r).namespace === "collectors");
 
   it("have a restricted namespace with default deny, and one Deployment per feed on the general pool, spread over zones, each with a PDB", () => {

@@ -6,10 +6,10 @@ import { validateWith, withField } from "./support/config";
 const PARAM = "aws:ssm/parameter:Parameter";
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/config-store-key-key-key-id";
 
-const runOf = recordedRuns(["dev", "prod"]);
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => {
-  const run = (): RunResult => runOf(stack);
+  const run = (): RunResult => runs[stack];
   const prefix = `/entasis/${stack}/config/trading-api`;
   const param = (key: string): RunResult["resources"][number] => {
     const found = ofType(run(), PARAM).filter((p) => p.inputs.name === `${prefix}/${key}`);

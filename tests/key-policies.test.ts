@@ -2,19 +2,15 @@ import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from "../components/security/encryptionKey";
 import { KEY_PROTECTED_ACTIONS } from "../lib/breakGlass";
 import { jsonInput, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { Json, Request, evaluate, statementsOf } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Every KMS key of both stacks, evaluated: the account administers and uses each key through IAM
 // in separate statements; in prod only the break-glass role (entasis:backup.breakGlassRole) may
 // schedule deletion of or disable a key, and it may not use one; the services each key serves
 // still can. Dev has no break-glass role: it destroys its keys with the stack.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const ACCOUNT = "123456789012";
 const REGION = "ap-northeast-2";

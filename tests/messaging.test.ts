@@ -15,10 +15,10 @@ const EXPECTED = {
   prod: { type: "mq.m7g.large", mode: "CLUSTER_MULTI_AZ", subnets: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"], protect: true },
 } as const;
 
-const runOf = recordedRuns(["dev", "prod"]);
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
-  const run = (): RunResult => runOf(stack);
+  const run = (): RunResult => runs[stack];
   const exp = EXPECTED[stack];
   const broker = (): RecordedResource => named(run(), "messaging-broker", BROKER);
 

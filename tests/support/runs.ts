@@ -4,19 +4,15 @@ import { jsonInput } from "./query";
 import { stackRun } from "./stackRuns";
 
 /**
- * Reads the recorded runs of `stacks` once, in a `beforeAll` of the calling test file, and returns
- * the lookup the file's tests use (valid inside tests, after the hook has run).
+ * The recorded runs of `stacks`, by stack, read once in a `beforeAll` of the calling test file (so
+ * valid inside its tests): the set-up every file that checks several stacks shares.
  */
-export function recordedRuns<S extends string>(stacks: readonly S[]): (stack: S) => StackRunResult {
-  const runs = new Map<S, StackRunResult>();
+export function recordedRuns(stacks: readonly string[]): Record<string, StackRunResult> {
+  const runs: Record<string, StackRunResult> = {};
   beforeAll(async () => {
-    for (const stack of stacks) runs.set(stack, await stackRun(stack));
+    for (const stack of stacks) runs[stack] = await stackRun(stack);
   });
-  return (stack) => {
-    const run = runs.get(stack);
-    if (!run) throw new Error(`no recorded run of ${stack}: read it inside a test, after beforeAll`);
-    return run;
-  };
+  return runs;
 }
 
 /** The statements of a policy-document input (`policy`, `assumeRolePolicy`, ...), as tests/support/iam.ts types them. */
