@@ -81,12 +81,7 @@ export const GPU_DASHBOARD: Dashboard = {
   tags: ["entasis", "gpu"],
   panels: [
     panel("GPU utilisation", "percent", "DCGM_FI_DEV_GPU_UTIL", "{{Hostname}} gpu{{gpu}}"),
-    panel(
-      "GPU memory used",
-      "percent",
-      "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)",
-      "{{Hostname}} gpu{{gpu}}",
-    ),
+    panel("GPU memory used", "percent", "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", "{{Hostname}} gpu{{gpu}}"),
     {
       title: "GPU memory (MiB)",
       unit: "decmbytes",

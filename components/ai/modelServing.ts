@@ -6,6 +6,7 @@ import { IrsaRole } from "../cluster/irsaRole";
 import { NamespaceGuard } from "../security/namespaceGuard";
 import { bucketAccess } from "./modelStore";
 import { AiComponentArgs, placementOn } from "./placement";
+import { workloadRole } from "../security/workloadIdentity";
 import { EXAMPLE_INFERENCE_SERVICE, INFERENCE_SERVICE_ACCOUNT, exampleInferenceService, inferencePdb, inferenceUrl, TRITON_RUNTIME, tritonServingRuntime } from "./servingObjects";
 
 /** Namespace of the KServe controller and webhook (the chart's objects name it). */
@@ -129,19 +130,16 @@ export class ModelServing extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    this.role = new IrsaRole(
+    this.role = workloadRole(
       `${name}-models-reader`,
+      args,
       {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
         namespace: args.namespace,
         serviceAccount: INFERENCE_SERVICE_ACCOUNT,
-        description: `${args.namePrefix} KServe inference pods: read the model bucket`,
+        purpose: "KServe inference pods: read the model bucket",
         inlinePolicies: { "read-models": bucketAccess([args.modelBucketArn], args.modelKeyArn, args.region, false) },
-        tags: args.tags,
       },
-      { parent: this },
+      this,
     );
 
     // KServe reads these annotations from the predictor's service account and sets the storage

@@ -7,6 +7,7 @@ import { PoolDescription } from "../cluster/nodePool";
 import { bucketAccess } from "./modelStore";
 import { ARGO_RELEASE, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT, trainAndPublishTemplate } from "./pipelineObjects";
 import { AiComponentArgs, placementOn } from "./placement";
+import { workloadRole } from "../security/workloadIdentity";
 
 /** `region` is the buckets' (S3 endpoint of the artifact repository). */
 export interface PipelinesArgs extends AiComponentArgs {
@@ -63,19 +64,15 @@ export class Pipelines extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    const irsa = (key: string, serviceAccount: string, description: string, policy: aws.iam.PolicyDocument): IrsaRole =>
-      new IrsaRole(
-        `${name}-${key}`,
-        { namePrefix: args.namePrefix, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, namespace: ns, serviceAccount, description, inlinePolicies: { buckets: policy }, tags: args.tags },
-        { parent: this },
-      );
+    const irsa = (key: string, serviceAccount: string, purpose: string, policy: aws.iam.PolicyDocument): IrsaRole =>
+      workloadRole(`${name}-${key}`, args, { namespace: ns, serviceAccount, purpose, inlinePolicies: { buckets: policy } }, this);
     this.workflowRole = irsa(
       "workflow",
       WORKFLOW_SERVICE_ACCOUNT,
-      `${args.namePrefix} Argo workflow pods: artifacts and model publishing`,
+      "Argo workflow pods: artifacts and model publishing",
       bucketAccess([args.artifactBucketArn, args.modelBucketArn], args.keyArn, args.region, true),
     );
-    this.serverRole = irsa("server", SERVER_SERVICE_ACCOUNT, `${args.namePrefix} Argo server: read artifacts and logs`, bucketAccess([args.artifactBucketArn], args.keyArn, args.region, false));
+    this.serverRole = irsa("server", SERVER_SERVICE_ACCOUNT, "Argo server: read artifacts and logs", bucketAccess([args.artifactBucketArn], args.keyArn, args.region, false));
 
     const ha = { replicas: args.replicas, pdb: { enabled: args.replicas > 1, minAvailable: 1 } };
     const roleAnnotation = (role: IrsaRole) => ({ "eks.amazonaws.com/role-arn": role.arn });

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../cluster/irsaRole";
-import { WorkloadIdentityArgs } from "../security/workloadIdentity";
+import { WorkloadIdentityArgs, workloadRole } from "../security/workloadIdentity";
 import { CollectorNames, collectorLabels } from "./names";
 
 /** One market-data feed and the collector Deployment that reads it (the image is the app team's). */
@@ -76,15 +76,13 @@ export class Collector extends pulumi.ComponentResource {
     const a = args.access;
 
     const secretArns = [a.timeseriesSecretArn, ...(a.brokerSecretArn !== undefined ? [a.brokerSecretArn] : [])];
-    this.role = new IrsaRole(
+    this.role = workloadRole(
       `${name}-irsa`,
+      args,
       {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
         namespace: args.namespaceName,
         serviceAccount: n.app,
-        description: `${args.namePrefix} ${n.app} (IRSA): ${args.feed.description}`,
+        purpose: `${n.app} (IRSA): ${args.feed.description}`,
         inlinePolicies: {
           own: {
             Version: "2012-10-17",
@@ -95,9 +93,8 @@ export class Collector extends pulumi.ComponentResource {
             ],
           },
         },
-        tags: args.tags,
       },
-      { parent: this },
+      this,
     );
 
     this.serviceAccount = new k8s.core.v1.ServiceAccount(

@@ -60,18 +60,8 @@ export const CLUSTER_DASHBOARD: Dashboard = {
   tags: ["entasis", "cluster"],
   panels: [
     panel("Nodes per pool", "short", "count by (label_role) (kube_node_labels)", "{{label_role}}"),
-    panel(
-      "Node CPU utilisation",
-      "percentunit",
-      '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))',
-      "{{instance}}",
-    ),
-    panel(
-      "Node memory utilisation",
-      "percentunit",
-      "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes",
-      "{{instance}}",
-    ),
+    panel("Node CPU utilisation", "percentunit", '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', "{{instance}}"),
+    panel("Node memory utilisation", "percentunit", "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}"),
     panel("Pods by phase", "short", "sum by (phase) (kube_pod_status_phase)", "{{phase}}"),
     panel("Container restarts (1h)", "short", "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", "{{namespace}}"),
     {
@@ -92,12 +82,7 @@ export const tradingApiDashboard = (api: TradingApiLocation): Dashboard => ({
   tags: ["entasis", TRADING_API],
   panels: [
     panel("Requests per second", "reqps", `sum by (code) (rate(http_requests_total{${sel}}[5m]))`, "{{code}}"),
-    panel(
-      "5xx error ratio",
-      "percentunit",
-      `sum(rate(http_requests_total{${sel},code=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`,
-      "5xx",
-    ),
+    panel("5xx error ratio", "percentunit", `sum(rate(http_requests_total{${sel},code=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`, "5xx"),
     {
       title: "Latency p50 / p99",
       unit: "s",
@@ -106,11 +91,6 @@ export const tradingApiDashboard = (api: TradingApiLocation): Dashboard => ({
         { expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`, legendFormat: "p99" },
       ],
     },
-    panel(
-      "Replicas",
-      "short",
-      `kube_deployment_status_replicas_available{namespace="${api.namespace}",deployment="${TRADING_API}"}`,
-      "available",
-    ),
+    panel("Replicas", "short", `kube_deployment_status_replicas_available{namespace="${api.namespace}",deployment="${TRADING_API}"}`, "available"),
   ],
 });

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 import { readSecretPolicy } from "../../lib/runtimeSecrets";
 import { IrsaRole } from "../cluster/irsaRole";
-import { WorkloadIdentityArgs } from "./workloadIdentity";
+import { WorkloadIdentityArgs, workloadRole } from "./workloadIdentity";
 
 /**
  * What a bootstrap Job needs that signs in to a data service (PostgreSQL, RabbitMQ) with an
@@ -51,19 +51,11 @@ export function secretReaderIdentity(
   parent: pulumi.Resource,
   inNs: pulumi.CustomResourceOptions,
 ): { readonly role: IrsaRole; readonly serviceAccount: k8s.core.v1.ServiceAccount } {
-  const role = new IrsaRole(
+  const role = workloadRole(
     `${name}-irsa`,
-    {
-      namePrefix: args.namePrefix,
-      oidcProviderArn: args.oidcProviderArn,
-      issuerHostPath: args.issuerHostPath,
-      namespace: identity.namespace,
-      serviceAccount: identity.serviceAccountName,
-      description: `${args.namePrefix} ${identity.purpose}`,
-      inlinePolicies: { [identity.policyName]: readSecretPolicy(identity.secretArn, args.secretsKeyArn) },
-      tags: args.tags,
-    },
-    { parent },
+    args,
+    { namespace: identity.namespace, serviceAccount: identity.serviceAccountName, purpose: identity.purpose, inlinePolicies: { [identity.policyName]: readSecretPolicy(identity.secretArn, args.secretsKeyArn) } },
+    parent,
   );
   const serviceAccount = new k8s.core.v1.ServiceAccount(
     `${name}-service-account`,

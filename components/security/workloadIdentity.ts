@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole, IrsaRoleArgs } from "../cluster/irsaRole";
 import { Tags } from "../tags";
 
 /**
@@ -26,4 +27,27 @@ export interface WorkloadIdentityArgs {
 /** The identity part of a component's arguments, handed down to the child components that create roles. */
 export function workloadIdentity(args: WorkloadIdentityArgs): WorkloadIdentityArgs {
   return { namePrefix: args.namePrefix, region: args.region, provider: args.provider, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, tags: args.tags };
+}
+
+/** The IRSA role of one service account of a workload: only that account may assume it; `purpose` follows the name prefix in its description. */
+export function workloadRole(
+  name: string,
+  identity: WorkloadIdentityArgs,
+  role: { readonly namespace: string; readonly serviceAccount: string; readonly purpose: string; readonly inlinePolicies: NonNullable<IrsaRoleArgs["inlinePolicies"]> },
+  parent: pulumi.Resource,
+): IrsaRole {
+  return new IrsaRole(
+    name,
+    {
+      namePrefix: identity.namePrefix,
+      oidcProviderArn: identity.oidcProviderArn,
+      issuerHostPath: identity.issuerHostPath,
+      namespace: role.namespace,
+      serviceAccount: role.serviceAccount,
+      description: `${identity.namePrefix} ${role.purpose}`,
+      inlinePolicies: role.inlinePolicies,
+      tags: identity.tags,
+    },
+    { parent },
+  );
 }
