@@ -51,8 +51,9 @@ export const dataRules: readonly ResourceRule[] = [
       "PostgreSQL parameter groups set rds.force_ssl = 1, and PostgreSQL instances name a parameter group (a default group leaves force_ssl at the engine default, 0 before PostgreSQL 15).",
     validateResource: [
       checkOf(aws.rds.ParameterGroup, (pg) => {
+        if (!pg.family.startsWith("postgres")) return [];
         const forceSsl = (pg.parameters ?? []).find((p) => p.name === "rds.force_ssl");
-        return [pg.family.startsWith("postgres") && forceSsl?.value !== "1" && `parameter group of family ${pg.family} must set rds.force_ssl = 1 (found ${forceSsl ? forceSsl.value : "nothing"}).`];
+        return [forceSsl?.value !== "1" && `parameter group of family ${pg.family} must set rds.force_ssl = 1 (found ${forceSsl ? forceSsl.value : "nothing"}).`];
       }),
       checkOf(aws.rds.Instance, (db) => [db.engine === "postgres" && !isReplica(db) && !isSet(db, "parameterGroupName") && "a PostgreSQL instance must name a parameter group that sets rds.force_ssl = 1."]),
     ],

@@ -47,8 +47,9 @@ export const messagingRules: readonly (ResourceRule | StackRule)[] = [
       "ActiveMQ brokers encrypt at rest with a customer-managed key (encryptionOptions.useAwsOwnedKey: false and kmsKeyId). RabbitMQ brokers are exempt: Amazon MQ rejects encryptionOptions for them and always uses an AWS owned key (their credentials live in Secrets Manager under a customer key instead).",
     type: aws.mq.Broker,
     check: (broker) => {
+      if (isRabbitMq(broker.engineType)) return [];
       const enc = broker.encryptionOptions;
-      return [!isRabbitMq(broker.engineType) && (enc === undefined || enc.useAwsOwnedKey !== false || !isSet(enc, "kmsKeyId")) && "encryptionOptions must set useAwsOwnedKey: false and a customer-managed kmsKeyId."];
+      return [(enc === undefined || enc.useAwsOwnedKey !== false || !isSet(enc, "kmsKeyId")) && "encryptionOptions must set useAwsOwnedKey: false and a customer-managed kmsKeyId."];
     },
   }),
   stackRule({

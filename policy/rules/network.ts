@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { ResourceRule, StackRule, WORLD_V4, WORLD_V6, isSet, isWorld, resourceRule, typeRule, stackRule } from "./common";
+import { ResourceRule, StackRule, WORLD_V4, WORLD_V6, isSet, isWorld, resourceRule, stackRule, typeRule } from "./common";
 import { C } from "./controls";
 
 /** The only ports the internet may reach, and only on the load balancer. */
@@ -128,10 +128,12 @@ const albHttpRedirect = typeRule({
   description: "An HTTP listener does nothing but redirect to HTTPS (every default action is a redirect with protocol HTTPS).",
   devAdvisory: "dev may run without an ACM certificate (entasis:edge.certificateArn unset); its ALB then serves plain HTTP for testing and the program warns on every run",
   type: aws.lb.Listener,
-  check: (l) => {
-    const redirects = l.defaultActions.length > 0 && l.defaultActions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-    return [(l.protocol ?? "HTTP") === "HTTP" && !redirects && 'an HTTP listener must redirect to HTTPS (defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]).'];
-  },
+  // Only an HTTP listener's actions are read (another's may be unknown in a preview).
+  check: (l) => [
+    (l.protocol ?? "HTTP") === "HTTP" &&
+      !(l.defaultActions.length > 0 && l.defaultActions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS")) &&
+      'an HTTP listener must redirect to HTTPS (defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]).',
+  ],
 });
 
 /** TLS 1.2+ policies AWS recommends: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
