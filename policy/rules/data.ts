@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationArgs } from "@pulumi/policy";
-import { ResourceRule, isSet, checkOf, resourceRule, typeRule } from "./common";
+import { ResourceRule, checkOf, isSet, resourceRule, typeRule } from "./common";
 import { C } from "./controls";
 
 /** A read replica inherits encryption, backups and credentials from its source. */

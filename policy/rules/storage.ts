@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourceRule, isSet, resourceRule, checkOf, customerKeyProblem, typeRule } from "./common";
+import { ResourceRule, checkOf, customerKeyProblem, isSet, resourceRule, typeRule } from "./common";
 import { C } from "./controls";
 import { ALB_LOG_BUCKET_ROLE, ALB_LOG_BUCKET_SSE } from "../../lib/awsLimits";
 import { RETENTION_SCHEMA, minRetention, retentionProblem } from "./data";
