@@ -293,6 +293,14 @@ export function helmWaitOptions(pin: ChartPin): { timeout: number; waitForJobs?:
   return pin.runsJobs ? { timeout: helmTimeoutSeconds(pin), waitForJobs: true } : { timeout: helmTimeoutSeconds(pin) };
 }
 
+/**
+ * What every release of a pinned chart shares: where the chart comes from, the Helm release name and
+ * namespace, roll back a failed install (`cleanupOnFail`), and wait as long as the chart needs.
+ */
+export function pinnedRelease<Namespace>(pin: ChartPin, name: string, namespace: Namespace): ReturnType<typeof chartSource> & { name: string; namespace: Namespace; cleanupOnFail: true } & ReturnType<typeof helmWaitOptions> {
+  return { ...chartSource(pin), name, namespace, cleanupOnFail: true, ...helmWaitOptions(pin) };
+}
+
 /** `1.35.0` -> `1.35`. */
 export function minorOf(version: string): string {
   return version.split(".").slice(0, 2).join(".");

@@ -31,6 +31,14 @@ export const REGION_SETTINGS_IGNORED = ["resourceTypeOptInPreference", "resource
 const ignores = (r: InputsView, field: string): boolean => (r.ignoreChanges ?? []).includes(field);
 const str = (r: InputsView, key: string): string | undefined => (typeof r.inputs[key] === "string" ? (r.inputs[key] as string) : undefined);
 
+/** An engine whose service applies patch versions itself: engineVersion must match `pattern` (major.minor), unless it is ignored. */
+function majorMinorEngine(pattern: RegExp, example: string): NormalizedInput["check"] {
+  return (r) => {
+    const v = str(r, "engineVersion");
+    return (v !== undefined && pattern.test(v)) || ignores(r, "engineVersion") ? undefined : `engineVersion ${String(v)}: give major.minor (e.g. "${example}")`;
+  };
+}
+
 export const NORMALIZED_INPUTS: readonly NormalizedInput[] = [
   {
     type: "aws:backup/regionSettings:RegionSettings",
@@ -67,10 +75,7 @@ export const NORMALIZED_INPUTS: readonly NormalizedInput[] = [
     how: "match",
     why: "Redis 6+ takes major.minor and applies patch versions itself; the provider reports the running one in engineVersionActual",
     source: "https://www.pulumi.com/registry/packages/aws/api-docs/elasticache/replicationgroup/#engineversion_nodejs",
-    check: (r) => {
-      const v = str(r, "engineVersion");
-      return v !== undefined && /^(\d+\.\d+|\d+\.x)$/.test(v) ? undefined : ignores(r, "engineVersion") ? undefined : `engineVersion ${String(v)}: give major.minor (e.g. "7.1")`;
-    },
+    check: majorMinorEngine(/^(\d+\.\d+|\d+\.x)$/, "7.1"),
   },
   {
     type: "aws:mq/broker:Broker",
@@ -78,10 +83,7 @@ export const NORMALIZED_INPUTS: readonly NormalizedInput[] = [
     how: "match",
     why: "with autoMinorVersionUpgrade, Amazon MQ for RabbitMQ 3.13+ takes major.minor and applies patches itself",
     source: "https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/upgrading-brokers.html",
-    check: (r) => {
-      const v = str(r, "engineVersion");
-      return v !== undefined && /^\d+\.\d+$/.test(v) ? undefined : ignores(r, "engineVersion") ? undefined : `engineVersion ${String(v)}: give major.minor (e.g. "4.2")`;
-    },
+    check: majorMinorEngine(/^\d+\.\d+$/, "4.2"),
   },
   {
     type: "aws:eks/nodeGroup:NodeGroup",

@@ -1,16 +1,11 @@
-import { RunResult } from "../tools/offline/harness";
 import { jsonInput, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { evaluate } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Prod records its own audit trail (management events, KMS, S3 data events of the data buckets)
 // in a locked, encrypted bucket with log-file validation, and runs GuardDuty with EKS protection.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe("prod", () => {
   test("a validated, encrypted, multi-region trail with management and data-bucket events", () => {

@@ -1,19 +1,14 @@
-import { RunResult } from "../tools/offline/harness";
 import { KEY_PROTECTED_ACTIONS, VAULT_PROTECTED_ACTIONS } from "../lib/breakGlass";
 import { DR_OBJECT_LOCK_DAYS } from "../components/backup/disasterRecovery";
 import { jsonInput, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { Json, evaluate } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Backups an administrator cannot erase alone: in prod only the break-glass role may delete or
 // shorten a recovery point, remove a vault lock, or delete or disable a vault's key; the locks
 // turn to compliance mode after their window.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const ACCOUNT = "123456789012";
 const BREAK_GLASS = `arn:aws:iam::${ACCOUNT}:role/entasis-prod-break-glass`;

@@ -1,12 +1,7 @@
-import { RunResult } from "../tools/offline/harness";
 import { named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 

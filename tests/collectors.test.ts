@@ -2,24 +2,13 @@ import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { collectorAlerts } from "../components/collectors/collectorRules";
 import { collectorNames } from "../components/collectors/names";
 import { jsonInput, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { iamList, policyStatements, recordedRuns } from "./support/runs";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const FEEDS = ["exchange-api", "data-feed"] as const;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
-
-interface Statement {
-  Sid: string;
-  Action: string | string[];
-  Resource: string | string[];
-}
-const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
+const runs = recordedRuns(["dev", "prod"]);
 type Obj = Record<string, unknown>;
 const spec = (r: RecordedResource): Obj => r.inputs.spec as Obj;
 const meta = (r: RecordedResource): Obj => r.inputs.metadata as Obj;
@@ -63,13 +52,13 @@ describe.each(["dev", "prod"] as const)("collectors of %s", (stack) => {
     expect(policies).toHaveLength(FEEDS.length);
     for (const feed of FEEDS) {
       const n = collectorNames(feed);
-      const doc = jsonInput(named(run(), `collectors-${feed}-irsa-own`), "policy") as { Statement: Statement[] };
-      const ssm = doc.Statement.filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
-      expect(ssm.flatMap((s) => list(s.Resource))).toEqual([
+      const doc = { Statement: policyStatements(named(run(), `collectors-${feed}-irsa-own`)) };
+      const ssm = doc.Statement.filter((s) => iamList(s.Action).some((a) => a.startsWith("ssm:")));
+      expect(ssm.flatMap((s) => iamList(s.Resource))).toEqual([
         `arn:aws:ssm:ap-northeast-2:123456789012:parameter/entasis/${stack}/config/${n.app}`,
         `arn:aws:ssm:ap-northeast-2:123456789012:parameter/entasis/${stack}/config/${n.app}/*`,
       ]);
-      const secrets = doc.Statement.filter((s) => list(s.Action).some((a) => a.startsWith("secretsmanager:"))).flatMap((s) => list(s.Resource));
+      const secrets = doc.Statement.filter((s) => iamList(s.Action).some((a) => a.startsWith("secretsmanager:"))).flatMap((s) => iamList(s.Resource));
       const brokerArn = (named(run(), `messaging-user-${n.app}`, "aws:secretsmanager/secret:Secret").state as { arn: string }).arn;
       const tsArn = (named(run(), `timeseries-consumers-${n.app}`, "aws:secretsmanager/secret:Secret").state as { arn: string }).arn;
       expect(secrets.sort()).toEqual([brokerArn, tsArn].sort());

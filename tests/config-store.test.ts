@@ -1,23 +1,12 @@
 import { RunResult, runStack } from "../tools/offline/harness";
-import { TEST_SECRETS, componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { TEST_SECRETS, componentOf, named, ofType, str, tagsOf } from "./support/query";
+import { policyStatements, recordedRuns } from "./support/runs";
 import { validateWith, withField } from "./support/config";
 
 const PARAM = "aws:ssm/parameter:Parameter";
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:123456789012:key/config-store-key-key-key-id";
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
-
-interface Statement {
-  Sid: string;
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: unknown;
-}
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => {
   const run = (): RunResult => runs[stack];
@@ -64,7 +53,7 @@ describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => 
   });
 
   it("lets trading-api's IRSA role read and decrypt its own tree only, and tells the app where it is", () => {
-    const doc = jsonInput(named(run(), "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Statement[] };
+    const doc = { Statement: policyStatements(named(run(), "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy")) };
     const arn = (path: string): string => `arn:aws:ssm:ap-northeast-2:123456789012:parameter${path}`;
     expect(doc.Statement.find((s) => s.Sid === "ReadOwnConfig")).toEqual({
       Sid: "ReadOwnConfig",
@@ -80,7 +69,7 @@ describe.each(["dev", "prod"] as const)("configuration store of %s", (stack) => 
 
   it("offers each application a managed read policy scoped to its own tree, for app teams' IRSA roles", () => {
     const policy = named(run(), "config-store-trading-api-read", "aws:iam/policy:Policy");
-    const doc = jsonInput(policy, "policy") as { Statement: Statement[] };
+    const doc = { Statement: policyStatements(policy) };
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["ReadOwnConfig", "DecryptOwnConfig"]);
     expect(JSON.stringify(doc)).not.toMatch(/parameter\/entasis\/[a-z]+\/config\/\*|"\*"/);
   });
@@ -127,7 +116,7 @@ describe("with the broker and the config store switched off", () => {
     expect(ofType(run, PARAM)).toEqual([]);
     expect(run.outputs.messaging).toBeNull();
     expect(run.outputs.configStore).toBeNull();
-    const doc = jsonInput(named(run, "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Statement[] };
+    const doc = { Statement: policyStatements(named(run, "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy")) };
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["ReadOwnSecrets", "DecryptViaSecretsManager", "ConnectAsOwnUser"]);
     const deployment = named(run, "trading-api-deployment", "kubernetes:apps/v1:Deployment");
     const env = (deployment.inputs.spec as { template: { spec: { containers: { env: { name: string }[] }[] } } }).template.spec.containers[0].env.map((e) => e.name);

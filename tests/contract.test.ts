@@ -4,15 +4,11 @@ import { renderOutputsDoc } from "../tools/contract/docs";
 import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
 import { outputPaths, stackOutputPaths } from "../tools/contract/paths";
 import { lostStatefulUrns, statefulUrns } from "../tools/contract/stateful";
-import { RecordedResource, RunResult } from "../tools/offline/harness";
-import { stackRun } from "./support/stackRuns";
+import { RecordedResource } from "../tools/offline/harness";
+import { recordedRuns } from "./support/runs";
 
 const UPDATE_HINT = "if the change is intended, run `npm run contract:update` and commit the diff";
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"])("the outputs contract of %s", (stack) => {
   const recorded = readJson<RecordedOutputs>(OUTPUTS_FILE);

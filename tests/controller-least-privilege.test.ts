@@ -1,17 +1,12 @@
-import { RunResult } from "../tools/offline/harness";
 import { LB_CONTROLLER_POLICY } from "../lib/lbControllerPolicy";
 import { VELERO_SNAPSHOT_TAG } from "../components/backup/clusterBackup";
 import { jsonInput, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { evaluate, unconditionedWritesOnStar } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Controllers get the least they need: the load balancer controller cannot rewrite the edge.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"])("%s: load balancer controller", (stack) => {
   const policy = () => jsonInput(named(runs[stack], "lb-controller-irsa-aws-load-balancer-controller", "aws:iam/rolePolicy:RolePolicy"), "policy");

@@ -1,7 +1,7 @@
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { CACHE_AUTH_TOKEN_SPECIALS, RDS_PASSWORD_FORBIDDEN } from "../lib/awsLimits";
 import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 const RDS = "aws:rds/instance:Instance";
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -14,11 +14,7 @@ const EXPECTED = {
   prod: { multiAz: true, replicas: ["reporting"], protect: true, proxy: true, redisNodes: 3, failover: true, retention: 30, azs: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"], instanceClass: "db.r7g.xlarge", monitoring: 15 },
 } as const;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 function secretDocument(run: RunResult, name: string): Record<string, unknown> {
   return JSON.parse(str(named(run, name, SECRET_VERSION), "secretString")) as Record<string, unknown>;

@@ -6,7 +6,7 @@ import { githubDeployEnvironment } from "../stacks/bootstrap";
 import { RecordedResource, RunResult, attemptBootstrap } from "../tools/offline/harness";
 import { loadStackFile } from "../tools/offline/stackFile";
 import { EnvironmentRule, TRIGGERS, Trigger, WorkflowFile, environmentAdmits, oidcClaims, webIdentityContext, workflowRuns } from "./support/githubActions";
-import { PolicyDocument, evaluate, rolePolicies } from "./support/iamPolicy";
+import { Json, evaluate, rolePolicies } from "./support/iam";
 import { jsonInput, named, ofType } from "./support/query";
 
 /**
@@ -38,7 +38,7 @@ beforeAll(async () => {
 
 const repository = (env: string): string => (JSON.parse(loadStackFile(env, path.join(__dirname, "..", "bootstrap", `Pulumi.${env}.yaml`)).config["entasis-bootstrap:runner"]) as { githubRepository: string }).githubRepository;
 const deployRole = (env: string): RecordedResource => named(boots[env], "deploy-role-role");
-const trustOf = (env: string): PolicyDocument => jsonInput(deployRole(env), "assumeRolePolicy") as unknown as PolicyDocument;
+const trustOf = (env: string): Json => jsonInput(deployRole(env), "assumeRolePolicy");
 /**
  * The account's one GitHub OIDC provider: created by prod's bootstrap (and dev's in a dev-only
  * account), reused by prod's DR-region bootstrap (IAM is global; createGithubOidcProvider false).
@@ -74,8 +74,8 @@ function whoDeploys(workflows: Record<string, WorkflowFile>, opts: { triggers?: 
         judged++;
         for (const env of ENVS) {
           const claims = oidcClaims(repository(env), file, job, trigger, opts.subTemplate ?? GITHUB_SUB_CLAIM_KEYS);
-          const decision = evaluate([trustOf(env)], { action: "sts:AssumeRoleWithWebIdentity", principal: { Federated: providerArn(env) }, context: webIdentityContext(GITHUB_OIDC_HOST, claims) }, true);
-          if (decision === "allow") granted.push({ file, job: jobName, trigger: trigger.label, role: env });
+          const decision = evaluate([trustOf(env)], { action: "sts:AssumeRoleWithWebIdentity", principal: { Federated: providerArn(env) }, context: webIdentityContext(GITHUB_OIDC_HOST, claims) });
+          if (decision === "Allow") granted.push({ file, job: jobName, trigger: trigger.label, role: env });
         }
       }
     }
@@ -118,7 +118,7 @@ describe("the deploy roles of dev, prod and prod's DR region", () => {
     });
     if (createsProvider(env)) expect(named(boots[env], "deploy-role-github-oidc").inputs).toMatchObject({ url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] });
     // No service or account principal: CodeBuild (or anyone in the account) cannot assume it directly.
-    expect(evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "codebuild.amazonaws.com" } }, true)).toBe("implicit-deny");
+    expect(evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "codebuild.amazonaws.com" } })).toBe("ImplicitDeny");
   });
 
   it("are obtained, across every job of every workflow under every trigger, only by main's deploy.yml jobs in the matching environment", () => {
@@ -167,10 +167,10 @@ describe("the runners' own roles", () => {
     const policies = rolePolicies(boots[env], role);
     expect(ofType(boots[env], "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("deploy-runner"))).toEqual([]);
     for (const action of ["iam:CreateRole", "iam:PassRole", "eks:CreateCluster", "ec2:RunInstances", "s3:GetObject", "secretsmanager:GetSecretValue", "sts:AssumeRole", "kms:Decrypt", "ssm:StartSession"]) {
-      expect({ action, decision: evaluate(policies, { action, resource: "*" }) }).toEqual({ action, decision: "implicit-deny" });
+      expect({ action, decision: evaluate(policies, { action, resource: "*" }) }).toEqual({ action, decision: "ImplicitDeny" });
     }
     const logGroup = ofType(boots[env], "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === `/aws/codebuild/entasis-${env}-deploy`);
-    expect(evaluate(policies, { action: "logs:PutLogEvents", resource: `${String(logGroup?.state.arn)}:log-stream:build` })).toBe("allow");
+    expect(evaluate(policies, { action: "logs:PutLogEvents", resource: `${String(logGroup?.state.arn)}:log-stream:build` })).toBe("Allow");
   });
 });
 
@@ -192,25 +192,25 @@ describe("the deploy role's guardrails (explicit denies over AdministratorAccess
 
   it.each(ENVS)("%s: no IAM users or access keys, no CloudTrail tampering, no change to its own trust or the OIDC provider", (env) => {
     for (const action of ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:PutUserPolicy", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors"]) {
-      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "explicit-deny" });
+      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "Deny" });
     }
     for (const action of ["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole"]) {
-      expect({ action, decision: decide(env, action, roleArn(env)) }).toEqual({ action, decision: "explicit-deny" });
+      expect({ action, decision: decide(env, action, roleArn(env)) }).toEqual({ action, decision: "Deny" });
       // ... while the roles the program owns stay manageable.
-      expect({ action, decision: decide(env, action, "arn:aws:iam::123456789012:role/entasis-prod-eks-node-1a2b3c") }).toEqual({ action, decision: "allow" });
+      expect({ action, decision: decide(env, action, "arn:aws:iam::123456789012:role/entasis-prod-eks-node-1a2b3c") }).toEqual({ action, decision: "Allow" });
     }
-    expect(decide(env, "iam:DeleteOpenIDConnectProvider", providerArn(env))).toBe("explicit-deny");
+    expect(decide(env, "iam:DeleteOpenIDConnectProvider", providerArn(env))).toBe("Deny");
   });
 
   it("prod: no deletion of backup vaults, their recovery points or lock, and no shortening of their lifecycle; dev's teardown may delete its own", () => {
     for (const action of ["backup:DeleteBackupVault", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVaultLockConfiguration", "backup:UpdateRecoveryPointLifecycle"]) {
-      expect({ action, prod: decide("prod", action), dev: decide("dev", action) }).toEqual({ action, prod: "explicit-deny", dev: "allow" });
+      expect({ action, prod: decide("prod", action), dev: decide("dev", action) }).toEqual({ action, prod: "Deny", dev: "Allow" });
     }
   });
 
   it.each(ENVS)("%s: stays broad for what `pulumi up` does: roles, policies, keys, clusters, databases, networks", (env) => {
     for (const action of ["iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy", "kms:CreateKey", "kms:ScheduleKeyDeletion", "eks:CreateCluster", "rds:CreateDBInstance", "ec2:CreateVpc", "s3:PutBucketPolicy", "backup:CreateBackupVault", "backup:PutBackupVaultLockConfiguration"]) {
-      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "allow" });
+      expect({ action, decision: decide(env, action) }).toEqual({ action, decision: "Allow" });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { RunResult, runStack } from "../tools/offline/harness";
 import { loadStackFile } from "../tools/offline/stackFile";
 import { ofType, TEST_SECRETS, tagsOf } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 const EIP = "aws:ec2/eip:Eip";
 const EXPECTED = {
@@ -9,11 +9,7 @@ const EXPECTED = {
   prod: { natAzs: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"], protect: true },
 } as const;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("collector egress addresses of %s", (stack) => {
   const exp = EXPECTED[stack];

@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { RunResult } from "../tools/offline/harness";
 import { FREE_FORM_VALUES, SharedChart, sharedCharts, unknownValueKeys } from "../tools/offline/sharedCharts";
 import { ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const chartName = (chart: unknown): string => String(chart).split("/").pop() ?? "";
@@ -57,11 +56,7 @@ function subchartFindings(releaseValues: unknown, parent: SharedChart, all: read
     });
 }
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"])("subchart values of the Helm releases of %s", (stack) => {
   it("set only keys the subchart's own values.yaml (or the parent's section for it) has", () => {

@@ -1,17 +1,12 @@
-import { RunResult } from "../tools/offline/harness";
 import { FREE_FORM_VALUES, sharedCharts, unknownValueKeys } from "../tools/offline/sharedCharts";
 import { acceptedValues } from "./support/chartValues";
 import { ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 /** `oci://ghcr.io/kserve/charts/kserve-crd` -> `kserve-crd`; a plain chart name stays as it is. */
 const chartName = (chart: unknown): string => String(chart).split("/").pop() ?? "";
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"])("Helm releases of %s", (stack) => {
   const charts = sharedCharts();

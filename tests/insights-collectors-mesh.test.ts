@@ -1,17 +1,12 @@
-import { RunResult } from "../tools/offline/harness";
 import { insightsOf } from "../tools/insights";
 import { durationOf } from "../tools/insights/durations";
 import { ResourceIndex } from "../tools/insights/model";
 import { analysePodRequests, cpuMillisOf, memoryMiBOf } from "../tools/insights/podRequests";
 import { PRICES_AP_NORTHEAST_2 } from "../tools/insights/prices-ap-northeast-2";
 import { named } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe("the plan's views of the collectors and the mesh", () => {
   it("counts the pods' requests per pool: collectors on general, istiod on the system pool, the node agents on every node of every pool", () => {

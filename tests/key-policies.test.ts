@@ -2,19 +2,15 @@ import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from "../components/security/encryptionKey";
 import { KEY_PROTECTED_ACTIONS } from "../lib/breakGlass";
 import { jsonInput, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { Json, Request, evaluate, statementsOf } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Every KMS key of both stacks, evaluated: the account administers and uses each key through IAM
 // in separate statements; in prod only the break-glass role (entasis:backup.breakGlassRole) may
 // schedule deletion of or disable a key, and it may not use one; the services each key serves
 // still can. Dev has no break-glass role: it destroys its keys with the stack.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const ACCOUNT = "123456789012";
 const REGION = "ap-northeast-2";
@@ -28,14 +24,16 @@ const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/k`;
 
 const keysOf = (run: RunResult): RecordedResource[] => ofType(run, "aws:kms/key:Key");
 const policyOf = (key: RecordedResource): Json => jsonInput(key, "policy");
-const decide = (doc: Json, req: Omit<Request, "resource">, identity: Json[] = [ADMIN]) => evaluate([doc, ...identity], { ...req, resource: KEY });
+/** A request to the key by one principal ARN or service principal. */
+type KeyRequest = Omit<Request, "resource" | "principal"> & { readonly principal: string };
+const decide = (doc: Json, req: KeyRequest, identity: Json[] = [ADMIN]) => evaluate([doc, ...identity], { ...req, resource: KEY });
 
 /**
  * What each key's own service statements must keep admitting: the requests the services make,
  * with the condition keys they send. Every Allow statement for anyone but the account root is
  * listed here (checked below), so a new service statement needs a case.
  */
-function serviceRequests(run: RunResult): Record<string, { sid: string; req: Omit<Request, "resource"> }[]> {
+function serviceRequests(run: RunResult): Record<string, { sid: string; req: KeyRequest }[]> {
   const slr = (service: string, role: string) => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/${service}/${role}`;
   const autoScaling = slr("autoscaling.amazonaws.com", "AWSServiceRoleForAutoScaling");
   const backupRole = ofType(run, "aws:iam/role:Role").find((r) => r.name === "backup-role");

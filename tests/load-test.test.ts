@@ -6,19 +6,15 @@ import { loadStackFile } from "../tools/offline/stackFile";
 import { validateWith, withField } from "./support/config";
 import { manifestOf, schemaErrors } from "./support/k8sSchema";
 import { jsonInput, named, ofType, str } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { checkPoolWaits } from "../tools/insights/ordering";
 import { ResourceIndex } from "../tools/insights/model";
 import { WaitGraph } from "../tools/insights/waits";
+import { recordedRuns } from "./support/runs";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 function dig(value: unknown, ...path: (string | number)[]): unknown {
   return path.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string | number, unknown>)[k] : undefined), value);

@@ -2,7 +2,7 @@ import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { MESH_RULE_METRICS } from "../components/mesh/meshRules";
 import { kubernetesObjects, schemaErrors } from "./support/k8sSchema";
 import { named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -16,11 +16,7 @@ const meta = (r: RecordedResource): Obj => r.inputs.metadata as Obj;
 const spec = (r: RecordedResource): Obj => (r.inputs.spec ?? {}) as Obj;
 const labelsOf = (r: RecordedResource): Record<string, string> => (meta(r).labels ?? {}) as Record<string, string>;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 interface Peer {
   ipBlock?: { cidr: string; except?: string[] };

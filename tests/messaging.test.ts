@@ -1,8 +1,8 @@
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { PROVISION_SCRIPT } from "../components/messaging/userProvisioner";
 import { BACKUP_COVERAGE } from "../components/backup/coverage";
-import { componentOf, jsonInput, named, ofType, str, tagsOf } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { componentOf, named, ofType, str, tagsOf } from "./support/query";
+import { policyStatements, recordedRuns } from "./support/runs";
 
 const BROKER = "aws:mq/broker:Broker";
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -15,17 +15,7 @@ const EXPECTED = {
   prod: { type: "mq.m7g.large", mode: "CLUSTER_MULTI_AZ", subnets: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"], protect: true },
 } as const;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
-
-interface Statement {
-  Sid: string;
-  Action: string | string[];
-  Resource: string | string[];
-}
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
   const run = (): RunResult => runs[stack];
@@ -142,7 +132,7 @@ describe.each(["dev", "prod"] as const)("message queue of %s", (stack) => {
 
   it("gives trading-api read access to its own broker user only, its ARN in the environment and AMQPS egress", () => {
     const mqSecret = named(run(), "messaging-user-trading-api", SECRET);
-    const doc = jsonInput(named(run(), "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Statement[] };
+    const doc = { Statement: policyStatements(named(run(), "trading-api-irsa-connection-secrets", "aws:iam/rolePolicy:RolePolicy")) };
     expect(doc.Statement.find((s) => s.Sid === "ReadOwnBrokerUser")).toMatchObject({ Resource: mqSecret.state.arn, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] });
     expect(JSON.stringify(doc)).not.toContain(named(run(), "messaging-admin", SECRET).state.arn as string);
     const deployment = named(run(), "trading-api-deployment", "kubernetes:apps/v1:Deployment");

@@ -9,16 +9,12 @@ import { monitoringSchema } from "../stacks/schema/monitoring";
 import { effectiveConfig } from "./support/config";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { TEST_SECRETS, byUrn, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { Labels, RelabelRule, relabel, targetOf } from "./support/relabel";
+import { recordedRuns } from "./support/runs";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const COMPONENT = "entasis:observability:Monitoring";
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 type Values = Record<string, Record<string, unknown>>;
 const release = (run: RunResult): RecordedResource => named(run, "monitoring-kube-prometheus-stack", RELEASE);

@@ -2,17 +2,13 @@ import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { NODE_AGENTS_NAMESPACE } from "../lib/podSecurity";
 import { MONITORING_PODS, MONITORING_PORTS } from "../components/observability/monitoringNetwork";
 import { named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 // Every namespace the platform or its charts create is closed by default: a default-deny
 // NetworkPolicy for ingress and egress, and a Pod Security level; only the node agents' namespace
 // (and logging, for Filebeat; istio-system, for the mesh's CNI agent and ztunnel) are privileged.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const NS = "kubernetes:core/v1:Namespace";
 const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";

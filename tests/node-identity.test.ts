@@ -1,16 +1,12 @@
-import { RecordedResource, StackRunResult } from "../tools/offline/harness";
+import { RecordedResource } from "../tools/offline/harness";
 import { cidrContains, INSTANCE_METADATA_CIDR } from "../lib/networkPolicy";
 import { named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
 // Pods must not take the node's identity: IMDSv2 tokens stop at the node (hop limit 1) and no
 // NetworkPolicy path admits a pod to 169.254.169.254.
 
-const runs: Record<string, StackRunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const METADATA_IP = INSTANCE_METADATA_CIDR.split("/")[0];
 

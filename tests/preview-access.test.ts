@@ -5,7 +5,7 @@ import { PREVIEW_GROUP } from "../components/deploy/previewAccess";
 import { PREVIEW_READ_SERVICES } from "../components/deploy/previewReadPolicy";
 import { AL2023_AMI_PARAMETER } from "../components/network/bastion";
 import { RecordedResource, RunResult, attemptBootstrap } from "../tools/offline/harness";
-import { evaluate, rolePolicies } from "./support/iamPolicy";
+import { evaluate, rolePolicies } from "./support/iam";
 import { named, ofType } from "./support/query";
 import { stackRun } from "./support/stackRuns";
 
@@ -50,8 +50,8 @@ describe.each(ENVS)("the %s preview role in AWS", (env) => {
       { action: "rds:DownloadDBLogFilePortion", resource: "*" },
       { action: "ec2:GetPasswordData", resource: "*" },
     ];
-    for (const r of requests) expect({ ...r, decision: evaluate(previewPolicies(env), r) }).toEqual({ ...r, decision: expect.stringMatching(/deny$/) });
-    expect(requests.filter((r) => evaluate(previewPolicies(env), r) === "explicit-deny")).toHaveLength(requests.length);
+    for (const r of requests) expect({ ...r, decision: evaluate(previewPolicies(env), r) }).toEqual({ ...r, decision: expect.stringMatching(/Deny$/) });
+    expect(requests.filter((r) => evaluate(previewPolicies(env), r) === "Deny")).toHaveLength(requests.length);
   });
 
   it("reads the configuration `pulumi preview` looks up and a refresh would read, and holds no managed policy", () => {
@@ -75,10 +75,10 @@ describe.each(ENVS)("the %s preview role in AWS", (env) => {
       { action: "codebuild:BatchGetProjects" },
       { action: "elasticloadbalancing:DescribeLoadBalancers" },
     ];
-    for (const r of reads) expect({ ...r, decision: evaluate(previewPolicies(env), r) }).toEqual({ ...r, decision: "allow" });
+    for (const r of reads) expect({ ...r, decision: evaluate(previewPolicies(env), r) }).toEqual({ ...r, decision: "Allow" });
     // ... and writes, none.
     for (const action of ["s3:PutObject", "ec2:RunInstances", "iam:CreateRole", "ssm:PutParameter", "kms:CreateGrant", "secretsmanager:PutSecretValue"]) {
-      expect({ action, decision: evaluate(previewPolicies(env), { action }) }).toEqual({ action, decision: "implicit-deny" });
+      expect({ action, decision: evaluate(previewPolicies(env), { action }) }).toEqual({ action, decision: "ImplicitDeny" });
     }
   });
 

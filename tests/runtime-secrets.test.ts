@@ -1,17 +1,13 @@
-import { RecordedResource, RunResult } from "../tools/offline/harness";
+import { RecordedResource } from "../tools/offline/harness";
 import { RDS_CA_BUNDLE_URL } from "../lib/runtimeSecrets";
 import { jsonInput, named, ofType } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { evaluate } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // Secrets where secrets belong: the Jobs that need the RDS master or the broker administrator read
 // it from Secrets Manager at run time through their own IRSA role; no Kubernetes Secret holds it.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const SECRET = "kubernetes:core/v1:Secret";
 const JOB = "kubernetes:batch/v1:Job";

@@ -1,18 +1,13 @@
-import { RunResult } from "../tools/offline/harness";
 import { awsBucketsNodesRead } from "../lib/s3EndpointPolicy";
 import { jsonInput, named } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { evaluate } from "./support/iam";
+import { recordedRuns } from "./support/runs";
 
 // The S3 gateway endpoint admits the account's buckets and the AWS buckets nodes read (ECR
 // layers, AL2023 repositories, SSM, registry.k8s.io), and nothing else: no copy to another
 // account's bucket through it.
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const ACCOUNT = "123456789012";
 const NODE = `arn:aws:sts::${ACCOUNT}:assumed-role/entasis-node/i-0123`;

@@ -7,13 +7,9 @@ import { BACKUP_COVERAGE } from "../components/backup/coverage";
 import { TIMESERIES_RULE_METRICS } from "../components/timeseries/timeseriesRules";
 import { byUrn, jsonInput, named, ofType, str } from "./support/query";
 import { kubernetesObjects, schemaErrors } from "./support/k8sSchema";
-import { stackRun } from "./support/stackRuns";
+import { recordedRuns } from "./support/runs";
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CNPG = "kubernetes:postgresql.cnpg.io/v1";

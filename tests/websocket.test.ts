@@ -1,8 +1,8 @@
 import { RunResult } from "../tools/offline/harness";
 import { WS_RULE_PRIORITY } from "../components/edge/loadBalancer";
 import { named, tagsOf } from "./support/query";
-import { stackRun } from "./support/stackRuns";
 import { validateWith, withField } from "./support/config";
+import { recordedRuns } from "./support/runs";
 
 const TG = "aws:lb/targetGroup:TargetGroup";
 const LISTENER = "aws:lb/listener:Listener";
@@ -15,11 +15,7 @@ const EXPECTED = {
   prod: { listener: "edge-https", drain: 120 },
 } as const;
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  runs.dev = await stackRun("dev");
-  runs.prod = await stackRun("prod");
-});
+const runs = recordedRuns(["dev", "prod"]);
 
 describe.each(["dev", "prod"] as const)("the WebSocket API path of %s", (stack) => {
   const run = (): RunResult => runs[stack];

@@ -1,4 +1,4 @@
-import { Dashboard } from "../observability/monitoringDashboards";
+import { Dashboard, panel } from "../observability/monitoringDashboards";
 import { RuleGroup } from "../observability/monitoringRules";
 
 /**
@@ -80,12 +80,8 @@ export const GPU_DASHBOARD: Dashboard = {
   title: "Entasis / GPUs",
   tags: ["entasis", "gpu"],
   panels: [
-    { title: "GPU utilisation", unit: "percent", targets: [{ expr: "DCGM_FI_DEV_GPU_UTIL", legendFormat: "{{Hostname}} gpu{{gpu}}" }] },
-    {
-      title: "GPU memory used",
-      unit: "percent",
-      targets: [{ expr: "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", legendFormat: "{{Hostname}} gpu{{gpu}}" }],
-    },
+    panel("GPU utilisation", "percent", "DCGM_FI_DEV_GPU_UTIL", "{{Hostname}} gpu{{gpu}}"),
+    panel("GPU memory used", "percent", "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", "{{Hostname}} gpu{{gpu}}"),
     {
       title: "GPU memory (MiB)",
       unit: "decmbytes",
@@ -94,9 +90,9 @@ export const GPU_DASHBOARD: Dashboard = {
         { expr: "DCGM_FI_DEV_FB_FREE", legendFormat: "{{Hostname}} gpu{{gpu}} free" },
       ],
     },
-    { title: "GPU temperature", unit: "celsius", targets: [{ expr: "DCGM_FI_DEV_GPU_TEMP", legendFormat: "{{Hostname}} gpu{{gpu}}" }] },
-    { title: "Power draw", unit: "watt", targets: [{ expr: "DCGM_FI_DEV_POWER_USAGE", legendFormat: "{{Hostname}} gpu{{gpu}}" }] },
-    { title: "Last XID error", unit: "short", targets: [{ expr: "DCGM_FI_DEV_XID_ERRORS", legendFormat: "{{Hostname}} gpu{{gpu}}" }] },
-    { title: "GPU nodes", unit: "short", targets: [{ expr: 'count(kube_node_labels{label_role="ai-inference"})', legendFormat: "nodes" }] },
+    panel("GPU temperature", "celsius", "DCGM_FI_DEV_GPU_TEMP", "{{Hostname}} gpu{{gpu}}"),
+    panel("Power draw", "watt", "DCGM_FI_DEV_POWER_USAGE", "{{Hostname}} gpu{{gpu}}"),
+    panel("Last XID error", "short", "DCGM_FI_DEV_XID_ERRORS", "{{Hostname}} gpu{{gpu}}"),
+    panel("GPU nodes", "short", 'count(kube_node_labels{label_role="ai-inference"})', "nodes"),
   ],
 };

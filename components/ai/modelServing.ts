@@ -4,41 +4,20 @@ import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { IrsaRole } from "../cluster/irsaRole";
 import { NamespaceGuard } from "../security/namespaceGuard";
-import { PoolDescription } from "../cluster/nodePool";
-import { Tags } from "../tags";
 import { bucketAccess } from "./modelStore";
-import { placementOn } from "./placement";
+import { AiComponentArgs, placementOn } from "./placement";
+import { workloadRole } from "../security/workloadIdentity";
 import { EXAMPLE_INFERENCE_SERVICE, INFERENCE_SERVICE_ACCOUNT, exampleInferenceService, inferencePdb, inferenceUrl, TRITON_RUNTIME, tritonServingRuntime } from "./servingObjects";
 
 /** Namespace of the KServe controller and webhook (the chart's objects name it). */
 export const KSERVE_NAMESPACE = "kserve";
 
-export interface ModelServingArgs {
-  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  /** Region of the model bucket (S3 endpoint of the storage initializer). */
-  readonly region: string;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** IAM OIDC provider of the cluster (IRSA trust). */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Issuer without `https://` (IRSA condition keys). */
-  readonly issuerHostPath: pulumi.Input<string>;
-  /** Pool of the KServe controller (the system pool) and what its pods wait for (`cluster.scheduledOn`). */
-  readonly systemPool: PoolDescription;
-  readonly systemScheduledAfter: readonly pulumi.Resource[];
-  /** The GPU pool every inference pod runs on, and what those pods wait for. */
-  readonly gpuPool: PoolDescription;
+/** `region` is the model bucket's (S3 endpoint of the storage initializer). */
+export interface ModelServingArgs extends AiComponentArgs {
   /** The GPU pool's node group and CoreDNS (`cluster.scheduledOn`), for the example's pods. */
   readonly gpuScheduledAfter: readonly pulumi.Resource[];
   /** cert-manager's release: KServe's chart creates an Issuer and Certificate for its webhook. */
   readonly certManagerRelease: pulumi.Resource;
-  /** Namespace of InferenceServices. */
-  readonly namespace: string;
-  /** Model bucket (name for storageUri, ARN for IAM) and its KMS key. */
-  readonly modelBucketName: pulumi.Output<string>;
-  /** ARN of the model bucket. */
-  readonly modelBucketArn: pulumi.Output<string>;
   /** KMS key of the model bucket. */
   readonly modelKeyArn: pulumi.Output<string>;
   /** Autoscaling bounds and GPU limit of every inference pod (validated against the GPU pool). */
@@ -49,10 +28,6 @@ export interface ModelServingArgs {
   readonly gpusPerReplica: number;
   /** Triton container CPU request and memory request/limit. */
   readonly resources: { readonly cpuMillis: number; readonly memoryMiB: number };
-  /** Register the example InferenceService (and its PodDisruptionBudget). Default false. */
-  readonly example?: boolean;
-  /** Base tags of AWS resources. */
-  readonly tags: Tags;
   /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
   readonly webhookSourceCidrs: readonly string[];
 }
@@ -155,19 +130,16 @@ export class ModelServing extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    this.role = new IrsaRole(
+    this.role = workloadRole(
       `${name}-models-reader`,
+      args,
       {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
         namespace: args.namespace,
         serviceAccount: INFERENCE_SERVICE_ACCOUNT,
-        description: `${args.namePrefix} KServe inference pods: read the model bucket`,
+        purpose: "KServe inference pods: read the model bucket",
         inlinePolicies: { "read-models": bucketAccess([args.modelBucketArn], args.modelKeyArn, args.region, false) },
-        tags: args.tags,
       },
-      { parent: this },
+      this,
     );
 
     // KServe reads these annotations from the predictor's service account and sets the storage

@@ -4,39 +4,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { IrsaRole } from "../cluster/irsaRole";
 import { PoolDescription } from "../cluster/nodePool";
-import { Tags } from "../tags";
 import { bucketAccess } from "./modelStore";
 import { ARGO_RELEASE, SERVER_SERVICE_ACCOUNT, WORKFLOW_SERVICE_ACCOUNT, trainAndPublishTemplate } from "./pipelineObjects";
-import { placementOn } from "./placement";
+import { AiComponentArgs, placementOn } from "./placement";
+import { workloadRole } from "../security/workloadIdentity";
 
-export interface PipelinesArgs {
-  /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  /** Region of the buckets (S3 endpoint of the artifact repository). */
-  readonly region: string;
-  /** The cluster's Kubernetes provider. */
-  readonly provider: k8s.Provider;
-  /** IAM OIDC provider of the cluster (IRSA trust). */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Issuer without `https://` (IRSA condition keys). */
-  readonly issuerHostPath: pulumi.Input<string>;
-  /** Namespace of the controller, the server and every workflow. */
-  readonly namespace: string;
-  /** Pool of the controller and server (the system pool) and what their pods wait for. */
-  readonly systemPool: PoolDescription;
-  /** The system pool's node group and CoreDNS (`cluster.scheduledOn`). */
-  readonly systemScheduledAfter: readonly pulumi.Resource[];
-  /** Pools steps may target: GPU work and CPU/memory-heavy data work. */
-  readonly gpuPool: PoolDescription;
+/** `region` is the buckets' (S3 endpoint of the artifact repository). */
+export interface PipelinesArgs extends AiComponentArgs {
+  /** The pool CPU/memory-heavy data steps may target (GPU steps target gpuPool). No default. */
   readonly dataPool: PoolDescription;
   /** Default artifact repository (name) and its ARN for IAM. */
   readonly artifactBucketName: pulumi.Output<string>;
   /** ARN of the artifact bucket. */
   readonly artifactBucketArn: pulumi.Output<string>;
-  /** Model bucket the example publishes to (name) and its ARN for IAM. */
-  readonly modelBucketName: pulumi.Output<string>;
-  /** ARN of the model bucket. */
-  readonly modelBucketArn: pulumi.Output<string>;
   /** KMS key of both buckets. */
   readonly keyArn: pulumi.Output<string>;
   /** Hours a finished workflow stays in the cluster before the controller deletes it. */
@@ -45,10 +25,6 @@ export interface PipelinesArgs {
   readonly replicas: number;
   /** nvidia.com/gpu of the example's training step. */
   readonly trainingGpus: number;
-  /** Register the example WorkflowTemplate. Default false. */
-  readonly example?: boolean;
-  /** Base tags of AWS resources. */
-  readonly tags: Tags;
 }
 
 const RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } };
@@ -88,19 +64,15 @@ export class Pipelines extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    const irsa = (key: string, serviceAccount: string, description: string, policy: aws.iam.PolicyDocument): IrsaRole =>
-      new IrsaRole(
-        `${name}-${key}`,
-        { namePrefix: args.namePrefix, oidcProviderArn: args.oidcProviderArn, issuerHostPath: args.issuerHostPath, namespace: ns, serviceAccount, description, inlinePolicies: { buckets: policy }, tags: args.tags },
-        { parent: this },
-      );
+    const irsa = (key: string, serviceAccount: string, purpose: string, policy: aws.iam.PolicyDocument): IrsaRole =>
+      workloadRole(`${name}-${key}`, args, { namespace: ns, serviceAccount, purpose, inlinePolicies: { buckets: policy } }, this);
     this.workflowRole = irsa(
       "workflow",
       WORKFLOW_SERVICE_ACCOUNT,
-      `${args.namePrefix} Argo workflow pods: artifacts and model publishing`,
+      "Argo workflow pods: artifacts and model publishing",
       bucketAccess([args.artifactBucketArn, args.modelBucketArn], args.keyArn, args.region, true),
     );
-    this.serverRole = irsa("server", SERVER_SERVICE_ACCOUNT, `${args.namePrefix} Argo server: read artifacts and logs`, bucketAccess([args.artifactBucketArn], args.keyArn, args.region, false));
+    this.serverRole = irsa("server", SERVER_SERVICE_ACCOUNT, "Argo server: read artifacts and logs", bucketAccess([args.artifactBucketArn], args.keyArn, args.region, false));
 
     const ha = { replicas: args.replicas, pdb: { enabled: args.replicas > 1, minAvailable: 1 } };
     const roleAnnotation = (role: IrsaRole) => ({ "eks.amazonaws.com/role-arn": role.arn });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard } from "../security/namespaceGuard";
 
@@ -75,15 +75,9 @@ export class CertManager extends pulumi.ComponentResource {
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
-        chart: chart.chart,
-        version: chart.version,
-        repositoryOpts: { repo: chart.repo },
-        namespace: CERT_MANAGER_NAMESPACE,
+        // Waits for three Deployments and the startupapicheck Job (it retries until the webhook answers).
+        ...pinnedRelease(chart, "cert-manager", CERT_MANAGER_NAMESPACE),
         createNamespace: false,
-        name: "cert-manager",
-        cleanupOnFail: true,
-        // Three Deployments and the startupapicheck Job (it retries until the webhook answers).
-        ...helmWaitOptions(chart),
         values: {
           crds: { enabled: true, keep: true },
           ...placement,

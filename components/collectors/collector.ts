@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "../cluster/irsaRole";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs, workloadRole } from "../security/workloadIdentity";
 import { CollectorNames, collectorLabels } from "./names";
 
 /** One market-data feed and the collector Deployment that reads it (the image is the app team's). */
@@ -39,12 +39,7 @@ export interface CollectorAccess {
   readonly secretsKeyArn: pulumi.Input<string>;
 }
 
-export interface CollectorArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
+export interface CollectorArgs extends WorkloadIdentityArgs {
   /** Namespace (an Output of the Namespace, so everything waits for it). */
   readonly namespace: pulumi.Input<string>;
   /** The namespace's name, for the IRSA trust policy. */
@@ -58,7 +53,6 @@ export interface CollectorArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** What must exist before the pods start (the broker user provisioner, the database role). Default none. */
   readonly readyAfter?: readonly pulumi.Input<pulumi.Resource>[];
-  readonly tags: Tags;
 }
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
@@ -82,15 +76,13 @@ export class Collector extends pulumi.ComponentResource {
     const a = args.access;
 
     const secretArns = [a.timeseriesSecretArn, ...(a.brokerSecretArn !== undefined ? [a.brokerSecretArn] : [])];
-    this.role = new IrsaRole(
+    this.role = workloadRole(
       `${name}-irsa`,
+      args,
       {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
         namespace: args.namespaceName,
         serviceAccount: n.app,
-        description: `${args.namePrefix} ${n.app} (IRSA): ${args.feed.description}`,
+        purpose: `${n.app} (IRSA): ${args.feed.description}`,
         inlinePolicies: {
           own: {
             Version: "2012-10-17",
@@ -101,9 +93,8 @@ export class Collector extends pulumi.ComponentResource {
             ],
           },
         },
-        tags: args.tags,
       },
-      { parent: this },
+      this,
     );
 
     this.serviceAccount = new k8s.core.v1.ServiceAccount(

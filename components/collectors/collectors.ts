@@ -1,17 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Tags } from "../tags";
+import { WorkloadIdentityArgs, workloadIdentity } from "../security/workloadIdentity";
 import { Collector, CollectorAccess, CollectorFeed } from "./collector";
 import { CollectorMonitoring } from "./collectorMonitoring";
 import { CollectorNetworkPolicies } from "./collectorNetworkPolicies";
 import { CollectorNames, collectorNames } from "./names";
 
-export interface CollectorsArgs {
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly provider: k8s.Provider;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
+export interface CollectorsArgs extends WorkloadIdentityArgs {
   /** Namespace of every collector. */
   readonly namespace: string;
   /** Extra namespace labels (the mesh's enrolment label). Default none. */
@@ -36,7 +31,6 @@ export interface CollectorsArgs {
   readonly releaseLabel: string;
   /** Reconnections in 15 minutes that count as a storm, and how long alert conditions hold. */
   readonly alerts: { readonly reconnectsPer15m: number; readonly for: string };
-  readonly tags: Tags;
 }
 
 /**
@@ -69,11 +63,7 @@ export class Collectors extends pulumi.ComponentResource {
       collectors[feed] = new Collector(
         `${name}-${feed}`,
         {
-          namePrefix: args.namePrefix,
-          region: args.region,
-          provider: args.provider,
-          oidcProviderArn: args.oidcProviderArn,
-          issuerHostPath: args.issuerHostPath,
+          ...workloadIdentity(args),
           namespace: this.namespaceName,
           namespaceName: ns,
           names: this.names[feed],
@@ -82,7 +72,6 @@ export class Collectors extends pulumi.ComponentResource {
           nodeSelector: args.nodeSelector,
           scheduledAfter: args.scheduledAfter,
           readyAfter: args.readyAfter,
-          tags: args.tags,
         },
         { parent: this },
       );

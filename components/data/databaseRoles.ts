@@ -1,10 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RoleSpec, contentHash, roleBootstrapSql } from "./roleSql";
-import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
-import { RDS_CA_VOLUME, RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer, rdsCaInitContainer, readSecretPolicy } from "../../lib/runtimeSecrets";
-import { IrsaRole } from "../cluster/irsaRole";
-import { Tags } from "../tags";
+import { RDS_CA_VOLUME, RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer, rdsCaInitContainer } from "../../lib/runtimeSecrets";
+import { SecretReaderJobArgs, jobEgress, jobNamespace, secretReaderIdentity } from "../security/secretReaderJob";
 
 /**
  * psql client image from ECR Public's mirror of the Docker official image (no Docker Hub pull
@@ -15,8 +13,7 @@ export const ROLE_BOOTSTRAP_IMAGE = "public.ecr.aws/docker/library/postgres:17.1
 /** uid/gid of `postgres` in the Alpine variant of the official image. */
 const POSTGRES_UID = 70;
 
-export interface DatabaseRolesArgs {
-  readonly provider: k8s.Provider;
+export interface DatabaseRolesArgs extends SecretReaderJobArgs {
   /** Namespace the Job runs in (Pod Security restricted). Default db-bootstrap. */
   readonly namespace?: string;
   /** Consumers keyed by application name (entasis:data.postgres.consumers). */
@@ -27,25 +24,11 @@ export interface DatabaseRolesArgs {
     readonly port: pulumi.Input<number>;
     readonly name: string;
     readonly masterUsername: string;
-    /** Secrets Manager secret of the master credential (JSON with `password`): the Job reads it at run time. */
+    /** Secrets Manager secret of the master credential (JSON with `password`; key: `secretsKeyArn`): the Job reads it at run time. */
     readonly masterSecretArn: pulumi.Input<string>;
-    /** KMS key of that secret. */
-    readonly secretsKeyArn: pulumi.Input<string>;
   };
-  /** Region of the secret (the AWS CLI's endpoint). */
-  readonly region: string;
-  /** The cluster's IAM OIDC provider and issuer: the Job's own IRSA role. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
-  /** Prefix of IAM descriptions and Name tags. */
-  readonly namePrefix: string;
-  readonly tags: Tags;
   /** psql image. Default ROLE_BOOTSTRAP_IMAGE. */
   readonly image?: string;
-  /** Node labels of the pool the Job runs on. */
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  /** Database subnets' CIDRs: the only egress besides DNS. */
-  readonly databaseCidrs: readonly string[];
   /** What a pod of the Job needs first: its pool's node group and CoreDNS (cluster.scheduledOn). */
   readonly scheduledOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -77,14 +60,9 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     this.sql = roleBootstrapSql(args.database.name, args.consumers);
     const suffix = contentHash(this.sql, image);
 
-    this.namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted" } } },
-      k8sOpts,
-    );
+    this.namespace = jobNamespace(name, ns, k8sOpts);
     const inNs = { ...k8sOpts, dependsOn: [this.namespace] };
 
-    const tcp = (port: number): { protocol: string; port: number } => ({ protocol: "TCP", port });
     const policies = [
       // Nothing reaches the Job's pods, and they reach nothing but what the next policy allows.
       new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: ns }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } }, inNs),
@@ -95,12 +73,8 @@ export class DatabaseRoles extends pulumi.ComponentResource {
           spec: {
             podSelector: { matchLabels: { ...labels } },
             policyTypes: ["Egress"],
-            egress: [
-              { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
-              { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(5432)] },
-              // STS (IRSA), Secrets Manager, and RDS's CA bundle download; never instance metadata.
-              { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] },
-            ],
+            // PostgreSQL; 443 for STS (IRSA), Secrets Manager, and RDS's CA bundle download.
+            egress: jobEgress(args.databaseCidrs, 5432),
           },
         },
         inNs,
@@ -109,23 +83,11 @@ export class DatabaseRoles extends pulumi.ComponentResource {
 
     const script = new k8s.core.v1.ConfigMap(`${name}-sql`, { metadata: { name: "db-roles-sql", namespace: ns, labels }, data: { "roles.sql": this.sql } }, inNs);
     const serviceAccountName = "db-roles";
-    const role = new IrsaRole(
-      `${name}-irsa`,
-      {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: ns,
-        serviceAccount: serviceAccountName,
-        description: `${args.namePrefix} database role bootstrap Job: reads the master credential (IRSA)`,
-        inlinePolicies: { "read-master-secret": readSecretPolicy(args.database.masterSecretArn, args.database.secretsKeyArn) },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-service-account`,
-      { metadata: { name: serviceAccountName, namespace: ns, labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } }, automountServiceAccountToken: false },
+    const { role, serviceAccount } = secretReaderIdentity(
+      name,
+      args,
+      { namespace: ns, serviceAccountName, labels, purpose: "database role bootstrap Job: reads the master credential (IRSA)", policyName: "read-master-secret", secretArn: args.database.masterSecretArn },
+      this,
       inNs,
     );
 

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { postgresIdentifier, rdsLogGroupName, replicaIdentifier } from "../../lib/dataNames";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
-import { storeSecret } from "./secret";
+import { CredentialedStoreArgs, storeCredential } from "./secret";
 
 export interface PostgresReplicaArgs {
   /** Default: the primary's class. */
@@ -32,9 +32,8 @@ export interface PostgresRestore {
   readonly restoreTime?: string;
 }
 
-export interface PostgresArgs {
-  /** Prefix of AWS names, e.g. `entasis-prod`. */
-  readonly namePrefix: string;
+/** `protect` also turns on deletion protection and a final snapshot. */
+export interface PostgresArgs extends CredentialedStoreArgs {
   readonly region: string;
   readonly accountId: pulumi.Input<string>;
   readonly partition: pulumi.Input<string>;
@@ -71,14 +70,8 @@ export interface PostgresArgs {
   readonly subnetGroupName: pulumi.Input<string>;
   /** The database security group (5432 from the application tier). */
   readonly securityGroupIds: pulumi.Input<string>[];
-  /** Key for the master-credential secret. */
-  readonly secretsKeyArn: pulumi.Input<string>;
   /** Key for the exported-log groups (must allow CloudWatch Logs). */
   readonly logsKeyArn: pulumi.Input<string>;
-  readonly secretRecoveryDays: number;
-  /** Deletion protection, a final snapshot and Pulumi `protect`. */
-  readonly protect: boolean;
-  readonly tags: Tags;
   /**
    * Make the primary instance a cross-region read replica of another stack's primary (a failover
    * standby); `promoted` turns it into a standalone primary. Default none: a primary of its own.
@@ -326,11 +319,9 @@ export class Postgres extends pulumi.ComponentResource {
 
     // The document shape of RDS credential secrets, so Secrets Manager's rotation functions can use it.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html
-    this.masterSecret = storeSecret(this, `${name}-master`, {
+    this.masterSecret = storeCredential(this, `${name}-master`, args, {
       secretName: `${p}/postgres/master`,
       description: `${p} PostgreSQL master user (break-glass and schema bootstrap only; applications use IAM authentication)`,
-      kmsKeyId: args.secretsKeyArn,
-      recoveryWindowInDays: args.secretRecoveryDays,
       value: pulumi.jsonStringify({
         engine: "postgres",
         host: this.primary.address,
@@ -340,8 +331,6 @@ export class Postgres extends pulumi.ComponentResource {
         password: pulumi.secret(masterPassword.result),
         dbInstanceIdentifier: identifier,
       }),
-      protect: args.protect,
-      tags: args.tags,
     }).secret;
 
     this.registerOutputs({ address: this.address, readerAddress: this.readerAddress, port: this.port, masterSecretArn: this.masterSecret.arn });

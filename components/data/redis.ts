@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CACHE_AUTH_TOKEN_SPECIALS } from "../../lib/awsLimits";
 import { EncryptionKey } from "../security/encryptionKey";
-import { BACKUP_TAG, Tags, named } from "../tags";
-import { storeSecret } from "./secret";
+import { BACKUP_TAG, named } from "../tags";
+import { CredentialedStoreArgs, storeCredential } from "./secret";
 
-export interface RedisArgs {
-  readonly namePrefix: string;
+/** `protect` also keeps a final snapshot. */
+export interface RedisArgs extends CredentialedStoreArgs {
   /** Replication group ID, <= 40 chars (validated in config). */
   readonly groupId: string;
   readonly accountId: pulumi.Input<string>;
@@ -34,13 +34,8 @@ export interface RedisArgs {
   readonly subnetGroupName: pulumi.Input<string>;
   /** The database security group (6379 from the application tier only). */
   readonly securityGroupIds: pulumi.Input<string>[];
-  readonly secretsKeyArn: pulumi.Input<string>;
   readonly logsKeyArn: pulumi.Input<string>;
   readonly logRetentionDays: number;
-  readonly secretRecoveryDays: number;
-  /** Final snapshot and Pulumi `protect`. */
-  readonly protect: boolean;
-  readonly tags: Tags;
 }
 
 /**
@@ -134,11 +129,9 @@ export class Redis extends pulumi.ComponentResource {
     this.readerEndpoint = this.group.readerEndpointAddress;
     this.port = pulumi.output(6379);
 
-    this.authSecret = storeSecret(this, `${name}-auth`, {
+    this.authSecret = storeCredential(this, `${name}-auth`, args, {
       secretName: `${p}/redis/auth`,
       description: `${p} Redis AUTH token and endpoints (TLS required)`,
-      kmsKeyId: args.secretsKeyArn,
-      recoveryWindowInDays: args.secretRecoveryDays,
       value: pulumi.jsonStringify({
         host: this.group.primaryEndpointAddress,
         readerHost: this.group.readerEndpointAddress,
@@ -146,8 +139,6 @@ export class Redis extends pulumi.ComponentResource {
         tls: true,
         authToken: pulumi.secret(authToken.result),
       }),
-      protect: args.protect,
-      tags: args.tags,
     }).secret;
 
     this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, authSecretArn: this.authSecret.arn });

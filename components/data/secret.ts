@@ -35,3 +35,31 @@ export function storeSecret(parent: pulumi.Resource, name: string, args: StoredS
   const version = new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretString: args.value }, { parent });
   return { secret, version };
 }
+
+/**
+ * What every data-tier store that generates its own credential shares (PostgreSQL, Redis, the
+ * message broker): where the credential secret is kept, how long it stays restorable, and whether
+ * the store is protected. Each store's Args extend it.
+ */
+export interface CredentialedStoreArgs {
+  /** Prefix of the store's AWS names, secret names and `Name` tags, e.g. `entasis-prod`. No default. */
+  readonly namePrefix: string;
+  /** Customer-managed key of the store's credential secrets (the data tier's secrets key). No default. */
+  readonly secretsKeyArn: pulumi.Input<string>;
+  /** Days a deleted credential secret stays restorable (7..30), or 0 (dev). No default. */
+  readonly secretRecoveryDays: number;
+  /** Pulumi `protect` on the store and its secrets (and whatever the store adds: a final snapshot, deletion protection). No default. */
+  readonly protect: boolean;
+  /** Base tags of the store's resources. No default. */
+  readonly tags: Tags;
+}
+
+/** A store's credential secret: storeSecret with the store's key, recovery window, protection and tags. */
+export function storeCredential(
+  parent: pulumi.Resource,
+  name: string,
+  store: CredentialedStoreArgs,
+  secret: Pick<StoredSecretArgs, "secretName" | "description" | "value">,
+): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
+  return storeSecret(parent, name, { ...secret, kmsKeyId: store.secretsKeyArn, recoveryWindowInDays: store.secretRecoveryDays, protect: store.protect, tags: store.tags });
+}

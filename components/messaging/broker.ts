@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { storeSecret } from "../data/secret";
-import { Tags, named } from "../tags";
+import { CredentialedStoreArgs, storeCredential } from "../data/secret";
+import { named } from "../tags";
 
 /** AMQP over TLS, the only application port Amazon MQ for RabbitMQ listens on; 443 serves the management API.
  * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-basic-elements.html */
@@ -16,9 +16,7 @@ export interface BrokerUser {
   readonly permissions: { readonly configure: string; readonly write: string; readonly read: string };
 }
 
-export interface RabbitMqBrokerArgs {
-  /** Prefix of secret names and `Name` tags, e.g. `entasis-prod`. */
-  readonly namePrefix: string;
+export interface RabbitMqBrokerArgs extends CredentialedStoreArgs {
   /** Broker name, <= 50 characters (validated in config). */
   readonly brokerName: string;
   /** `3.13` or `4.2`. */
@@ -37,12 +35,6 @@ export interface RabbitMqBrokerArgs {
   readonly databaseSubnetIds: pulumi.Input<string>[];
   /** The application tier's security group: the only source of 5671 and 443. */
   readonly applicationSecurityGroupId: pulumi.Input<string>;
-  /** Customer-managed key of the credentials in Secrets Manager (the data tier's secrets key). */
-  readonly secretsKeyArn: pulumi.Input<string>;
-  readonly secretRecoveryDays: number;
-  /** Pulumi `protect` on the broker and its secrets. */
-  readonly protect: boolean;
-  readonly tags: Tags;
 }
 
 /**
@@ -152,14 +144,10 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
     this.managementUrl = instance.console.apply((u) => u.replace(/\/$/, ""));
     this.host = this.amqpsEndpoint.apply((e) => new URL(e.replace(/^amqps:/, "https:")).hostname);
 
-    this.adminSecret = storeSecret(this, `${name}-admin`, {
+    this.adminSecret = storeCredential(this, `${name}-admin`, args, {
       secretName: `${p}/rabbitmq/admin`,
       description: `${p} RabbitMQ administrator (operators and the user provisioner only)`,
-      kmsKeyId: args.secretsKeyArn,
-      recoveryWindowInDays: args.secretRecoveryDays,
       value: pulumi.jsonStringify({ host: this.host, port: AMQPS_PORT, managementUrl: this.managementUrl, username: args.adminUsername, password: this.adminPassword }),
-      protect: args.protect,
-      tags: args.tags,
     }).secret;
 
     const secrets: Record<string, aws.secretsmanager.Secret> = {};
@@ -168,11 +156,9 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
       const pw = pulumi.secret(password(`user-${app}`).result);
       passwords[app] = pw;
       const vhostPath = encodeURIComponent(user.vhost);
-      secrets[app] = storeSecret(this, `${name}-user-${app}`, {
+      secrets[app] = storeCredential(this, `${name}-user-${app}`, args, {
         secretName: `${p}/rabbitmq/${app}`,
         description: `${p} RabbitMQ user of ${app} (AMQPS, declare quorum queues)`,
-        kmsKeyId: args.secretsKeyArn,
-        recoveryWindowInDays: args.secretRecoveryDays,
         value: pulumi.jsonStringify({
           host: this.host,
           port: AMQPS_PORT,
@@ -181,8 +167,6 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
           password: pw,
           url: pulumi.interpolate`amqps://${user.username}:${pw}@${this.host}:${AMQPS_PORT}/${vhostPath}`,
         }),
-        protect: args.protect,
-        tags: args.tags,
       }).secret;
     }
     this.userSecrets = secrets;

@@ -1,10 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BrokerUser, MANAGEMENT_PORT } from "./broker";
-import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
-import { RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer, readSecretPolicy } from "../../lib/runtimeSecrets";
-import { IrsaRole } from "../cluster/irsaRole";
-import { Tags } from "../tags";
+import { RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer } from "../../lib/runtimeSecrets";
+import { SecretReaderJobArgs, jobEgress, jobNamespace, secretReaderIdentity } from "../security/secretReaderJob";
 
 /** curl on Alpine, runs as uid 100 (curl_user); pinned so a re-run does the same thing. */
 export const PROVISIONER_IMAGE = "curlimages/curl:8.11.1";
@@ -37,33 +35,19 @@ while IFS='	' read -r user vhost configure write read; do
 done < /config/users.tsv
 `;
 
-export interface BrokerUserProvisionerArgs {
+export interface BrokerUserProvisionerArgs extends SecretReaderJobArgs {
   /** Namespace the Job runs in (created here, Pod Security `restricted`). Default mq-provisioner. */
   readonly namespace?: string;
   /** `https://<broker host>`. */
   readonly managementUrl: pulumi.Input<string>;
   readonly managementHost: pulumi.Input<string>;
-  /** Secrets Manager secret of the administrator (JSON with `username`, `password`): the Job reads it at run time. */
+  /** Secrets Manager secret of the administrator (JSON with `username`, `password`; key: `secretsKeyArn`): the Job reads it at run time. */
   readonly adminSecretArn: pulumi.Input<string>;
-  /** KMS key of that secret. */
-  readonly secretsKeyArn: pulumi.Input<string>;
-  /** Region of the secret. */
-  readonly region: string;
-  /** The cluster's IAM OIDC provider and issuer: the Job's own IRSA role. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly issuerHostPath: pulumi.Input<string>;
-  /** Prefix of IAM descriptions and Name tags. */
-  readonly namePrefix: string;
-  readonly tags: Tags;
   /** Users keyed by application, with their passwords (secret Outputs). */
   readonly users: Readonly<Record<string, BrokerUser>>;
   readonly passwords: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Database subnets' CIDRs (where the broker's endpoint lives), for the Job's egress policy. */
-  readonly databaseCidrs: readonly string[];
-  readonly nodeSelector: Readonly<Record<string, string>>;
   /** What the Job waits for: the broker, and the node pool it runs on (`cluster.scheduledOn`). */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
-  readonly provider: k8s.Provider;
 }
 
 /**
@@ -85,11 +69,7 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const labels = { app: "mq-provisioner" };
 
-    this.namespace = new k8s.core.v1.Namespace(
-      `${name}-ns`,
-      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "restricted" } } },
-      k8sOpts,
-    );
+    this.namespace = jobNamespace(name, ns, k8sOpts);
     const inNs = { ...k8sOpts, dependsOn: [this.namespace] };
 
     const apps = Object.keys(args.users).sort();
@@ -121,38 +101,19 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
         spec: {
           podSelector: {},
           policyTypes: ["Ingress", "Egress"],
-          egress: [
-            {
-              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-              ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-            },
-            { to: args.databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [{ protocol: "TCP", port: MANAGEMENT_PORT }] },
-            // STS (IRSA) and Secrets Manager; never instance metadata.
-            { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [{ protocol: "TCP", port: 443 }] },
-          ],
+          // The management API; 443 for STS (IRSA) and Secrets Manager.
+          egress: jobEgress(args.databaseCidrs, MANAGEMENT_PORT),
         },
       },
       inNs,
     );
 
     const serviceAccountName = "mq-provisioner";
-    const role = new IrsaRole(
-      `${name}-irsa`,
-      {
-        namePrefix: args.namePrefix,
-        oidcProviderArn: args.oidcProviderArn,
-        issuerHostPath: args.issuerHostPath,
-        namespace: ns,
-        serviceAccount: serviceAccountName,
-        description: `${args.namePrefix} RabbitMQ user provisioner Job: reads the administrator credential (IRSA)`,
-        inlinePolicies: { "read-admin-secret": readSecretPolicy(args.adminSecretArn, args.secretsKeyArn) },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-service-account`,
-      { metadata: { name: serviceAccountName, namespace: ns, labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } }, automountServiceAccountToken: false },
+    const { role, serviceAccount } = secretReaderIdentity(
+      name,
+      args,
+      { namespace: ns, serviceAccountName, labels, purpose: "RabbitMQ user provisioner Job: reads the administrator credential (IRSA)", policyName: "read-admin-secret", secretArn: args.adminSecretArn },
+      this,
       inNs,
     );
 

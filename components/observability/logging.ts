@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard } from "../security/namespaceGuard";
 import { loggingEgress, loggingIngress, operatorEgress, operatorIngress } from "./loggingNetwork";
@@ -85,13 +85,7 @@ export class Logging extends pulumi.ComponentResource {
     this.operator = new k8s.helm.v3.Release(
       `${name}-eck-operator`,
       {
-        chart: CHARTS.eckOperator.chart,
-        version: CHARTS.eckOperator.version,
-        repositoryOpts: { repo: CHARTS.eckOperator.repo },
-        name: "elastic-operator",
-        namespace: n.operatorNamespace,
-        cleanupOnFail: true,
-        ...helmWaitOptions(CHARTS.eckOperator),
+        ...pinnedRelease(CHARTS.eckOperator, "elastic-operator", n.operatorNamespace),
         values: {
           // The CRDs (Elasticsearch, Kibana, ...) come with the eck-operator-crds subchart.
           installCRDs: true,

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 import { NODE_AGENTS_NAMESPACE, podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 import { monitoringEgress, monitoringIngress } from "./monitoringNetwork";
@@ -153,16 +153,10 @@ export class Monitoring extends pulumi.ComponentResource {
     this.release = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
       {
-        chart: CHARTS.kubePrometheusStack.chart,
-        version: CHARTS.kubePrometheusStack.version,
-        repositoryOpts: { repo: CHARTS.kubePrometheusStack.repo },
-        name: RELEASE_NAME,
-        namespace: ns,
-        skipCrds: false,
-        cleanupOnFail: true,
         // Its admission webhooks (PrometheusRule only) fail open while the certificate Jobs run
         // (patch.enabled: failurePolicy Ignore); the Jobs are hooks Helm must see complete.
-        ...helmWaitOptions(CHARTS.kubePrometheusStack),
+        ...pinnedRelease(CHARTS.kubePrometheusStack, RELEASE_NAME, ns),
+        skipCrds: false,
         values: {
           crds: { enabled: true },
           // EKS runs the control plane: there is no etcd, scheduler or controller-manager to

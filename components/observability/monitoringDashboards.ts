@@ -15,6 +15,11 @@ interface Panel {
   readonly targets: readonly { readonly expr: string; readonly legendFormat: string }[];
 }
 
+/** The common panel: one query, one legend. */
+export function panel(title: string, unit: string, expr: string, legendFormat: string): Panel {
+  return { title, unit, targets: [{ expr, legendFormat }] };
+}
+
 export interface Dashboard {
   readonly uid: string;
   readonly title: string;
@@ -54,19 +59,11 @@ export const CLUSTER_DASHBOARD: Dashboard = {
   title: "Entasis / Cluster",
   tags: ["entasis", "cluster"],
   panels: [
-    { title: "Nodes per pool", unit: "short", targets: [{ expr: "count by (label_role) (kube_node_labels)", legendFormat: "{{label_role}}" }] },
-    {
-      title: "Node CPU utilisation",
-      unit: "percentunit",
-      targets: [{ expr: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', legendFormat: "{{instance}}" }],
-    },
-    {
-      title: "Node memory utilisation",
-      unit: "percentunit",
-      targets: [{ expr: "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", legendFormat: "{{instance}}" }],
-    },
-    { title: "Pods by phase", unit: "short", targets: [{ expr: "sum by (phase) (kube_pod_status_phase)", legendFormat: "{{phase}}" }] },
-    { title: "Container restarts (1h)", unit: "short", targets: [{ expr: "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", legendFormat: "{{namespace}}" }] },
+    panel("Nodes per pool", "short", "count by (label_role) (kube_node_labels)", "{{label_role}}"),
+    panel("Node CPU utilisation", "percentunit", '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', "{{instance}}"),
+    panel("Node memory utilisation", "percentunit", "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}"),
+    panel("Pods by phase", "short", "sum by (phase) (kube_pod_status_phase)", "{{phase}}"),
+    panel("Container restarts (1h)", "short", "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", "{{namespace}}"),
     {
       title: "HPA replicas vs max",
       unit: "short",
@@ -84,12 +81,8 @@ export const tradingApiDashboard = (api: TradingApiLocation): Dashboard => ({
   title: "Entasis / trading-api",
   tags: ["entasis", TRADING_API],
   panels: [
-    { title: "Requests per second", unit: "reqps", targets: [{ expr: `sum by (code) (rate(http_requests_total{${sel}}[5m]))`, legendFormat: "{{code}}" }] },
-    {
-      title: "5xx error ratio",
-      unit: "percentunit",
-      targets: [{ expr: `sum(rate(http_requests_total{${sel},code=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`, legendFormat: "5xx" }],
-    },
+    panel("Requests per second", "reqps", `sum by (code) (rate(http_requests_total{${sel}}[5m]))`, "{{code}}"),
+    panel("5xx error ratio", "percentunit", `sum(rate(http_requests_total{${sel},code=~"5.."}[5m])) / sum(rate(http_requests_total{${sel}}[5m]))`, "5xx"),
     {
       title: "Latency p50 / p99",
       unit: "s",
@@ -98,10 +91,6 @@ export const tradingApiDashboard = (api: TradingApiLocation): Dashboard => ({
         { expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}[5m])))`, legendFormat: "p99" },
       ],
     },
-    {
-      title: "Replicas",
-      unit: "short",
-      targets: [{ expr: `kube_deployment_status_replicas_available{namespace="${api.namespace}",deployment="${TRADING_API}"}`, legendFormat: "available" }],
-    },
+    panel("Replicas", "short", `kube_deployment_status_replicas_available{namespace="${api.namespace}",deployment="${TRADING_API}"}`, "available"),
   ],
 });

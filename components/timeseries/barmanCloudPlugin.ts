@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 
 export interface BarmanCloudPluginArgs {
   readonly provider: k8s.Provider;
@@ -40,15 +40,9 @@ export class BarmanCloudPlugin extends pulumi.ComponentResource {
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
-        chart: chart.chart,
-        version: chart.version,
-        repositoryOpts: { repo: chart.repo },
-        name: "plugin-barman-cloud",
-        namespace: args.operatorNamespace,
-        createNamespace: false,
-        cleanupOnFail: true,
         // cert-manager must issue both certificates before the plugin pod can start.
-        ...helmWaitOptions(chart),
+        ...pinnedRelease(chart, "plugin-barman-cloud", args.operatorNamespace),
+        createNamespace: false,
         values: {
           crds: { create: true },
           replicaCount: 1,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS, helmWaitOptions } from "../../lib/helmCharts";
+import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 
@@ -81,15 +81,9 @@ export class CnpgOperator extends pulumi.ComponentResource {
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
-        chart: chart.chart,
-        version: chart.version,
-        repositoryOpts: { repo: chart.repo },
-        name: CNPG_RELEASE_NAME,
-        namespace: CNPG_NAMESPACE,
+        // Waits for the image pull and the webhook Deployment becoming ready.
+        ...pinnedRelease(chart, CNPG_RELEASE_NAME, CNPG_NAMESPACE),
         createNamespace: false,
-        cleanupOnFail: true,
-        // Image pull and the webhook Deployment becoming ready.
-        ...helmWaitOptions(chart),
         values: {
           crds: { create: true },
           replicaCount: args.replicas ?? 1,

@@ -1,4 +1,5 @@
-import { PolicyComplianceFramework, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import { Resource, Unwrap } from "@pulumi/pulumi";
+import { PolicyComplianceFramework, PolicyConfigSchema, PolicyResource, ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationArgs, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 /**
  * What this pack adds to a CrossGuard policy: the control it implements and, for the rules dev
@@ -63,8 +64,8 @@ function describe(spec: RuleSpec): string {
   return `[${controlLabel(spec.control)}: ${spec.control.title}] ${spec.description}${level}`;
 }
 
-/** A resource rule: mandatory by default, so a stack without a config file is held to prod's bar. */
-export function resourceRule(spec: RuleSpec & { readonly validateResource: ResourceValidationPolicy["validateResource"] }): ResourceRule {
+/** What every rule of the pack carries besides its validation: mandatory by default, so a stack without a config file is held to prod's bar. */
+function ruleBase(spec: RuleSpec): Omit<ResourceRule, "validateResource"> {
   return {
     name: spec.name,
     description: describe(spec),
@@ -73,24 +74,44 @@ export function resourceRule(spec: RuleSpec & { readonly validateResource: Resou
     framework: frameworkOf(spec.control),
     remediationSteps: spec.remediationSteps,
     configSchema: spec.configSchema,
-    validateResource: spec.validateResource,
     control: controlLabel(spec.control),
     devAdvisory: spec.devAdvisory,
   };
 }
 
+/** A resource rule. */
+export function resourceRule(spec: RuleSpec & { readonly validateResource: ResourceValidationPolicy["validateResource"] }): ResourceRule {
+  return { ...ruleBase(spec), validateResource: spec.validateResource };
+}
+
 export function stackRule(spec: RuleSpec & { readonly validateStack: StackValidationPolicy["validateStack"] }): StackRule {
-  return {
-    name: spec.name,
-    description: describe(spec),
-    enforcementLevel: "mandatory",
-    severity: spec.severity,
-    framework: frameworkOf(spec.control),
-    remediationSteps: spec.remediationSteps,
-    configSchema: spec.configSchema,
-    validateStack: spec.validateStack,
-    control: controlLabel(spec.control),
-    devAdvisory: spec.devAdvisory,
+  return { ...ruleBase(spec), validateStack: spec.validateStack };
+}
+
+/** What a check found wrong with one resource: each string is reported; `false` / `undefined` entries are checks that passed. */
+export type Problems = readonly (string | false | undefined)[];
+
+/** A resource class of the typed SDK, as `validateResourceOfType` takes it. */
+export type ResourceClass<TResource extends Resource, TArgs> = Parameters<typeof validateResourceOfType<TResource, TArgs>>[0];
+
+/** A typed validation of one resource type that reports every problem `check` returns. */
+export function checkOf<TResource extends Resource, TArgs>(type: ResourceClass<TResource, TArgs>, check: (props: Unwrap<NonNullable<TArgs>>, args: ResourceValidationArgs) => Problems): ResourceValidation {
+  return validateResourceOfType(type, (props, args, report) => {
+    for (const problem of check(props, args)) if (problem) report(problem);
+  });
+}
+
+/** The common rule shape: one resource type, one check that lists the resource's problems. */
+export function typeRule<TResource extends Resource, TArgs>(
+  spec: RuleSpec & { readonly type: ResourceClass<TResource, TArgs>; readonly check: (props: Unwrap<NonNullable<TArgs>>, args: ResourceValidationArgs) => Problems },
+): ResourceRule {
+  return resourceRule({ ...spec, validateResource: checkOf(spec.type, spec.check) });
+}
+
+/** A stack rule that judges each resource on its own (its dependencies at hand); each problem is reported on the resource. */
+export function eachResource(check: (r: PolicyResource, args: StackValidationArgs) => Problems): StackValidationPolicy["validateStack"] {
+  return (args, report) => {
+    for (const r of args.resources) for (const problem of check(r, args)) if (problem) report(problem, r.urn);
   };
 }
 
@@ -101,6 +122,11 @@ export function stackRule(spec: RuleSpec & { readonly validateStack: StackValida
  */
 export function isSet(props: object, key: string): boolean {
   return key in props;
+}
+
+/** The shared check of every "encrypt with our own key" rule: the key input is present (its ARN may be unknown in a preview). */
+export function customerKeyProblem(props: object, key: string): string | false {
+  return !isSet(props, key) && `${key} must name a customer-managed key.`;
 }
 
 /** The same validation applied to several resource types (the SDK's typed args differ per type). */

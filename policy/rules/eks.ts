@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourceRule, isSet, isWorld, resourceRule } from "./common";
+import { ResourceRule, isSet, isWorld, resourceRule, typeRule } from "./common";
 import { C } from "./controls";
 
 /** Log types without which an incident cannot be reconstructed (who called which API, who authenticated). */
@@ -33,14 +33,13 @@ export const eksRules: readonly ResourceRule[] = [
       if (world.length > 0) report(`publicAccessCidrs opens the API endpoint to ${world.join(", ")}.`);
     }),
   }),
-  resourceRule({
+  typeRule({
     name: "eks-private-endpoint-enabled",
     control: C.CIS_EKS_5_4_2,
     severity: "high",
     description: "EKS clusters set vpcConfig.endpointPrivateAccess: true, so nodes reach the API server inside the VPC and never over the internet.",
-    validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, _args, report) => {
-      if (cluster.vpcConfig.endpointPrivateAccess !== true) report("vpcConfig.endpointPrivateAccess must be true.");
-    }),
+    type: aws.eks.Cluster,
+    check: (cluster) => [cluster.vpcConfig.endpointPrivateAccess !== true && "vpcConfig.endpointPrivateAccess must be true."],
   }),
   resourceRule({
     name: "eks-control-plane-logging",
@@ -53,13 +52,12 @@ export const eksRules: readonly ResourceRule[] = [
       if (missing.length > 0) report(`enabledClusterLogTypes lacks ${missing.join(", ")}.`);
     }),
   }),
-  resourceRule({
+  typeRule({
     name: "eks-node-group-no-ssh",
     control: C.EKS_BP_NODE_SSH,
     severity: "medium",
     description: "Managed node groups set no remoteAccess (SSH key and source groups); nodes are reached with SSM Session Manager.",
-    validateResource: validateResourceOfType(aws.eks.NodeGroup, (ng, _args, report) => {
-      if (isSet(ng, "remoteAccess")) report("remoteAccess opens SSH on the nodes; remove it and use SSM Session Manager.");
-    }),
+    type: aws.eks.NodeGroup,
+    check: (ng) => [isSet(ng, "remoteAccess") && "remoteAccess opens SSH on the nodes; remove it and use SSM Session Manager."],
   }),
 ];

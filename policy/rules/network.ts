@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { ResourceRule, StackRule, WORLD_V4, WORLD_V6, isSet, isWorld, resourceRule, stackRule } from "./common";
+import { ResourceRule, StackRule, WORLD_V4, WORLD_V6, isSet, isWorld, resourceRule, stackRule, typeRule } from "./common";
 import { C } from "./controls";
 
 /** The only ports the internet may reach, and only on the load balancer. */
@@ -81,14 +81,13 @@ const sgWorldIngressAlbOnly = stackRule({
   },
 });
 
-const instanceImdsV2 = resourceRule({
+const instanceImdsV2 = typeRule({
   name: "ec2-instance-imdsv2",
   control: C.EC2_8,
   severity: "high",
   description: 'EC2 instances set metadataOptions.httpTokens: "required" (IMDSv2 only).',
-  validateResource: validateResourceOfType(aws.ec2.Instance, (inst, _args, report) => {
-    if (inst.metadataOptions?.httpTokens !== "required") report('metadataOptions.httpTokens must be "required".');
-  }),
+  type: aws.ec2.Instance,
+  check: (inst) => [(inst.metadataOptions?.httpTokens !== "required") && 'metadataOptions.httpTokens must be "required".'],
 });
 
 const launchTemplateImdsV2 = resourceRule({
@@ -104,62 +103,64 @@ const launchTemplateImdsV2 = resourceRule({
   }),
 });
 
-const instanceNoPublicIp = resourceRule({
+const instanceNoPublicIp = typeRule({
   name: "ec2-instance-no-public-ip",
   control: C.EC2_9,
   severity: "high",
   description: "EC2 instances set associatePublicIpAddress: false and live in private subnets; SSM Session Manager replaces inbound access.",
-  validateResource: validateResourceOfType(aws.ec2.Instance, (inst, _args, report) => {
-    if (inst.associatePublicIpAddress !== false) report("associatePublicIpAddress must be false (unset inherits the subnet's auto-assign setting).");
-  }),
+  type: aws.ec2.Instance,
+  check: (inst) => [inst.associatePublicIpAddress !== false && "associatePublicIpAddress must be false (unset inherits the subnet's auto-assign setting)."],
 });
 
-const launchTemplateNoPublicIp = resourceRule({
+const launchTemplateNoPublicIp = typeRule({
   name: "launch-template-no-public-ip",
   control: C.EC2_25,
   severity: "high",
   description: 'Launch templates never set a network interface\'s associatePublicIpAddress to "true".',
-  validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
-    for (const ni of lt.networkInterfaces ?? []) if (ni.associatePublicIpAddress === "true") report(`networkInterfaces[${ni.deviceIndex ?? 0}].associatePublicIpAddress must not be "true".`);
-  }),
+  type: aws.ec2.LaunchTemplate,
+  check: (lt) => (lt.networkInterfaces ?? []).map((ni) => ni.associatePublicIpAddress === "true" && `networkInterfaces[${ni.deviceIndex ?? 0}].associatePublicIpAddress must not be "true".`),
 });
 
-const albHttpRedirect = resourceRule({
+const albHttpRedirect = typeRule({
   name: "alb-http-redirects-to-https",
   control: C.ELB_1,
   severity: "high",
   description: "An HTTP listener does nothing but redirect to HTTPS (every default action is a redirect with protocol HTTPS).",
   devAdvisory: "dev may run without an ACM certificate (entasis:edge.certificateArn unset); its ALB then serves plain HTTP for testing and the program warns on every run",
-  validateResource: validateResourceOfType(aws.lb.Listener, (l, _args, report) => {
-    if ((l.protocol ?? "HTTP") !== "HTTP") return;
-    const ok = l.defaultActions.length > 0 && l.defaultActions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
-    if (!ok) report("an HTTP listener must redirect to HTTPS (defaultActions: [{ type: \"redirect\", redirect: { protocol: \"HTTPS\", port: \"443\", statusCode: \"HTTP_301\" } }]).");
-  }),
+  type: aws.lb.Listener,
+  // Only an HTTP listener's actions are read (another's may be unknown in a preview).
+  check: (l) => [
+    (l.protocol ?? "HTTP") === "HTTP" &&
+      !(l.defaultActions.length > 0 && l.defaultActions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS")) &&
+      'an HTTP listener must redirect to HTTPS (defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]).',
+  ],
 });
 
 /** TLS 1.2+ policies AWS recommends: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const RECOMMENDED_SSL_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
-const albTlsPolicy = resourceRule({
+const albTlsPolicy = typeRule({
   name: "lb-tls-listener-policy",
   control: C.ELB_17,
   severity: "high",
   description: `HTTPS and TLS listeners name a certificate and a TLS 1.2+ security policy (${RECOMMENDED_SSL_POLICY.source}); the default ELBSecurityPolicy-2016-08 still accepts TLS 1.0.`,
-  validateResource: validateResourceOfType(aws.lb.Listener, (l, _args, report) => {
-    if (l.protocol !== "HTTPS" && l.protocol !== "TLS") return;
-    if (!isSet(l, "certificateArn")) report("certificateArn must name an ACM certificate.");
-    if (l.sslPolicy === undefined || !RECOMMENDED_SSL_POLICY.test(l.sslPolicy)) report(`sslPolicy is ${l.sslPolicy ?? "unset (ELBSecurityPolicy-2016-08)"}; use ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter.`);
-  }),
+  type: aws.lb.Listener,
+  check: (l) =>
+    l.protocol !== "HTTPS" && l.protocol !== "TLS"
+      ? []
+      : [
+          !isSet(l, "certificateArn") && "certificateArn must name an ACM certificate.",
+          (l.sslPolicy === undefined || !RECOMMENDED_SSL_POLICY.test(l.sslPolicy)) && `sslPolicy is ${l.sslPolicy ?? "unset (ELBSecurityPolicy-2016-08)"}; use ELBSecurityPolicy-TLS13-1-2-2021-06 or stricter.`,
+        ],
 });
 
-const albDropInvalidHeaders = resourceRule({
+const albDropInvalidHeaders = typeRule({
   name: "alb-drop-invalid-headers",
   control: C.ELB_4,
   severity: "medium",
   description: "Application load balancers set dropInvalidHeaderFields: true (HTTP desync and header smuggling).",
-  validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, _args, report) => {
-    if ((lb.loadBalancerType ?? "application") === "application" && lb.dropInvalidHeaderFields !== true) report("dropInvalidHeaderFields must be true.");
-  }),
+  type: aws.lb.LoadBalancer,
+  check: (lb) => [((lb.loadBalancerType ?? "application") === "application" && lb.dropInvalidHeaderFields !== true) && "dropInvalidHeaderFields must be true."],
 });
 
 const vpcFlowLogs = stackRule({

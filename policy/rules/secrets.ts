@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { StackRule, stackRule } from "./common";
+import { StackRule, eachResource, stackRule } from "./common";
 import { C } from "./controls";
 
 /**
@@ -44,17 +44,12 @@ export const secretRules: readonly StackRule[] = [
     severity: "critical",
     description:
       "Database and cache credentials (RDS password, cluster masterPassword, ElastiCache authToken and user passwords) come from a generated password (random.RandomPassword) or Secrets Manager, read from the input's dependencies; RDS instances may instead set manageMasterUserPassword. A literal or a plain config value fails. Limitation: CrossGuard shows secret values unwrapped, so the rule judges provenance, not secretness; the offline tests check secretness.",
-    validateStack: (args, report) => {
-      for (const r of args.resources) {
-        for (const prop of CREDENTIAL_INPUTS[r.type] ?? []) {
-          // Provenance first: a generated password is unknown in a first preview, and reading an
-          // unknown would turn the rule into "can't run". A literal or config value is known.
-          if (!(prop in r.props) || fromSecretSource(r, prop)) continue;
-          const value: unknown = r.props[prop];
-          if (value === undefined || value === null) continue;
-          report(`${r.type} ${r.name}: ${prop} does not come from a generated password or Secrets Manager; use random.RandomPassword (and store it in Secrets Manager) or manageMasterUserPassword.`, r.urn);
-        }
-      }
-    },
+    validateStack: eachResource((r) =>
+      (CREDENTIAL_INPUTS[r.type] ?? []).map(
+        // Provenance first: a generated password is unknown in a first preview, and reading an
+        // unknown would turn the rule into "can't run". A literal or config value is known.
+        (prop) => prop in r.props && !fromSecretSource(r, prop) && r.props[prop] !== undefined && r.props[prop] !== null && `${r.type} ${r.name}: ${prop} does not come from a generated password or Secrets Manager; use random.RandomPassword (and store it in Secrets Manager) or manageMasterUserPassword.`,
+      ),
+    ),
   }),
 ];

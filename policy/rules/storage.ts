@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import { validateResourceOfType } from "@pulumi/policy";
-import { ResourceRule, isSet, resourceRule } from "./common";
+import { ResourceRule, checkOf, customerKeyProblem, isSet, resourceRule, typeRule } from "./common";
 import { C } from "./controls";
 import { ALB_LOG_BUCKET_ROLE, ALB_LOG_BUCKET_SSE } from "../../lib/awsLimits";
-import { RETENTION_SCHEMA, RetentionConfig } from "./data";
+import { RETENTION_SCHEMA, minRetention, retentionProblem } from "./data";
 
 const KMS_SSE = new Set(["aws:kms", "aws:kms:dsse"]);
 const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
@@ -65,33 +65,32 @@ export const storageRules: readonly ResourceRule[] = [
       }
     }),
   }),
-  resourceRule({
+  typeRule({
     name: "s3-public-access-block",
     control: C.S3_8,
     severity: "critical",
     description: "S3 public access blocks turn on all four settings.",
-    validateResource: validateResourceOfType(aws.s3.BucketPublicAccessBlock, (pab, _args, report) => {
+    type: aws.s3.BucketPublicAccessBlock,
+    check: (pab) => {
       const off = (["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const).filter((k) => pab[k] !== true);
-      if (off.length > 0) report(`${off.join(", ")} must be true.`);
-    }),
+      return [off.length > 0 && `${off.join(", ")} must be true.`];
+    },
   }),
-  resourceRule({
+  typeRule({
     name: "s3-tls-only-policy",
     control: C.S3_5,
     severity: "high",
     description: 'S3 bucket policies deny every request made without TLS (Effect Deny, Condition Bool aws:SecureTransport "false").',
-    validateResource: validateResourceOfType(aws.s3.BucketPolicy, (bp, _args, report) => {
-      if (!deniesInsecureTransport(bp.policy)) report('the policy must contain a Deny statement on Condition { Bool: { "aws:SecureTransport": "false" } }.');
-    }),
+    type: aws.s3.BucketPolicy,
+    check: (bp) => [!deniesInsecureTransport(bp.policy) && 'the policy must contain a Deny statement on Condition { Bool: { "aws:SecureTransport": "false" } }.'],
   }),
-  resourceRule({
+  typeRule({
     name: "s3-versioning-enabled",
     control: C.S3_14,
     severity: "medium",
     description: "S3 versioning resources set status Enabled (Suspended keeps old versions but stops protecting new writes).",
-    validateResource: validateResourceOfType(aws.s3.BucketVersioning, (v, _args, report) => {
-      if (v.versioningConfiguration.status !== "Enabled") report(`versioningConfiguration.status is ${v.versioningConfiguration.status}; it must be Enabled.`);
-    }),
+    type: aws.s3.BucketVersioning,
+    check: (v) => [v.versioningConfiguration.status !== "Enabled" && `versioningConfiguration.status is ${v.versioningConfiguration.status}; it must be Enabled.`],
   }),
   resourceRule({
     name: "s3-no-public-acl",
@@ -99,12 +98,8 @@ export const storageRules: readonly ResourceRule[] = [
     severity: "critical",
     description: "No bucket or bucket ACL grants a canned public ACL (public-read, public-read-write, authenticated-read).",
     validateResource: [
-      validateResourceOfType(aws.s3.BucketAcl, (acl, _args, report) => {
-        if (acl.acl !== undefined && PUBLIC_ACLS.has(acl.acl)) report(`acl ${acl.acl} makes the bucket public.`);
-      }),
-      validateResourceOfType(aws.s3.Bucket, (b, _args, report) => {
-        if (b.acl !== undefined && PUBLIC_ACLS.has(b.acl)) report(`acl ${b.acl} makes the bucket public.`);
-      }),
+      checkOf(aws.s3.BucketAcl, (acl) => [acl.acl !== undefined && PUBLIC_ACLS.has(acl.acl) && `acl ${acl.acl} makes the bucket public.`]),
+      checkOf(aws.s3.Bucket, (b) => [b.acl !== undefined && PUBLIC_ACLS.has(b.acl) && `acl ${b.acl} makes the bucket public.`]),
     ],
   }),
   resourceRule({
@@ -114,59 +109,57 @@ export const storageRules: readonly ResourceRule[] = [
     description:
       "Every EBS volume is encrypted: EBS volumes, instance root and data volumes, and every EBS mapping of a launch template (a launch template must declare its root volume, or the AMI's unencrypted default applies).",
     validateResource: [
-      validateResourceOfType(aws.ebs.Volume, (vol, _args, report) => {
-        if (vol.encrypted !== true) report("encrypted must be true.");
-      }),
-      validateResourceOfType(aws.ec2.Instance, (inst, _args, report) => {
-        if (inst.rootBlockDevice?.encrypted !== true) report("rootBlockDevice.encrypted must be true.");
-        for (const d of inst.ebsBlockDevices ?? []) if (d.encrypted !== true) report(`ebsBlockDevices[${d.deviceName}].encrypted must be true.`);
-      }),
-      validateResourceOfType(aws.ec2.LaunchTemplate, (lt, _args, report) => {
+      checkOf(aws.ebs.Volume, (vol) => [vol.encrypted !== true && "encrypted must be true."]),
+      checkOf(aws.ec2.Instance, (inst) => [
+        inst.rootBlockDevice?.encrypted !== true && "rootBlockDevice.encrypted must be true.",
+        ...(inst.ebsBlockDevices ?? []).map((d) => d.encrypted !== true && `ebsBlockDevices[${d.deviceName}].encrypted must be true.`),
+      ]),
+      checkOf(aws.ec2.LaunchTemplate, (lt) => {
         const ebs = (lt.blockDeviceMappings ?? []).filter((m) => m.ebs !== undefined);
-        if (ebs.length === 0) report("declare the root volume in blockDeviceMappings with ebs.encrypted \"true\".");
-        for (const m of ebs) if (m.ebs?.encrypted !== "true") report(`blockDeviceMappings[${m.deviceName ?? "?"}].ebs.encrypted must be "true".`);
+        return [
+          ebs.length === 0 && 'declare the root volume in blockDeviceMappings with ebs.encrypted "true".',
+          ...ebs.map((m) => m.ebs?.encrypted !== "true" && `blockDeviceMappings[${m.deviceName ?? "?"}].ebs.encrypted must be "true".`),
+        ];
       }),
     ],
   }),
-  resourceRule({
+  typeRule({
     name: "kms-key-rotation",
     control: C.KMS_4,
     severity: "medium",
     description: "Symmetric customer-managed KMS keys set enableKeyRotation: true (asymmetric and HMAC keys cannot rotate and are exempt).",
-    validateResource: validateResourceOfType(aws.kms.Key, (key, args, report) => {
+    type: aws.kms.Key,
+    check: (key, args) => {
       const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
       if (spec !== "SYMMETRIC_DEFAULT") args.notApplicable(`${spec} keys do not support automatic rotation`);
-      if (key.enableKeyRotation !== true) report("enableKeyRotation must be true.");
-    }),
+      return [key.enableKeyRotation !== true && "enableKeyRotation must be true."];
+    },
   }),
-  resourceRule({
+  typeRule({
     name: "backup-vault-cmk",
     control: C.BACKUP_1,
     severity: "high",
     description: "AWS Backup vaults encrypt recovery points with a customer-managed KMS key (kmsKeyArn), so restores are governed by the key policy.",
-    validateResource: validateResourceOfType(aws.backup.Vault, (vault, _args, report) => {
-      if (!isSet(vault, "kmsKeyArn")) report("kmsKeyArn must name a customer-managed key.");
-    }),
+    type: aws.backup.Vault,
+    check: (vault) => [customerKeyProblem(vault, "kmsKeyArn")],
   }),
-  resourceRule({
+  typeRule({
     name: "log-group-kms",
     control: C.LOG_GROUP_KMS,
     severity: "medium",
     description: "CloudWatch log groups are encrypted with a customer-managed KMS key (kmsKeyId); flow logs and control-plane logs carry addresses and identities.",
-    validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (lg, _args, report) => {
-      if (!isSet(lg, "kmsKeyId")) report("kmsKeyId must name a customer-managed key.");
-    }),
+    type: aws.cloudwatch.LogGroup,
+    check: (lg) => [customerKeyProblem(lg, "kmsKeyId")],
   }),
-  resourceRule({
+  typeRule({
     name: "log-group-retention",
     control: C.CLOUDWATCH_16,
     severity: "low",
     configSchema: RETENTION_SCHEMA,
     description:
       "CloudWatch log groups keep events for at least minRetentionDays (default 365, the control's default; dev's policy config lowers it to 30). Unset retention means never expire, which passes.",
-    validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (lg, args, report) => {
-      const min = args.getConfig<RetentionConfig>().minRetentionDays ?? 365;
-      if (lg.retentionInDays !== undefined && lg.retentionInDays !== 0 && lg.retentionInDays < min) report(`retentionInDays is ${lg.retentionInDays}; keep at least ${min}.`);
-    }),
+    type: aws.cloudwatch.LogGroup,
+    // Unset or 0 retention means never expire.
+    check: (lg, args) => [!!lg.retentionInDays && retentionProblem("retentionInDays", lg.retentionInDays, minRetention(args, 365), "days")],
   }),
 ];
