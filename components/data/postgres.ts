@@ -5,6 +5,7 @@ import { postgresIdentifier, rdsLogGroupName, replicaIdentifier } from "../../li
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { CredentialedStoreArgs, storeCredential } from "./secret";
+import { GuardedAwsScope } from "../scope";
 
 export interface PostgresReplicaArgs {
   /** Default: the primary's class. */
@@ -33,12 +34,7 @@ export interface PostgresRestore {
 }
 
 /** `protect` also turns on deletion protection and a final snapshot. */
-export interface PostgresArgs extends CredentialedStoreArgs {
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface PostgresArgs extends CredentialedStoreArgs, GuardedAwsScope {
   /** "17" (minors follow AWS) or "17.7" (pinned); the parameter family is `postgres<major>`. */
   readonly engineVersion: string;
   readonly autoMinorVersionUpgrade: boolean;

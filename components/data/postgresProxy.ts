@@ -1,14 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsScope } from "../scope";
 import { Tags, named } from "../tags";
 
-export interface PostgresProxyArgs {
-  readonly namePrefix: string;
+export interface PostgresProxyArgs extends AwsScope {
   /** DB proxy name (validated against RDS naming rules in config). */
   readonly proxyName: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
   /** Database subnets (at least two AZs). */
   readonly subnetIds: pulumi.Input<string>[];

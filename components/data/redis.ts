@@ -5,15 +5,12 @@ import { CACHE_AUTH_TOKEN_SPECIALS } from "../../lib/awsLimits";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, named } from "../tags";
 import { CredentialedStoreArgs, storeCredential } from "./secret";
+import { GuardedAwsScope } from "../scope";
 
 /** `protect` also keeps a final snapshot. */
-export interface RedisArgs extends CredentialedStoreArgs {
+export interface RedisArgs extends CredentialedStoreArgs, Omit<GuardedAwsScope, "region"> {
   /** Replication group ID, <= 40 chars (validated in config). */
   readonly groupId: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
   /** `redis` or `valkey`. */
   readonly engine: string;
   readonly engineVersion: string;

@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Tags, named } from "../tags";
+import { AwsScope } from "../scope";
 
-export interface GitHubRunnerArgs {
-  /** Prefix of AWS `Name` tags, e.g. `entasis-bootstrap-prod`. */
-  readonly namePrefix: string;
+export interface GitHubRunnerArgs extends AwsScope {
   /** CodeBuild project name; workflows select the runner with `codebuild-<projectName>-<run id>-<attempt>`. */
   readonly projectName: string;
   /** Name of the only GitHub workflow whose jobs this project runs (`deploy` or `preview`). */
@@ -13,9 +12,6 @@ export interface GitHubRunnerArgs {
   readonly githubRepository: string;
   /** CodeConnections GitHub connection the project authenticates with. */
   readonly connectionArn: pulumi.Input<string>;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
   /** VPC and private subnets the runner's network interfaces live in (egress through NAT). */
   readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: readonly pulumi.Input<string>[];

@@ -4,6 +4,7 @@ import { SUBNET_TIERS, SubnetPlan, SubnetTier } from "../../lib/subnetPlan";
 import { s3GatewayEndpointPolicy } from "../../lib/s3EndpointPolicy";
 import { EncryptionKey } from "../security/encryptionKey";
 import { Tags, named } from "../tags";
+import { GuardedAwsScope } from "../scope";
 
 export type NatStrategy = "single" | "one-per-az" | "none";
 
@@ -16,14 +17,7 @@ export interface PeeringArgs {
   readonly peerRegion?: string;
 }
 
-export interface NetworkArgs {
-  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. */
-  readonly namePrefix: string;
-  readonly region: string;
-  readonly accountId: pulumi.Input<string>;
-  readonly partition: pulumi.Input<string>;
-  /** Break-glass role ARN: only it may delete or disable this component's keys. Default none (no such deny). */
-  readonly breakGlassRoleArn?: pulumi.Input<string>;
+export interface NetworkArgs extends GuardedAwsScope {
   readonly cidr: string;
   /** AZs in config order; the first hosts the NAT gateway when the strategy is `single`. */
   readonly availabilityZones: readonly string[];
