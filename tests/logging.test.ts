@@ -1,5 +1,6 @@
 import * as yaml from "js-yaml";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
@@ -65,14 +66,28 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     expect(user.inputs).toMatchObject({ type: "kubernetes.io/basic-auth", stringData: { username: "entasis_filebeat", roles: "entasis_filebeat_writer" } });
     expect(user.secretPaths.some((p) => p.startsWith("stringData"))).toBe(true);
     const roles = yaml.load(get(named(runs[stack], "logging-filebeat-roles").inputs, "stringData", "roles.yml") as string);
+    // The credential on every node only appends to filebeat-*; templates, lifecycle policies and
+    // index management belong to the setup user, which only the one-shot setup Job reads.
     expect(roles).toEqual({
       entasis_filebeat_writer: {
-        cluster: ["monitor", "read_pipeline", "read_ilm", "manage_ilm", "manage_index_templates"],
-        indices: [{ names: ["filebeat-*"], privileges: ["create_doc", "view_index_metadata", "auto_configure", "manage"] }],
+        cluster: ["monitor", "read_pipeline"],
+        indices: [{ names: ["filebeat-*"], privileges: ["create_doc", "view_index_metadata", "auto_configure"] }],
+      },
+      entasis_filebeat_setup: {
+        cluster: ["monitor", "manage_ilm", "manage_index_templates"],
+        indices: [{ names: ["filebeat-*"], privileges: ["manage"] }],
       },
     });
-    // ECK reads the user and its role from these Secrets (file realm).
-    expect(esSpec(runs[stack]).auth).toEqual({ fileRealm: [{ secretName: "filebeat-user" }], roles: [{ secretName: "filebeat-roles" }] });
+    const setupUser = named(runs[stack], "logging-filebeat-setup-user");
+    expect(setupUser.inputs).toMatchObject({ type: "kubernetes.io/basic-auth", stringData: { username: "entasis_filebeat_setup", roles: "entasis_filebeat_setup" } });
+    const readers = (secretName: string): string[] =>
+      loggingResources(runs[stack])
+        .filter((r) => JSON.stringify(r.inputs).includes(`"secretKeyRef":{"key":"password","name":"${secretName}"}`))
+        .map((r) => r.name);
+    expect(readers("filebeat-setup-user")).toEqual(["logging-filebeat-setup"]);
+    expect(readers("filebeat-user")).toEqual(["logging-filebeat-daemonset"]);
+    // ECK reads the users and their roles from these Secrets (file realm).
+    expect(esSpec(runs[stack]).auth).toEqual({ fileRealm: [{ secretName: "filebeat-user" }, { secretName: "filebeat-setup-user" }], roles: [{ secretName: "filebeat-roles" }] });
   });
 
   it("runs on every node: tolerates every taint, including the cluster's GPU and data-processing taints", () => {
@@ -127,6 +142,7 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
         new C(o as T);
     const models: Record<string, (o: Obj) => { validate(): void }> = {
       "kubernetes:apps/v1:DaemonSet": model(DaemonSet),
+      "kubernetes:batch/v1:Job": model(Job),
       "kubernetes:core/v1:ConfigMap": model(ConfigMap),
       "kubernetes:core/v1:Namespace": model(Namespace),
       "kubernetes:core/v1:Secret": model(Secret),
@@ -139,7 +155,7 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     // default-deny and DNS/HTTPS in each namespace, then the flows of loggingNetwork.ts: logging 2 in, 2 out; elastic-system 1 in, 1 out.
     const policies = 10;
     const plain = loggingResources(runs[stack]).filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("elastic.co") && r.type !== "kubernetes:helm.sh/v3:Release");
-    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => (t.endsWith("Namespace") || t.endsWith("Secret") ? [t, t] : t.endsWith("NetworkPolicy") ? Array<string>(policies).fill(t) : [t])).sort());
+    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => (t.endsWith("Namespace") ? [t, t] : t.endsWith("Secret") ? [t, t, t] : t.endsWith("NetworkPolicy") ? Array<string>(policies).fill(t) : [t])).sort());
     for (const r of plain) expect(() => models[r.type](r.inputs).validate()).not.toThrow();
   });
 
@@ -184,10 +200,26 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     expect(JSON.parse(data["ilm-policy.json"])).toEqual({
       policy: { phases: { hot: { min_age: "0ms", actions: { rollover: { max_age: "1d", max_primary_shard_size: "50gb" } } }, delete: { min_age: `${days}d`, actions: { delete: {} } } } },
     });
-    expect(get(filebeatYaml(runs[stack]), "setup")).toEqual({
+    // The setup Job installs the policy and the template; the DaemonSet loads neither and does not
+    // check for the policy (its credential cannot read or change lifecycle policies).
+    const setupYaml = yaml.load(data["filebeat-setup.yml"]) as Obj;
+    expect(get(setupYaml, "setup")).toEqual({
       ilm: { enabled: true, policy_name: "entasis-logs", policy_file: "/etc/filebeat/ilm-policy.json", overwrite: true },
       template: { settings: { index: { number_of_replicas: stack === "prod" ? 1 : 0 } } },
     });
+    expect(get(filebeatYaml(runs[stack]), "setup")).toEqual({ ilm: { enabled: true, policy_name: "entasis-logs", check_exists: false }, template: { enabled: false } });
+    // Everything else of the two configs is the same: the same output, CA and input.
+    expect({ ...setupYaml, setup: undefined }).toEqual({ ...filebeatYaml(runs[stack]), setup: undefined });
+    const job = named(runs[stack], "logging-filebeat-setup", "kubernetes:batch/v1:Job");
+    const jobPod = get(job.inputs, "spec", "template", "spec") as Obj;
+    expect(get(jobPod, "containers", 0, "args")).toEqual(["setup", "--index-management", "-c", "/etc/filebeat/filebeat-setup.yml", "-e"]);
+    expect(get(jobPod, "nodeSelector")).toEqual({ role: "general" });
+    expect(get(jobPod, "securityContext")).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+    // A config change (retention, replicas) changes the Job's pod template: the Job is replaced and runs again.
+    expect(get(job.inputs, "spec", "template", "metadata", "annotations", "entasis.dev/config-hash")).toBe(get(named(runs[stack], "logging-filebeat-daemonset").inputs, "spec", "template", "metadata", "annotations", "entasis.dev/config-hash"));
+    // The DaemonSet ships only after the template and policy exist; the Job waits for Elasticsearch and its user.
+    expect(named(runs[stack], "logging-filebeat-daemonset").dependencies).toContain(job.urn);
+    expect(job.dependencies).toEqual(expect.arrayContaining([named(runs[stack], "logging-elasticsearch").urn, named(runs[stack], "logging-filebeat-setup-user").urn]));
     const configVolume = (get(podSpec(runs[stack]), "volumes") as Obj[]).find((v) => v.name === "config");
     expect(configVolume).toEqual({ name: "config", configMap: { name: "filebeat-config", defaultMode: 0o640 } });
   });

@@ -7,7 +7,7 @@ import { NamespaceGuard } from "../security/namespaceGuard";
 import { loggingEgress, loggingIngress, operatorEgress, operatorIngress } from "./loggingNetwork";
 import { LoggingSettings } from "./loggingSettings";
 import { Tags } from "../tags";
-import { FILEBEAT_ROLE, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
+import { FILEBEAT_ROLE, FILEBEAT_SETUP_ROLE, FILEBEAT_SETUP_USER, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
 import { FilebeatDaemonSet } from "./loggingFilebeat";
 import { elasticsearchSpec, kibanaSpec, LOGGING_NAMES } from "./loggingStack";
 
@@ -112,6 +112,17 @@ export class Logging extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [ns] },
     );
+    // The setup credential (index template, ILM policy) goes to the one-shot setup Job only.
+    const setupPassword = new random.RandomPassword(`${name}-filebeat-setup-password`, { length: 32, special: false }, { parent: this });
+    const setupSecret = new k8s.core.v1.Secret(
+      `${name}-filebeat-setup-user`,
+      {
+        metadata: { name: n.filebeatSetupSecret, namespace: n.namespace, labels },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: FILEBEAT_SETUP_USER, password: setupPassword.result, roles: FILEBEAT_SETUP_ROLE },
+      },
+      { ...k8sOpts, dependsOn: [ns] },
+    );
     const rolesSecret = new k8s.core.v1.Secret(
       `${name}-filebeat-roles`,
       { metadata: { name: n.filebeatRolesSecret, namespace: n.namespace, labels }, stringData: { "roles.yml": filebeatRoles() } },
@@ -119,7 +130,7 @@ export class Logging extends pulumi.ComponentResource {
     );
 
     // The operator release installs the CRDs and admits these kinds; the pods they make go to the system pool.
-    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, rolesSecret, ...args.scheduledAfter] };
+    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, setupSecret, rolesSecret, ...args.scheduledAfter] };
     this.elasticsearch = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
       {
@@ -148,6 +159,9 @@ export class Logging extends pulumi.ComponentResource {
         // ECK publishes the HTTP layer's CA in this Secret. https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-tls-certificates.html
         caSecret: `${n.elasticsearch}-es-http-certs-public`,
         userSecret: n.filebeatUserSecret,
+        setupSecret: n.filebeatSetupSecret,
+        systemPoolLabels: args.systemPoolLabels,
+        setupAfter: [this.elasticsearch, userSecret, setupSecret],
         retentionDays: cfg.retentionDays,
         indexReplicas: cfg.elasticsearch.nodes > 1 ? 1 : 0,
         resources: cfg.filebeat.resources,

@@ -39,6 +39,12 @@ export interface FilebeatConfigArgs {
   readonly ilmPolicyName: string;
   /** Replicas of every log index: 0 on a single node (else the cluster stays yellow). */
   readonly indexReplicas: number;
+  /**
+   * `setup`: the one-shot Job that installs the index template and the ILM policy with the setup
+   * credential. `publish` (default): the DaemonSet, which only writes, so its credential on every
+   * node cannot change templates or lifecycle policies or delete indices.
+   */
+  readonly mode?: "setup" | "publish";
 }
 
 /** The Filebeat config document (before YAML rendering). */
@@ -54,23 +60,31 @@ export function filebeatConfig(args: FilebeatConfigArgs): Record<string, unknown
         ssl: { certificate_authorities: [`${FILEBEAT_PATHS.caDir}/ca.crt`], verification_mode: "full" },
       },
     },
-    // Retention: Filebeat installs this policy at startup (overwrite keeps it equal to the config)
-    // and attaches it to its data stream's template. Beats 8.x/9.x document setup.ilm.policy_file.
+    // Retention: the setup Job installs this policy (overwrite keeps it equal to the config) and
+    // attaches it to the data stream's template; the publishing DaemonSet loads neither and skips
+    // the policy check (its role has no read on ILM policies' management).
     // https://www.elastic.co/docs/reference/beats/filebeat/ilm
-    setup: {
-      ilm: {
-        enabled: true,
-        policy_name: args.ilmPolicyName,
-        policy_file: `${FILEBEAT_PATHS.configDir}/${FILEBEAT_PATHS.ilmPolicyFile}`,
-        overwrite: true,
-      },
-      template: { settings: { index: { number_of_replicas: args.indexReplicas } } },
-    },
+    // https://www.elastic.co/docs/reference/beats/filebeat/configuration-template
+    setup:
+      args.mode === "setup"
+        ? {
+            ilm: {
+              enabled: true,
+              policy_name: args.ilmPolicyName,
+              policy_file: `${FILEBEAT_PATHS.configDir}/${FILEBEAT_PATHS.ilmPolicyFile}`,
+              overwrite: true,
+            },
+            template: { settings: { index: { number_of_replicas: args.indexReplicas } } },
+          }
+        : { ilm: { enabled: true, policy_name: args.ilmPolicyName, check_exists: false }, template: { enabled: false } },
     path: { data: FILEBEAT_PATHS.dataDir },
     http: { enabled: true, host: "0.0.0.0", port: FILEBEAT_HTTP_PORT },
     logging: { level: "info", to_stderr: true },
   };
 }
+
+/** The config file the setup Job reads, beside the DaemonSet's in the ConfigMap. */
+export const FILEBEAT_SETUP_CONFIG_FILE = "filebeat-setup.yml";
 
 /** The config file text that goes into the ConfigMap. */
 export function renderFilebeatConfig(args: FilebeatConfigArgs): string {
@@ -97,18 +111,27 @@ export function ilmPolicy(retentionDays: number): Record<string, unknown> {
 /** Name of the Elasticsearch role and user Filebeat ships with (file realm, managed by ECK). */
 export const FILEBEAT_ROLE = "entasis_filebeat_writer";
 export const FILEBEAT_USER = "entasis_filebeat";
+/** The setup credential: index template and ILM policy, used only by the one-shot setup Job. */
+export const FILEBEAT_SETUP_ROLE = "entasis_filebeat_setup";
+export const FILEBEAT_SETUP_USER = "entasis_filebeat_setup";
 
 /**
- * The least privileges of a Filebeat that sets up its own template and ILM policy and then
- * publishes: Beats' documented setup + publishing roles, limited to filebeat-* indices.
+ * Beats' documented publishing and setup roles, split and limited to filebeat-* indices: the
+ * DaemonSet on every node may only append documents (create_doc; auto_configure creates the data
+ * stream on the first write), the setup Job alone manages templates, lifecycle policies and indices.
  * https://www.elastic.co/guide/en/beats/filebeat/current/feature-roles.html
+ * https://www.elastic.co/docs/reference/elasticsearch/security-privileges
  */
 export function filebeatRoles(): string {
   return yaml.dump(
     {
       [FILEBEAT_ROLE]: {
-        cluster: ["monitor", "read_pipeline", "read_ilm", "manage_ilm", "manage_index_templates"],
-        indices: [{ names: ["filebeat-*"], privileges: ["create_doc", "view_index_metadata", "auto_configure", "manage"] }],
+        cluster: ["monitor", "read_pipeline"],
+        indices: [{ names: ["filebeat-*"], privileges: ["create_doc", "view_index_metadata", "auto_configure"] }],
+      },
+      [FILEBEAT_SETUP_ROLE]: {
+        cluster: ["monitor", "manage_ilm", "manage_index_templates"],
+        indices: [{ names: ["filebeat-*"], privileges: ["manage"] }],
       },
     },
     { lineWidth: -1 },

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerResources } from "./loggingSettings";
-import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
+import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, FILEBEAT_SETUP_CONFIG_FILE, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
 import { containerResources } from "./loggingStack";
 
 export interface FilebeatDaemonSetArgs {
@@ -12,8 +12,14 @@ export interface FilebeatDaemonSetArgs {
   readonly elasticsearchUrl: string;
   /** Secret with `ca.crt` of the Elasticsearch HTTP layer. */
   readonly caSecret: string;
-  /** basic-auth Secret (`username`, `password`) of Filebeat's Elasticsearch user. */
+  /** basic-auth Secret (`username`, `password`) of Filebeat's Elasticsearch user: writes only. */
   readonly userSecret: string;
+  /** basic-auth Secret of the setup user (index template, ILM policy): read by the setup Job alone. */
+  readonly setupSecret: string;
+  /** Node labels of the untainted system pool the setup Job runs on. */
+  readonly systemPoolLabels: Readonly<Record<string, string>>;
+  /** What the setup Job waits for besides the pool: Elasticsearch and the users' Secrets. Default none. */
+  readonly setupAfter?: readonly pulumi.Resource[];
   readonly retentionDays: number;
   /** Replicas of each log index. */
   readonly indexReplicas: number;
@@ -28,6 +34,8 @@ export interface FilebeatDaemonSetArgs {
 
 /** The names the policy pack's narrow root exemption refers to (policy/rules/kubernetes.ts). */
 export const FILEBEAT_NAME = "filebeat";
+/** The one-shot Job that installs the index template and the ILM policy (its pods' name label). */
+export const FILEBEAT_SETUP_NAME = "filebeat-setup";
 export const ILM_POLICY_NAME = "entasis-logs";
 
 /**
@@ -38,6 +46,8 @@ export const ILM_POLICY_NAME = "entasis-logs";
 export class FilebeatDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
   public readonly configMap: k8s.core.v1.ConfigMap;
+  /** Installs the index template and the ILM policy with the setup credential; the DaemonSet waits for it. */
+  public readonly setupJob: k8s.batch.v1.Job;
 
   constructor(name: string, args: FilebeatDaemonSetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:observability:FilebeatDaemonSet", name, {}, opts);
@@ -77,10 +87,62 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
         metadata: { name: `${FILEBEAT_NAME}-config`, namespace: args.namespace, labels },
         data: {
           [FILEBEAT_PATHS.configFile]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas }),
+          [FILEBEAT_SETUP_CONFIG_FILE]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas, mode: "setup" }),
           [FILEBEAT_PATHS.ilmPolicyFile]: JSON.stringify(ilmPolicy(args.retentionDays), null, 2),
         },
       },
       k8sOpts,
+    );
+
+    // Template and ILM policy first, with the setup credential, on the system pool; a changed
+    // config (retention, replicas) changes the pod template, so the Job is replaced and runs again.
+    // https://www.elastic.co/docs/reference/beats/filebeat/command-line-options#setup-command
+    const configHash = this.configMap.data.apply((d) => hashOf(JSON.stringify(d)));
+    const setupLabels = { ...labels, "app.kubernetes.io/name": FILEBEAT_SETUP_NAME };
+    this.setupJob = new k8s.batch.v1.Job(
+      `${name}-setup`,
+      {
+        metadata: { name: FILEBEAT_SETUP_NAME, namespace: args.namespace, labels: setupLabels },
+        spec: {
+          backoffLimit: 6,
+          template: {
+            metadata: { labels: setupLabels, annotations: { "entasis.dev/config-hash": configHash } },
+            spec: {
+              restartPolicy: "OnFailure",
+              automountServiceAccountToken: false,
+              nodeSelector: { ...args.systemPoolLabels },
+              // The image's own user; fsGroup makes the 0640 config files (root-owned, as Filebeat's
+              // strict.perms wants) readable to it. https://www.elastic.co/docs/reference/beats/libbeat/config-file-permissions
+              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+              containers: [
+                {
+                  name: FILEBEAT_SETUP_NAME,
+                  image: `docker.elastic.co/beats/filebeat:${args.stackVersion}`,
+                  args: ["setup", "--index-management", "-c", `${FILEBEAT_PATHS.configDir}/${FILEBEAT_SETUP_CONFIG_FILE}`, "-e"],
+                  env: [
+                    { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                    { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: args.setupSecret, key: "username" } } },
+                    { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: args.setupSecret, key: "password" } } },
+                  ],
+                  resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                  securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  volumeMounts: [
+                    { name: "config", mountPath: FILEBEAT_PATHS.configDir, readOnly: true },
+                    { name: "es-ca", mountPath: FILEBEAT_PATHS.caDir, readOnly: true },
+                    { name: "data", mountPath: FILEBEAT_PATHS.dataDir },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "config", configMap: { name: this.configMap.metadata.name, defaultMode: 0o640 } },
+                { name: "es-ca", secret: { secretName: args.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } },
+                { name: "data", emptyDir: {} },
+              ],
+            },
+          },
+        },
+      },
+      { ...k8sOpts, dependsOn: [...(args.setupAfter ?? []), ...args.scheduledAfter] },
     );
 
     const probe = { httpGet: { path: "/", port: FILEBEAT_HTTP_PORT }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
@@ -95,7 +157,7 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
             metadata: {
               labels,
               // A config change rolls the pods (Filebeat does not reload its main config file).
-              annotations: { "entasis.dev/config-hash": this.configMap.data.apply((d) => hashOf(JSON.stringify(d))) },
+              annotations: { "entasis.dev/config-hash": configHash },
             },
             spec: {
               serviceAccountName: FILEBEAT_NAME,
@@ -143,7 +205,7 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [serviceAccount, binding, ...args.scheduledAfter] },
+      { ...k8sOpts, dependsOn: [serviceAccount, binding, this.setupJob, ...args.scheduledAfter] },
     );
 
     this.registerOutputs({});

@@ -1,11 +1,12 @@
 import { GuardFlow } from "../security/namespaceGuard";
-import { FILEBEAT_NAME } from "./loggingFilebeat";
+import { FILEBEAT_NAME, FILEBEAT_SETUP_NAME } from "./loggingFilebeat";
 
 /** Pod labels ECK puts on the pods it makes, and the operator's own (chart selector labels). */
 export const LOGGING_PODS = {
   elasticsearch: { "common.k8s.elastic.co/type": "elasticsearch" },
   kibana: { "common.k8s.elastic.co/type": "kibana" },
   filebeat: { "app.kubernetes.io/name": FILEBEAT_NAME },
+  filebeatSetup: { "app.kubernetes.io/name": FILEBEAT_SETUP_NAME },
   operator: { "control-plane": "elastic-operator" },
 } as const;
 
@@ -20,9 +21,9 @@ export function loggingIngress(operatorNamespace: string): Record<string, GuardF
   return {
     "elasticsearch-http": {
       podLabels: LOGGING_PODS.elasticsearch,
-      peers: [{ podLabels: LOGGING_PODS.filebeat }, { podLabels: LOGGING_PODS.kibana }, { namespace: operatorNamespace, podLabels: LOGGING_PODS.operator }],
+      peers: [{ podLabels: LOGGING_PODS.filebeat }, { podLabels: LOGGING_PODS.filebeatSetup }, { podLabels: LOGGING_PODS.kibana }, { namespace: operatorNamespace, podLabels: LOGGING_PODS.operator }],
       ports: [LOGGING_PORTS.http],
-      why: "Filebeat ships logs, Kibana queries, the ECK operator manages the cluster",
+      why: "Filebeat ships logs, its setup Job installs the template and ILM policy, Kibana queries, the ECK operator manages the cluster",
     },
     "elasticsearch-transport": { podLabels: LOGGING_PODS.elasticsearch, peers: [{ podLabels: LOGGING_PODS.elasticsearch }], ports: [LOGGING_PORTS.transport], why: "Elasticsearch nodes talk to each other" },
   };

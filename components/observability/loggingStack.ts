@@ -9,6 +9,7 @@ export const LOGGING_NAMES = {
   /** Distinct from any `gp3` class other areas create. */
   storageClass: "gp3-encrypted",
   filebeatUserSecret: "filebeat-user",
+  filebeatSetupSecret: "filebeat-setup-user",
   filebeatRolesSecret: "filebeat-roles",
   nodeSet: "default",
   /** ECK's data volume name: a claim template with this name replaces its default emptyDir-less PVC. */
@@ -47,7 +48,7 @@ export function elasticsearchSpec(cfg: LoggingSettings, poolLabels: Readonly<Rec
     },
     spec: {
       version: cfg.stackVersion,
-      auth: { fileRealm: [{ secretName: n.filebeatUserSecret }], roles: [{ secretName: n.filebeatRolesSecret }] },
+      auth: { fileRealm: [{ secretName: n.filebeatUserSecret }, { secretName: n.filebeatSetupSecret }], roles: [{ secretName: n.filebeatRolesSecret }] },
       nodeSets: [
         {
           name: n.nodeSet,
