@@ -1,4 +1,4 @@
-import { Dashboard, panel } from "../observability/monitoringDashboards";
+import { Dashboard, comparePanel, panel } from "../observability/monitoringDashboards";
 import { RuleGroup } from "../observability/monitoringRules";
 
 /**
@@ -82,14 +82,10 @@ export const GPU_DASHBOARD: Dashboard = {
   panels: [
     panel("GPU utilisation", "percent", "DCGM_FI_DEV_GPU_UTIL", "{{Hostname}} gpu{{gpu}}"),
     panel("GPU memory used", "percent", "100 * DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)", "{{Hostname}} gpu{{gpu}}"),
-    {
-      title: "GPU memory (MiB)",
-      unit: "decmbytes",
-      targets: [
-        { expr: "DCGM_FI_DEV_FB_USED", legendFormat: "{{Hostname}} gpu{{gpu}} used" },
-        { expr: "DCGM_FI_DEV_FB_FREE", legendFormat: "{{Hostname}} gpu{{gpu}} free" },
-      ],
-    },
+    comparePanel("GPU memory (MiB)", "decmbytes", "{{Hostname}} gpu{{gpu}}", [
+      ["DCGM_FI_DEV_FB_USED", "used"],
+      ["DCGM_FI_DEV_FB_FREE", "free"],
+    ]),
     panel("GPU temperature", "celsius", "DCGM_FI_DEV_GPU_TEMP", "{{Hostname}} gpu{{gpu}}"),
     panel("Power draw", "watt", "DCGM_FI_DEV_POWER_USAGE", "{{Hostname}} gpu{{gpu}}"),
     panel("Last XID error", "short", "DCGM_FI_DEV_XID_ERRORS", "{{Hostname}} gpu{{gpu}}"),

@@ -20,6 +20,11 @@ export function panel(title: string, unit: string, expr: string, legendFormat: s
   return { title, unit, targets: [{ expr, legendFormat }] };
 }
 
+/** A panel of several series that share a legend prefix: `[expr, suffix]` pairs (e.g. current vs max). */
+export function comparePanel(title: string, unit: string, legendPrefix: string, series: readonly (readonly [string, string])[]): Panel {
+  return { title, unit, targets: series.map(([expr, suffix]) => ({ expr, legendFormat: `${legendPrefix} ${suffix}` })) };
+}
+
 export interface Dashboard {
   readonly uid: string;
   readonly title: string;
@@ -64,14 +69,10 @@ export const CLUSTER_DASHBOARD: Dashboard = {
     panel("Node memory utilisation", "percentunit", "1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes", "{{instance}}"),
     panel("Pods by phase", "short", "sum by (phase) (kube_pod_status_phase)", "{{phase}}"),
     panel("Container restarts (1h)", "short", "sum by (namespace) (increase(kube_pod_container_status_restarts_total[1h]))", "{{namespace}}"),
-    {
-      title: "HPA replicas vs max",
-      unit: "short",
-      targets: [
-        { expr: "kube_horizontalpodautoscaler_status_current_replicas", legendFormat: "{{namespace}}/{{horizontalpodautoscaler}} current" },
-        { expr: "kube_horizontalpodautoscaler_spec_max_replicas", legendFormat: "{{namespace}}/{{horizontalpodautoscaler}} max" },
-      ],
-    },
+    comparePanel("HPA replicas vs max", "short", "{{namespace}}/{{horizontalpodautoscaler}}", [
+      ["kube_horizontalpodautoscaler_status_current_replicas", "current"],
+      ["kube_horizontalpodautoscaler_spec_max_replicas", "max"],
+    ]),
   ],
 };
 
