@@ -64,6 +64,9 @@ describe("entasis:sleep is validated", () => {
     expect(at("0 19 * * *", "Etc/UTC")).toEqual(refusal("0 19 * * *"));
     expect(at("30 8 * * *")).toEqual([]);
     expect(at("59 19 * * *")).toEqual([]);
+    // A short working day: the suggested time is still inside it (30 minutes after wake).
+    const short = validateWith("dev", set({ sleep: { ...SLEEP, wake: "08:00", sleep: "08:45" }, backup: { schedule: "0 1 * * *", timezone: "Asia/Seoul" } })).messages;
+    expect(short).toEqual([expect.stringMatching(/e\.g\. "30 8 \* \* \*" \(08:30\)$/)]);
   });
 
   it("accepts dev's weekday schedule in Asia/Seoul", () => {

@@ -219,6 +219,8 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     expect(get(job.inputs, "spec", "template", "metadata", "annotations", "entasis.dev/config-hash")).toBe(get(named(runs[stack], "logging-filebeat-daemonset").inputs, "spec", "template", "metadata", "annotations", "entasis.dev/config-hash"));
     // The DaemonSet ships only after the template and policy exist; the Job waits for Elasticsearch and its user.
     expect(named(runs[stack], "logging-filebeat-daemonset").dependencies).toContain(job.urn);
+    // It outlasts Elasticsearch's start on a first deploy: retries with back-off, and Pulumi waits for it.
+    expect(get(job.inputs, "spec", "backoffLimit")).toBe(10);
     expect(job.dependencies).toEqual(expect.arrayContaining([named(runs[stack], "logging-elasticsearch").urn, named(runs[stack], "logging-filebeat-setup-user").urn]));
     const configVolume = (get(podSpec(runs[stack]), "volumes") as Obj[]).find((v) => v.name === "config");
     expect(configVolume).toEqual({ name: "config", configMap: { name: "filebeat-config", defaultMode: 0o640 } });

@@ -104,7 +104,10 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
       {
         metadata: { name: FILEBEAT_SETUP_NAME, namespace: args.namespace, labels: setupLabels },
         spec: {
-          backoffLimit: 6,
+          // Elasticsearch is created just before and becomes reachable minutes later (the custom
+          // resource is not awaited): the Job retries with the kubelet's back-off (at most 6 min
+          // apart) instead of failing the first `pulumi up`.
+          backoffLimit: 10,
           template: {
             metadata: { labels: setupLabels, annotations: { "entasis.dev/config-hash": configHash } },
             spec: {
@@ -142,7 +145,7 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [...(args.setupAfter ?? []), ...args.scheduledAfter] },
+      { ...k8sOpts, dependsOn: [...(args.setupAfter ?? []), ...args.scheduledAfter], customTimeouts: { create: "40m", update: "40m" } },
     );
 
     const probe = { httpGet: { path: "/", port: FILEBEAT_HTTP_PORT }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };

@@ -64,7 +64,9 @@ export function validateSleep(
     const at = daily.hour * 60 + daily.minute;
     const asleep = ctx.backup.timezone !== sleep.timezone || at < wake + WAKE_MARGIN_MINUTES || at >= end;
     if (asleep) {
-      const latest = `${String(Math.floor((end - 60) / 60)).padStart(2, "0")}:${String((end - 60) % 60).padStart(2, "0")}`;
+      // An hour before sleep, but never before the earliest admitted time (a short working day).
+      const at0 = Math.max(wake + WAKE_MARGIN_MINUTES, end - 60);
+      const latest = `${String(Math.floor(at0 / 60)).padStart(2, "0")}:${String(at0 % 60).padStart(2, "0")}`;
       problems.push({
         key: `${backupKey}.schedule`,
         value: ctx.backup.schedule,
