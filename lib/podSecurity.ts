@@ -17,8 +17,9 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
 }
 
 /**
- * The one namespace whose node agents need the host (hostNetwork, hostPID, hostPath, root):
- * Prometheus' node exporter and NVIDIA's DCGM exporter. Filebeat stays in `logging` (see
- * docs/security.md), the only other namespace allowed to be privileged.
+ * The one namespace whose node agents need the host (hostNetwork, hostPID, hostPath, root,
+ * network-namespace capabilities): Prometheus' node exporter, NVIDIA's DCGM exporter, Filebeat,
+ * and the mesh's CNI agent and ztunnel. The only namespace allowed to be `privileged` (policy rule
+ * k8s-namespace-pod-security).
  */
 export const NODE_AGENTS_NAMESPACE = "node-agents";

@@ -7,6 +7,7 @@ import { MeshMonitoring } from "../components/mesh/meshMonitoring";
 import { MeshNamespace } from "../components/mesh/meshNamespace";
 import { MONITORING_NAMESPACE, Monitoring, RELEASE_NAME } from "../components/observability/monitoring";
 import { TradingApi } from "../components/workloads/tradingApi";
+import { NODE_AGENTS_NAMESPACE } from "../lib/podSecurity";
 import { SubnetPlan } from "../lib/subnetPlan";
 import { MeshConfig } from "./schema/mesh";
 
@@ -26,8 +27,16 @@ export function buildMesh(m: MeshConfig, env: { readonly cluster: Cluster; reado
   if (!m.enabled) return undefined;
   const system = env.cluster.systemPool;
   const prometheus = { namespace: MONITORING_NAMESPACE, podLabels: { "app.kubernetes.io/name": "prometheus" } };
-  const mesh = new Mesh("mesh", { provider: env.cluster.provider, nodeSelector: system.labels, scheduledAfter: env.cluster.scheduledOn(system.poolName), istiodReplicas: m.istiodReplicas, prometheus });
-  const monitoring = new MeshMonitoring("mesh-monitoring", { provider: env.cluster.provider, monitoringRelease: env.monitoring.release, releaseLabel: RELEASE_NAME, namespace: mesh.namespace, istiodReplicas: m.istiodReplicas });
+  const nodeAgents = { namespace: NODE_AGENTS_NAMESPACE, namespaceResource: env.monitoring.nodeAgentsNamespace };
+  const mesh = new Mesh("mesh", { provider: env.cluster.provider, nodeSelector: system.labels, scheduledAfter: env.cluster.scheduledOn(system.poolName), istiodReplicas: m.istiodReplicas, prometheus, nodeAgents });
+  const monitoring = new MeshMonitoring("mesh-monitoring", {
+    provider: env.cluster.provider,
+    monitoringRelease: env.monitoring.release,
+    releaseLabel: RELEASE_NAME,
+    namespace: mesh.namespace,
+    nodeAgentsNamespace: NODE_AGENTS_NAMESPACE,
+    istiodReplicas: m.istiodReplicas,
+  });
   return { mesh, monitoring, enrol: { labels: AMBIENT_LABEL, after: mesh.enrolAfter } };
 }
 

@@ -16,7 +16,8 @@ import { Logging } from "../components/observability/logging";
 import { SecurityGroups, TIER_RULES, frontendIngressRules } from "../components/network/securityGroups";
 import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
-import { CertManager } from "../components/certmanager/certManager";
+import { CERT_MANAGER_NAMESPACE, CertManager, SELF_SIGNED_ISSUER } from "../components/certmanager/certManager";
+import { NODE_AGENTS_NAMESPACE } from "../lib/podSecurity";
 import { TIMESERIES_BUCKET_ROLE } from "../components/timeseries/backupStore";
 import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
 import { EncryptionKey } from "../components/security/encryptionKey";
@@ -248,16 +249,6 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     webhookSourceCidrs: Object.values(subnetPlan.private),
   });
 
-  const logging = new Logging("logging", {
-    config: config.logging,
-    provider: cluster.provider,
-    systemPoolLabels: systemPool.labels,
-    scheduledAfter: onSystemPool,
-    volumeDriver: [cluster.ebsCsi],
-    tags,
-    webhookSourceCidrs: Object.values(subnetPlan.private),
-  });
-
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
   const monitoring = new Monitoring("monitoring", {
@@ -271,6 +262,23 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
     webhookSourceCidrs: Object.values(subnetPlan.private),
+  });
+
+  const logging = new Logging("logging", {
+    config: config.logging,
+    provider: cluster.provider,
+    systemPoolLabels: systemPool.labels,
+    scheduledAfter: onSystemPool,
+    volumeDriver: [cluster.ebsCsi],
+    tags,
+    webhookSourceCidrs: Object.values(subnetPlan.private),
+    // Filebeat runs with the other node agents (created with monitoring).
+    nodeAgents: { namespace: NODE_AGENTS_NAMESPACE, namespaceResource: monitoring.nodeAgentsNamespace },
+    certManager: {
+      release: certManager.release,
+      namespace: CERT_MANAGER_NAMESPACE,
+      selfSignedIssuer: { resource: certManager.selfSignedIssuer, name: SELF_SIGNED_ISSUER },
+    },
   });
 
   // Istio ambient on the system pool; the namespaces it enrols wait for its node agents.

@@ -51,7 +51,9 @@ describe("ECK custom resources, hand-written structural check (not the official 
 
   it.each(["dev", "prod"] as const)("Elasticsearch (%s) uses only known spec fields with the right types", (env) => {
     const es = elasticsearchSpec(cfg(env), pool);
-    expect(Object.keys(es.spec).sort()).toEqual(["auth", "nodeSets", "version"]);
+    expect(Object.keys(es.spec).sort()).toEqual(["auth", "http", "nodeSets", "version"]);
+    // http.tls.certificate: a Secret with tls.crt, tls.key and ca.crt (cert-manager's, components/observability/loggingTls.ts).
+    expect(es.spec.http).toEqual({ tls: { certificate: { secretName: "logs-es-http-tls" } } });
     const nodeSets = es.spec.nodeSets as Record<string, unknown>[];
     expect(nodeSets.length).toBeGreaterThan(0);
     for (const ns of nodeSets) {

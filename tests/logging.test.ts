@@ -25,6 +25,7 @@ type Obj = Record<string, unknown>;
 const get = (o: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((acc, k) => (acc as Record<string | number, unknown> | undefined)?.[k], o);
 const podSpec = (run: RunResult): Obj => get(named(run, "logging-filebeat-daemonset").inputs, "spec", "template", "spec") as Obj;
 const filebeatYaml = (run: RunResult): Obj => yaml.load(get(named(run, "logging-filebeat-config").inputs, "data", "filebeat.yml") as string) as Obj;
+const nsOf = (r: RecordedResource): unknown => get(r.inputs, "metadata", "namespace");
 const esSpec = (run: RunResult): Obj => named(run, "logging-elasticsearch").inputs.spec as Obj;
 const nodeSet = (run: RunResult): Obj => get(esSpec(run), "nodeSets", 0) as Obj;
 
@@ -58,13 +59,26 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     const c = get(podSpec(runs[stack]), "containers", 0) as Obj;
     expect(c.env).toEqual([
       { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "filebeat-user", key: "username" } } },
-      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "filebeat-user", key: "password" } } },
+      { name: "ES_USERNAME", valueFrom: { secretKeyRef: { name: "filebeat-credential", key: "username" } } },
+      { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "filebeat-credential", key: "password" } } },
     ]);
-    expect(get(podSpec(runs[stack]), "volumes")).toContainEqual({ name: "es-ca", secret: { secretName: "logs-es-http-certs-public", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    expect(get(podSpec(runs[stack]), "volumes")).toContainEqual({ name: "es-ca", secret: { secretName: "logging-ca-bundle", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    // The realm's Secret (with the role mapping) stays in Elasticsearch's namespace; the DaemonSet
+    // reads the same username and password from its own namespace, without the mapping.
     const user = named(runs[stack], "logging-filebeat-user");
-    expect(user.inputs).toMatchObject({ type: "kubernetes.io/basic-auth", stringData: { username: "entasis_filebeat", roles: "entasis_filebeat_writer" } });
+    expect(user.inputs).toMatchObject({ metadata: { name: "filebeat-user", namespace: "logging" }, type: "kubernetes.io/basic-auth", stringData: { username: "entasis_filebeat", roles: "entasis_filebeat_writer" } });
     expect(user.secretPaths.some((p) => p.startsWith("stringData"))).toBe(true);
+    const agent = named(runs[stack], "logging-filebeat-agent-credential");
+    const password = get(user.inputs, "stringData", "password");
+    expect(typeof password === "string" && password.length).toBe(32);
+    expect(agent.inputs).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: expect.objectContaining({ name: "filebeat-credential", namespace: "node-agents" }),
+      type: "kubernetes.io/basic-auth",
+      stringData: { username: "entasis_filebeat", password },
+    });
+    expect(agent.secretPaths.some((p) => p.startsWith("stringData"))).toBe(true);
     const roles = yaml.load(get(named(runs[stack], "logging-filebeat-roles").inputs, "stringData", "roles.yml") as string);
     // The credential on every node only appends to filebeat-*; templates, lifecycle policies and
     // index management belong to the setup user, which only the one-shot setup Job reads.
@@ -80,12 +94,13 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     });
     const setupUser = named(runs[stack], "logging-filebeat-setup-user");
     expect(setupUser.inputs).toMatchObject({ type: "kubernetes.io/basic-auth", stringData: { username: "entasis_filebeat_setup", roles: "entasis_filebeat_setup" } });
-    const readers = (secretName: string): string[] =>
+    const readers = (secretName: string, namespace: string): string[] =>
       loggingResources(runs[stack])
-        .filter((r) => JSON.stringify(r.inputs).includes(`"secretKeyRef":{"key":"password","name":"${secretName}"}`))
+        .filter((r) => nsOf(r) === namespace && JSON.stringify(r.inputs).includes(`"secretKeyRef":{"key":"password","name":"${secretName}"}`))
         .map((r) => r.name);
-    expect(readers("filebeat-setup-user")).toEqual(["logging-filebeat-setup"]);
-    expect(readers("filebeat-user")).toEqual(["logging-filebeat-daemonset"]);
+    expect(readers("filebeat-setup-user", "logging")).toEqual(["logging-filebeat-setup"]);
+    expect(readers("filebeat-credential", "node-agents")).toEqual(["logging-filebeat-daemonset"]);
+    expect(named(runs[stack], "logging-filebeat-daemonset").dependencies).toContain(agent.urn);
     // ECK reads the users and their roles from these Secrets (file realm).
     expect(esSpec(runs[stack]).auth).toEqual({ fileRealm: [{ secretName: "filebeat-user" }, { secretName: "filebeat-setup-user" }], roles: [{ secretName: "filebeat-roles" }] });
   });
@@ -129,7 +144,8 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
       { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
     ]);
-    expect(named(runs[stack], "logging-filebeat-cluster-role-binding").inputs).toMatchObject({ subjects: [{ kind: "ServiceAccount", name: "filebeat", namespace: "logging" }] });
+    expect(named(runs[stack], "logging-filebeat-cluster-role-binding").inputs).toMatchObject({ subjects: [{ kind: "ServiceAccount", name: "filebeat", namespace: "node-agents" }] });
+    expect(get(named(runs[stack], "logging-filebeat-service-account").inputs, "metadata", "namespace")).toBe("node-agents");
     expect(get(podSpec(runs[stack]), "serviceAccountName")).toBe("filebeat");
   });
 
@@ -152,10 +168,16 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
       "kubernetes:storage.k8s.io/v1:StorageClass": model(StorageClass),
       "kubernetes:networking.k8s.io/v1:NetworkPolicy": model(NetworkPolicy),
     };
-    // default-deny and DNS/HTTPS in each namespace, then the flows of loggingNetwork.ts: logging 2 in, 2 out; elastic-system 1 in, 1 out.
-    const policies = 10;
-    const plain = loggingResources(runs[stack]).filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("elastic.co") && r.type !== "kubernetes:helm.sh/v3:Release");
-    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => (t.endsWith("Namespace") ? [t, t] : t.endsWith("Secret") ? [t, t, t] : t.endsWith("NetworkPolicy") ? Array<string>(policies).fill(t) : [t])).sort());
+    // default-deny and DNS/HTTPS in each namespace, then the flows of loggingNetwork.ts: logging 2 in, 2 out; elastic-system 1 in, 1 out;
+    // Filebeat's 2 ways out of the node agents' namespace.
+    const policies = 12;
+    // Filebeat's user and setup user, the roles, and Filebeat's credential beside the DaemonSet.
+    const secrets = 4;
+    // filebeat.yml beside the DaemonSet; the setup config and ILM policy beside the Job.
+    const configMaps = 2;
+    const count: Record<string, number> = { Namespace: 2, Secret: secrets, NetworkPolicy: policies, ConfigMap: configMaps };
+    const plain = loggingResources(runs[stack]).filter((r) => r.type.startsWith("kubernetes:") && !r.type.includes("elastic.co") && !r.type.includes("cert-manager.io") && r.type !== "kubernetes:helm.sh/v3:Release");
+    expect(plain.map((r) => r.type).sort()).toEqual(Object.keys(models).flatMap((t) => Array<string>(count[t.split(":").pop() ?? ""] ?? 1).fill(t)).sort());
     for (const r of plain) expect(() => models[r.type](r.inputs).validate()).not.toThrow();
   });
 
@@ -196,7 +218,10 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
 
   it("wires retention from config into the ILM policy Filebeat installs and attaches", () => {
     const days = stack === "prod" ? 30 : 7;
-    const data = get(named(runs[stack], "logging-filebeat-config").inputs, "data") as Record<string, string>;
+    const data = get(named(runs[stack], "logging-filebeat-setup-config").inputs, "data") as Record<string, string>;
+    // The DaemonSet's config holds filebeat.yml alone: the ILM policy file is the setup Job's.
+    expect(Object.keys(get(named(runs[stack], "logging-filebeat-config").inputs, "data") as Obj)).toEqual(["filebeat.yml"]);
+    expect(get(named(runs[stack], "logging-filebeat-setup-config").inputs, "metadata", "namespace")).toBe("logging");
     expect(JSON.parse(data["ilm-policy.json"])).toEqual({
       policy: { phases: { hot: { min_age: "0ms", actions: { rollover: { max_age: "1d", max_primary_shard_size: "50gb" } } }, delete: { min_age: `${days}d`, actions: { delete: {} } } } },
     });
@@ -224,6 +249,57 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     expect(job.dependencies).toEqual(expect.arrayContaining([named(runs[stack], "logging-elasticsearch").urn, named(runs[stack], "logging-filebeat-setup-user").urn]));
     const configVolume = (get(podSpec(runs[stack]), "volumes") as Obj[]).find((v) => v.name === "config");
     expect(configVolume).toEqual({ name: "config", configMap: { name: "filebeat-config", defaultMode: 0o640 } });
+    expect((get(jobPod, "volumes") as Obj[]).find((v) => v.name === "config")).toEqual({ name: "config", configMap: { name: "filebeat-setup-config", defaultMode: 0o640 } });
+    // The setup Job and its credential stay in Elasticsearch's namespace; the DaemonSet is a node agent.
+    expect([nsOf(job), nsOf(named(runs[stack], "logging-filebeat-daemonset"))]).toEqual(["logging", "node-agents"]);
+    // A replaced DaemonSet must not overlap the old one: both would lock the same registry on the node.
+    expect(named(runs[stack], "logging-filebeat-daemonset").deleteBeforeReplace).toBe(true);
+  });
+
+  it("serves Elasticsearch's HTTP layer with a certificate of the logging CA, which Filebeat trusts from its own namespace", () => {
+    const run = runs[stack];
+    const certs = ofType(run, "kubernetes:cert-manager.io/v1:Certificate").filter((c) => c.name.startsWith("logging-tls-"));
+    const byName = (n: string): RecordedResource => named(run, n, "kubernetes:cert-manager.io/v1:Certificate");
+    const issuerOf = (c: RecordedResource): unknown => get(c.inputs, "spec", "issuerRef");
+    // The CA: self-signed, in cert-manager's namespace (where a ClusterIssuer reads its Secret), its key kept on renewal.
+    const ca = byName("logging-tls-ca");
+    expect([nsOf(ca), get(ca.inputs, "spec", "isCA"), get(ca.inputs, "spec", "privateKey", "rotationPolicy"), issuerOf(ca)]).toEqual([
+      "cert-manager",
+      true,
+      "Never",
+      { name: "selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+    ]);
+    const issuer = named(run, "logging-tls-issuer", "kubernetes:cert-manager.io/v1:ClusterIssuer");
+    expect(get(issuer.inputs, "spec")).toEqual({ ca: { secretName: get(ca.inputs, "spec", "secretName") } });
+    expect(issuer.dependencies).toContain(ca.urn);
+    const caIssuer = { name: get(issuer.inputs, "metadata", "name"), kind: "ClusterIssuer", group: "cert-manager.io" };
+    // Elasticsearch's certificate names the host Filebeat and the setup Job connect to.
+    const es = byName("logging-tls-elasticsearch");
+    expect(esSpec(run).http).toEqual({ tls: { certificate: { secretName: get(es.inputs, "spec", "secretName") } } });
+    expect([nsOf(es), issuerOf(es)]).toEqual(["logging", caIssuer]);
+    const host = new URL((get(filebeatYaml(run), "output", "elasticsearch", "hosts", 0) as string)).hostname;
+    expect(get(es.inputs, "spec", "dnsNames")).toContain(host);
+    expect(named(run, "logging-elasticsearch").dependencies).toContain(es.urn);
+    // A CA bundle in each namespace whose pods connect, mounted as ca.crt alone.
+    const bundles = certs.filter((c) => c.name.endsWith("-ca-bundle"));
+    expect(bundles.map((c) => [nsOf(c), get(c.inputs, "spec", "secretName"), issuerOf(c)]).sort()).toEqual([
+      ["logging", "logging-ca-bundle", caIssuer],
+      ["node-agents", "logging-ca-bundle", caIssuer],
+    ]);
+    const caVolume = (pod: Obj): unknown => (get(pod, "volumes") as Obj[]).find((v) => v.name === "es-ca");
+    const job = named(run, "logging-filebeat-setup", "kubernetes:batch/v1:Job");
+    for (const [workload, pod] of [
+      [named(run, "logging-filebeat-daemonset"), podSpec(run)],
+      [job, get(job.inputs, "spec", "template", "spec") as Obj],
+    ] as const) {
+      const bundle = bundles.find((b) => nsOf(b) === nsOf(workload));
+      expect(caVolume(pod)).toEqual({ name: "es-ca", secret: { secretName: get(bundle?.inputs, "spec", "secretName"), items: [{ key: "ca.crt", path: "ca.crt" }] } });
+      expect(workload.dependencies).toContain(bundle?.urn);
+    }
+    // Every Certificate and the issuer wait for cert-manager (its CRDs and webhook).
+    const certManager = named(run, "cert-manager-release", "kubernetes:helm.sh/v3:Release").urn;
+    expect(certs).toHaveLength(4);
+    for (const c of [...certs, issuer]) expect(c.dependencies).toContain(certManager);
   });
 
   it("orders creation: namespaces and operator (with its CRDs) before the custom resources, Elasticsearch before Kibana and Filebeat", () => {

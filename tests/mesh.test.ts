@@ -88,9 +88,17 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     expect(keys.map((k) => [release(k).inputs.chart, release(k).inputs.version, release(k).inputs.namespace])).toEqual([
       ["base", "1.30.3", "istio-system"],
       ["istiod", "1.30.3", "istio-system"],
-      ["cni", "1.30.3", "istio-system"],
-      ["ztunnel", "1.30.3", "istio-system"],
+      ["cni", "1.30.3", "node-agents"],
+      ["ztunnel", "1.30.3", "node-agents"],
     ]);
+    // The node agents run in the one privileged namespace; istiod issues certificates to ztunnel
+    // there, and ztunnel finds istiod in istio-system.
+    expect(release("istiod").inputs.values).toMatchObject({ trustedZtunnelNamespace: "node-agents" });
+    expect(release("ztunnel").inputs.values).toMatchObject({ istioNamespace: "istio-system" });
+    const agentsNs = named(run(), "monitoring-node-agents-namespace", NAMESPACE).urn;
+    for (const k of ["cni", "ztunnel"]) expect(release(k).dependencies).toContain(agentsNs);
+    // Moving a release's namespace replaces it; the old one must go first (its ClusterRoles keep their names).
+    for (const k of keys) expect([k, release(k).deleteBeforeReplace]).toEqual([k, true]);
     for (const k of keys.slice(1)) expect((release(k).inputs.values as Obj).profile).toBe("ambient");
     for (let i = 1; i < keys.length; i++) expect(release(keys[i]).dependencies).toContain(release(keys[i - 1]).urn);
     // The system pool is a node group per zone (tests/zone-aware-capacity.test.ts): each release waits for all of them.
@@ -110,8 +118,18 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     const labelled = ofType(run(), NAMESPACE).filter((n) => labelsOf(n)["istio.io/dataplane-mode"] === "ambient").map((n) => String(meta(n).name)).sort();
     expect(labelled).toEqual(ENROLLED);
     for (const ns of ["trading-api-ns", "collectors-ns"]) expect(named(run(), ns, NAMESPACE).dependencies).toEqual(expect.arrayContaining([release("cni").urn, release("ztunnel").urn]));
-    expect(labelsOf(named(run(), "mesh-ns", NAMESPACE))["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    expect(labelsOf(named(run(), "mesh-ns", NAMESPACE))["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     expect(spec(named(run(), "mesh-default-deny", NETPOL))).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    // ztunnel's own way out of the node agents' namespace: istiod's xDS and CA port, nothing else.
+    const out = named(run(), "mesh-node-agent-flows-allow-ztunnel-istiod-out", NETPOL);
+    expect([meta(out).namespace, spec(out)]).toEqual([
+      "node-agents",
+      {
+        podSelector: { matchLabels: { app: "ztunnel" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
+      },
+    ]);
   });
 
   it("makes every enrolled namespace STRICT, with port exceptions only where callers outside the mesh must reach", () => {
@@ -169,6 +187,10 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     }
     const rules = ((spec(named(run(), "mesh-monitoring-rules")).groups as Obj[])[0].rules as { alert: string; expr: string }[]);
     expect(rules.map((r) => r.alert)).toEqual(["ZtunnelNotOnEveryNode", "IstioCniNotOnEveryNode", "IstiodUnavailable", "IstiodConfigRejected"]);
+    // The agents' alerts and monitor look where the agents run; istiod's where it runs.
+    const namespacesIn = (expr: string): string[] => [...new Set([...expr.matchAll(/namespace="([^"]+)"/g)].map((m) => m[1]))];
+    expect(rules.map((r) => namespacesIn(r.expr))).toEqual([["node-agents"], ["node-agents"], ["istio-system"], ["istio-system"]]);
+    expect(spec(named(run(), "mesh-monitoring-ztunnel")).namespaceSelector).toEqual({ matchNames: ["node-agents"] });
     const known = new Set(Object.values(MESH_RULE_METRICS).flat());
     for (const r of rules) for (const m of r.expr.match(/\b(kube|pilot)_[a-z_]+/g) ?? []) expect({ alert: r.alert, metric: m, known: known.has(m) }).toEqual({ alert: r.alert, metric: m, known: true });
   });

@@ -6,7 +6,7 @@ import { recordedRuns } from "./support/runs";
 
 // Every namespace the platform or its charts create is closed by default: a default-deny
 // NetworkPolicy for ingress and egress, and a Pod Security level; only the node agents' namespace
-// (and logging, for Filebeat; istio-system, for the mesh's CNI agent and ztunnel) are privileged.
+// (node and GPU exporters, Filebeat, the Istio CNI agent and ztunnel) is privileged.
 
 const runs = recordedRuns(["dev", "prod"]);
 
@@ -21,8 +21,8 @@ const RELEASE = "kubernetes:helm.sh/v3:Release";
  * are exempt from this test; docs/security.md says so.
  */
 const EXEMPT = ["kube-system"];
-/** istio-system: the Istio CNI agent and ztunnel need host access (docs/collectors-and-mesh.md). */
-const PRIVILEGED = [NODE_AGENTS_NAMESPACE, "logging", "istio-system"].sort();
+/** Only the node agents: node and GPU exporters, Filebeat, the Istio CNI agent and ztunnel. */
+const PRIVILEGED = [NODE_AGENTS_NAMESPACE];
 /** Both stacks run every area (dev too: AI, messaging, Velero); load testing is on in dev only. */
 const expectedNamespaces = (stack: string): string[] => [...EXPECTED_NAMESPACES, ...(stack === "dev" ? ["loadtest"] : [])].sort();
 const EXPECTED_NAMESPACES = [
@@ -90,8 +90,17 @@ describe.each(["dev", "prod"])("%s: every namespace closed by default", (stack) 
     expect(privileged.sort()).toEqual(PRIVILEGED);
   });
 
+  test("no two NetworkPolicies share a name in a namespace (flows added beside a guard use their own keys)", () => {
+    const keys = ofType(runs[stack], NP).map((np) => `${nsOf(np)}/${(np.inputs.metadata as { name: string }).name}`);
+    expect(keys.length).toBeGreaterThan(80);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
   test("node agents live in the privileged namespace", () => {
     const run = runs[stack];
+    // Filebeat, and the mesh's CNI agent and ztunnel, with the exporters.
+    expect(nsOf(named(run, "logging-filebeat-daemonset"))).toBe(NODE_AGENTS_NAMESPACE);
+    for (const key of ["cni", "ztunnel"]) expect(named(run, `mesh-${key}`, RELEASE).inputs.namespace).toBe(NODE_AGENTS_NAMESPACE);
     const kps = named(run, "monitoring-kube-prometheus-stack", RELEASE);
     expect((kps.inputs.values as { "prometheus-node-exporter": { namespaceOverride: string } })["prometheus-node-exporter"].namespaceOverride).toBe(NODE_AGENTS_NAMESPACE);
     expect(named(run, "ai-gpu-monitoring-dcgm-exporter", RELEASE).inputs.namespace).toBe(NODE_AGENTS_NAMESPACE);

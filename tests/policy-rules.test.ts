@@ -34,7 +34,7 @@ const rootShipper = (meta: { name?: string; namespace?: string } = {}, container
   const shipper = f.containerWith({ name: "filebeat", securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } }, volumeMounts: mounts, ...containerChanges });
   return [
     patch(f.daemonSet, {
-      metadata: { name: meta.name ?? "filebeat", namespace: meta.namespace ?? "logging" },
+      metadata: { name: meta.name ?? "filebeat", namespace: meta.namespace ?? "node-agents" },
       spec: {
         selector: { matchLabels: { app: "filebeat" } },
         template: {
@@ -216,8 +216,13 @@ const CASES: Record<string, Cases> = {
   "eks-control-plane-logging": { good: [[f.cluster]], bad: [[patch(f.cluster, { enabledClusterLogTypes: ["api", "authenticator"] })], [patch(f.cluster, { enabledClusterLogTypes: undefined })]] },
   "eks-node-group-no-ssh": { good: [[f.nodeGroup]], bad: [[patch(f.nodeGroup, { remoteAccess: { ec2SshKey: "ops" } })]] },
   "k8s-namespace-pod-security": {
-    good: [[f.namespace, f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }), f.denyAllIn("agents")]],
-    bad: [[patch(f.namespace, { metadata: { name: "apps" } }), f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } }), f.denyAllIn("apps")]],
+    good: [[f.namespace, f.denyAllIn("apps")], [patch(f.namespace, { metadata: { name: "node-agents", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }), f.denyAllIn("node-agents")]],
+    bad: [
+      [patch(f.namespace, { metadata: { name: "apps" } }), f.denyAllIn("apps")],
+      [patch(f.namespace, { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "latest" } } }), f.denyAllIn("apps")],
+      // A second privileged namespace (as logging and istio-system once were).
+      [patch(f.namespace, { metadata: { name: "logging", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } }), f.denyAllIn("logging")],
+    ],
   },
   "k8s-namespace-default-deny": {
     good: [
@@ -255,6 +260,8 @@ const CASES: Record<string, Cases> = {
       // The exemption is for the named DaemonSet only, and only while it stays locked down.
       rootShipper({ name: "fluent-bit" }),
       rootShipper({ namespace: "default" }),
+      // Where it ran before it joined the node agents.
+      rootShipper({ namespace: "logging" }),
       rootShipper({}, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["NET_RAW"] } } }),
       rootShipper({}, { securityContext: { allowPrivilegeEscalation: true, capabilities: { drop: ["ALL"] } } }),
       rootShipper({}, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["DAC_READ_SEARCH"] } } }),

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, ISTIO_IMAGES, chartSource, helmWaitOptions } from "../../lib/helmCharts";
+import { podSecurityLabels } from "../../lib/podSecurity";
+import { NamespaceFlows } from "../security/namespaceFlows";
 
 export interface MeshArgs {
   readonly provider: k8s.Provider;
@@ -12,6 +14,11 @@ export interface MeshArgs {
   readonly istiodReplicas?: number;
   /** Namespace and pod labels of Prometheus (scrapes istiod and ztunnel). */
   readonly prometheus: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /**
+   * The node agents' `privileged` namespace (its guard denies by default and admits Prometheus),
+   * where the CNI agent and ztunnel run. No default.
+   */
+  readonly nodeAgents: { readonly namespace: string; readonly namespaceResource: pulumi.Resource };
 }
 
 export const ISTIO_NAMESPACE = "istio-system";
@@ -40,8 +47,14 @@ const tcp = (port: number): { protocol: string; port: number } => ({ protocol: "
  * `standard`), which this cluster does not use.
  * https://istio.io/latest/docs/ambient/install/platform-prerequisites/
  *
- * istio-system runs privileged pods (the CNI agent and ztunnel configure pod network namespaces),
- * so it is the one namespace labelled `privileged`; it still denies all traffic but istiod's.
+ * The CNI agent and ztunnel are node agents (hostPath, host network for the CNI agent, the
+ * NET_ADMIN and SYS_ADMIN capabilities to enter pod network namespaces), so they run in the node
+ * agents' `privileged` namespace, not in istio-system, which keeps istiod alone and enforces
+ * `baseline`. istiod issues workload certificates only to a ztunnel of the namespace it trusts
+ * (`trustedZtunnelNamespace`, set here to the agents' namespace); ztunnel finds istiod through its
+ * `istioNamespace`. Installing ztunnel outside istio-system is how GKE (kube-system) and OpenShift
+ * Service Mesh (its own namespace) run it:
+ * https://docs.redhat.com/en/documentation/red_hat_openshift_service_mesh/3.2/html/installing/ossm-istio-ambient-mode
  */
 export class Mesh extends pulumi.ComponentResource {
   public readonly namespace: k8s.core.v1.Namespace;
@@ -50,6 +63,8 @@ export class Mesh extends pulumi.ComponentResource {
   public readonly cni: k8s.helm.v3.Release;
   public readonly ztunnel: k8s.helm.v3.Release;
   public readonly networkPolicies: Readonly<Record<string, k8s.networking.v1.NetworkPolicy>>;
+  /** ztunnel's own egress in the node agents' namespace (to istiod's xDS and CA port). */
+  public readonly nodeAgentFlows: NamespaceFlows;
   /** What a namespace must wait for before it enrols: the node agents that capture its pods. */
   public readonly enrolAfter: readonly pulumi.Resource[];
 
@@ -59,7 +74,9 @@ export class Mesh extends pulumi.ComponentResource {
     const ns = ISTIO_NAMESPACE;
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-ns`,
-      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, "pod-security.kubernetes.io/enforce": "privileged" } } },
+      // istiod alone: non-root, no capabilities, read-only root filesystem. `baseline`, warning at
+      // `restricted` (podSecurityLabels), as its chart's pod template is not checked here offline.
+      { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": ns, ...podSecurityLabels("baseline") } } },
       k8sOpts,
     );
 
@@ -67,7 +84,7 @@ export class Mesh extends pulumi.ComponentResource {
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: policyName, namespace: ns }, spec }, { ...k8sOpts, dependsOn: [this.namespace] });
     const prometheus = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.prometheus.namespace } }, podSelector: { matchLabels: { ...args.prometheus.podLabels } } };
     const dns = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] };
-    // The CNI node agent runs on the host network, where NetworkPolicy does not apply.
+    // Only istiod lives here (the node agents moved to their own namespace).
     this.networkPolicies = {
       defaultDeny: policy("default-deny", "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
       istiod: policy("istiod", "istiod", {
@@ -81,20 +98,43 @@ export class Mesh extends pulumi.ComponentResource {
         // The Kubernetes API (the cluster endpoint's ENIs, 443).
         egress: [dns, { ports: [tcp(443)] }],
       }),
-      ztunnel: policy("ztunnel", "ztunnel", {
-        podSelector: { matchLabels: { ...ZTUNNEL_POD_LABELS } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [prometheus], ports: [tcp(ZTUNNEL_METRICS_PORT)] }],
-        egress: [dns, { to: [{ podSelector: { matchLabels: { ...ISTIOD_POD_LABELS } } }], ports: [tcp(ISTIOD_PORTS.xds)] }],
-      }),
     };
 
-    const release = (key: string, pin: (typeof CHARTS)[keyof typeof CHARTS], releaseName: string, values: Record<string, unknown>, after: readonly pulumi.Resource[]): k8s.helm.v3.Release =>
+    // The node agents' namespace allows DNS and Prometheus; ztunnel also needs istiod's xDS and CA
+    // port (its own pod's traffic; what it carries for enrolled pods leaves from their network namespaces).
+    this.nodeAgentFlows = new NamespaceFlows(
+      `${name}-node-agent-flows`,
+      {
+        provider: args.provider,
+        namespace: args.nodeAgents.namespace,
+        namespaceResource: args.nodeAgents.namespaceResource,
+        egress: { "ztunnel-istiod": { podLabels: ZTUNNEL_POD_LABELS, peers: [{ namespace: ns, podLabels: ISTIOD_POD_LABELS }], ports: [ISTIOD_PORTS.xds], why: "ztunnel gets its configuration and workload certificates from istiod" } },
+      },
+      { parent: this },
+    );
+
+    const release = (
+      key: string,
+      pin: (typeof CHARTS)[keyof typeof CHARTS],
+      releaseName: string,
+      values: Record<string, unknown>,
+      after: readonly pulumi.Resource[],
+      where: { readonly namespace: string; readonly namespaceResource: pulumi.Resource } = { namespace: ns, namespaceResource: this.namespace },
+    ): k8s.helm.v3.Release =>
       new k8s.helm.v3.Release(
         `${name}-${key}`,
-        { ...chartSource(pin), name: releaseName, namespace: ns, createNamespace: false, cleanupOnFail: true, ...helmWaitOptions(pin), values },
-        { ...k8sOpts, dependsOn: [this.namespace, ...args.scheduledAfter, ...after] },
+        { ...chartSource(pin), name: releaseName, namespace: where.namespace, createNamespace: false, cleanupOnFail: true, ...helmWaitOptions(pin), values },
+        {
+          ...k8sOpts,
+          dependsOn: [where.namespaceResource, ...args.scheduledAfter, ...after],
+          // A release whose namespace changes is replaced, and its cluster-scoped objects (ClusterRoles,
+          // bindings) keep their names, annotated with the old release's namespace: Helm refuses to
+          // adopt them while the old release exists, so the old one goes first. (This moved the node
+          // agents out of istio-system once; docs/collectors-and-mesh.md says what that costs.)
+          deleteBeforeReplace: true,
+        },
       );
+    const agents = args.nodeAgents;
     const images = { hub: ISTIO_IMAGES.hub, tag: ISTIO_IMAGES.tag };
     const replicas = args.istiodReplicas ?? 1;
 
@@ -114,6 +154,9 @@ export class Mesh extends pulumi.ComponentResource {
         // node group update would fail. One replica may always go; with two, one stays.
         // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
         pdb: { minAvailable: replicas > 1 ? 1 : 0 },
+        // Certificates for ztunnel in the node agents' namespace (istiod trusts its own by default).
+        trustedZtunnelNamespace: agents.namespace,
+        seccompProfile: { type: "RuntimeDefault" },
         nodeSelector: { ...args.nodeSelector },
         resources: { requests: { cpu: "500m", memory: "2048Mi" } },
         // Replicas in different zones: a zone loss leaves one serving xDS and certificates.
@@ -135,13 +178,16 @@ export class Mesh extends pulumi.ComponentResource {
         resources: { requests: { cpu: "100m", memory: "100Mi" } },
       },
       [this.istiod],
+      agents,
     );
     this.ztunnel = release(
       "ztunnel",
       CHARTS.ztunnel,
       "ztunnel",
-      { profile: "ambient", ...images, resources: { requests: { cpu: "200m", memory: "512Mi" } } },
+      // istiod (xDS and CA) stays in istio-system: `istioNamespace` locates it.
+      { profile: "ambient", ...images, istioNamespace: ns, resources: { requests: { cpu: "200m", memory: "512Mi" } } },
       [this.cni],
+      agents,
     );
     this.enrolAfter = [this.cni, this.ztunnel];
     this.registerOutputs({ namespace: ns });

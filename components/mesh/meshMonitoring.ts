@@ -11,6 +11,8 @@ export interface MeshMonitoringArgs {
   readonly releaseLabel: string;
   /** The istio-system namespace (monitors live there). */
   readonly namespace: pulumi.Resource;
+  /** The node agents' namespace, where ztunnel and the CNI agent run. No default. */
+  readonly nodeAgentsNamespace: string;
   readonly istiodReplicas: number;
 }
 
@@ -45,7 +47,8 @@ export class MeshMonitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PodMonitor",
         metadata: { name: "ztunnel", namespace: ISTIO_NAMESPACE, labels },
-        spec: { selector: { matchLabels: { ...ZTUNNEL_POD_LABELS } }, podMetricsEndpoints: [{ portNumber: ZTUNNEL_METRICS_PORT, path: "/stats/prometheus", interval: "30s" }] },
+        // ztunnel runs in the node agents' namespace; the monitor stays with the mesh's others.
+        spec: { namespaceSelector: { matchNames: [args.nodeAgentsNamespace] }, selector: { matchLabels: { ...ZTUNNEL_POD_LABELS } }, podMetricsEndpoints: [{ portNumber: ZTUNNEL_METRICS_PORT, path: "/stats/prometheus", interval: "30s" }] },
       },
       after,
     );
@@ -55,7 +58,7 @@ export class MeshMonitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "mesh-alerts", namespace: ISTIO_NAMESPACE, labels },
-        spec: { groups: [{ name: "mesh", rules: meshAlerts(ISTIO_NAMESPACE, args.istiodReplicas) }] },
+        spec: { groups: [{ name: "mesh", rules: meshAlerts({ controlPlane: ISTIO_NAMESPACE, nodeAgents: args.nodeAgentsNamespace }, args.istiodReplicas) }] },
       },
       after,
     );

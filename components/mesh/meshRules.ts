@@ -13,8 +13,16 @@ export const MESH_RULE_METRICS: Readonly<Record<string, readonly string[]>> = {
   istiod: ["pilot_total_xds_rejects", "pilot_xds_push_context_errors"],
 };
 
-export function meshAlerts(namespace: string, istiodReplicas: number): MeshAlert[] {
-  const ds = (name: string): string => `kube_daemonset_status_number_ready{namespace="${namespace}",daemonset="${name}"} < kube_daemonset_status_desired_number_scheduled{namespace="${namespace}",daemonset="${name}"}`;
+/** Where the mesh runs: istiod's namespace and the node agents' (istio-cni, ztunnel). */
+export interface MeshNamespaces {
+  readonly controlPlane: string;
+  readonly nodeAgents: string;
+}
+
+export function meshAlerts(namespaces: MeshNamespaces, istiodReplicas: number): MeshAlert[] {
+  const namespace = namespaces.controlPlane;
+  const agents = namespaces.nodeAgents;
+  const ds = (name: string): string => `kube_daemonset_status_number_ready{namespace="${agents}",daemonset="${name}"} < kube_daemonset_status_desired_number_scheduled{namespace="${agents}",daemonset="${name}"}`;
   return [
     {
       alert: "ZtunnelNotOnEveryNode",

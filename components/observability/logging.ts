@@ -10,6 +10,8 @@ import { Tags } from "../tags";
 import { FILEBEAT_ROLE, FILEBEAT_SETUP_ROLE, FILEBEAT_SETUP_USER, FILEBEAT_USER, filebeatRoles } from "./loggingConfig";
 import { FilebeatDaemonSet } from "./loggingFilebeat";
 import { elasticsearchSpec, kibanaSpec, LOGGING_NAMES } from "./loggingStack";
+import { LOGGING_PODS, LOGGING_PORTS } from "./loggingNetwork";
+import { LOGGING_TLS_NAMES, LoggingTls } from "./loggingTls";
 
 export interface LoggingArgs {
   /** Validated `entasis:logging` config. */
@@ -29,6 +31,14 @@ export interface LoggingArgs {
   readonly tags: Tags;
   /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
   readonly webhookSourceCidrs: readonly string[];
+  /** The node agents' `privileged` namespace, where Filebeat runs. No default. */
+  readonly nodeAgents: { readonly namespace: string; readonly namespaceResource: pulumi.Resource };
+  /** cert-manager, which issues Elasticsearch's HTTP certificate from the logging CA. No default. */
+  readonly certManager: {
+    readonly release: pulumi.Resource;
+    readonly namespace: string;
+    readonly selfSignedIssuer: { readonly resource: pulumi.Resource; readonly name: string };
+  };
 }
 
 /**
@@ -41,6 +51,8 @@ export class Logging extends pulumi.ComponentResource {
   public readonly elasticsearch: k8s.apiextensions.CustomResource;
   public readonly kibana: k8s.apiextensions.CustomResource;
   public readonly filebeat: FilebeatDaemonSet;
+  /** The logging CA, Elasticsearch's HTTP certificate and the CA bundles of its clients. */
+  public readonly tls: LoggingTls;
   /** In-cluster Kibana URL (TLS with ECK's self-signed CA). */
   public readonly kibanaUrl: string;
   /** In-cluster Elasticsearch HTTP service, `<name>-es-http.<namespace>.svc`. */
@@ -53,17 +65,35 @@ export class Logging extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     const labels = { "app.kubernetes.io/part-of": "entasis-logging", "app.kubernetes.io/managed-by": "pulumi" };
 
-    // The operator: `baseline` (its chart sets no seccomp profile). The logging namespace is
-    // `privileged` for Filebeat alone (hostPath, root): it reads ECK's CA Secret, which exists only
-    // in Elasticsearch's namespace, so it cannot join the node agents' namespace yet (docs/security.md).
+    // The operator: `baseline` (its chart sets no seccomp profile). Elasticsearch and Kibana:
+    // `baseline` (ECK sets no seccomp profile either; mmap is off, so no privileged sysctl init
+    // container). Filebeat, the one pod that needs the host, runs in the node agents' namespace.
     const operatorNs = new k8s.core.v1.Namespace(`${name}-operator-namespace`, { metadata: { name: n.operatorNamespace, labels: { ...labels, ...podSecurityLabels("baseline") } } }, k8sOpts);
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: n.namespace, labels: { ...labels, ...podSecurityLabels("privileged") } } }, k8sOpts);
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: n.namespace, labels: { ...labels, ...podSecurityLabels("baseline") } } }, k8sOpts);
     new NamespaceGuard(
       `${name}-operator-guard`,
       { provider: args.provider, namespace: n.operatorNamespace, namespaceResource: operatorNs, ingress: operatorIngress(args.webhookSourceCidrs), egress: operatorEgress(n.namespace) },
       { parent: this },
     );
-    new NamespaceGuard(`${name}-guard`, { provider: args.provider, namespace: n.namespace, namespaceResource: ns, ingress: loggingIngress(n.operatorNamespace), egress: loggingEgress() }, { parent: this });
+    new NamespaceGuard(
+      `${name}-guard`,
+      { provider: args.provider, namespace: n.namespace, namespaceResource: ns, ingress: loggingIngress(n.operatorNamespace, args.nodeAgents.namespace), egress: loggingEgress() },
+      { parent: this },
+    );
+
+    // Elasticsearch's HTTP certificate from a CA whose bundle can be issued into other namespaces.
+    this.tls = new LoggingTls(
+      `${name}-tls`,
+      {
+        provider: args.provider,
+        certManagerRelease: args.certManager.release,
+        certManagerNamespace: args.certManager.namespace,
+        selfSignedIssuer: args.certManager.selfSignedIssuer,
+        elasticsearch: { namespace: n.namespace, namespaceResource: ns, services: [`${n.elasticsearch}-es-http`, `${n.elasticsearch}-es-internal-http`] },
+        trustIn: { filebeat: args.nodeAgents, "filebeat-setup": { namespace: n.namespace, namespaceResource: ns } },
+      },
+      { parent: this },
+    );
 
     // Encrypted gp3 through the EBS CSI add-on; WaitForFirstConsumer so each volume is created in
     // the zone its pod was scheduled to. tagSpecification_N tags the volumes themselves.
@@ -112,6 +142,17 @@ export class Logging extends pulumi.ComponentResource {
       },
       { ...k8sOpts, dependsOn: [ns] },
     );
+    // The same credential beside the DaemonSet, without the realm's role mapping: the file realm
+    // reads its Secrets from Elasticsearch's namespace only.
+    const agentSecret = new k8s.core.v1.Secret(
+      `${name}-filebeat-agent-credential`,
+      {
+        metadata: { name: n.filebeatAgentSecret, namespace: args.nodeAgents.namespace, labels },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: FILEBEAT_USER, password: password.result },
+      },
+      { ...k8sOpts, dependsOn: [args.nodeAgents.namespaceResource] },
+    );
     // The setup credential (index template, ILM policy) goes to the one-shot setup Job only.
     const setupPassword = new random.RandomPassword(`${name}-filebeat-setup-password`, { length: 32, special: false }, { parent: this });
     const setupSecret = new k8s.core.v1.Secret(
@@ -130,7 +171,7 @@ export class Logging extends pulumi.ComponentResource {
     );
 
     // The operator release installs the CRDs and admits these kinds; the pods they make go to the system pool.
-    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, setupSecret, rolesSecret, ...args.scheduledAfter] };
+    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, setupSecret, rolesSecret, this.tls.elasticsearchCertificate, ...args.scheduledAfter] };
     this.elasticsearch = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
       {
@@ -153,15 +194,19 @@ export class Logging extends pulumi.ComponentResource {
     this.filebeat = new FilebeatDaemonSet(
       `${name}-filebeat`,
       {
-        namespace: n.namespace,
+        namespace: args.nodeAgents.namespace,
+        namespaceResource: args.nodeAgents.namespaceResource,
+        setupNamespace: n.namespace,
+        elasticsearch: { pods: LOGGING_PODS.elasticsearch, port: LOGGING_PORTS.http },
         stackVersion: cfg.stackVersion,
-        elasticsearchUrl: `https://${this.elasticsearchService}:9200`,
-        // ECK publishes the HTTP layer's CA in this Secret. https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-tls-certificates.html
-        caSecret: `${n.elasticsearch}-es-http-certs-public`,
-        userSecret: n.filebeatUserSecret,
+        elasticsearchUrl: `https://${this.elasticsearchService}:${LOGGING_PORTS.http}`,
+        // The logging CA, issued into both namespaces (LoggingTls).
+        caSecret: LOGGING_TLS_NAMES.caBundle,
+        userSecret: n.filebeatAgentSecret,
         setupSecret: n.filebeatSetupSecret,
         systemPoolLabels: args.systemPoolLabels,
-        setupAfter: [this.elasticsearch, userSecret, setupSecret],
+        setupAfter: [this.elasticsearch, userSecret, setupSecret, this.tls.caBundles["filebeat-setup"]],
+        agentAfter: [agentSecret, this.tls.caBundles.filebeat],
         retentionDays: cfg.retentionDays,
         indexReplicas: cfg.elasticsearch.nodes > 1 ? 1 : 0,
         resources: cfg.filebeat.resources,

@@ -4,22 +4,32 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerResources } from "./loggingSettings";
 import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, FILEBEAT_SETUP_CONFIG_FILE, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
 import { containerResources } from "./loggingStack";
+import { NamespaceFlows } from "../security/namespaceFlows";
 
 export interface FilebeatDaemonSetArgs {
+  /** The node agents' `privileged` namespace the DaemonSet runs in (hostPath, root). No default. */
   readonly namespace: string;
+  /** Its Namespace resource (the flows wait for it). No default. */
+  readonly namespaceResource: pulumi.Resource;
+  /** Elasticsearch's namespace, where the setup Job runs with its credential. No default. */
+  readonly setupNamespace: string;
+  /** Elasticsearch's pods (labels) and HTTP port, which Filebeat's egress admits. No default. */
+  readonly elasticsearch: { readonly pods: Readonly<Record<string, string>>; readonly port: number };
   /** Same version as Elasticsearch (Beats must not be newer than the cluster). */
   readonly stackVersion: string;
   readonly elasticsearchUrl: string;
-  /** Secret with `ca.crt` of the Elasticsearch HTTP layer. */
+  /** Secret whose `ca.crt` is the CA of Elasticsearch's HTTP layer, in both namespaces. */
   readonly caSecret: string;
-  /** basic-auth Secret (`username`, `password`) of Filebeat's Elasticsearch user: writes only. */
+  /** basic-auth Secret (`username`, `password`) of Filebeat's Elasticsearch user, in `namespace`: writes only. */
   readonly userSecret: string;
-  /** basic-auth Secret of the setup user (index template, ILM policy): read by the setup Job alone. */
+  /** basic-auth Secret of the setup user (index template, ILM policy), in `setupNamespace`: read by the setup Job alone. */
   readonly setupSecret: string;
   /** Node labels of the untainted system pool the setup Job runs on. */
   readonly systemPoolLabels: Readonly<Record<string, string>>;
-  /** What the setup Job waits for besides the pool: Elasticsearch and the users' Secrets. Default none. */
+  /** What the setup Job waits for besides the pool: Elasticsearch, the setup user's Secret and CA. Default none. */
   readonly setupAfter?: readonly pulumi.Resource[];
+  /** What the DaemonSet waits for besides the pool and the Job: its credential and CA in its namespace. Default none. */
+  readonly agentAfter?: readonly pulumi.Resource[];
   readonly retentionDays: number;
   /** Replicas of each log index. */
   readonly indexReplicas: number;
@@ -42,10 +52,19 @@ export const ILM_POLICY_NAME = "entasis-logs";
  * Filebeat on every node, tolerating every taint: reads the node's container logs read-only from
  * hostPath and ships them to Elasticsearch. The registry (read offsets) lives on the node, so a
  * restarted pod resumes where it stopped instead of re-shipping or skipping logs.
+ *
+ * The DaemonSet is a node agent and runs in the agents' `privileged` namespace with its write-only
+ * credential and the CA; the setup Job and its stronger credential stay in Elasticsearch's
+ * namespace, which therefore admits no host access at all.
  */
 export class FilebeatDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
+  /** filebeat.yml, beside the DaemonSet. */
   public readonly configMap: k8s.core.v1.ConfigMap;
+  /** The setup Job's config and the ILM policy, beside the Job. */
+  public readonly setupConfigMap: k8s.core.v1.ConfigMap;
+  /** Filebeat's own traffic in the agents' namespace: Elasticsearch and the Kubernetes API. */
+  public readonly flows: NamespaceFlows;
   /** Installs the index template and the ILM policy with the setup credential; the DaemonSet waits for it. */
   public readonly setupJob: k8s.batch.v1.Job;
 
@@ -81,28 +100,41 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    this.configMap = new k8s.core.v1.ConfigMap(
-      `${name}-config`,
+    const configData = {
+      [FILEBEAT_PATHS.configFile]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas }),
+    };
+    const setupData = {
+      [FILEBEAT_SETUP_CONFIG_FILE]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas, mode: "setup" }),
+      [FILEBEAT_PATHS.ilmPolicyFile]: JSON.stringify(ilmPolicy(args.retentionDays), null, 2),
+    };
+    this.configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: `${FILEBEAT_NAME}-config`, namespace: args.namespace, labels }, data: configData }, k8sOpts);
+    this.setupConfigMap = new k8s.core.v1.ConfigMap(`${name}-setup-config`, { metadata: { name: `${FILEBEAT_SETUP_NAME}-config`, namespace: args.setupNamespace, labels }, data: setupData }, k8sOpts);
+
+    // The agents' namespace denies everything but DNS and Prometheus: Filebeat adds its own way out.
+    this.flows = new NamespaceFlows(
+      `${name}-flows`,
       {
-        metadata: { name: `${FILEBEAT_NAME}-config`, namespace: args.namespace, labels },
-        data: {
-          [FILEBEAT_PATHS.configFile]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas }),
-          [FILEBEAT_SETUP_CONFIG_FILE]: renderFilebeatConfig({ elasticsearchUrl: args.elasticsearchUrl, ilmPolicyName: ILM_POLICY_NAME, indexReplicas: args.indexReplicas, mode: "setup" }),
-          [FILEBEAT_PATHS.ilmPolicyFile]: JSON.stringify(ilmPolicy(args.retentionDays), null, 2),
+        provider: args.provider,
+        namespace: args.namespace,
+        namespaceResource: args.namespaceResource,
+        egress: {
+          "filebeat-elasticsearch": { podLabels: selector, peers: [{ namespace: args.setupNamespace, podLabels: args.elasticsearch.pods }], ports: [args.elasticsearch.port], why: "Filebeat ships logs to Elasticsearch's HTTP layer" },
+          // add_kubernetes_metadata watches pods, namespaces and nodes (the API server's ENIs, 443).
+          "filebeat-kubernetes-api": { podLabels: selector, peers: [{ cidrs: ["0.0.0.0/0"] }], ports: [443], why: "Filebeat reads pod metadata from the Kubernetes API" },
         },
       },
-      k8sOpts,
+      { parent: this },
     );
 
     // Template and ILM policy first, with the setup credential, on the system pool; a changed
     // config (retention, replicas) changes the pod template, so the Job is replaced and runs again.
     // https://www.elastic.co/docs/reference/beats/filebeat/command-line-options#setup-command
-    const configHash = this.configMap.data.apply((d) => hashOf(JSON.stringify(d)));
+    const configHash = hashOf(JSON.stringify({ ...configData, ...setupData }));
     const setupLabels = { ...labels, "app.kubernetes.io/name": FILEBEAT_SETUP_NAME };
     this.setupJob = new k8s.batch.v1.Job(
       `${name}-setup`,
       {
-        metadata: { name: FILEBEAT_SETUP_NAME, namespace: args.namespace, labels: setupLabels },
+        metadata: { name: FILEBEAT_SETUP_NAME, namespace: args.setupNamespace, labels: setupLabels },
         spec: {
           // Elasticsearch is created just before and becomes reachable minutes later (the custom
           // resource is not awaited): the Job retries with the kubelet's back-off (at most 6 min
@@ -137,7 +169,7 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
                 },
               ],
               volumes: [
-                { name: "config", configMap: { name: this.configMap.metadata.name, defaultMode: 0o640 } },
+                { name: "config", configMap: { name: this.setupConfigMap.metadata.name, defaultMode: 0o640 } },
                 { name: "es-ca", secret: { secretName: args.caSecret, items: [{ key: "ca.crt", path: "ca.crt" }] } },
                 { name: "data", emptyDir: {} },
               ],
@@ -208,7 +240,15 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [serviceAccount, binding, this.setupJob, ...args.scheduledAfter] },
+      {
+        ...k8sOpts,
+        dependsOn: [serviceAccount, binding, this.setupJob, this.flows, ...(args.agentAfter ?? []), ...args.scheduledAfter],
+        // A replacement (a new namespace, as when it left `logging`) must not overlap the old
+        // DaemonSet: both would share the registry on the node, which Filebeat locks
+        // (`path.data` holds filebeat.lock), so the new pods could never become ready while the old
+        // ones ran. The old one goes first; the registry carries the offsets across.
+        deleteBeforeReplace: true,
+      },
     );
 
     this.registerOutputs({});

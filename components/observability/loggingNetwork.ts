@@ -14,14 +14,20 @@ export const LOGGING_PODS = {
 export const LOGGING_PORTS = { http: 9200, transport: 9300, webhook: 9443 } as const;
 
 /**
- * The logging namespace: only Filebeat, Kibana and the ECK operator reach Elasticsearch (every
- * log of the cluster); only Elasticsearch nodes reach each other's transport port.
+ * The logging namespace: only Filebeat (from the node agents' namespace), its setup Job, Kibana
+ * and the ECK operator reach Elasticsearch (every log of the cluster); only Elasticsearch nodes
+ * reach each other's transport port.
  */
-export function loggingIngress(operatorNamespace: string): Record<string, GuardFlow> {
+export function loggingIngress(operatorNamespace: string, nodeAgentsNamespace: string): Record<string, GuardFlow> {
   return {
     "elasticsearch-http": {
       podLabels: LOGGING_PODS.elasticsearch,
-      peers: [{ podLabels: LOGGING_PODS.filebeat }, { podLabels: LOGGING_PODS.filebeatSetup }, { podLabels: LOGGING_PODS.kibana }, { namespace: operatorNamespace, podLabels: LOGGING_PODS.operator }],
+      peers: [
+        { namespace: nodeAgentsNamespace, podLabels: LOGGING_PODS.filebeat },
+        { podLabels: LOGGING_PODS.filebeatSetup },
+        { podLabels: LOGGING_PODS.kibana },
+        { namespace: operatorNamespace, podLabels: LOGGING_PODS.operator },
+      ],
       ports: [LOGGING_PORTS.http],
       why: "Filebeat ships logs, its setup Job installs the template and ILM policy, Kibana queries, the ECK operator manages the cluster",
     },
@@ -34,7 +40,7 @@ export function loggingEgress(): Record<string, GuardFlow> {
     "to-elasticsearch": {
       peers: [{ podLabels: LOGGING_PODS.elasticsearch }],
       ports: [LOGGING_PORTS.http],
-      why: "Filebeat and Kibana reach Elasticsearch's HTTP layer",
+      why: "the Filebeat setup Job and Kibana reach Elasticsearch's HTTP layer",
     },
     "elasticsearch-transport": { podLabels: LOGGING_PODS.elasticsearch, peers: [{ podLabels: LOGGING_PODS.elasticsearch }], ports: [LOGGING_PORTS.transport], why: "Elasticsearch nodes talk to each other" },
   };

@@ -1,4 +1,5 @@
 import { ContainerResources, LoggingSettings } from "./loggingSettings";
+import { LOGGING_TLS_NAMES } from "./loggingTls";
 
 /** Fixed Kubernetes names of the logging stack; ECK derives Service and Secret names from them. */
 export const LOGGING_NAMES = {
@@ -8,7 +9,10 @@ export const LOGGING_NAMES = {
   kibana: "logs",
   /** Distinct from any `gp3` class other areas create. */
   storageClass: "gp3-encrypted",
+  /** Filebeat's user in ECK's file realm (Elasticsearch's namespace), with its role mapping. */
   filebeatUserSecret: "filebeat-user",
+  /** The same credential in the node agents' namespace, where the DaemonSet reads it. */
+  filebeatAgentSecret: "filebeat-credential",
   filebeatSetupSecret: "filebeat-setup-user",
   filebeatRolesSecret: "filebeat-roles",
   nodeSet: "default",
@@ -49,6 +53,9 @@ export function elasticsearchSpec(cfg: LoggingSettings, poolLabels: Readonly<Rec
     spec: {
       version: cfg.stackVersion,
       auth: { fileRealm: [{ secretName: n.filebeatUserSecret }, { secretName: n.filebeatSetupSecret }], roles: [{ secretName: n.filebeatRolesSecret }] },
+      // cert-manager's certificate from the logging CA (LoggingTls), so clients in other namespaces
+      // can trust it. https://www.elastic.co/docs/deploy-manage/security/k8s-https-settings
+      http: { tls: { certificate: { secretName: LOGGING_TLS_NAMES.elasticsearchCertificate } } },
       nodeSets: [
         {
           name: n.nodeSet,

@@ -57,6 +57,31 @@ function peersOf(peers: readonly GuardPeer[]): k8s.types.input.networking.v1.Net
   });
 }
 
+const selectorOf = (labels?: Readonly<Record<string, string>>) => ({ matchLabels: { ...(labels ?? {}) } });
+
+/**
+ * The NetworkPolicies (name and spec) that allow each flow: `allow-<key>` for ingress,
+ * `allow-<key>-out` for egress. NamespaceGuard and NamespaceFlows both build them here, so a
+ * namespace's policies look the same whoever adds them.
+ */
+export function flowPolicies(
+  ingress: Readonly<Record<string, GuardFlow>>,
+  egress: Readonly<Record<string, GuardFlow>>,
+): { readonly name: string; readonly spec: k8s.types.input.networking.v1.NetworkPolicySpec; readonly why: string }[] {
+  return [
+    ...Object.entries(ingress).map(([key, flow]) => ({
+      name: `allow-${key}`,
+      spec: { podSelector: selectorOf(flow.podLabels), policyTypes: ["Ingress"], ingress: [{ from: peersOf(flow.peers), ports: portsOf(flow.ports) }] },
+      why: flow.why,
+    })),
+    ...Object.entries(egress).map(([key, flow]) => ({
+      name: `allow-${key}-out`,
+      spec: { podSelector: selectorOf(flow.podLabels), policyTypes: ["Egress"], egress: [{ to: peersOf(flow.peers), ports: portsOf(flow.ports) }] },
+      why: flow.why,
+    })),
+  ];
+}
+
 /**
  * A namespace closed by default: a default-deny NetworkPolicy for ingress and egress, DNS to
  * CoreDNS, HTTPS out (never to 169.254.169.254), and only the listed flows. The VPC CNI enforces
@@ -78,13 +103,7 @@ export class NamespaceGuard extends pulumi.ComponentResource {
       "default-deny": policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, "nothing in or out unless a policy below allows it"),
       "dns-and-https": policy("dns-and-https", { podSelector: {}, policyTypes: ["Egress"], egress }, "DNS; HTTPS to the Kubernetes API, STS (IRSA) and AWS APIs, never to instance metadata"),
     };
-    const selector = (labels?: Readonly<Record<string, string>>) => ({ matchLabels: { ...(labels ?? {}) } });
-    for (const [key, flow] of Object.entries(args.ingress ?? {})) {
-      policies[`allow-${key}`] = policy(`allow-${key}`, { podSelector: selector(flow.podLabels), policyTypes: ["Ingress"], ingress: [{ from: peersOf(flow.peers), ports: portsOf(flow.ports) }] }, flow.why);
-    }
-    for (const [key, flow] of Object.entries(args.egress ?? {})) {
-      policies[`allow-${key}-out`] = policy(`allow-${key}-out`, { podSelector: selector(flow.podLabels), policyTypes: ["Egress"], egress: [{ to: peersOf(flow.peers), ports: portsOf(flow.ports) }] }, flow.why);
-    }
+    for (const p of flowPolicies(args.ingress ?? {}, args.egress ?? {})) policies[p.name] = policy(p.name, p.spec, p.why);
     this.policies = policies;
     this.registerOutputs({});
   }

@@ -4,6 +4,7 @@ import { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { ResourceRule, StackRule, resourceRule, stackRule } from "./common";
 import { C } from "./controls";
 import { POD_MAKING_KINDS } from "../../lib/podKinds";
+import { NODE_AGENTS_NAMESPACE } from "../../lib/podSecurity";
 
 type PodSpec = pulumi.Unwrap<k8s.types.input.core.v1.PodSpec>;
 type Container = pulumi.Unwrap<k8s.types.input.core.v1.Container>;
@@ -45,7 +46,7 @@ function workloadOf(args: ResourceValidationArgs): Workload | undefined {
  */
 export const ROOT_EXEMPTIONS: readonly { readonly namespace: string; readonly name: string; readonly reason: string }[] = [
   {
-    namespace: "logging",
+    namespace: NODE_AGENTS_NAMESPACE,
     name: "filebeat",
     // https://docs.aws.amazon.com/eks/latest/userguide/eks-optimized-ami.html (AL2023; kubelet writes pod logs 0640 root)
     reason: "reads /var/log/pods/*, which the kubelet writes root:root 0640 on EKS AL2023 nodes: only uid 0 can read them",
@@ -92,13 +93,15 @@ export const kubernetesRules: readonly (ResourceRule | StackRule)[] = [
     control: C.CIS_EKS_4_2_1,
     severity: "high",
     description:
-      "Every Namespace the program creates enforces a Pod Security level (label pod-security.kubernetes.io/enforce: restricted, baseline or privileged); the built-in admission controller then refuses pods above it. https://kubernetes.io/docs/concepts/security/pod-security-admission/",
+      `Every Namespace the program creates enforces a Pod Security level (label pod-security.kubernetes.io/enforce: restricted, baseline or privileged); the built-in admission controller then refuses pods above it. Only the node agents' namespace (${NODE_AGENTS_NAMESPACE}) may be privileged: a second one would admit host access next to ordinary workloads. https://kubernetes.io/docs/concepts/security/pod-security-admission/`,
     validateResource: (args, report) => {
       if (args.type !== "kubernetes:core/v1:Namespace") return;
       const metadata: unknown = args.props["metadata"];
       const labels: unknown = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "labels") : undefined;
       const level: unknown = typeof labels === "object" && labels !== null ? Reflect.get(labels, "pod-security.kubernetes.io/enforce") : undefined;
       if (level !== "restricted" && level !== "baseline" && level !== "privileged") report("Namespace has no pod-security.kubernetes.io/enforce label (restricted, baseline or privileged).");
+      const name: unknown = typeof metadata === "object" && metadata !== null ? Reflect.get(metadata, "name") : undefined;
+      if (level === "privileged" && name !== NODE_AGENTS_NAMESPACE) report(`Namespace ${String(name)} is privileged; only ${NODE_AGENTS_NAMESPACE} may be. Move its node agents there, or enforce baseline.`);
     },
   }),
   stackRule({
