@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { ConnectionSecrets } from "../components/data/connectionSecrets";
 import { ObjectStorage } from "../components/data/objectStorage";
 import { Postgres, PostgresReplicaSource } from "../components/data/postgres";
@@ -29,6 +30,8 @@ export interface DataTierInputs extends GuardedAwsScope {
   readonly tags: Tags;
   /** A failover standby's PostgreSQL: a cross-region replica of the primary stack's. Default none. */
   readonly postgresReplicaOf?: PostgresReplicaSource;
+  /** Statements that share the keys of backed-up data with the backup account (lib/keyStatements.ts). Default none. */
+  readonly copyKeyStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
 }
 
 /** Composition of the data area (called from buildPlatform); top-level components named after their role. */
@@ -55,6 +58,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     protect,
     tags,
     replicaOf: env.postgresReplicaOf,
+    storageKeyStatements: env.copyKeyStatements,
   });
 
   const consumers = data.postgres.consumers;

@@ -18,6 +18,7 @@ import { ALB_IP_ADDRESS_TYPE } from "../components/edge/loadBalancer";
 import { Monitoring } from "../components/observability/monitoring";
 import { CERT_MANAGER_NAMESPACE, CertManager, SELF_SIGNED_ISSUER } from "../components/certmanager/certManager";
 import { NODE_AGENTS_NAMESPACE } from "../lib/podSecurity";
+import { backupAccountKeyStatements, ebsViaEc2Statement } from "../lib/keyStatements";
 import { TIMESERIES_BUCKET_ROLE } from "../components/timeseries/backupStore";
 import { nodeVolumeKeyStatements } from "../components/cluster/nodePool";
 import { EncryptionKey } from "../components/security/encryptionKey";
@@ -153,13 +154,18 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
 
   // One customer key for instance disks (node pools and the bastion), as every other data store
   // has; its policy lets the services that launch node instances use it.
+  // The EBS CSI driver's volumes (Prometheus, Alertmanager, Elasticsearch) use it too: snapshots
+  // under the AWS managed aws/ebs key could never be copied to a backup account.
+  // The keys of backed-up data that AWS Backup copies with their source key (RDS, EBS) are shared
+  // with the backup account when there is one (entasis:backup.backupAccountVaultArn).
+  const copyKeyStatements = backupAccountKeyStatements(config.backup.backupAccountVaultArn, partition);
   const volumesKey = new EncryptionKey("ebs-volumes", {
-    description: `${namePrefix} EC2 instance volumes (EKS nodes, bastion)`,
+    description: `${namePrefix} EC2 instance volumes (EKS nodes, bastion) and the EBS CSI driver's`,
     alias: `${namePrefix}-ebs-volumes`,
     accountId: identity.accountId,
     partition,
     breakGlassRoleArn: keyGuard,
-    statements: nodeVolumeKeyStatements(identity.accountId, partition),
+    statements: [...nodeVolumeKeyStatements(identity.accountId, partition), ebsViaEc2Statement(identity.accountId, config.region), ...copyKeyStatements],
     tags,
   });
 
@@ -213,6 +219,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     securityGroups,
     tags,
     postgresReplicaOf: standby ? { sourceArn: standby.sources.postgresArn, promoted: standby.promoted } : undefined,
+    copyKeyStatements,
   });
 
   const cluster = new Cluster("cluster", {
@@ -259,6 +266,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     slackWebhookUrl: config.secrets.slackWebhookUrl,
     tradingApi: { namespace: config.workloads.namespace, service: TRADING_API, metricsPort: config.workloads.ports.metrics },
     volumeDriver: [cluster.ebsCsi],
+    volumeKeyArn: volumesKey.arn,
     deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
     webhookSourceCidrs: Object.values(subnetPlan.private),
@@ -270,6 +278,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     systemPoolLabels: systemPool.labels,
     scheduledAfter: onSystemPool,
     volumeDriver: [cluster.ebsCsi],
+    volumeKeyArn: volumesKey.arn,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
     // Filebeat runs with the other node agents (created with monitoring).

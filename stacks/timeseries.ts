@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { backupAccountKeyStatements } from "../lib/keyStatements";
 import { Cluster } from "../components/cluster/cluster";
 import { CertManager } from "../components/certmanager/certManager";
 import { MONITORING_NAMESPACE, Monitoring, RELEASE_NAME } from "../components/observability/monitoring";
@@ -101,6 +102,8 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
   const database = new TimeseriesCluster("timeseries", {
     namePrefix,
     volumeDriver: [cluster.ebsCsi],
+    // Its volumes' snapshots keep this key: a copy to the backup account needs that account's use of it.
+    volumeKeyStatements: backupAccountKeyStatements(env.backup.backupAccountVaultArn, env.partition),
     region: env.region,
     accountId: env.accountId,
     partition: env.partition,

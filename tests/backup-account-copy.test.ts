@@ -61,3 +61,38 @@ test("refuses something that is not a vault ARN", () => {
   expect(bad.messages).toEqual([expect.stringMatching(/^entasis:backup.backupAccountVaultArn "arn:aws:s3:::copies" is not an AWS Backup vault ARN/)]);
   expect(validateWith("prod", (a) => ({ ...a, backup: { ...(a.backup as object), backupAccountVaultArn: VAULT } })).ok).toBe(true);
 });
+
+describe("the source keys of what AWS Backup copies with its own key (RDS, EBS)", () => {
+  const BACKUP_ACCOUNT_ROOT = "arn:aws:iam::210987654321:root";
+  const keyPolicy = (run: RunResult, name: string) => jsonInput(named(run, name, "aws:kms/key:Key"), "policy");
+  /** The keys of backed-up RDS instances and EBS volumes (every StorageClass's and the database's). */
+  const SOURCE_KEYS = ["postgres-storage-key", "timeseries-volumes-key", "ebs-volumes-key"];
+
+  test("every EBS CSI StorageClass encrypts with a customer key whose policy admits EC2 for the account (aws/ebs snapshots cannot be shared)", () => {
+    const classes = ofType(prod, "kubernetes:storage.k8s.io/v1:StorageClass").filter((sc) => sc.inputs.provisioner === "ebs.csi.aws.com");
+    expect(classes.map((sc) => (sc.inputs.metadata as { name: string }).name).sort()).toEqual(["gp3", "gp3-encrypted", "gp3-encrypted-timeseries"].sort());
+    const keyArns = new Map(ofType(prod, "aws:kms/key:Key").map((k) => [String(k.state.arn), k.name]));
+    for (const sc of classes) {
+      const keyName = keyArns.get(String((sc.inputs.parameters as Record<string, string>).kmsKeyId));
+      expect([sc.name, keyName !== undefined && SOURCE_KEYS.includes(keyName)]).toEqual([sc.name, true]);
+    }
+  });
+
+  test("they admit the backup account's use and its grants for AWS resources when a backup account is configured, and nobody new otherwise", () => {
+    for (const key of SOURCE_KEYS) {
+      const withAccount = keyPolicy(withCopy, key);
+      const without = keyPolicy(prod, key);
+      for (const action of ["kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]) {
+        expect([key, action, evaluate([withAccount], { principal: BACKUP_ACCOUNT_ROOT, action })]).toEqual([key, action, "Allow"]);
+        expect([key, action, evaluate([without], { principal: BACKUP_ACCOUNT_ROOT, action })]).toEqual([key, action, "ImplicitDeny"]);
+      }
+      // Grants only for AWS resources (the copy's snapshot), never to itself.
+      expect(evaluate([withAccount], { principal: BACKUP_ACCOUNT_ROOT, action: "kms:CreateGrant", context: { "kms:GrantIsForAWSResource": true } })).toBe("Allow");
+      expect(evaluate([withAccount], { principal: BACKUP_ACCOUNT_ROOT, action: "kms:CreateGrant", context: { "kms:GrantIsForAWSResource": false } })).toBe("ImplicitDeny");
+      // Never administration or deletion.
+      for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey"]) expect(evaluate([withAccount], { principal: BACKUP_ACCOUNT_ROOT, action })).not.toBe("Allow");
+    }
+    // Another account gains nothing.
+    expect(evaluate([keyPolicy(withCopy, "postgres-storage-key")], { principal: "arn:aws:iam::999999999999:root", action: "kms:Decrypt" })).toBe("ImplicitDeny");
+  });
+});

@@ -40,6 +40,7 @@ function serviceRequests(run: RunResult): Record<string, { sid: string; req: Key
   const trail = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/entasis-prod-audit`;
   const ec2 = { "kms:ViaService": `ec2.${REGION}.amazonaws.com`, "kms:CallerAccount": ACCOUNT };
   const logs = { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/entasis/x` };
+  const csiDriver = ["kms:Decrypt", "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext"].map((action) => ({ sid: "EbsViaEc2", req: { principal: `arn:aws:iam::${ACCOUNT}:role/ebs-csi-controller`, action, context: ec2 } }));
   // The backup role is named in the vault keys only for cross-region copies (prod's DR vault).
   const copies = ofType(run, "aws:backup/vault:Vault").some((v) => v.name === "backup-dr-vault");
   const backup = backupRole && copies
@@ -59,8 +60,10 @@ function serviceRequests(run: RunResult): Record<string, { sid: string; req: Key
       { sid: "NodeLaunchUseOfTheKey", req: { principal: autoScaling, action: "kms:GenerateDataKeyWithoutPlaintext" } },
       { sid: "NodeLaunchUseOfTheKey", req: { principal: autoScaling, action: "kms:Decrypt" } },
       { sid: "NodeLaunchGrantsForVolumes", req: { principal: autoScaling, action: "kms:CreateGrant", context: { "kms:GrantIsForAWSResource": true } } },
+      // The EBS CSI driver's volumes of the gp3 classes (Prometheus, Alertmanager, Elasticsearch).
+      ...csiDriver,
     ],
-    "timeseries-volumes-key": ["kms:Decrypt", "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext"].map((action) => ({ sid: "EbsViaEc2", req: { principal: `arn:aws:iam::${ACCOUNT}:role/ebs-csi-controller`, action, context: ec2 } })),
+    "timeseries-volumes-key": csiDriver,
     "backup-vault-key": backup,
     "backup-dr-vault-key": backup,
   };
@@ -117,7 +120,8 @@ describe.each(["dev", "prod"])("%s", (stack) => {
       const appUse: Json = { Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY }] };
       for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) expect(decide(doc, { principal: OTHERS[3], action }, [appUse])).toBe("Allow");
     }
-    expect(checked).toBe(stack === "prod" ? 4 + 2 + 3 + 3 + 3 + 3 : 4 + 3 + 3 + 0);
+    // logs, trail, ebs-volumes (node launch 3, CSI driver 3), timeseries volumes, backup vaults.
+    expect(checked).toBe(stack === "prod" ? 4 + 2 + 6 + 3 + 3 + 3 : 4 + 6 + 3 + 0);
   });
 
   test("the account keeps administering every key: no lockout", () => {

@@ -35,6 +35,11 @@ export interface PostgresRestore {
 
 /** `protect` also turns on deletion protection and a final snapshot. */
 export interface PostgresArgs extends CredentialedStoreArgs, GuardedAwsScope {
+  /**
+   * Extra statements of the storage key, e.g. the backup account's copy access (lib/keyStatements.ts).
+   * Not applied to a restored instance, which keeps its source's key. Default none.
+   */
+  readonly storageKeyStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
   /** "17" (minors follow AWS) or "17.7" (pinned); the parameter family is `postgres<major>`. */
   readonly engineVersion: string;
   readonly autoMinorVersionUpgrade: boolean;
@@ -129,7 +134,7 @@ export class Postgres extends pulumi.ComponentResource {
     } else {
       this.storageKey = new EncryptionKey(
         `${name}-storage`,
-        { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, tags: args.tags },
+        { description: `${p} PostgreSQL storage and Performance Insights`, alias: `${p}-postgres`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, statements: args.storageKeyStatements, tags: args.tags },
         { parent: this },
       );
       dataKeyArn = this.storageKey.arn;

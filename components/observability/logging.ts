@@ -23,6 +23,11 @@ export interface LoggingArgs {
    * volumes) before the driver and the node pools. Default none.
    */
   readonly volumeDriver?: readonly pulumi.Resource[];
+  /**
+   * Customer key of the volumes the class provisions (the platform's EBS volume key): snapshots under
+   * the AWS managed aws/ebs key cannot be shared with another account. No default.
+   */
+  readonly volumeKeyArn: pulumi.Input<string>;
   /** Labels of the untainted pool the operator, Elasticsearch and Kibana run on. */
   readonly systemPoolLabels: Readonly<Record<string, string>>;
   /** What the operator, Elasticsearch, Kibana and Filebeat wait for: the system pool's node group and CoreDNS (`cluster.scheduledOn`). */
@@ -104,7 +109,7 @@ export class Logging extends pulumi.ComponentResource {
       {
         metadata: { name: n.storageClass, labels },
         provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true", fsType: "ext4", ...tagParameters },
+        parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.volumeKeyArn, fsType: "ext4", ...tagParameters },
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
         reclaimPolicy: cfg.elasticsearch.reclaimPolicy,

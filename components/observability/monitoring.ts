@@ -31,6 +31,11 @@ export interface MonitoringArgs {
    */
   readonly volumeDriver?: readonly pulumi.Resource[];
   /**
+   * Customer key of the volumes the class provisions (the platform's EBS volume key): snapshots under
+   * the AWS managed aws/ebs key cannot be shared with another account. No default.
+   */
+  readonly volumeKeyArn: pulumi.Input<string>;
+  /**
    * Delete Prometheus' and Alertmanager's volume claims with their StatefulSets (dev: a destroy
    * leaves no EBS volume); kept otherwise. Default false.
    * https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
@@ -116,7 +121,7 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         metadata: { name: GP3_STORAGE_CLASS },
         provisioner: "ebs.csi.aws.com",
-        parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+        parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.volumeKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",

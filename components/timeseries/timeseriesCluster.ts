@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolDescription } from "../cluster/nodePool";
 import { EncryptionKey } from "../security/encryptionKey";
+import { ebsViaEc2Statement } from "../../lib/keyStatements";
 import { Tags } from "../tags";
 import { TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
@@ -10,6 +11,8 @@ import { AccountScope } from "../storage/encryptedBucket";
 
 export interface TimeseriesClusterArgs extends AccountScope {
   readonly provider: k8s.Provider;
+  /** Extra statements of the volume key, e.g. the backup account's copy access (lib/keyStatements.ts). Default none. */
+  readonly volumeKeyStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
   /**
    * What provisions and deletes the volumes (the EBS CSI add-on). The StorageClasses depend on it,
    * so everything that owns a volume does too, and a destroy deletes those objects (and their
@@ -128,18 +131,10 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
 
     // The EBS CSI driver creates and attaches the volumes through EC2 under its own IRSA role. Like
     // the AWS managed aws/ebs key, this key lets principals of the account use it only via EC2 in
-    // this region. https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
-    const ebsUse: pulumi.Input<aws.iam.PolicyStatement> = {
-      Sid: "EbsViaEc2",
-      Effect: "Allow",
-      Principal: { AWS: "*" },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
-      Resource: "*",
-      Condition: { StringEquals: { "kms:CallerAccount": args.accountId, "kms:ViaService": `ec2.${args.region}.amazonaws.com` } },
-    };
+    // this region (lib/keyStatements.ts).
     this.volumeKey = new EncryptionKey(
       `${name}-volumes`,
-      { description: `${args.namePrefix} TimescaleDB EBS volumes`, alias: `${args.namePrefix}-timeseries-volumes`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, statements: [ebsUse], tags: args.tags },
+      { description: `${args.namePrefix} TimescaleDB EBS volumes`, alias: `${args.namePrefix}-timeseries-volumes`, accountId: args.accountId, partition: args.partition, breakGlassRoleArn: args.breakGlassRoleArn, statements: [ebsViaEc2Statement(args.accountId, args.region), ...(args.volumeKeyStatements ?? [])], tags: args.tags },
       { parent: this },
     );
     // WaitForFirstConsumer: each volume is created in the zone its instance lands in.
