@@ -10,6 +10,7 @@ import { EncryptionKey } from "../components/security/encryptionKey";
 import { Tags } from "../components/tags";
 import { proxyName, redisGroupId } from "../lib/dataNames";
 import { DataConfig } from "./schema/data";
+import { SecretRotationPlan } from "./schema/secretRotation";
 import { GuardedAwsScope } from "../components/scope";
 
 /** The data tier as the rest of the platform sees it. */
@@ -29,6 +30,8 @@ export interface DataTierInputs extends GuardedAwsScope {
   readonly tags: Tags;
   /** A failover standby's PostgreSQL: a cross-region replica of the primary stack's. Default none. */
   readonly postgresReplicaOf?: PostgresReplicaSource;
+  /** entasis:secretRotation: the master password's generation and the Redis token's update. Default none rotated. */
+  readonly rotation?: SecretRotationPlan;
 }
 
 /** Composition of the data area (called from buildPlatform); top-level components named after their role. */
@@ -55,6 +58,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     protect,
     tags,
     replicaOf: env.postgresReplicaOf,
+    masterPasswordGeneration: env.rotation?.generations.postgresMaster,
   });
 
   const consumers = data.postgres.consumers;
@@ -94,6 +98,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     secretRecoveryDays: data.secretRecoveryDays,
     protect,
     tags,
+    authTokenRotation: env.rotation?.redis,
   });
 
   const objectStorage = new ObjectStorage("object-storage", {

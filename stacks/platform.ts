@@ -37,6 +37,8 @@ import { AiTier, buildAiTier } from "./ai";
 import { DisasterRecovery } from "../components/backup/disasterRecovery";
 import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
+import { secretRotationPlan } from "./schema/secretRotation";
+import { rotationTransformation } from "../lib/secretRotation";
 import { buildConfigStore } from "./configStore";
 import { zonalPools } from "./schema/zonalCapacity";
 import { ConfigStore } from "../components/config/configStore";
@@ -120,6 +122,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   // What every area and most components start with: one scope, spread into each call below.
   const account: AwsScope = { namePrefix, region: config.region, accountId: identity.accountId, partition };
   const scope: GuardedAwsScope = { ...account, breakGlassRoleArn: keyGuard };
+  // entasis:secretRotation: each generated secret's generation; none set, nothing gets keepers (docs/secret-rotation.md).
+  const rotation = secretRotationPlan(config.secretRotation);
 
   const subnetPlan = carveSubnets({
     vpcCidr: config.network.cidr,
@@ -212,6 +216,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     securityGroups,
     tags,
     postgresReplicaOf: standby ? { sourceArn: standby.sources.postgresArn, promoted: standby.promoted } : undefined,
+    rotation,
   });
 
   const cluster = new Cluster("cluster", {
@@ -256,7 +261,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     volumeDriver: [cluster.ebsCsi],
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
-  });
+    // Filebeat's two file-realm passwords get their rotation keepers here: logging.ts is not changed for it.
+  }, { transformations: [rotationTransformation(rotation.generations.filebeat)] });
 
   // In-cluster Prometheus runs on the system pool (application SG), so it reaches pods directly;
   // the spec's monitoring SG (9000 into the application tier) is for collectors outside the cluster.
@@ -271,6 +277,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
     webhookSourceCidrs: Object.values(subnetPlan.private),
+    grafanaAdminGeneration: rotation.generations.grafanaAdmin,
   });
 
   // Istio ambient on the system pool; the namespaces it enrols wait for its node agents.
@@ -345,6 +352,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     protect: config.data.protect,
     tags,
     region: config.region,
+    userPasswordGeneration: rotation.generations.brokerUsers,
   });
 
   const configStore = buildConfigStore({ ...config.configStore, apps: { ...config.configStore.apps, ...collectorConfigApps(config.collectors) } }, {
@@ -389,6 +397,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     extraConsumers: collectorConsumers,
+    consumerPasswordGeneration: rotation.generations.timeseriesConsumers,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
     replicaOf: standby
