@@ -1,4 +1,6 @@
-import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
+import { RecordedResource, RunResult, attemptStack, runStack } from "../tools/offline/harness";
+import { loadStackFile } from "../tools/offline/stackFile";
+import { stackRun } from "./support/stackRuns";
 import { ROTATION_ANNOTATION } from "../lib/secretRotation";
 import { secretRotationPlan } from "../stacks/schema/secretRotation";
 import { TEST_SECRETS, named, ofType } from "./support/query";
@@ -223,5 +225,34 @@ describe("prod with entasis:secretRotation.secrets.postgresMaster 1", () => {
     expect(instances.length).toBeGreaterThan(1);
     for (const i of instances.filter((x) => x.name !== "postgres-primary")) expect([i.name, "password" in i.inputs]).toEqual([i.name, false]);
     expect(named(rotated, "postgres-proxy-proxy", "aws:rds/proxy:Proxy").inputs.defaultAuthScheme).toBe("IAM_AUTH");
+  });
+});
+
+describe("the failover standby (prod-standby) with secrets.postgresMaster 1", () => {
+  const r: Record<string, RunResult> = {};
+  beforeAll(async () => {
+    const rotation = { "entasis:secretRotation": { secrets: { postgresMaster: 1 } } };
+    r.standby = await stackRun("prod-standby");
+    r.waiting = await attemptStack({ stack: "prod-standby", secrets: TEST_SECRETS, overrides: rotation });
+    const failover = JSON.parse(loadStackFile("prod-standby").config["entasis:failover"]) as Record<string, unknown>;
+    r.promoted = await attemptStack({ stack: "prod-standby", secrets: TEST_SECRETS, overrides: { ...rotation, "entasis:failover": { ...failover, promoted: true } } });
+  }, 300_000);
+
+  it("while replicating, only its own master secret changes: the replica takes the primary's users, no password input", () => {
+    expect(r.waiting.error).toBeUndefined();
+    expect(changedInputs(r.standby, r.waiting)).toEqual([`${PASSWORD} postgres-master-password [keepers]`, `${SECRET_VERSION} postgres-master [secretString]`].sort());
+    const replica = named(r.waiting, "postgres-primary", RDS).inputs;
+    expect(replica.replicateSourceDb).toBeDefined();
+    expect("password" in replica).toBe(false);
+  });
+
+  it("once promoted, the instance gets the rotated password, the one its master secret holds", () => {
+    expect(r.promoted.error).toBeUndefined();
+    const password = result(r.promoted, "postgres-master-password");
+    expect(password).not.toBe(result(r.standby, "postgres-master-password"));
+    const db = named(r.promoted, "postgres-primary", RDS).inputs;
+    expect("replicateSourceDb" in db).toBe(false);
+    expect(db.password).toBe(password);
+    expect(JSON.parse(String(named(r.promoted, "postgres-master", SECRET_VERSION).inputs.secretString)).password).toBe(password);
   });
 });
