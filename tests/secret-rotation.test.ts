@@ -226,6 +226,15 @@ describe("prod with entasis:secretRotation.secrets.postgresMaster 1", () => {
     for (const i of instances.filter((x) => x.name !== "postgres-primary")) expect([i.name, "password" in i.inputs]).toEqual([i.name, false]);
     expect(named(rotated, "postgres-proxy-proxy", "aws:rds/proxy:Proxy").inputs.defaultAuthScheme).toBe("IAM_AUTH");
   });
+
+  it("nothing a rotation replaces is protected (prod protects its stores; a protected replacement fails `pulumi up`)", () => {
+    const replaced = [...ofType(rotated, PASSWORD), ...ofType(rotated, SECRET_VERSION), ...ofType(rotated, JOB)];
+    expect(replaced.length).toBeGreaterThan(20);
+    for (const r of replaced) expect([r.type, r.name, r.protect, r.deleteBeforeReplace]).toEqual([r.type, r.name, false, false]);
+    // ...while the stores they belong to are.
+    expect(named(rotated, "postgres-primary", RDS).protect).toBe(true);
+    expect(named(rotated, "redis-group", REDIS).protect).toBe(true);
+  });
 });
 
 describe("the failover standby (prod-standby) with secrets.postgresMaster 1", () => {
