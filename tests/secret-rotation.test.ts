@@ -6,6 +6,8 @@ import { secretRotationPlan } from "../stacks/schema/secretRotation";
 import { TEST_SECRETS, named, ofType } from "./support/query";
 import { effectiveConfig, validateWith } from "./support/config";
 import { recordedRuns } from "./support/runs";
+import { RULES } from "../policy/rules";
+import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 
 // Rotation of the generated secrets (entasis:secretRotation, docs/secret-rotation.md): nothing
 // changes for a stack that never configured it, and a configured generation changes exactly the
@@ -191,6 +193,15 @@ describe("dev with entasis:secretRotation.generation 1", () => {
     expect((named(rotated, "timeseries-consumers-analytics", K8S_SECRET).inputs.stringData as { password: string }).password).toBe(consumer);
     expect((named(rotated, "monitoring-grafana-admin", K8S_SECRET).inputs.stringData as Record<string, string>)["admin-password"]).toBe(result(rotated, "monitoring-grafana-admin"));
     expect((named(rotated, "logging-filebeat-user", K8S_SECRET).inputs.stringData as { password: string }).password).toBe(result(rotated, "logging-filebeat-password"));
+  });
+
+  it("passes the policy pack in a first preview and an up, generated-credential-rotation applying to every password", async () => {
+    for (const firstPreview of [true, false]) {
+      const report = await evaluatePolicies(RULES, rotated.resources, { config: loadPolicyConfig("dev"), firstPreview });
+      expect(report.findings.filter((x) => x.level === "mandatory")).toEqual([]);
+      expect(report.cannotRun.filter((x) => x.policy === "generated-credential-rotation")).toEqual([]);
+      expect(report.applied["generated-credential-rotation"]).toBe(13);
+    }
   });
 });
 
