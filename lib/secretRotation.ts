@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * Rotation of the secrets the platform generates (`@pulumi/random` RandomPassword): a password is
