@@ -11,6 +11,7 @@ import { EncryptionKey } from "../components/security/encryptionKey";
 import { Tags } from "../components/tags";
 import { proxyName, redisGroupId } from "../lib/dataNames";
 import { DataConfig } from "./schema/data";
+import { SecretRotationPlan } from "./schema/secretRotation";
 import { GuardedAwsScope } from "../components/scope";
 
 /** The data tier as the rest of the platform sees it. */
@@ -32,6 +33,8 @@ export interface DataTierInputs extends GuardedAwsScope {
   readonly postgresReplicaOf?: PostgresReplicaSource;
   /** Statements that share the keys of backed-up data with the backup account (lib/keyStatements.ts). Default none. */
   readonly copyKeyStatements?: readonly pulumi.Input<aws.iam.PolicyStatement>[];
+  /** entasis:secretRotation: the master password's generation and the Redis token's update. Default none rotated. */
+  readonly rotation?: SecretRotationPlan;
 }
 
 /** Composition of the data area (called from buildPlatform); top-level components named after their role. */
@@ -59,6 +62,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     tags,
     replicaOf: env.postgresReplicaOf,
     storageKeyStatements: env.copyKeyStatements,
+    masterPasswordGeneration: env.rotation?.generations.postgresMaster,
   });
 
   const consumers = data.postgres.consumers;
@@ -98,6 +102,7 @@ export function buildDataTier(data: DataConfig, env: DataTierInputs): DataTier {
     secretRecoveryDays: data.secretRecoveryDays,
     protect,
     tags,
+    authTokenRotation: env.rotation?.redis,
   });
 
   const objectStorage = new ObjectStorage("object-storage", {

@@ -30,6 +30,8 @@ export interface MessagingTierInputs {
   readonly tags: Tags;
   /** Region of the broker and its secrets. */
   readonly region: string;
+  /** Rotation generation of the applications' broker passwords (entasis:secretRotation). Default none. */
+  readonly userPasswordGeneration?: number;
 }
 
 /** Composition of the messaging area (called from buildPlatform). */
@@ -48,6 +50,7 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
     vpcId: network.vpcId,
     databaseSubnetIds: network.databaseSubnetIds,
     applicationSecurityGroupId: securityGroups.ids.application,
+    userPasswordGeneration: env.userPasswordGeneration,
     secretsKeyArn: env.data.secretsKey.arn,
     secretRecoveryDays: env.secretRecoveryDays,
     protect: env.protect,
@@ -71,6 +74,7 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
     nodeSelector: GENERAL_POOL_SELECTOR,
     dependsOn: [broker.broker, ...cluster.scheduledOn(generalPool.poolName)],
     provider: cluster.provider,
+    passwordGeneration: env.userPasswordGeneration,
   });
   return { broker, provisioner };
 }

@@ -39,6 +39,7 @@ import { AiTier, buildAiTier } from "./ai";
 import { DisasterRecovery } from "../components/backup/disasterRecovery";
 import { buildDisasterRecovery, drRegionProvider } from "./backup";
 import { MessagingTier, buildMessagingTier } from "./messaging";
+import { secretRotationPlan } from "./schema/secretRotation";
 import { buildConfigStore } from "./configStore";
 import { zonalPools } from "./schema/zonalCapacity";
 import { ConfigStore } from "../components/config/configStore";
@@ -122,6 +123,8 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
   // What every area and most components start with: one scope, spread into each call below.
   const account: AwsScope = { namePrefix, region: config.region, accountId: identity.accountId, partition };
   const scope: GuardedAwsScope = { ...account, breakGlassRoleArn: keyGuard };
+  // entasis:secretRotation: each generated secret's generation; none set, nothing gets keepers (docs/secret-rotation.md).
+  const rotation = secretRotationPlan(config.secretRotation);
 
   const subnetPlan = carveSubnets({
     vpcCidr: config.network.cidr,
@@ -220,6 +223,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     tags,
     postgresReplicaOf: standby ? { sourceArn: standby.sources.postgresArn, promoted: standby.promoted } : undefined,
     copyKeyStatements,
+    rotation,
   });
 
   const cluster = new Cluster("cluster", {
@@ -270,6 +274,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     deleteClaimsWithStatefulSets: !config.data.protect,
     scheduledAfter: onSystemPool,
     webhookSourceCidrs: Object.values(subnetPlan.private),
+    grafanaAdminGeneration: rotation.generations.grafanaAdmin,
   });
 
   const logging = new Logging("logging", {
@@ -288,6 +293,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
       namespace: CERT_MANAGER_NAMESPACE,
       selfSignedIssuer: { resource: certManager.selfSignedIssuer, name: SELF_SIGNED_ISSUER },
     },
+    filebeatPasswordGeneration: rotation.generations.filebeat,
   });
 
   // Istio ambient on the system pool; the namespaces it enrols wait for its node agents.
@@ -362,6 +368,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     protect: config.data.protect,
     tags,
     region: config.region,
+    userPasswordGeneration: rotation.generations.brokerUsers,
   });
 
   const configStore = buildConfigStore({ ...config.configStore, apps: { ...config.configStore.apps, ...collectorConfigApps(config.collectors) } }, {
@@ -406,6 +413,7 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     secretRecoveryDays: config.data.secretRecoveryDays,
     protect: config.data.protect,
     extraConsumers: collectorConsumers,
+    consumerPasswordGeneration: rotation.generations.timeseriesConsumers,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
     replicaOf: standby

@@ -46,6 +46,8 @@ export interface TimeseriesTierInputs extends GuardedAwsScope {
   readonly replicaOf?: TimeseriesReplicaSource & { readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   /** `archive_timeout` in seconds; a failover primary bounds the standby's RPO with it. Default CNPG's. */
   readonly archiveTimeoutSeconds?: number;
+  /** Rotation generation of the consumers' passwords (entasis:secretRotation). Default none. */
+  readonly consumerPasswordGeneration?: number;
 }
 
 /** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */
@@ -138,6 +140,7 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     tags,
     replicaOf: env.replicaOf ? { bucket: env.replicaOf.bucket, region: env.replicaOf.region, serverName: env.replicaOf.serverName, promoted: env.replicaOf.promoted } : undefined,
     archiveTimeoutSeconds: env.archiveTimeoutSeconds,
+    consumerPasswordGeneration: env.consumerPasswordGeneration,
   });
 
   const namespace = database.namespace.metadata.name;

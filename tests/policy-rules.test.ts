@@ -356,6 +356,19 @@ const CASES: Record<string, Cases> = {
       [{ ...f.rabbitBroker, propertyDependencies: {} }],
     ],
   },
+  "generated-credential-rotation": {
+    // No keepers (every stack without entasis:secretRotation), or only the rotation generation.
+    good: [[f.password], [patch(f.password, { keepers: { rotation: "1" } })], [patch(f.redisToken, { keepers: { rotation: "12" } })]],
+    exempt: [[f.pgParams]],
+    bad: [
+      // Tied to another resource's value: rotates whenever it changes.
+      [patch(f.password, { keepers: { host: "db.example.internal" } })],
+      [patch(f.mqPassword, { keepers: { rotation: "1", image: "curlimages/curl:8.11.1" } })],
+      // Not a generation.
+      [patch(f.redisToken, { keepers: { rotation: "latest" } })],
+      [patch(f.password, { keepers: { rotation: "0" } })],
+    ],
+  },
   "dr-cross-region-copy": {
     good: [
       dbSet,

@@ -5,6 +5,7 @@ import { postgresIdentifier, rdsLogGroupName, replicaIdentifier } from "../../li
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { CredentialedStoreArgs, storeCredential } from "./secret";
+import { rotationKeepers } from "../../lib/secretRotation";
 import { GuardedAwsScope } from "../scope";
 
 export interface PostgresReplicaArgs {
@@ -78,6 +79,12 @@ export interface PostgresArgs extends CredentialedStoreArgs, GuardedAwsScope {
    * standby); `promoted` turns it into a standalone primary. Default none: a primary of its own.
    */
   readonly replicaOf?: PostgresReplicaSource;
+  /**
+   * Rotation generation of the master password: a change generates a new one, which RDS applies
+   * at once without an outage (ModifyDBInstance MasterUserPassword) and the master secret gets as
+   * a new version. Default none: never rotated, no keepers (docs/secret-rotation.md).
+   */
+  readonly masterPasswordGeneration?: number;
 }
 
 /** The source of a cross-region replica and the switch that promotes it (docs/failover.md). */
@@ -209,6 +216,7 @@ export class Postgres extends pulumi.ComponentResource {
         minLower: 2,
         minNumeric: 2,
         minSpecial: 2,
+        ...rotationKeepers(args.masterPasswordGeneration),
       },
       { parent: this },
     );

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CredentialedStoreArgs, storeCredential } from "../data/secret";
 import { named } from "../tags";
+import { rotationKeepers } from "../../lib/secretRotation";
 
 /** AMQP over TLS, the only application port Amazon MQ for RabbitMQ listens on; 443 serves the management API.
  * https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-basic-elements.html */
@@ -35,6 +36,12 @@ export interface RabbitMqBrokerArgs extends CredentialedStoreArgs {
   readonly databaseSubnetIds: pulumi.Input<string>[];
   /** The application tier's security group: the only source of 5671 and 443. */
   readonly applicationSecurityGroupId: pulumi.Input<string>;
+  /**
+   * Rotation generation of the applications' user passwords (not the administrator's: Amazon MQ
+   * cannot change a RabbitMQ user after the broker exists, and the management API would need the
+   * old password). BrokerUserProvisioner sets the new ones. Default none: never rotated, no keepers.
+   */
+  readonly userPasswordGeneration?: number;
 }
 
 /**
@@ -105,8 +112,8 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
 
     // Alphanumeric only: Amazon MQ forbids , : = in broker passwords, and the provisioner passes
     // them in JSON and netrc files without escaping. 32 characters of [A-Za-z0-9] is ~190 bits.
-    const password = (key: string): random.RandomPassword =>
-      new random.RandomPassword(`${name}-${key}-password`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }, { parent: this });
+    const password = (key: string, generation?: number): random.RandomPassword =>
+      new random.RandomPassword(`${name}-${key}-password`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2, ...rotationKeepers(generation) }, { parent: this });
     const admin = password("admin");
     this.adminPassword = pulumi.secret(admin.result);
 
@@ -153,7 +160,7 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
     const secrets: Record<string, aws.secretsmanager.Secret> = {};
     const passwords: Record<string, pulumi.Output<string>> = {};
     for (const [app, user] of Object.entries(args.users)) {
-      const pw = pulumi.secret(password(`user-${app}`).result);
+      const pw = pulumi.secret(password(`user-${app}`, args.userPasswordGeneration).result);
       passwords[app] = pw;
       const vhostPath = encodeURIComponent(user.vhost);
       secrets[app] = storeCredential(this, `${name}-user-${app}`, args, {

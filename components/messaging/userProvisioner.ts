@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BrokerUser, MANAGEMENT_PORT } from "./broker";
 import { RUNTIME_SECRET_FILE, RUNTIME_SECRET_VOLUMES, fetchSecretInitContainer } from "../../lib/runtimeSecrets";
 import { SecretReaderJobArgs, jobEgress, jobNamespace, secretReaderIdentity } from "../security/secretReaderJob";
+import { rotationAnnotation } from "../../lib/secretRotation";
 
 /** curl on Alpine, runs as uid 100 (curl_user); pinned so a re-run does the same thing. */
 export const PROVISIONER_IMAGE = "curlimages/curl:8.11.1";
@@ -48,6 +49,12 @@ export interface BrokerUserProvisionerArgs extends SecretReaderJobArgs {
   readonly passwords: Readonly<Record<string, pulumi.Input<string>>>;
   /** What the Job waits for: the broker, and the node pool it runs on (`cluster.scheduledOn`). */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+  /**
+   * Rotation generation of the users' passwords (RabbitMqBrokerArgs.userPasswordGeneration): in
+   * the pod template, so a rotation replaces the Job and the new one PUTs the new passwords.
+   * Default none: no annotation.
+   */
+  readonly passwordGeneration?: number;
 }
 
 /**
@@ -126,7 +133,7 @@ export class BrokerUserProvisioner extends pulumi.ComponentResource {
           backoffLimit: 4,
           activeDeadlineSeconds: 1800,
           template: {
-            metadata: { labels, annotations: { "entasis.io/users": usersDigest.replace(/\t/g, " ").replace(/\n/g, "; ") } },
+            metadata: { labels, annotations: { "entasis.io/users": usersDigest.replace(/\t/g, " ").replace(/\n/g, "; "), ...rotationAnnotation(args.passwordGeneration) } },
             spec: {
               restartPolicy: "Never",
               // IRSA's token comes from the pod identity webhook's own projected volume, not the API token.

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
+import { rotationKeepers } from "../../lib/secretRotation";
 import { NamespaceGuard } from "../security/namespaceGuard";
 import { loggingEgress, loggingIngress, operatorEgress, operatorIngress } from "./loggingNetwork";
 import { LoggingSettings } from "./loggingSettings";
@@ -38,6 +39,11 @@ export interface LoggingArgs {
   readonly webhookSourceCidrs: readonly string[];
   /** The node agents' `privileged` namespace, where Filebeat runs. No default. */
   readonly nodeAgents: { readonly namespace: string; readonly namespaceResource: pulumi.Resource };
+  /**
+   * Rotation generation of Filebeat's two file-realm passwords (entasis:secretRotation): a changed
+   * number gives them new values (docs/secret-rotation.md). Default none: never rotated, no keepers.
+   */
+  readonly filebeatPasswordGeneration?: number;
   /** cert-manager, which issues Elasticsearch's HTTP certificate from the logging CA. No default. */
   readonly certManager: {
     readonly release: pulumi.Resource;
@@ -137,7 +143,7 @@ export class Logging extends pulumi.ComponentResource {
     // Filebeat's own Elasticsearch user in ECK's file realm: write access to filebeat-* only,
     // instead of handing the `elastic` superuser to a DaemonSet on every node.
     // https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-users-and-roles.html
-    const password = new random.RandomPassword(`${name}-filebeat-password`, { length: 32, special: false }, { parent: this });
+    const password = new random.RandomPassword(`${name}-filebeat-password`, { length: 32, special: false, ...rotationKeepers(args.filebeatPasswordGeneration) }, { parent: this });
     const userSecret = new k8s.core.v1.Secret(
       `${name}-filebeat-user`,
       {
@@ -159,7 +165,7 @@ export class Logging extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [args.nodeAgents.namespaceResource] },
     );
     // The setup credential (index template, ILM policy) goes to the one-shot setup Job only.
-    const setupPassword = new random.RandomPassword(`${name}-filebeat-setup-password`, { length: 32, special: false }, { parent: this });
+    const setupPassword = new random.RandomPassword(`${name}-filebeat-setup-password`, { length: 32, special: false, ...rotationKeepers(args.filebeatPasswordGeneration) }, { parent: this });
     const setupSecret = new k8s.core.v1.Secret(
       `${name}-filebeat-setup-user`,
       {
@@ -212,6 +218,7 @@ export class Logging extends pulumi.ComponentResource {
         systemPoolLabels: args.systemPoolLabels,
         setupAfter: [this.elasticsearch, userSecret, setupSecret, this.tls.caBundles["filebeat-setup"]],
         agentAfter: [agentSecret, this.tls.caBundles.filebeat],
+        credentialGeneration: args.filebeatPasswordGeneration,
         retentionDays: cfg.retentionDays,
         indexReplicas: cfg.elasticsearch.nodes > 1 ? 1 : 0,
         resources: cfg.filebeat.resources,

@@ -5,6 +5,7 @@ import { ContainerResources } from "./loggingSettings";
 import { FILEBEAT_HTTP_PORT, FILEBEAT_PATHS, FILEBEAT_SETUP_CONFIG_FILE, ilmPolicy, renderFilebeatConfig } from "./loggingConfig";
 import { containerResources } from "./loggingStack";
 import { NamespaceFlows } from "../security/namespaceFlows";
+import { rotationAnnotation } from "../../lib/secretRotation";
 
 export interface FilebeatDaemonSetArgs {
   /** The node agents' `privileged` namespace the DaemonSet runs in (hostPath, root). No default. */
@@ -28,6 +29,8 @@ export interface FilebeatDaemonSetArgs {
   readonly systemPoolLabels: Readonly<Record<string, string>>;
   /** What the setup Job waits for besides the pool: Elasticsearch, the setup user's Secret and CA. Default none. */
   readonly setupAfter?: readonly pulumi.Resource[];
+  /** Rotation generation of its credential: in the pod template, so a rotation rolls the DaemonSet. Default none. */
+  readonly credentialGeneration?: number;
   /** What the DaemonSet waits for besides the pool and the Job: its credential and CA in its namespace. Default none. */
   readonly agentAfter?: readonly pulumi.Resource[];
   readonly retentionDays: number;
@@ -191,8 +194,9 @@ export class FilebeatDaemonSet extends pulumi.ComponentResource {
           template: {
             metadata: {
               labels,
-              // A config change rolls the pods (Filebeat does not reload its main config file).
-              annotations: { "entasis.dev/config-hash": configHash },
+              // A config change rolls the pods (Filebeat does not reload its main config file), and so
+              // does a rotated credential (read from the environment at start).
+              annotations: { "entasis.dev/config-hash": configHash, ...rotationAnnotation(args.credentialGeneration) },
             },
             spec: {
               serviceAccountName: FILEBEAT_NAME,

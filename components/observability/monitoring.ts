@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, pinnedRelease } from "../../lib/helmCharts";
+import { rotationKeepers } from "../../lib/secretRotation";
 import { NODE_AGENTS_NAMESPACE, podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
 import { monitoringEgress, monitoringIngress } from "./monitoringNetwork";
@@ -55,6 +56,12 @@ export interface MonitoringArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** Where the API server calls webhooks from: the private subnets holding the EKS control plane's ENIs. No default. */
   readonly webhookSourceCidrs: readonly string[];
+  /**
+   * Rotation generation of Grafana's admin password: a change generates a new one into the
+   * `grafana-admin` Secret; Grafana reads it at start (restart it: docs/secret-rotation.md).
+   * Default none: never rotated, no keepers.
+   */
+  readonly grafanaAdminGeneration?: number;
 }
 
 /**
@@ -130,7 +137,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     // Alphanumeric only: the password also lands in grafana.ini-style env and URLs untouched.
-    this.grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
+    this.grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false, ...rotationKeepers(args.grafanaAdminGeneration) }, { parent: this });
     this.grafanaAdminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { storeSecret } from "../data/secret";
 import { Tags } from "../tags";
+import { rotationKeepers } from "../../lib/secretRotation";
 
 /** One application of the time-series database: its own role and database. */
 export interface TimeseriesConsumer {
@@ -41,6 +42,12 @@ export interface TimeseriesConsumersArgs {
   readonly recoveryWindowInDays: number;
   readonly protect: boolean;
   readonly tags: Tags;
+  /**
+   * Rotation generation of every consumer's password: a change generates new ones; CNPG sets each
+   * role's password from its reloaded Secret and the connection secrets get a new version.
+   * Default none: never rotated, no keepers (docs/secret-rotation.md).
+   */
+  readonly passwordGeneration?: number;
 }
 
 /** Kubernetes Secret CNPG reads a consumer's password from (`.spec.managed.roles[].passwordSecret`). */
@@ -66,7 +73,7 @@ export class TimeseriesConsumers extends pulumi.ComponentResource {
     const secrets: Record<string, aws.secretsmanager.Secret> = {};
     for (const [consumer, c] of Object.entries(args.consumers)) {
       // Alphanumeric: the password also goes into connection URLs untouched.
-      const password = new random.RandomPassword(`${name}-${consumer}`, { length: 32, special: false }, { parent: this });
+      const password = new random.RandomPassword(`${name}-${consumer}`, { length: 32, special: false, ...rotationKeepers(args.passwordGeneration) }, { parent: this });
       roleSecrets[consumer] = new k8s.core.v1.Secret(
         `${name}-${consumer}`,
         {

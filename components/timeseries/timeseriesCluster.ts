@@ -59,6 +59,8 @@ export interface TimeseriesClusterArgs extends AccountScope {
   readonly replicaOf?: TimeseriesReplicaSource;
   /** PostgreSQL `archive_timeout` in seconds (bounds the archive's lag, the standby's RPO). Default CNPG's 5 min. */
   readonly archiveTimeoutSeconds?: number;
+  /** Rotation generation of the consumers' passwords (TimeseriesConsumersArgs.passwordGeneration). Default none. */
+  readonly consumerPasswordGeneration?: number;
 }
 
 /** Where a replica cluster reads the source's archive, and the switch that promotes it. */
@@ -199,6 +201,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
         recoveryWindowInDays: args.secretRecoveryDays,
         protect: args.protect,
         tags: args.tags,
+        passwordGeneration: args.consumerPasswordGeneration,
       },
       { parent: this },
     );

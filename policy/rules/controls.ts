@@ -61,6 +61,7 @@ export const C = {
   NIST_CP_10: { framework: "NIST", id: "CP-10", title: "System Recovery and Reconstitution" },
   TAGS: { framework: "TAGGING", id: "requiredTagKeys", title: "Resources should be tagged with the required tag keys" },
   SECRETS: { framework: "NIST", id: "IA-5(7)", title: "No embedded unencrypted static authenticators" },
+  SECRETS_ROTATION: { framework: "NIST", id: "IA-5", title: "Authenticator management (generated credentials change only through their rotation procedure)" },
   CNPG_HA: { framework: "EKS-BP", id: "Reliability: spread across AZs", title: "Spread stateful replicas across Availability Zones" },
   CNPG_BACKUP: { framework: "NIST", id: "CP-9", title: "System backup (continuous WAL archiving and scheduled base backups)" },
   EKS_BP_PDB: { framework: "EKS-BP", id: "Reliability: applications", title: "Protect critical workloads with Pod Disruption Budgets" },

@@ -1,6 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
-import { StackRule, eachResource, stackRule } from "./common";
+import { ResourceRule, StackRule, eachResource, resourceRule, stackRule } from "./common";
 import { C } from "./controls";
+import { ROTATION_KEEPER } from "../../lib/secretRotation";
 
 /**
  * Credential inputs that AWS stores and the Pulumi state keeps: the value must be generated or
@@ -37,7 +38,22 @@ function fromSecretSource(r: PolicyResource, prop: string): boolean {
   return (r.propertyDependencies[prop] ?? []).some((d) => SECRET_SOURCES.has(d.type));
 }
 
-export const secretRules: readonly StackRule[] = [
+/**
+ * What a RandomPassword's `keepers` may hold: nothing, or only `rotation` with a generation (a
+ * positive whole number). Each list entry is one problem.
+ */
+export function keeperProblems(keepers: unknown): string[] {
+  if (keepers === undefined || keepers === null) return [];
+  if (typeof keepers !== "object" || Array.isArray(keepers)) return ["keepers must be a map"];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(keepers)) {
+    if (key !== ROTATION_KEEPER) problems.push(`keeper ${key} replaces the password whenever its value changes`);
+    else if (typeof value !== "string" || !/^[1-9][0-9]{0,6}$/.test(value)) problems.push(`keeper ${ROTATION_KEEPER} ${JSON.stringify(value)} is not a generation (a positive whole number)`);
+  }
+  return problems;
+}
+
+export const secretRules: readonly (StackRule | ResourceRule)[] = [
   stackRule({
     name: "no-plaintext-credentials",
     control: C.SECRETS,
@@ -51,5 +67,18 @@ export const secretRules: readonly StackRule[] = [
         (prop) => prop in r.props && !fromSecretSource(r, prop) && r.props[prop] !== undefined && r.props[prop] !== null && `${r.type} ${r.name}: ${prop} does not come from a generated password or Secrets Manager; use random.RandomPassword (and store it in Secrets Manager) or manageMasterUserPassword.`,
       ),
     ),
+  }),
+  resourceRule({
+    name: "generated-credential-rotation",
+    control: C.SECRETS_ROTATION,
+    severity: "high",
+    description:
+      "Generated passwords (random.RandomPassword) carry no keepers, or only `rotation` with a generation (entasis:secretRotation). A keeper tied to any other value replaces the credential whenever that value changes, outside the rotation procedure (docs/secret-rotation.md): the broker's provisioner Job would not set the new password, Redis would skip its ROTATE-then-SET window, and clients would be cut off.",
+    validateResource: (args, report) => {
+      if (args.type !== "random:index/randomPassword:RandomPassword") return args.notApplicable("not a generated password");
+      // `in` first: a keepers map that is not there is never read (an unknown would make the rule "can't run").
+      if (!("keepers" in args.props)) return;
+      for (const problem of keeperProblems(args.props.keepers)) report(`${args.name}: ${problem}; rotate generated credentials only with entasis:secretRotation (docs/secret-rotation.md).`);
+    },
   }),
 ];

@@ -28,6 +28,7 @@ import { validateWorkloads, workloadsSchema } from "./workloads";
 import { loadTestSchema, validateLoadTest } from "./loadTest";
 import { validateConnectionBudget } from "./capacity";
 import { FailoverConfig, failoverSchema, isWaitingStandby, validateFailover, waiveStandbyMinimums } from "./failover";
+import { SecretRotationConfig, secretRotationSchema, validateSecretRotation } from "./secretRotation";
 
 /** Config namespace of this project (the `name` in Pulumi.yaml). */
 export const NAMESPACE = "entasis";
@@ -126,10 +127,12 @@ export interface ValidatedStackConfig extends AreaConfigs {
   readonly tags: Readonly<Record<string, string>>;
   /** `entasis:failover`: this stack's half of a multi-region pair; absent for a single-region stack. */
   readonly failover?: FailoverConfig;
+  /** `entasis:secretRotation`: rotation generations of the generated secrets; undefined: none ever rotated. */
+  readonly secretRotation: SecretRotationConfig;
 }
 
 /** Every `entasis:` key a stack file may set (README's configuration table lists exactly these). */
-export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), "failover", ...Object.keys(SECRET_KEYS), "mode", "sleep"]);
+export const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(["environment", "tags", ...Object.keys(AREAS), "failover", ...Object.keys(SECRET_KEYS), "mode", "sleep", "secretRotation"]);
 
 export type ValidationResult = { readonly ok: true; readonly config: ValidatedStackConfig } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
@@ -170,6 +173,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (!tags.success) problems.push(...zodProblems(`${NAMESPACE}:tags`, tags.error, { stack: raw.stack, schema: tagsSchema }));
   const sleep = sleepSchema.safeParse(raw.values.sleep, { reportInput: true });
   if (!sleep.success) problems.push(...zodProblems(`${NAMESPACE}:sleep`, sleep.error, { stack: raw.stack, schema: sleepSchema }));
+  const secretRotation = secretRotationSchema.safeParse(raw.values.secretRotation, { reportInput: true });
+  if (!secretRotation.success) problems.push(...zodProblems(`${NAMESPACE}:secretRotation`, secretRotation.error, { stack: raw.stack, schema: secretRotationSchema }));
+  else problems.push(...validateSecretRotation(secretRotation.data, `${NAMESPACE}:secretRotation`));
 
   for (const [name, spec] of Object.entries(SECRET_KEYS)) {
     if (environment && spec.requiredIn.includes(environment) && !raw.secretsPresent[name]) {
@@ -244,7 +250,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   }
   if (failover && parsed.backup && parsed.edge) problems.push(...validateFailover(failover, { region, deploying: raw.deploying === true, drRegion: parsed.backup.drRegion, drRegionReported: problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`), edgeScheme: parsed.edge.scheme, edgeAllowedCidrs: parsed.edge.allowedCidrs }, `${NAMESPACE}:failover`));
 
-  if (problems.length > 0 || !environment || !mode || !tags.success || !sleep.success || Object.values(areas).some((v) => v === undefined)) {
+  if (problems.length > 0 || !environment || !mode || !tags.success || !sleep.success || !secretRotation.success || Object.values(areas).some((v) => v === undefined)) {
     return { ok: false, problems };
   }
   return {
@@ -256,6 +262,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       mode,
       modeExplicit: modeRaw !== undefined,
       sleep: sleep.data,
+      secretRotation: secretRotation.data,
       tags: stackTags(environment, tags.data, raw.stack),
       // Every area parsed (checked above), so each value has its schema's type.
       ...(areas as AreaConfigs),

@@ -67,7 +67,9 @@ const COMPUTED: Record<string, ComputedState> = {
   // The random provider's answer: a string of the requested length from the requested alphabet.
   "random:index/randomPassword:RandomPassword": (a) => {
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + (a.inputs.special === false ? "" : typeof a.inputs.overrideSpecial === "string" ? a.inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?");
-    const bytes = crypto.createHash("sha512").update(a.name).digest();
+    // A changed `keepers` is a new password (the provider replaces it); without keepers, the name alone.
+    const keepers = typeof a.inputs.keepers === "object" && a.inputs.keepers !== null ? `\u0000${JSON.stringify(a.inputs.keepers)}` : "";
+    const bytes = crypto.createHash("sha512").update(`${a.name}${keepers}`).digest();
     const length = typeof a.inputs.length === "number" ? a.inputs.length : 16;
     return { result: Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("") };
   },
