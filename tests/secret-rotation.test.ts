@@ -158,8 +158,10 @@ describe("dev with entasis:secretRotation.generation 1", () => {
           "timeseries-consumers-collector-exchange-api",
           "timeseries-consumers-market-data",
         ].map((n) => `${SECRET_VERSION} ${n} [secretString]`),
-        // Kubernetes Secrets: CNPG's role secrets (cnpg.io/reload), ECK's file realm, Grafana, the provisioner's input.
+        // Kubernetes Secrets: CNPG's role secrets (cnpg.io/reload), ECK's file realm and Filebeat's copy
+        // beside the DaemonSet, Grafana, the provisioner's input.
         ...[
+          "logging-filebeat-agent-credential",
           "logging-filebeat-setup-user",
           "logging-filebeat-user",
           "messaging-users-secret",
@@ -171,6 +173,8 @@ describe("dev with entasis:secretRotation.generation 1", () => {
         ].map((n) => `${K8S_SECRET} ${n} [stringData]`),
         // The provisioner Job's template: replaced, so the new Job PUTs the new passwords.
         `${JOB} messaging-users-job [spec]`,
+        // Filebeat's pod template carries the generation: the DaemonSet rolls and reads the new password.
+        `kubernetes:apps/v1:DaemonSet logging-filebeat-daemonset [spec]`,
       ].sort(),
     );
   });
