@@ -13,6 +13,23 @@ import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
 // changes for a stack that never configured it, and a configured generation changes exactly the
 // generated passwords it covers and what carries them.
 
+/** Every password the platform generates (RandomPassword), by resource name. */
+const GENERATED_PASSWORDS = [
+  "logging-filebeat-password",
+  "logging-filebeat-setup-password",
+  "messaging-admin-password",
+  "messaging-user-collector-data-feed-password",
+  "messaging-user-collector-exchange-api-password",
+  "messaging-user-trading-api-password",
+  "monitoring-grafana-admin",
+  "postgres-master-password",
+  "redis-auth-token",
+  "timeseries-consumers-analytics",
+  "timeseries-consumers-collector-data-feed",
+  "timeseries-consumers-collector-exchange-api",
+  "timeseries-consumers-market-data",
+] as const;
+
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const K8S_SECRET = "kubernetes:core/v1:Secret";
@@ -93,21 +110,7 @@ describe.each(["dev", "prod"])("%s without entasis:secretRotation: the inputs an
   it("no generated password has keepers (adding them would replace every one)", () => {
     const passwords = ofType(runs[stack], PASSWORD);
     expect(passwords.map((p) => p.name).sort()).toEqual(
-      [
-        "logging-filebeat-password",
-        "logging-filebeat-setup-password",
-        "messaging-admin-password",
-        "messaging-user-collector-data-feed-password",
-        "messaging-user-collector-exchange-api-password",
-        "messaging-user-trading-api-password",
-        "monitoring-grafana-admin",
-        "postgres-master-password",
-        "redis-auth-token",
-        "timeseries-consumers-analytics",
-        "timeseries-consumers-collector-data-feed",
-        "timeseries-consumers-collector-exchange-api",
-        "timeseries-consumers-market-data",
-      ].sort(),
+      [...GENERATED_PASSWORDS].sort(),
     );
     for (const p of passwords) expect([p.name, "keepers" in p.inputs]).toEqual([p.name, false]);
   });
@@ -129,20 +132,7 @@ describe("dev with entasis:secretRotation.generation 1", () => {
     expect(changedInputs(runs.dev, rotated)).toEqual(
       [
         // The passwords themselves: keepers added (replace-on-change: new values).
-        ...[
-          "logging-filebeat-password",
-          "logging-filebeat-setup-password",
-          "messaging-user-collector-data-feed-password",
-          "messaging-user-collector-exchange-api-password",
-          "messaging-user-trading-api-password",
-          "monitoring-grafana-admin",
-          "postgres-master-password",
-          "redis-auth-token",
-          "timeseries-consumers-analytics",
-          "timeseries-consumers-collector-data-feed",
-          "timeseries-consumers-collector-exchange-api",
-          "timeseries-consumers-market-data",
-        ].map((n) => `${PASSWORD} ${n} [keepers]`),
+        ...GENERATED_PASSWORDS.filter((n) => n !== "messaging-admin-password").map((n) => `${PASSWORD} ${n} [keepers]`),
         // RDS applies the new master password; ElastiCache gets the new token with ROTATE.
         `${RDS} postgres-primary [password]`,
         `${REDIS} redis-group [authToken,authTokenUpdateStrategy]`,
