@@ -1,12 +1,90 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupTier } from "../lib/backupSchedule";
+import { BackupTier, parseDailyCron } from "../lib/backupSchedule";
+import { BackupPolicy } from "../components/backup/backupPolicy";
+import { Cluster } from "../components/cluster/cluster";
+import { BackupConfig, tierRetentionDays } from "./schema/backup";
 import { ClusterBackup, VELERO_BUCKET_ROLE } from "../components/backup/clusterBackup";
 import { DisasterRecovery, ReplicatedBucketArgs } from "../components/backup/disasterRecovery";
 import { Tags } from "../components/tags";
 import { DataTier } from "./data";
 import { DataConfig } from "./schema/data";
 import { GuardedAwsScope } from "../components/scope";
+
+export interface BackupInputs extends GuardedAwsScope {
+  readonly cluster: Cluster;
+  /** Pulumi `protect` on the vaults and Velero's bucket (entasis:data.protect). */
+  readonly protect: boolean;
+  readonly tags: Tags;
+}
+
+/** What the backup area built, and what the later areas need of its config. */
+export interface Backup {
+  readonly backup: BackupPolicy;
+  /** Velero; absent when entasis:backup.velero.enabled is false. */
+  readonly clusterBackup?: ClusterBackup;
+  readonly retentionDays: Readonly<Record<BackupTier, number>>;
+  /** The DR region and its provider; absent when entasis:backup.drRegion is unset (dev). */
+  readonly drRegion?: string;
+  readonly drProvider?: aws.Provider;
+}
+
+/**
+ * Composition of the backups (called from buildPlatform): AWS Backup's plans, vaults and locks, and
+ * Velero on the system pool. The cross-region copies of the buckets come later (buildDisasterRecovery),
+ * once the areas whose buckets they replicate exist.
+ */
+export function buildBackup(cfg: BackupConfig, env: BackupInputs): Backup {
+  const { cluster, tags } = env;
+  const daily = parseDailyCron(cfg.schedule);
+  if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
+  const retentionDays = tierRetentionDays(cfg);
+  const drRegion = cfg.drRegion;
+  const drProvider = drRegion !== undefined ? drRegionProvider(drRegion) : undefined;
+  const backup = new BackupPolicy("backup", {
+    namePrefix: env.namePrefix,
+    accountId: env.accountId,
+    partition: env.partition,
+    daily,
+    timezone: cfg.timezone,
+    weeklyDay: cfg.weeklyDay,
+    monthlyDay: cfg.monthlyDay,
+    retentionDays,
+    continuousBackup: cfg.continuousBackup,
+    vaultLock: cfg.vaultLock.enabled,
+    vaultLockChangeableForDays: cfg.vaultLock.changeableForDays,
+    breakGlassRoleArn: env.breakGlassRoleArn,
+    manageRegionSettings: cfg.manageRegionSettings,
+    protect: env.protect,
+    disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
+    backupAccountVaultArn: cfg.backupAccountVaultArn,
+    // Only this stack's resources, even when dev and prod share an account.
+    scopeTags: { Stack: tags.Stack },
+    tags,
+  });
+
+  const clusterBackup = cfg.velero.enabled
+    ? new ClusterBackup("cluster-backup", {
+        namePrefix: env.namePrefix,
+        region: env.region,
+        accountId: env.accountId,
+        partition: env.partition,
+        breakGlassRoleArn: env.breakGlassRoleArn,
+        provider: cluster.provider,
+        oidcProviderArn: cluster.oidcProviderArn,
+        issuerHostPath: cluster.issuerHostPath,
+        nodeSelector: cluster.systemPool.labels,
+        schedule: cfg.schedule,
+        timezone: cfg.timezone,
+        retentionDays: retentionDays.daily,
+        snapshotVolumes: cfg.velero.snapshotVolumes,
+        protect: env.protect,
+        scheduledAfter: cluster.scheduledOn(cluster.systemPool.poolName),
+        tags,
+      })
+    : undefined;
+  return { backup, clusterBackup, retentionDays, drRegion, drProvider };
+}
 
 /** Bucket role of the market-data bucket (components/data/objectStorage.ts). */
 const MARKET_DATA = "market-data";

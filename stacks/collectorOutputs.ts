@@ -1,4 +1,4 @@
-import type { Platform } from "./platform";
+import type { Platform } from "./platformResult";
 
 /**
  * What an app team needs to ship a collector image (stack output `collectors`). Its type is declared

@@ -1,6 +1,6 @@
 import { TIMESERIES_CLUSTER } from "./timeseries";
 import { ARCHIVE_ROLE } from "./failover";
-import { Platform } from "./platform";
+import { Platform } from "./platformResult";
 
 /**
  * Output `failover`: this stack's side, and on the primary what its standby replicates from. Its type

@@ -5,7 +5,7 @@ import { AMQPS_PORT } from "../components/messaging/broker";
 import { GRAFANA_ADMIN_SECRET } from "../components/observability/monitoring";
 import { FLINK_JOB_SERVICE_ACCOUNT } from "../components/processing/flink";
 import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
-import { Platform } from "./platform";
+import { Platform } from "./platformResult";
 import { collectorsOutput } from "./collectorOutputs";
 import { failoverOutput } from "./failoverOutputs";
 
