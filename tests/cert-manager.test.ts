@@ -16,6 +16,11 @@ describe.each([
     expect(Number(release.inputs.timeout)).toBeGreaterThan(300);
   });
 
+  it("lets no namespace edit or admin user request certificates: the ClusterIssuers sign for every namespace", () => {
+    const values = named(runs[stack], "cert-manager-release", RELEASE).inputs.values as Record<string, unknown>;
+    expect(values.global).toEqual({ rbac: { aggregateClusterRoles: false } });
+  });
+
   it("runs every component on the system pool with requests and limits, highly available in prod", () => {
     const values = named(runs[stack], "cert-manager-release", RELEASE).inputs.values as Record<string, Record<string, unknown>>;
     for (const part of [values, values.webhook, values.cainjector]) {

@@ -80,6 +80,10 @@ export class CertManager extends pulumi.ComponentResource {
         createNamespace: false,
         values: {
           crds: { enabled: true, keep: true },
+          // No Certificates or Issuers for namespace `edit`/`admin` users: the ClusterIssuers sign
+          // for every namespace (the logging CA among them), so only cluster administrators and the
+          // platform may request from them. https://cert-manager.io/docs/installation/helm/ (global.rbac)
+          global: { rbac: { aggregateClusterRoles: false } },
           ...placement,
           ...ha,
           webhook: { ...placement, ...ha },
