@@ -83,4 +83,9 @@ describe("the policy pack's shape", () => {
       expect({ rule: r.name, row: row?.slice(2, 5) }).toEqual({ rule: r.name, row: [r.control, DEV_ADVISORY.has(r.name) ? "advisory" : "mandatory", "mandatory"] });
     }
   });
+
+  it("gives the README's overview the pack's real number of rules", () => {
+    const readme = fs.readFileSync(path.join(POLICY_DIR, "..", "README.md"), "utf8");
+    expect(readme.match(/\| (\d+) security and reliability guardrails/)?.[1]).toBe(String(RULES.length));
+  });
 });
