@@ -361,16 +361,20 @@ const CASES: Record<string, Cases> = {
   },
   "postgres-connection-verify-full": {
     // The time-series connection secret as consumers.ts writes it, the RDS one, the config store's URL;
-    // a secret that is no PostgreSQL connection is not judged.
-    good: [[pgSecret({ sslrootcert: "/etc/timeseries-ca/ca.crt" })], [pgSecret({ auth: "iam" })], [f.configKey, f.secureParam], [patch(pgSecret({}), { secretString: JSON.stringify({ engine: "redis", authToken: "x" }) })]],
+    // a secret that names no sslmode (a credential record, the RDS master secret) is not judged.
+    good: [
+      [pgSecret({ sslrootcert: "/etc/timeseries-ca/ca.crt" })],
+      [pgSecret({ auth: "iam" })],
+      [f.configKey, f.secureParam],
+      [patch(pgSecret({}), { secretString: JSON.stringify({ engine: "postgres", username: "master", password: "x" }) })],
+    ],
     exempt: [[f.password]],
     bad: [
       [pgSecret({ sslmode: "require" })],
       [pgSecret({ sslmode: "prefer" })],
       [pgSecret({ sslmode: "disable" })],
       [pgSecret({ sslmode: "verify-ca" })],
-      // No sslmode: libpq's prefer.
-      [pgSecret({ sslmode: undefined })],
+      [pgSecret({ sslmode: null })],
       [patch(pgSecret({}), { secretString: JSON.stringify({ host: "h", sslmode: "require" }) })],
       [f.configKey, patch(f.secureParam, { value: "postgresql://trading_api@db:5432/entasis?sslmode=require" })],
       [f.configKey, patch(f.secureParam, { value: "postgres://trading_api@db:5432/entasis" })],

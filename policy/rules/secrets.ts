@@ -54,10 +54,10 @@ export function keeperProblems(keepers: unknown): string[] {
 }
 
 /**
- * The sslmode a stored PostgreSQL connection gives its clients: from a JSON secret (`engine`
- * postgres, or any `sslmode` key) or a `postgres://` / `postgresql://` URL. `undefined` when the
- * value is no PostgreSQL connection; `null` when it is one that names no sslmode (libpq's default,
- * `prefer`, would then apply).
+ * The sslmode a stored PostgreSQL connection gives its clients: the `sslmode` key of a JSON secret,
+ * or the `sslmode` parameter of a `postgres://` / `postgresql://` URL. `undefined` when the value
+ * names no sslmode and is no URL (a credential record such as RDS's master secret, which its Jobs
+ * pair with PGSSLMODE); `null` for a URL without one (libpq's default, `prefer`, would apply).
  */
 export function postgresSslmode(value: unknown): string | null | undefined {
   if (typeof value !== "string") return undefined;
@@ -73,11 +73,9 @@ export function postgresSslmode(value: unknown): string | null | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== "object" || parsed === null) return undefined;
-  const o = parsed as Record<string, unknown>;
-  const isPostgres = typeof o.engine === "string" && /postgres/i.test(o.engine);
-  if (!isPostgres && !("sslmode" in o)) return undefined;
-  return typeof o.sslmode === "string" ? o.sslmode : null;
+  if (typeof parsed !== "object" || parsed === null || !("sslmode" in parsed)) return undefined;
+  const mode = (parsed as Record<string, unknown>).sslmode;
+  return typeof mode === "string" ? mode : null;
 }
 
 /** Inputs that may hold a PostgreSQL connection a client reads. */
@@ -92,7 +90,7 @@ export const secretRules: readonly (StackRule | ResourceRule)[] = [
     control: C.PG_VERIFY_FULL,
     severity: "high",
     description:
-      "A PostgreSQL connection the platform hands to clients (a Secrets Manager secret with engine postgres or an sslmode, or a postgres:// URL in SSM) says sslmode=verify-full: disable, allow, prefer and require do not verify the server's certificate, verify-ca not its name, and a missing sslmode means libpq's prefer.",
+      "A PostgreSQL connection the platform hands to clients (the `sslmode` of a Secrets Manager JSON secret, or a postgres:// URL in SSM) says sslmode=verify-full: disable, allow, prefer and require do not verify the server's certificate, verify-ca not its name, and a URL without sslmode means libpq's prefer.",
     validateResource: (args, report) => {
       const prop = CONNECTION_INPUTS[args.type];
       if (prop === undefined) return args.notApplicable("not a stored connection");
