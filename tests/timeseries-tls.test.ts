@@ -161,7 +161,11 @@ describe.each([
     expect(named(run(), "timeseries-pooler").dependencies).toContain(server);
     const certs = newCerts();
     expect(certs).toHaveLength(collectors ? 4 : 3);
-    for (const c of certs) expect(c.dependencies).toContain(certManager());
+    for (const c of certs) {
+      expect(c.dependencies).toContain(certManager());
+      // Pulumi waits for cert-manager to issue it, so a dependant starts with its Secret in place.
+      expect(get(c.inputs, "metadata", "annotations")).toEqual({ "pulumi.com/waitFor": "condition=Ready" });
+    }
   });
 
   it("validates every new object and the changed CNPG objects against their CRDs", () => {

@@ -15,6 +15,13 @@ export const TIMESERIES_TLS_NAMES = {
 export const TIMESERIES_CA_MOUNT = { directory: "/etc/timeseries-ca", key: "ca.crt", path: "/etc/timeseries-ca/ca.crt" } as const;
 
 const ISSUER_REF = (name: string) => ({ name, kind: "ClusterIssuer", group: "cert-manager.io" });
+/**
+ * Pulumi waits until cert-manager has issued a Certificate (its Ready condition) before creating
+ * what depends on it: the Cluster and Pooler start with their Secret present, a client pod with its
+ * CA bundle, instead of retrying until cert-manager catches up (pulumi-kubernetes 4.18+).
+ * https://www.pulumi.com/blog/improved-kubernetes-await-logic/
+ */
+export const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" } as const;
 /** 90 days, renewed 30 days before expiry (cert-manager's defaults spelled out). */
 const LEAF = { duration: "2160h", renewBefore: "720h" } as const;
 
@@ -53,7 +60,7 @@ export function timeseriesCaBundle(
     {
       apiVersion: "cert-manager.io/v1",
       kind: "Certificate",
-      metadata: { name: secretName, namespace: where.namespace },
+      metadata: { name: secretName, namespace: where.namespace, annotations: { ...WAIT_FOR_READY } },
       spec: {
         secretName,
         commonName: `${where.role}.${where.namespaceName}`,
@@ -125,7 +132,7 @@ export class TimeseriesTls extends pulumi.ComponentResource {
       {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",
-        metadata: { name: n.issuer, namespace: args.certManagerNamespace },
+        metadata: { name: n.issuer, namespace: args.certManagerNamespace, annotations: { ...WAIT_FOR_READY } },
         spec: {
           secretName: n.issuer,
           isCA: true,
@@ -155,7 +162,7 @@ export class TimeseriesTls extends pulumi.ComponentResource {
       {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",
-        metadata: { name: n.serverCertificate, namespace: s.namespace },
+        metadata: { name: n.serverCertificate, namespace: s.namespace, annotations: { ...WAIT_FOR_READY } },
         spec: {
           secretName: n.serverCertificate,
           secretTemplate: { labels: { "cnpg.io/reload": "true" } },
