@@ -156,7 +156,8 @@ export class TimeseriesTls extends pulumi.ComponentResource {
     const s = args.server;
     if (s.services.length === 0) throw new pulumi.RunError("TimeseriesTls needs at least one service name; this is a bug in stacks/timeseries.ts");
     this.dnsNames = timeseriesServerDnsNames(s.namespace, s.services);
-    // A changed list of names changes the spec: cert-manager re-issues the certificate at once.
+    // A changed list of names changes the spec: cert-manager re-issues the certificate at once
+    // (https://cert-manager.io/docs/faq/#when-do-certs-get-re-issued).
     this.serverCertificate = new k8s.apiextensions.CustomResource(
       `${name}-server`,
       {
