@@ -107,7 +107,7 @@ export interface TimeseriesTlsArgs {
  * `clientTLSSecret`, so PostgreSQL and PgBouncer present the same certificate. It carries
  * `cnpg.io/reload` (through `secretTemplate`): the instances reload a renewed certificate without a
  * restart. CNPG keeps its own client CA and the `streaming_replica` certificate (replication is
- * untouched); its instances verify each other against `serverCASecret` by CA only.
+ * untouched); the operator, the instances and PgBouncer verify the server against `serverCASecret`, by CA only.
  * https://cloudnative-pg.io/documentation/current/certificates/#user-provided-certificates-mode
  * https://cloudnative-pg.io/documentation/current/connection_pooling/#certificates
  * https://cert-manager.io/docs/configuration/ca/, https://cert-manager.io/docs/usage/certificate/
