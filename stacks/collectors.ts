@@ -134,6 +134,7 @@ export function buildCollectors(c: CollectorsConfig, env: CollectorsInputs): Col
     monitoringRelease: env.monitoring.release,
     releaseLabel: RELEASE_NAME,
     alerts: c.alerts,
+    timeseriesCa: timeseries.database.tls.caIssuer,
     tags: env.tags,
   });
 }

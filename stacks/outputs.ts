@@ -8,6 +8,7 @@ import { SPARK_JOB_SERVICE_ACCOUNT } from "../components/processing/spark";
 import { Platform } from "./platformResult";
 import { collectorsOutput } from "./collectorOutputs";
 import { failoverOutput } from "./failoverOutputs";
+import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES } from "../components/timeseries/timeseriesTls";
 
 /** Stack outputs: the contract app teams build on. Never remove or rename one without a migration. */
 export interface PlatformOutputs {
@@ -81,6 +82,8 @@ export interface PlatformOutputs {
     readonly databases: Readonly<Record<string, string>>;
     readonly consumerSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
     readonly backupBucket: pulumi.Output<string>;
+    /** The CA clients verify the server with: its ClusterIssuer, the bundle Secret and key in a client namespace, and where the connection secrets expect it mounted. */
+    readonly tls: { readonly issuer: string; readonly caSecret: string; readonly caKey: string; readonly sslrootcert: string };
   };
   /** Processing layer: where app teams submit Spark and Flink jobs, and with which identity. */
   readonly processing: {
@@ -223,10 +226,10 @@ export const OUTPUT_DOCS = {
   targetGroupArn: { type: "string", secret: false, description: "ALB target group of trading-api pod IPs (registered by the AWS Load Balancer Controller through a TargetGroupBinding)." },
   tradingApi: { type: "{ namespace, service, roleArn: string }", secret: false, description: "trading-api's Kubernetes namespace and Service, and the IAM role of its service account (IRSA)." },
   timeseries: {
-    type: "{ namespace, poolerEndpoint, rwEndpoint, roEndpoint: string; port: number; databases: Record<string, string>; consumerSecretArns: Record<string, string>; backupBucket: string }",
+    type: "{ namespace, poolerEndpoint, rwEndpoint, roEndpoint: string; port: number; databases: Record<string, string>; consumerSecretArns: Record<string, string>; backupBucket: string; tls: { issuer, caSecret, caKey, sslrootcert: string } }",
     secret: false,
     description:
-      "TimescaleDB on CloudNativePG, in-cluster only (TLS required): PgBouncer (`poolerEndpoint`, transaction pooling, the default), the primary (`rwEndpoint`) and hot standbys (`roEndpoint`); each application's database by consumer name and its Secrets Manager secret (host, port, dbname, username, password, sslmode). Pods connect from the namespaces listed in `entasis:timeseries.clientNamespaces`. `backupBucket` holds the WAL archive and base backups (restore: docs/timeseries-restore.md).",
+      "TimescaleDB on CloudNativePG, in-cluster only (TLS verify-full): PgBouncer (`poolerEndpoint`, transaction pooling, the default), the primary (`rwEndpoint`) and hot standbys (`roEndpoint`); each application's database by consumer name and its Secrets Manager secret (host, port, dbname, username, password, sslmode `verify-full`, sslrootcert, sslrootcertSecret). Pods connect from the namespaces listed in `entasis:timeseries.clientNamespaces` and verify the server against the platform's time-series CA: mount key `tls.caKey` of Secret `tls.caSecret` in your namespace at `tls.sslrootcert` (the platform creates that Secret in the namespaces it creates; in your own namespace create a cert-manager Certificate named and with secretName `tls.caSecret` from ClusterIssuer `tls.issuer`, docs/timeseries-tls.md). `backupBucket` holds the WAL archive and base backups (restore: docs/timeseries-restore.md).",
   },
   processing: {
     type: "{ spark: { jobNamespace, operatorNamespace, serviceAccount, roleArn, eventLogBucket, historyServerUrl: string }; flink: { jobNamespace, operatorNamespace, serviceAccount, roleArn, stateBucket: string }; placement: { nodeSelector: Record<string, string>; tolerations: { key, operator, value?, effect }[] } }",
@@ -318,6 +321,7 @@ export function platformOutputs(p: Platform): PlatformOutputs {
       databases: Object.fromEntries(Object.entries(p.config.timeseries.consumers).map(([k, c]) => [k, c.database])),
       consumerSecretArns: p.timeseries.database.consumers.arns,
       backupBucket: p.timeseries.backupStore.bucketName,
+      tls: { issuer: TIMESERIES_TLS_NAMES.issuer, caSecret: TIMESERIES_TLS_NAMES.caBundle, caKey: TIMESERIES_CA_MOUNT.key, sslrootcert: TIMESERIES_CA_MOUNT.path },
     },
     ai: !p.ai ? null : {
       modelBucket: p.ai.store.modelBucketName,

@@ -161,6 +161,10 @@ export function buildPlatform(config: StackConfig, runner?: RunnerLink, replicat
     protect: config.data.protect,
     extraConsumers: collectorConsumers,
     consumerPasswordGeneration: rotation.generations.timeseriesConsumers,
+    // trading-api's namespace exists before the database: it gets the CA bundle here (the collectors' with them).
+    caTrustIn: config.timeseries.clientNamespaces.includes(config.workloads.namespace)
+      ? { [TRADING_API]: { namespace: edge.tradingApi.namespaceName, namespaceName: config.workloads.namespace, namespaceResource: edge.tradingApi.namespace } }
+      : undefined,
     tags,
     webhookSourceCidrs: Object.values(subnetPlan.private),
     replicaOf: standby

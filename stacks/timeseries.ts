@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { backupAccountKeyStatements } from "../lib/keyStatements";
 import { Cluster } from "../components/cluster/cluster";
-import { CertManager } from "../components/certmanager/certManager";
+import { CERT_MANAGER_NAMESPACE, CertManager, SELF_SIGNED_ISSUER } from "../components/certmanager/certManager";
 import { MONITORING_NAMESPACE, Monitoring, RELEASE_NAME } from "../components/observability/monitoring";
 import { Tags } from "../components/tags";
 import { BarmanCloudPlugin } from "../components/timeseries/barmanCloudPlugin";
@@ -11,6 +11,7 @@ import { TimeseriesCluster, TimeseriesReplicaSource } from "../components/timese
 import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { TimeseriesMonitoring } from "../components/timeseries/timeseriesMonitoring";
 import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNetworkPolicies";
+import { TimeseriesTlsArgs } from "../components/timeseries/timeseriesTls";
 import { parseDailyCron } from "../lib/backupSchedule";
 import { cnpgDailyScheduleUtc } from "../lib/cnpgSchedule";
 import { BackupConfig } from "./schema/backup";
@@ -48,6 +49,12 @@ export interface TimeseriesTierInputs extends GuardedAwsScope {
   readonly archiveTimeoutSeconds?: number;
   /** Rotation generation of the consumers' passwords (entasis:secretRotation). Default none. */
   readonly consumerPasswordGeneration?: number;
+  /**
+   * Client namespaces the platform creates before the database (trading-api), keyed by role: each
+   * gets the time-series CA bundle. Namespaces created later (the collectors) get theirs with them;
+   * app teams request theirs from the ClusterIssuer (docs/timeseries-tls.md). Default none.
+   */
+  readonly caTrustIn?: TimeseriesTlsArgs["trustIn"];
 }
 
 /** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */
@@ -141,6 +148,12 @@ export function buildTimeseriesTier(ts: TimeseriesConfig, env: TimeseriesTierInp
     replicaOf: env.replicaOf ? { bucket: env.replicaOf.bucket, region: env.replicaOf.region, serverName: env.replicaOf.serverName, promoted: env.replicaOf.promoted } : undefined,
     archiveTimeoutSeconds: env.archiveTimeoutSeconds,
     consumerPasswordGeneration: env.consumerPasswordGeneration,
+    tls: {
+      certManagerRelease: env.certManager.release,
+      certManagerNamespace: CERT_MANAGER_NAMESPACE,
+      selfSignedIssuer: { resource: env.certManager.selfSignedIssuer, name: SELF_SIGNED_ISSUER },
+      trustIn: env.caTrustIn,
+    },
   });
 
   const namespace = database.namespace.metadata.name;

@@ -3,6 +3,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
 import { RecordedResource, RunResult, attemptProgram, unwrapSecrets } from "../tools/offline/harness";
 import { CloudMocks } from "../tools/offline/mocks";
+import { schemaErrors } from "./support/k8sSchema";
 import { stackRun } from "./support/stackRuns";
 
 const PLATFORM = "entasis/entasis-infra/dev";
@@ -62,9 +63,10 @@ describe("the app-team example against the platform's real outputs", () => {
     expect(pools.general.labels).toEqual({ role: "general" });
   });
 
-  it("creates a namespace, a Deployment and a Service that pass the Kubernetes schema", () => {
+  it("creates a namespace, its time-series CA bundle, a Deployment and a Service that pass the Kubernetes schema", () => {
     const kinds = app.resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom).map((r) => r.type).sort();
-    expect(kinds).toEqual(["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service"]);
+    expect(kinds).toEqual(["kubernetes:apps/v1:Deployment", "kubernetes:cert-manager.io/v1:Certificate", "kubernetes:core/v1:Namespace", "kubernetes:core/v1:Service"]);
+    expect(schemaErrors(one(app, "timeseries-ca-bundle", "kubernetes:cert-manager.io/v1:Certificate").inputs)).toEqual([]);
     new Namespace({ ...one(app, "analytics", "kubernetes:core/v1:Namespace").inputs }).validate();
     new Deployment({ ...one(app, "analytics-reports", "kubernetes:apps/v1:Deployment").inputs }).validate();
     new Service({ ...one(app, "analytics-reports", "kubernetes:core/v1:Service").inputs }).validate();
@@ -76,6 +78,21 @@ describe("the app-team example against the platform's real outputs", () => {
     const ts = platformOutputs.timeseries as { consumerSecretArns: Record<string, string> };
     expect(env).toEqual(expect.arrayContaining([{ name: "TIMESERIES_SECRET_ARN", value: ts.consumerSecretArns.analytics }]));
     expect(ts.consumerSecretArns.analytics).toMatch(/^arn:aws:secretsmanager:ap-northeast-2:\d{12}:secret:entasis-dev\/timeseries\/analytics/);
+  });
+
+  it("verifies the database: a CA bundle from the platform's issuer, mounted where the connection secret's sslrootcert points", () => {
+    const tls = (platformOutputs.timeseries as { tls: { issuer: string; caSecret: string; caKey: string; sslrootcert: string } }).tls;
+    const cert = one(app, "timeseries-ca-bundle", "kubernetes:cert-manager.io/v1:Certificate");
+    expect(cert.inputs).toMatchObject({ metadata: { name: tls.caSecret, namespace: "analytics" }, spec: { secretName: tls.caSecret, issuerRef: { name: tls.issuer, kind: "ClusterIssuer", group: "cert-manager.io" } } });
+    // The platform's connection secret for this app names the same file and Secret.
+    const secret = JSON.parse(String(platform.resources.find((r) => r.name === "timeseries-consumers-analytics" && r.type === "aws:secretsmanager/secretVersion:SecretVersion")?.inputs.secretString)) as Record<string, unknown>;
+    expect([secret.sslmode, secret.sslrootcert, secret.sslrootcertSecret]).toEqual(["verify-full", tls.sslrootcert, tls.caSecret]);
+    const d = one(app, "analytics-reports", "kubernetes:apps/v1:Deployment");
+    const pod = (d.inputs.spec as { template: { spec: { volumes: unknown[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] } } }).template.spec;
+    expect(pod.volumes).toContainEqual({ name: "timeseries-ca", secret: { secretName: tls.caSecret, items: [{ key: tls.caKey, path: tls.caKey }] } });
+    const mount = pod.containers[0].volumeMounts.find((m) => m.name === "timeseries-ca");
+    expect(`${String(mount?.mountPath)}/${tls.caKey}`).toBe(tls.sslrootcert);
+    expect(d.dependencies).toContain(cert.urn);
   });
 
   it("hands the app its configuration root from the platform's configStore output", () => {

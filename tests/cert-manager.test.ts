@@ -38,9 +38,9 @@ describe.each([
     expect(deps).not.toContain(urnOf("cluster-data-processing-ng-ap-northeast-2a"));
   });
 
-  it("creates the ClusterIssuers (self-signed, and the logging CA) only after the release that installs their CRD", () => {
+  it("creates the ClusterIssuers (self-signed, the logging CA and the time-series CA) only after the release that installs their CRD", () => {
     const issuers = ofType(runs[stack], "kubernetes:cert-manager.io/v1:ClusterIssuer");
-    expect(issuers.map((i) => i.inputs.metadata)).toEqual([expect.objectContaining({ name: "selfsigned" }), expect.objectContaining({ name: "logging-ca" })]);
+    expect(issuers.map((i) => i.inputs.metadata)).toEqual([expect.objectContaining({ name: "selfsigned" }), expect.objectContaining({ name: "logging-ca" }), expect.objectContaining({ name: "timeseries-ca" })]);
     for (const issuer of issuers) expect(issuer.dependencies).toContain(named(runs[stack], "cert-manager-release", RELEASE).urn);
   });
 });

@@ -49,6 +49,9 @@ const rootShipper = (meta: { name?: string; namespace?: string } = {}, container
     }),
   ];
 };
+/** A Secrets Manager connection secret of a PostgreSQL database (verify-full unless `changes` say otherwise). */
+const pgSecret = (changes: Record<string, unknown>): PolicyInput =>
+  res("aws:secretsmanager/secretVersion:SecretVersion", "ts-connection", { secretId: "arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:ts", secretString: JSON.stringify({ engine: "postgres", host: "timeseries-pooler-rw.timeseries.svc.cluster.local", port: 5432, sslmode: "verify-full", ...changes }) });
 const listener = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsListener, changes));
 const worldIngress = (changes: Record<string, unknown>): PolicyInput[] => edge(patch(f.httpsIn, changes));
 
@@ -354,6 +357,27 @@ const CASES: Record<string, Cases> = {
       [f.pgParams, patch(f.primaryDb, { password: "hunter2-but-longer" }), f.rdsBackupReplication].map((r) => (r.urn === f.primaryDb.urn ? { ...r, propertyDependencies: { parameterGroupName: [f.pgParams.urn] } } : r)),
       [{ ...f.redis, propertyDependencies: {} }],
       [{ ...f.rabbitBroker, propertyDependencies: {} }],
+    ],
+  },
+  "postgres-connection-verify-full": {
+    // The time-series connection secret as consumers.ts writes it, the RDS one, the config store's URL;
+    // a secret that names no sslmode (a credential record, the RDS master secret) is not judged.
+    good: [
+      [pgSecret({ sslrootcert: "/etc/timeseries-ca/ca.crt" })],
+      [pgSecret({ auth: "iam" })],
+      [f.configKey, f.secureParam],
+      [patch(pgSecret({}), { secretString: JSON.stringify({ engine: "postgres", username: "master", password: "x" }) })],
+    ],
+    exempt: [[f.password]],
+    bad: [
+      [pgSecret({ sslmode: "require" })],
+      [pgSecret({ sslmode: "prefer" })],
+      [pgSecret({ sslmode: "disable" })],
+      [pgSecret({ sslmode: "verify-ca" })],
+      [pgSecret({ sslmode: null })],
+      [patch(pgSecret({}), { secretString: JSON.stringify({ host: "h", sslmode: "require" }) })],
+      [f.configKey, patch(f.secureParam, { value: "postgresql://trading_api@db:5432/entasis?sslmode=require" })],
+      [f.configKey, patch(f.secureParam, { value: "postgres://trading_api@db:5432/entasis" })],
     ],
   },
   "generated-credential-rotation": {

@@ -139,7 +139,7 @@ describe.each([
       expect(spec(named(run(), `timeseries-db-${consumer}`))).toMatchObject({ cluster: { name: "timeseries" }, name: db, owner: user, ensure: "present", databaseReclaimPolicy: "retain", extensions: [{ name: "timescaledb", ensure: "present" }] });
       const version = named(run(), `timeseries-consumers-${consumer}`, "aws:secretsmanager/secretVersion:SecretVersion");
       expect(version.secretPaths).toEqual(["secretString"]);
-      expect(JSON.parse(str(version, "secretString"))).toMatchObject({ host: "timeseries-pooler-rw.timeseries.svc.cluster.local", port: 5432, dbname: db, username: user, sslmode: "require", password: expect.stringMatching(/.{16,}/) });
+      expect(JSON.parse(str(version, "secretString"))).toMatchObject({ host: "timeseries-pooler-rw.timeseries.svc.cluster.local", port: 5432, dbname: db, username: user, sslmode: "verify-full", sslrootcert: "/etc/timeseries-ca/ca.crt", password: expect.stringMatching(/.{16,}/) });
       expect(named(run(), `timeseries-consumers-${consumer}`, "aws:secretsmanager/secret:Secret").inputs).toMatchObject({ name: `entasis-${stack}/timeseries/${consumer}`, kmsKeyId: named(run(), "data-secrets-key").state.arn });
     }
   });

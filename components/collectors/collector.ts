@@ -53,6 +53,11 @@ export interface CollectorArgs extends WorkloadIdentityArgs {
   readonly scheduledAfter: readonly pulumi.Resource[];
   /** What must exist before the pods start (the broker user provisioner, the database role). Default none. */
   readonly readyAfter?: readonly pulumi.Input<pulumi.Resource>[];
+  /**
+   * The time-series CA in the namespace: the Secret whose `key` (ca.crt) is mounted read-only at
+   * `path` in `directory`, the connection secret's `sslrootcert`. No default.
+   */
+  readonly timeseriesCa: { readonly secretName: string; readonly directory: string; readonly key: string; readonly path: string };
 }
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
@@ -113,8 +118,11 @@ export class Collector extends pulumi.ComponentResource {
       { name: "MQ_EXCHANGE", value: n.exchange },
       { name: "MQ_QUEUE", value: n.queue },
       { name: "TIMESERIES_SCHEMA", value: n.schema },
-      // JSON with host (PgBouncer), port, dbname, username, password, sslmode: components/timeseries/consumers.ts.
+      // JSON with host (PgBouncer), port, dbname, username, password, sslmode (verify-full) and
+      // sslrootcert: components/timeseries/consumers.ts. libpq also reads the two PG* variables.
       { name: "TIMESERIES_SECRET_ARN", value: a.timeseriesSecretArn },
+      { name: "PGSSLMODE", value: "verify-full" },
+      { name: "PGSSLROOTCERT", value: args.timeseriesCa.path },
       ...(a.brokerSecretArn !== undefined ? [{ name: "MQ_CONNECTION_SECRET_ARN", value: a.brokerSecretArn }] : []),
       ...(a.configPath !== undefined ? [{ name: "CONFIG_PATH", value: a.configPath }] : []),
     ];
@@ -148,10 +156,17 @@ export class Collector extends pulumi.ComponentResource {
                   livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
                   readinessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
                   securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                  volumeMounts: [
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "timeseries-ca", mountPath: args.timeseriesCa.directory, readOnly: true },
+                  ],
                 },
               ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+              volumes: [
+                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                // ca.crt alone: the bundle's client key stays out of the pod.
+                { name: "timeseries-ca", secret: { secretName: args.timeseriesCa.secretName, items: [{ key: args.timeseriesCa.key, path: args.timeseriesCa.key }] } },
+              ],
             },
           },
         },

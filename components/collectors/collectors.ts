@@ -5,6 +5,7 @@ import { Collector, CollectorAccess, CollectorFeed } from "./collector";
 import { CollectorMonitoring } from "./collectorMonitoring";
 import { CollectorNetworkPolicies } from "./collectorNetworkPolicies";
 import { CollectorNames, collectorNames } from "./names";
+import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES, TimeseriesCaIssuer, timeseriesCaBundle } from "../timeseries/timeseriesTls";
 
 export interface CollectorsArgs extends WorkloadIdentityArgs {
   /** Namespace of every collector. */
@@ -31,6 +32,8 @@ export interface CollectorsArgs extends WorkloadIdentityArgs {
   readonly releaseLabel: string;
   /** Reconnections in 15 minutes that count as a storm, and how long alert conditions hold. */
   readonly alerts: { readonly reconnectsPer15m: number; readonly for: string };
+  /** The time-series CA's issuer: the namespace gets its CA bundle, which every collector mounts (verify-full). No default. */
+  readonly timeseriesCa: TimeseriesCaIssuer;
 }
 
 /**
@@ -44,6 +47,8 @@ export class Collectors extends pulumi.ComponentResource {
   public readonly collectors: Readonly<Record<string, Collector>>;
   public readonly networkPolicies: CollectorNetworkPolicies;
   public readonly monitoring: CollectorMonitoring;
+  /** Certificate whose Secret carries the time-series CA (`ca.crt`) in the namespace. */
+  public readonly timeseriesCaBundle: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: CollectorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:collectors:Collectors", name, {}, opts);
@@ -54,6 +59,12 @@ export class Collectors extends pulumi.ComponentResource {
       { parent: this, provider: args.provider, dependsOn: [...(args.namespaceAfter ?? [])] },
     );
     this.namespaceName = this.namespace.metadata.name;
+    this.timeseriesCaBundle = timeseriesCaBundle(
+      `${name}-timeseries-ca-bundle`,
+      { role: "collectors", namespace: this.namespaceName, namespaceName: ns, namespaceResource: this.namespace },
+      args.timeseriesCa,
+      { parent: this, provider: args.provider },
+    );
 
     this.names = Object.fromEntries(Object.keys(args.feeds).map((feed) => [feed, collectorNames(feed)]));
     const collectors: Record<string, Collector> = {};
@@ -71,7 +82,9 @@ export class Collectors extends pulumi.ComponentResource {
           access,
           nodeSelector: args.nodeSelector,
           scheduledAfter: args.scheduledAfter,
-          readyAfter: args.readyAfter,
+          // Pods mount the CA bundle's Secret: they start once it exists.
+          readyAfter: [...(args.readyAfter ?? []), this.timeseriesCaBundle],
+          timeseriesCa: { secretName: TIMESERIES_TLS_NAMES.caBundle, ...TIMESERIES_CA_MOUNT },
         },
         { parent: this },
       );

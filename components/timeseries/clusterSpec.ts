@@ -49,6 +49,11 @@ export interface ClusterSpecInput {
   readonly archiveSource?: ArchiveSourceInput;
   /** PostgreSQL `archive_timeout` in seconds: the longest a written WAL segment waits for the archive. Default CNPG's (5 min). */
   readonly archiveTimeoutSeconds?: number;
+  /**
+   * cert-manager Secret (`tls.crt`, `tls.key`, `ca.crt`) of the server certificate: CNPG's
+   * `serverTLSSecret` and `serverCASecret` (components/timeseries/timeseriesTls.ts). No default.
+   */
+  readonly serverCertificateSecret: string;
 }
 
 /** Another cluster's Barman Cloud archive a Cluster bootstraps from (object store only, no streaming). */
@@ -79,8 +84,10 @@ export function zoneSpread(matchLabels: Record<string, string>): { maxSkew: numb
  * `.spec` of the `postgresql.cnpg.io/v1` Cluster.
  * - TimescaleDB comes with the operand image (timescaledb-ha, PostgreSQL UID/GID 1000) and is
  *   preloaded; `timescaledb.telemetry_level=off` keeps instances from calling home.
- * - TLS: CNPG serves TLS with its own CA by default; pg_hba lets TCP clients in over TLS only
- *   (CNPG's own rules for replication and the pooler come first and use certificates).
+ * - TLS: the server certificate comes from the platform's time-series CA (cert-manager), so clients
+ *   in other namespaces verify it (verify-full); CNPG keeps generating its client CA and the
+ *   `streaming_replica` certificate. pg_hba lets TCP clients in over TLS only (CNPG's own rules for
+ *   replication and the pooler come first and use certificates).
  * - prod: one instance per zone (required anti-affinity on the zone and a zone spread) and a
  *   synchronous standby (`any 1`, durability required), so a zone loss loses no committed write.
  * - WAL archiving and base backups through the Barman Cloud plugin; the instances' service
@@ -120,6 +127,9 @@ export function clusterSpec(c: ClusterSpecInput): Record<string, pulumi.Input<un
     },
     // The superuser has no password and no network login; operators use `kubectl cnpg psql`.
     enableSuperuserAccess: false,
+    // The cert-manager Secret serves both: it carries ca.crt, and CNPG needs no CA key when it is
+    // given the server certificate. https://cloudnative-pg.io/documentation/current/certificates/#cert-manager-example
+    certificates: { serverTLSSecret: c.serverCertificateSecret, serverCASecret: c.serverCertificateSecret },
     ...(c.archiveSource ? archiveSourceSpec(c.archiveSource) : { bootstrap: { initdb: { database: "app", owner: "app", postInitTemplateSQL: ["CREATE EXTENSION IF NOT EXISTS timescaledb;"] } } }),
     storage: { storageClass: c.storageClass, size: `${c.storageGiB}Gi`, resizeInUseVolumes: true },
     walStorage: { storageClass: c.storageClass, size: `${c.walStorageGiB}Gi`, resizeInUseVolumes: true },
@@ -200,6 +210,8 @@ export function poolerSpec(p: {
   readonly defaultPoolSize: number;
   readonly maxClientConnections: number;
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** The Cluster's server certificate Secret (ClusterSpecInput.serverCertificateSecret), presented to clients. */
+  readonly serverCertificateSecret: string;
 }): Record<string, unknown> {
   const resources = { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "256Mi" } };
   return {
@@ -211,9 +223,14 @@ export function poolerSpec(p: {
       parameters: {
         default_pool_size: String(p.defaultPoolSize),
         max_client_conn: String(p.maxClientConnections),
-        // CNPG's default is `prefer`; clients must use TLS (the pooler presents CNPG's server certificate).
+        // CNPG's default is `prefer`; clients must use TLS (and verify the certificate below).
         client_tls_sslmode: "require",
       },
+      // PgBouncer presents the Cluster's server certificate (CNPG's default for clientTLSSecret,
+      // spelled out): it names the Pooler's Service too. Setting only this (not serverTLSSecret)
+      // keeps CNPG's automatic auth_query integration.
+      // https://cloudnative-pg.io/documentation/current/connection_pooling/#certificates
+      clientTLSSecret: { name: p.serverCertificateSecret },
     },
     // PgBouncer is stateless: the system pool, spread over zones.
     template: {

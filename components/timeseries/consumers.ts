@@ -48,6 +48,11 @@ export interface TimeseriesConsumersArgs {
    * Default none: never rotated, no keepers (docs/secret-rotation.md).
    */
   readonly passwordGeneration?: number;
+  /**
+   * Where a client finds the CA that signed the server certificate: the Secret in its own namespace
+   * (key `ca.crt`) and the path it mounts it at (libpq's `sslrootcert`). No default.
+   */
+  readonly tls: { readonly caSecret: string; readonly rootCert: string };
 }
 
 /** Kubernetes Secret CNPG reads a consumer's password from (`.spec.managed.roles[].passwordSecret`). */
@@ -87,7 +92,7 @@ export class TimeseriesConsumers extends pulumi.ComponentResource {
       const e = args.endpoints;
       secrets[consumer] = storeSecret(this, `${name}-${consumer}`, {
         secretName: `${args.namePrefix}/timeseries/${consumer}`,
-        description: `${args.namePrefix} TimescaleDB connection for ${consumer} (password, TLS required)`,
+        description: `${args.namePrefix} TimescaleDB connection for ${consumer} (password, TLS verify-full)`,
         kmsKeyId: args.secretsKeyArn,
         recoveryWindowInDays: args.recoveryWindowInDays,
         value: pulumi.jsonStringify({
@@ -100,7 +105,11 @@ export class TimeseriesConsumers extends pulumi.ComponentResource {
           password: password.result,
           rwHost: e.rwHost,
           roHost: e.roHost,
-          sslmode: "require",
+          // The server certificate names host, rwHost and roHost (timeseriesTls.ts); clients verify
+          // it against ca.crt of the `sslrootcertSecret` Secret in their namespace, mounted at sslrootcert.
+          sslmode: "verify-full",
+          sslrootcert: args.tls.rootCert,
+          sslrootcertSecret: args.tls.caSecret,
         }),
         protect: args.protect,
         tags: args.tags,

@@ -7,6 +7,7 @@ import { ebsViaEc2Statement } from "../../lib/keyStatements";
 import { Tags } from "../tags";
 import { TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
+import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES, TimeseriesTls, TimeseriesTlsArgs } from "./timeseriesTls";
 import { AccountScope } from "../storage/encryptedBucket";
 
 export interface TimeseriesClusterArgs extends AccountScope {
@@ -61,6 +62,8 @@ export interface TimeseriesClusterArgs extends AccountScope {
   readonly archiveTimeoutSeconds?: number;
   /** Rotation generation of the consumers' passwords (TimeseriesConsumersArgs.passwordGeneration). Default none. */
   readonly consumerPasswordGeneration?: number;
+  /** cert-manager and the client namespaces of the server certificate (TimeseriesTls; the server part comes from here). No default. */
+  readonly tls: Omit<TimeseriesTlsArgs, "provider" | "server">;
 }
 
 /** Where a replica cluster reads the source's archive, and the switch that promotes it. */
@@ -114,6 +117,8 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
   /** In-cluster service names (namespace-qualified DNS). */
   public readonly endpoints: { readonly rw: string; readonly ro: string; readonly pooler: string; readonly port: number };
   public readonly poolerName: string;
+  /** The server certificate from the platform's time-series CA, and the client CA bundles. */
+  public readonly tls: TimeseriesTls;
 
   constructor(name: string, args: TimeseriesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:timeseries:TimeseriesCluster", name, {}, opts);
@@ -130,6 +135,13 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
       k8sOpts,
     );
     const ns = this.namespace.metadata.name;
+
+    // Every Service a client may be given: the Pooler (the connection secrets' host), rw, ro and r.
+    this.tls = new TimeseriesTls(
+      `${name}-tls`,
+      { ...args.tls, provider: args.provider, server: { namespace: args.namespace, namespaceResource: this.namespace, services: [this.poolerName, `${cn}-rw`, `${cn}-ro`, `${cn}-r`] } },
+      { parent: this },
+    );
 
     // The EBS CSI driver creates and attaches the volumes through EC2 under its own IRSA role. Like
     // the AWS managed aws/ebs key, this key lets principals of the account use it only via EC2 in
@@ -202,6 +214,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
         protect: args.protect,
         tags: args.tags,
         passwordGeneration: args.consumerPasswordGeneration,
+        tls: { caSecret: TIMESERIES_TLS_NAMES.caBundle, rootCert: TIMESERIES_CA_MOUNT.path },
       },
       { parent: this },
     );
@@ -231,6 +244,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
             ? { source: SOURCE_CLUSTER, objectStore: SOURCE_OBJECT_STORE, serverName: source.serverName, replica: args.replicaOf ? { promoted: args.replicaOf.promoted } : undefined, targetTime: restore?.targetTime }
             : undefined,
           archiveTimeoutSeconds: args.archiveTimeoutSeconds,
+          serverCertificateSecret: TIMESERIES_TLS_NAMES.serverCertificate,
         }),
       },
       {
@@ -244,6 +258,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
           this.objectStore,
           ...(this.sourceObjectStore ? [this.sourceObjectStore] : []),
           ...Object.values(this.consumers.roleSecrets),
+          this.tls.serverCertificate,
         ],
         protect: args.protect,
       },
@@ -255,9 +270,9 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
         apiVersion: "postgresql.cnpg.io/v1",
         kind: "Pooler",
         metadata: { name: this.poolerName, namespace: ns },
-        spec: poolerSpec({ clusterName: cn, poolerName: this.poolerName, ...args.pooler, nodeSelector: args.systemPool.labels }),
+        spec: poolerSpec({ clusterName: cn, poolerName: this.poolerName, ...args.pooler, nodeSelector: args.systemPool.labels, serverCertificateSecret: TIMESERIES_TLS_NAMES.serverCertificate }),
       },
-      { ...k8sOpts, dependsOn: [args.operatorRelease, this.cluster, ...args.systemScheduledAfter] },
+      { ...k8sOpts, dependsOn: [args.operatorRelease, this.cluster, this.tls.serverCertificate, ...args.systemScheduledAfter] },
     );
 
     this.scheduledBackup = new k8s.apiextensions.CustomResource(

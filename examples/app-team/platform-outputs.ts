@@ -73,6 +73,8 @@ export interface PlatformOutputs {
     readonly databases: Readonly<Record<string, string>>;
     readonly consumerSecretArns: Readonly<Record<string, string>>;
     readonly backupBucket: string;
+    /** The CA clients verify the server with: its ClusterIssuer, the bundle Secret and key in a client namespace, and where the connection secrets expect it mounted. */
+    readonly tls: { readonly issuer: string; readonly caSecret: string; readonly caKey: string; readonly sslrootcert: string };
   };
   /** Processing layer: where app teams submit Spark and Flink jobs, and with which identity. */
   readonly processing: {

@@ -5,6 +5,14 @@ import type { PlatformOutputName } from "./platform-outputs";
 /** Names of the platform's outputs: the compiler rejects a name the platform does not export. */
 export type { PlatformOutputName };
 
+/** The time-series database's CA as the platform publishes it (`timeseries.tls`). */
+export interface TimeseriesTlsInfo {
+  readonly issuer: string;
+  readonly caSecret: string;
+  readonly caKey: string;
+  readonly sslrootcert: string;
+}
+
 export interface NodePoolInfo {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly { readonly key: string; readonly value?: string; readonly effect: string }[];
@@ -89,6 +97,20 @@ export class PlatformReference {
       const arns = typeof v === "object" && v !== null ? (v as { consumerSecretArns?: Record<string, unknown> }).consumerSecretArns : undefined;
       const arn = arns?.[consumer];
       return typeof arn === "string" ? arn : fail(this.stack, `timeseries.consumerSecretArns.${consumer}`, "a secret ARN", arn);
+    });
+  }
+
+  /**
+   * How the app verifies the time-series database (`timeseries.tls`): the platform's ClusterIssuer,
+   * the CA-bundle Secret (name and key) to create in the app's namespace, and where the connection
+   * secret's `sslrootcert` expects the CA mounted.
+   */
+  timeseriesTls(): pulumi.Output<TimeseriesTlsInfo> {
+    return this.ref.requireOutput("timeseries" satisfies PlatformOutputName).apply((v: unknown) => {
+      const tls = typeof v === "object" && v !== null ? (v as { tls?: Record<string, unknown> }).tls : undefined;
+      const fields = ["issuer", "caSecret", "caKey", "sslrootcert"] as const;
+      if (!tls || !fields.every((f) => typeof tls[f] === "string")) return fail(this.stack, "timeseries.tls", "the CA's issuer, caSecret, caKey and sslrootcert", tls);
+      return { issuer: String(tls.issuer), caSecret: String(tls.caSecret), caKey: String(tls.caKey), sslrootcert: String(tls.sslrootcert) };
     });
   }
 

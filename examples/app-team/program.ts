@@ -19,6 +19,26 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
   const general = platform.nodePool("general");
 
   const ns = new k8s.core.v1.Namespace("analytics", { metadata: { name: "analytics", labels: { team: "analytics" } } }, { provider });
+  // The time-series database's CA in this namespace: a Certificate from the platform's ClusterIssuer
+  // whose Secret carries the CA as `ca.crt`. Pulumi waits until cert-manager has issued it.
+  const tls = platform.timeseriesTls();
+  const caBundle = new k8s.apiextensions.CustomResource(
+    "timeseries-ca-bundle",
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: { name: tls.caSecret, namespace: ns.metadata.name, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+      spec: {
+        secretName: tls.caSecret,
+        commonName: "analytics.analytics",
+        usages: ["client auth", "digital signature"],
+        privateKey: { algorithm: "RSA", size: 2048, rotationPolicy: "Always" },
+        issuerRef: { name: tls.issuer, kind: "ClusterIssuer", group: "cert-manager.io" },
+      },
+    },
+    { provider },
+  );
+  const caDir = tls.sslrootcert.apply((p) => p.slice(0, p.lastIndexOf("/")));
   const labels = { app: "analytics-reports" };
   const deployment = new k8s.apps.v1.Deployment(
     "analytics-reports",
@@ -51,13 +71,16 @@ export async function appTeamProgram(): Promise<AppTeamOutputs> {
                 readinessProbe: { httpGet: { path: "/health/ready", port: "http" } },
                 livenessProbe: { httpGet: { path: "/health", port: "http" } },
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                // The connection secret says sslmode verify-full and sslrootcert (this file).
+                volumeMounts: [{ name: "timeseries-ca", mountPath: caDir, readOnly: true }],
               },
             ],
+            volumes: [{ name: "timeseries-ca", secret: { secretName: tls.caSecret, items: [{ key: tls.caKey, path: tls.caKey }] } }],
           },
         },
       },
     },
-    { provider },
+    { provider, dependsOn: [caBundle] },
   );
   const service = new k8s.core.v1.Service(
     "analytics-reports",

@@ -44,6 +44,7 @@ export const C = {
   LOG_GROUP_KMS: { framework: "AWS-CONFIG", id: "cloudwatch-log-group-encrypted", title: "CloudWatch log groups are encrypted with a KMS key" },
   RDS_FORCE_SSL: { framework: "NIST", id: "SC-8", title: "Transmission confidentiality and integrity (PostgreSQL rds.force_ssl = 1)" },
   RDS_PROXY_TLS: { framework: "NIST", id: "SC-8", title: "Transmission confidentiality and integrity (RDS Proxy requireTls)" },
+  PG_VERIFY_FULL: { framework: "NIST", id: "SC-23", title: "Session authenticity (PostgreSQL connection details verify the server: sslmode verify-full)" },
   CIS_EKS_2_1_1: { framework: "CIS-EKS", id: "2.1.1", title: "Enable audit Logs" },
   CIS_EKS_4_2_1: { framework: "CIS-EKS", id: "4.2.1", title: "Minimize the admission of privileged containers" },
   CIS_EKS_4_2_2_4: { framework: "CIS-EKS", id: "4.2.2-4.2.4", title: "Minimize the admission of containers sharing the host PID, IPC or network namespace" },

@@ -53,7 +53,54 @@ export function keeperProblems(keepers: unknown): string[] {
   return problems;
 }
 
+/**
+ * The sslmode a stored PostgreSQL connection gives its clients: the `sslmode` key of a JSON secret,
+ * or the `sslmode` parameter of a `postgres://` / `postgresql://` URL. `undefined` when the value
+ * names no sslmode and is no URL (a credential record such as RDS's master secret, which its Jobs
+ * pair with PGSSLMODE); `null` for a URL without one (libpq's default, `prefer`, would apply).
+ */
+export function postgresSslmode(value: unknown): string | null | undefined {
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  if (/^postgres(ql)?:\/\//i.test(text)) {
+    const query = text.includes("?") ? text.slice(text.indexOf("?") + 1) : "";
+    return new URLSearchParams(query).get("sslmode");
+  }
+  if (!text.startsWith("{")) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || !("sslmode" in parsed)) return undefined;
+  const mode = (parsed as Record<string, unknown>).sslmode;
+  return typeof mode === "string" ? mode : null;
+}
+
+/** Inputs that may hold a PostgreSQL connection a client reads. */
+const CONNECTION_INPUTS: Readonly<Record<string, string>> = {
+  "aws:secretsmanager/secretVersion:SecretVersion": "secretString",
+  "aws:ssm/parameter:Parameter": "value",
+};
+
 export const secretRules: readonly (StackRule | ResourceRule)[] = [
+  resourceRule({
+    name: "postgres-connection-verify-full",
+    control: C.PG_VERIFY_FULL,
+    severity: "high",
+    description:
+      "A PostgreSQL connection the platform hands to clients (the `sslmode` of a Secrets Manager JSON secret, or a postgres:// URL in SSM) says sslmode=verify-full: disable, allow, prefer and require do not verify the server's certificate, verify-ca not its name, and a URL without sslmode means libpq's prefer.",
+    validateResource: (args, report) => {
+      const prop = CONNECTION_INPUTS[args.type];
+      if (prop === undefined) return args.notApplicable("not a stored connection");
+      // `in` first: a value built from a generated password is unknown in a first preview.
+      if (!(prop in args.props)) return;
+      const mode = postgresSslmode(args.props[prop]);
+      if (mode === undefined || mode === "verify-full") return;
+      report(`${args.name}: ${prop} gives a PostgreSQL client sslmode ${mode ?? "(none: libpq's prefer)"}; use verify-full with the server's CA (sslrootcert), or the client cannot tell the database from an impostor.`);
+    },
+  }),
   stackRule({
     name: "no-plaintext-credentials",
     control: C.SECRETS,

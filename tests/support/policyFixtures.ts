@@ -135,7 +135,7 @@ export const configKey = res("aws:kms/key:Key", "config-key", { enableKeyRotatio
 export const secureParam = res(
   "aws:ssm/parameter:Parameter",
   "config-db-url",
-  { name: "/entasis/prod/config/trading-api/database/url", type: "SecureString", keyId: "arn:aws:kms:ap-northeast-2:123456789012:key/config", value: "postgresql://trading_api@db:5432/entasis", tier: "Standard", tags: TAGS },
+  { name: "/entasis/prod/config/trading-api/database/url", type: "SecureString", keyId: "arn:aws:kms:ap-northeast-2:123456789012:key/config", value: "postgresql://trading_api@db:5432/entasis?sslmode=verify-full", tier: "Standard", tags: TAGS },
   { keyId: [configKey] },
 );
 
