@@ -300,6 +300,8 @@ describe.each(["dev", "prod"] as const)("logging of %s", (stack) => {
     const certManager = named(run, "cert-manager-release", "kubernetes:helm.sh/v3:Release").urn;
     expect(certs).toHaveLength(4);
     for (const c of [...certs, issuer]) expect(c.dependencies).toContain(certManager);
+    // Pulumi waits until each is issued, so Elasticsearch and the pods start with their Secrets.
+    for (const c of certs) expect([c.name, get(c.inputs, "metadata", "annotations")]).toEqual([c.name, { "pulumi.com/waitFor": "condition=Ready" }]);
   });
 
   it("orders creation: namespaces and operator (with its CRDs) before the custom resources, Elasticsearch before Kibana and Filebeat", () => {

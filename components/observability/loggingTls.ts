@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { WAIT_FOR_READY } from "../../lib/awaitReady";
 
 export interface LoggingTlsArgs {
   readonly provider: k8s.Provider;
@@ -52,11 +53,12 @@ export class LoggingTls extends pulumi.ComponentResource {
     super("entasis:observability:LoggingTls", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
     const n = LOGGING_TLS_NAMES;
-    // Each Certificate is named after its Secret.
+    // Each Certificate is named after its Secret; Pulumi waits until it is issued (WAIT_FOR_READY), so
+    // Elasticsearch and the Filebeat pods start with their Secrets present.
     const certificate = (key: string, namespace: string, secretName: string, spec: Record<string, unknown>, after: readonly pulumi.Resource[]): k8s.apiextensions.CustomResource =>
       new k8s.apiextensions.CustomResource(
         `${name}-${key}`,
-        { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: secretName, namespace }, spec: { secretName, ...spec } },
+        { apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: secretName, namespace, annotations: { ...WAIT_FOR_READY } }, spec: { secretName, ...spec } },
         { ...k8sOpts, dependsOn: [args.certManagerRelease, ...after] },
       );
 

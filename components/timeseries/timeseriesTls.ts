@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { WAIT_FOR_READY } from "../../lib/awaitReady";
 
 /** Names of the time-series CA, its issuer, the server certificate and the client CA bundles. */
 export const TIMESERIES_TLS_NAMES = {
@@ -15,13 +16,6 @@ export const TIMESERIES_TLS_NAMES = {
 export const TIMESERIES_CA_MOUNT = { directory: "/etc/timeseries-ca", key: "ca.crt", path: "/etc/timeseries-ca/ca.crt" } as const;
 
 const ISSUER_REF = (name: string) => ({ name, kind: "ClusterIssuer", group: "cert-manager.io" });
-/**
- * Pulumi waits until cert-manager has issued a Certificate (its Ready condition) before creating
- * what depends on it: the Cluster and Pooler start with their Secret present, a client pod with its
- * CA bundle, instead of retrying until cert-manager catches up (pulumi-kubernetes 4.18+).
- * https://www.pulumi.com/blog/improved-kubernetes-await-logic/
- */
-export const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" } as const;
 /** 90 days, renewed 30 days before expiry (cert-manager's defaults spelled out). */
 const LEAF = { duration: "2160h", renewBefore: "720h" } as const;
 
