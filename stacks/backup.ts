@@ -35,7 +35,7 @@ export interface Backup {
  * once the areas whose buckets they replicate exist.
  */
 export function buildBackup(cfg: BackupConfig, env: BackupInputs): Backup {
-  const { cluster, tags } = env;
+  const { cluster, protect, tags, ...scope } = env;
   const daily = parseDailyCron(cfg.schedule);
   if (!daily) throw new pulumi.RunError("entasis:backup.schedule did not parse after validation passed; this is a bug in lib/backupSchedule.ts");
   const retentionDays = tierRetentionDays(cfg);
@@ -55,7 +55,7 @@ export function buildBackup(cfg: BackupConfig, env: BackupInputs): Backup {
     vaultLockChangeableForDays: cfg.vaultLock.changeableForDays,
     breakGlassRoleArn: env.breakGlassRoleArn,
     manageRegionSettings: cfg.manageRegionSettings,
-    protect: env.protect,
+    protect,
     disasterRecovery: drRegion !== undefined && drProvider ? { region: drRegion, provider: drProvider } : undefined,
     backupAccountVaultArn: cfg.backupAccountVaultArn,
     // Only this stack's resources, even when dev and prod share an account.
@@ -65,11 +65,7 @@ export function buildBackup(cfg: BackupConfig, env: BackupInputs): Backup {
 
   const clusterBackup = cfg.velero.enabled
     ? new ClusterBackup("cluster-backup", {
-        namePrefix: env.namePrefix,
-        region: env.region,
-        accountId: env.accountId,
-        partition: env.partition,
-        breakGlassRoleArn: env.breakGlassRoleArn,
+        ...scope,
         provider: cluster.provider,
         oidcProviderArn: cluster.oidcProviderArn,
         issuerHostPath: cluster.issuerHostPath,
@@ -78,7 +74,7 @@ export function buildBackup(cfg: BackupConfig, env: BackupInputs): Backup {
         timezone: cfg.timezone,
         retentionDays: retentionDays.daily,
         snapshotVolumes: cfg.velero.snapshotVolumes,
-        protect: env.protect,
+        protect,
         scheduledAfter: cluster.scheduledOn(cluster.systemPool.poolName),
         tags,
       })

@@ -11,7 +11,7 @@ import { TimeseriesCluster, TimeseriesReplicaSource } from "../components/timese
 import { TimeseriesConsumer } from "../components/timeseries/consumers";
 import { TimeseriesMonitoring } from "../components/timeseries/timeseriesMonitoring";
 import { TimeseriesNetworkPolicies } from "../components/timeseries/timeseriesNetworkPolicies";
-import { TimeseriesTlsArgs } from "../components/timeseries/timeseriesTls";
+import { PrivateCaArgs } from "../components/security/privateCa";
 import { parseDailyCron } from "../lib/backupSchedule";
 import { cnpgDailyScheduleUtc } from "../lib/cnpgSchedule";
 import { BackupConfig } from "./schema/backup";
@@ -54,7 +54,7 @@ export interface TimeseriesTierInputs extends GuardedAwsScope {
    * gets the time-series CA bundle. Namespaces created later (the collectors) get theirs with them;
    * app teams request theirs from the ClusterIssuer (docs/timeseries-tls.md). Default none.
    */
-  readonly caTrustIn?: TimeseriesTlsArgs["trustIn"];
+  readonly caTrustIn?: PrivateCaArgs["trustIn"];
 }
 
 /** CNPG Cluster name: its services are `timeseries-rw`, `-ro`, `-r`, its service account `timeseries`. */

@@ -5,7 +5,8 @@ import { Collector, CollectorAccess, CollectorFeed } from "./collector";
 import { CollectorMonitoring } from "./collectorMonitoring";
 import { CollectorNetworkPolicies } from "./collectorNetworkPolicies";
 import { CollectorNames, collectorNames } from "./names";
-import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES, TimeseriesCaIssuer, timeseriesCaBundle } from "../timeseries/timeseriesTls";
+import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES } from "../timeseries/timeseriesTls";
+import { CaIssuer, caBundleCertificate } from "../security/privateCa";
 
 export interface CollectorsArgs extends WorkloadIdentityArgs {
   /** Namespace of every collector. */
@@ -33,7 +34,7 @@ export interface CollectorsArgs extends WorkloadIdentityArgs {
   /** Reconnections in 15 minutes that count as a storm, and how long alert conditions hold. */
   readonly alerts: { readonly reconnectsPer15m: number; readonly for: string };
   /** The time-series CA's issuer: the namespace gets its CA bundle, which every collector mounts (verify-full). No default. */
-  readonly timeseriesCa: TimeseriesCaIssuer;
+  readonly timeseriesCa: CaIssuer;
 }
 
 /**
@@ -59,10 +60,10 @@ export class Collectors extends pulumi.ComponentResource {
       { parent: this, provider: args.provider, dependsOn: [...(args.namespaceAfter ?? [])] },
     );
     this.namespaceName = this.namespace.metadata.name;
-    this.timeseriesCaBundle = timeseriesCaBundle(
+    this.timeseriesCaBundle = caBundleCertificate(
       `${name}-timeseries-ca-bundle`,
       { role: "collectors", namespace: this.namespaceName, namespaceName: ns, namespaceResource: this.namespace },
-      args.timeseriesCa,
+      { issuer: args.timeseriesCa, secretName: TIMESERIES_TLS_NAMES.caBundle },
       { parent: this, provider: args.provider },
     );
 

@@ -12,7 +12,8 @@ import { FILEBEAT_ROLE, FILEBEAT_SETUP_ROLE, FILEBEAT_SETUP_USER, FILEBEAT_USER,
 import { FilebeatDaemonSet } from "./loggingFilebeat";
 import { elasticsearchSpec, kibanaSpec, LOGGING_NAMES } from "./loggingStack";
 import { LOGGING_PODS, LOGGING_PORTS } from "./loggingNetwork";
-import { LOGGING_TLS_NAMES, LoggingTls } from "./loggingTls";
+import { LOGGING_TLS_NAMES } from "./loggingTls";
+import { PrivateCa } from "../security/privateCa";
 
 export interface LoggingArgs {
   /** Validated `entasis:logging` config. */
@@ -63,7 +64,7 @@ export class Logging extends pulumi.ComponentResource {
   public readonly kibana: k8s.apiextensions.CustomResource;
   public readonly filebeat: FilebeatDaemonSet;
   /** The logging CA, Elasticsearch's HTTP certificate and the CA bundles of its clients. */
-  public readonly tls: LoggingTls;
+  public readonly tls: PrivateCa;
   /** In-cluster Kibana URL (TLS with ECK's self-signed CA). */
   public readonly kibanaUrl: string;
   /** In-cluster Elasticsearch HTTP service, `<name>-es-http.<namespace>.svc`. */
@@ -93,15 +94,26 @@ export class Logging extends pulumi.ComponentResource {
     );
 
     // Elasticsearch's HTTP certificate from a CA whose bundle can be issued into other namespaces.
-    this.tls = new LoggingTls(
+    this.tls = new PrivateCa(
       `${name}-tls`,
       {
         provider: args.provider,
         certManagerRelease: args.certManager.release,
         certManagerNamespace: args.certManager.namespace,
         selfSignedIssuer: args.certManager.selfSignedIssuer,
-        elasticsearch: { namespace: n.namespace, namespaceResource: ns, services: [`${n.elasticsearch}-es-http`, `${n.elasticsearch}-es-internal-http`] },
-        trustIn: { filebeat: args.nodeAgents, "filebeat-setup": { namespace: n.namespace, namespaceResource: ns } },
+        issuerName: LOGGING_TLS_NAMES.issuer,
+        server: {
+          role: "elasticsearch",
+          namespace: n.namespace,
+          namespaceResource: ns,
+          services: [`${n.elasticsearch}-es-http`, `${n.elasticsearch}-es-internal-http`],
+          secretName: LOGGING_TLS_NAMES.elasticsearchCertificate,
+        },
+        bundleSecretName: LOGGING_TLS_NAMES.caBundle,
+        trustIn: {
+          filebeat: { namespace: args.nodeAgents.namespace, namespaceName: args.nodeAgents.namespace, namespaceResource: args.nodeAgents.namespaceResource },
+          "filebeat-setup": { namespace: n.namespace, namespaceName: n.namespace, namespaceResource: ns },
+        },
       },
       { parent: this },
     );
@@ -182,7 +194,7 @@ export class Logging extends pulumi.ComponentResource {
     );
 
     // The operator release installs the CRDs and admits these kinds; the pods they make go to the system pool.
-    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, setupSecret, rolesSecret, this.tls.elasticsearchCertificate, ...args.scheduledAfter] };
+    const crOpts = { ...k8sOpts, dependsOn: [this.operator, storageClass, userSecret, setupSecret, rolesSecret, this.tls.serverCertificate, ...args.scheduledAfter] };
     this.elasticsearch = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
       {
@@ -211,7 +223,7 @@ export class Logging extends pulumi.ComponentResource {
         elasticsearch: { pods: LOGGING_PODS.elasticsearch, port: LOGGING_PORTS.http },
         stackVersion: cfg.stackVersion,
         elasticsearchUrl: `https://${this.elasticsearchService}:${LOGGING_PORTS.http}`,
-        // The logging CA, issued into both namespaces (LoggingTls).
+        // The logging CA, issued into both namespaces (this.tls).
         caSecret: LOGGING_TLS_NAMES.caBundle,
         userSecret: n.filebeatAgentSecret,
         setupSecret: n.filebeatSetupSecret,

@@ -53,7 +53,7 @@ export function elasticsearchSpec(cfg: LoggingSettings, poolLabels: Readonly<Rec
     spec: {
       version: cfg.stackVersion,
       auth: { fileRealm: [{ secretName: n.filebeatUserSecret }, { secretName: n.filebeatSetupSecret }], roles: [{ secretName: n.filebeatRolesSecret }] },
-      // cert-manager's certificate from the logging CA (LoggingTls), so clients in other namespaces
+      // cert-manager's certificate from the logging CA (Logging's PrivateCa), so clients in other namespaces
       // can trust it. https://www.elastic.co/docs/deploy-manage/security/k8s-https-settings
       http: { tls: { certificate: { secretName: LOGGING_TLS_NAMES.elasticsearchCertificate } } },
       nodeSets: [

@@ -51,7 +51,7 @@ export interface ClusterSpecInput {
   readonly archiveTimeoutSeconds?: number;
   /**
    * cert-manager Secret (`tls.crt`, `tls.key`, `ca.crt`) of the server certificate: CNPG's
-   * `serverTLSSecret` and `serverCASecret` (components/timeseries/timeseriesTls.ts). No default.
+   * `serverTLSSecret` and `serverCASecret` (TimeseriesCluster's PrivateCa, components/security/privateCa.ts). No default.
    */
   readonly serverCertificateSecret: string;
 }

@@ -7,7 +7,8 @@ import { ebsViaEc2Statement } from "../../lib/keyStatements";
 import { Tags } from "../tags";
 import { TimeseriesRestore, clusterSpec, objectStoreSpec, poolerSpec, scheduledBackupSpec } from "./clusterSpec";
 import { TimeseriesConsumer, TimeseriesConsumers } from "./consumers";
-import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES, TimeseriesTls, TimeseriesTlsArgs } from "./timeseriesTls";
+import { TIMESERIES_CA_MOUNT, TIMESERIES_TLS_NAMES } from "./timeseriesTls";
+import { PrivateCa, PrivateCaArgs } from "../security/privateCa";
 import { AccountScope } from "../storage/encryptedBucket";
 
 export interface TimeseriesClusterArgs extends AccountScope {
@@ -62,8 +63,8 @@ export interface TimeseriesClusterArgs extends AccountScope {
   readonly archiveTimeoutSeconds?: number;
   /** Rotation generation of the consumers' passwords (TimeseriesConsumersArgs.passwordGeneration). Default none. */
   readonly consumerPasswordGeneration?: number;
-  /** cert-manager and the client namespaces of the server certificate (TimeseriesTls; the server part comes from here). No default. */
-  readonly tls: Omit<TimeseriesTlsArgs, "provider" | "server">;
+  /** cert-manager and the client namespaces of the server certificate (PrivateCa; the names and the server part come from here). No default. */
+  readonly tls: Omit<PrivateCaArgs, "provider" | "server" | "issuerName" | "bundleSecretName">;
 }
 
 /** Where a replica cluster reads the source's archive, and the switch that promotes it. */
@@ -118,7 +119,7 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
   public readonly endpoints: { readonly rw: string; readonly ro: string; readonly pooler: string; readonly port: number };
   public readonly poolerName: string;
   /** The server certificate from the platform's time-series CA, and the client CA bundles. */
-  public readonly tls: TimeseriesTls;
+  public readonly tls: PrivateCa;
 
   constructor(name: string, args: TimeseriesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:timeseries:TimeseriesCluster", name, {}, opts);
@@ -137,9 +138,23 @@ export class TimeseriesCluster extends pulumi.ComponentResource {
     const ns = this.namespace.metadata.name;
 
     // Every Service a client may be given: the Pooler (the connection secrets' host), rw, ro and r.
-    this.tls = new TimeseriesTls(
+    this.tls = new PrivateCa(
       `${name}-tls`,
-      { ...args.tls, provider: args.provider, server: { namespace: args.namespace, namespaceResource: this.namespace, services: [this.poolerName, `${cn}-rw`, `${cn}-ro`, `${cn}-r`] } },
+      {
+        ...args.tls,
+        provider: args.provider,
+        issuerName: TIMESERIES_TLS_NAMES.issuer,
+        bundleSecretName: TIMESERIES_TLS_NAMES.caBundle,
+        server: {
+          role: "server",
+          namespace: args.namespace,
+          namespaceResource: this.namespace,
+          services: [this.poolerName, `${cn}-rw`, `${cn}-ro`, `${cn}-r`],
+          secretName: TIMESERIES_TLS_NAMES.serverCertificate,
+          // CNPG reloads PostgreSQL when a Secret with this label changes (a renewal). https://cloudnative-pg.io/documentation/current/labels_annotations/
+          secretLabels: { "cnpg.io/reload": "true" },
+        },
+      },
       { parent: this },
     );
 
