@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformOutputName, PlatformOutputs as VendoredOutputs } from "../examples/app-team/platform-outputs";
-import type { OUTPUT_DOCS, PlatformOutputs } from "../stacks/outputs";
+import type { PlatformOutputs } from "../stacks/outputs";
+import type { OUTPUT_DOCS } from "../stacks/outputDocs";
 import { OUTPUTS_SOURCE, VENDORED_TYPES, renderVendoredTypes } from "../tools/contract/appTypes";
 
 /** What a StackReference resolves an output to: every Output<T> replaced by T, everything else kept. */

@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { OUTPUT_DOCS } from "../stacks/outputs";
+import { OUTPUT_DOCS } from "../stacks/outputDocs";
 import { renderOutputsDoc } from "../tools/contract/docs";
 import { OUTPUTS_DOC, OUTPUTS_FILE, OUTPUT_PATHS_FILE, RecordedOutputPaths, RecordedOutputs, RecordedUrns, URNS_FILE, readJson } from "../tools/contract/files";
 import { outputPaths, stackOutputPaths } from "../tools/contract/paths";

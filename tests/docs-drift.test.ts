@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RULES } from "../policy/rules";
 import { KNOWN_KEYS, NAMESPACE } from "../stacks/schema/stack";
-import { OUTPUT_DOCS } from "../stacks/outputs";
+import { OUTPUT_DOCS } from "../stacks/outputDocs";
 import { renderOutputsDoc, tableCell } from "../tools/contract/docs";
 import { OUTPUTS_DOC } from "../tools/contract/files";
 import { MarkdownTable, markdownTables, rowsOffShape, splitRow } from "./support/markdownTables";

@@ -1,4 +1,4 @@
-import { OUTPUT_DOCS, OutputDoc } from "../../stacks/outputs";
+import { OUTPUT_DOCS, OutputDoc } from "../../stacks/outputDocs";
 
 /**
  * Text for one GFM table cell: `|` escaped as `\|` (also inside code spans, where GitHub still
@@ -15,7 +15,7 @@ export function renderOutputsDoc(docs: Readonly<Record<string, OutputDoc>> = OUT
     "# Stack outputs",
     "",
     "The contract app teams build on: read them with a `StackReference` (see `examples/app-team/`).",
-    "Generated from `OUTPUT_DOCS` in `stacks/outputs.ts` by `npm run contract:update`; do not edit by hand.",
+    "Generated from `OUTPUT_DOCS` in `stacks/outputDocs.ts` by `npm run contract:update`; do not edit by hand.",
     "An output is never removed or renamed without a migration; `tests/contract.test.ts` enforces it.",
     "",
     "| Output | Type | Secret | Meaning |",

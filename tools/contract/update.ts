@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { OUTPUT_DOCS } from "../../stacks/outputs";
+import { OUTPUT_DOCS } from "../../stacks/outputDocs";
 import { runStack } from "../offline/harness";
 import { listStacks } from "../offline/stackFile";
 import { VENDORED_TYPES, renderVendoredTypes } from "./appTypes";
