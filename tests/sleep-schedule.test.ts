@@ -1,6 +1,10 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { RecordedResource, StackRunResult } from "../tools/offline/harness";
 import { insightsOf } from "../tools/insights";
 import { renderSleep } from "../tools/plan/renderSleep";
+import { wakeAction, wakeCalls } from "../tools/sleep/wake";
 import { evaluate, rolePolicies } from "./support/iam";
 import { jsonInput, named, ofType } from "./support/query";
 import { planRun, stackRun } from "./support/stackRuns";
@@ -122,5 +126,55 @@ describe("the plan prices dev with and without its sleep schedule", () => {
     expect(text).toMatch(/Awake MON,TUE,WED,THU,FRI 08:00-20:00 Asia\/Seoul: 60 h\/week, 260\.7 of 730 h\/month \(35\.7%\)\./);
     expect(text).toMatch(/Against prod at pool minimum \(\$4,9\d\d\.\d\d\): 17\.\d% without the schedule, 9\.\d% with it\./);
     expect(renderSleep(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe("the deploy workflow wakes dev before it deploys or destroys it (an update of a sleeping dev waits for pods no node runs)", () => {
+  const wf = yaml.load(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: { name?: string; run?: string; uses?: string; with?: Record<string, unknown> }[] }> };
+
+  it("the dev and destroy-dev jobs run tools/sleep/wake.ts on dev's wake schedules, after the deploy role and before Pulumi", () => {
+    const group = String(named(runs.dev, "sleep-group", "aws:scheduler/scheduleGroup:ScheduleGroup").inputs.name);
+    const wakes = ofType(runs.dev, SCHEDULE).filter((s) => s.name.startsWith("sleep-wake-"));
+    expect(wakes).toHaveLength(4);
+    const prefix = `tools/sleep/wake.ts ${group} entasis-dev-wake-`;
+    for (const s of wakes) expect(String(s.inputs.name).startsWith("entasis-dev-wake-")).toBe(true);
+    for (const s of ofType(runs.dev, SCHEDULE).filter((x) => !x.name.startsWith("sleep-wake-"))) expect(String(s.inputs.name).startsWith("entasis-dev-wake-")).toBe(false);
+    for (const job of ["dev", "destroy-dev"]) {
+      const steps = wf.jobs[job].steps;
+      const wake = steps.findIndex((st) => st.run?.includes(prefix) === true);
+      expect(wake).toBeGreaterThan(steps.findIndex((st) => st.uses?.startsWith("aws-actions/configure-aws-credentials@") === true));
+      expect(wake).toBeLessThan(steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@") === true));
+    }
+  });
+
+  it("reads every wake schedule's target as the call its schedule makes, and calls only what still sleeps", () => {
+    const groups = ofType(runs.dev, NG);
+    const primary = named(runs.dev, "postgres-primary", "aws:rds/instance:Instance");
+    const actions = ofType(runs.dev, SCHEDULE)
+      .filter((s) => s.name.startsWith("sleep-wake-"))
+      .map((s) => wakeAction(target(s)));
+    expect(actions).toHaveLength(4);
+    expect(actions.filter((a) => a.kind === "database")).toEqual([{ kind: "database", identifier: primary.state.identifier }]);
+    const ngs = actions.flatMap((a) => (a.kind === "nodegroup" ? [a] : []));
+    expect(ngs).toHaveLength(3);
+    for (const a of ngs) {
+      const g = groups.find((x) => x.state.nodeGroupName === a.nodegroupName);
+      expect(g).toBeDefined();
+      expect(a.clusterName).toBe("entasis-dev");
+      expect(a.minSize).toBe((g?.inputs.scalingConfig as { minSize: number }).minSize);
+    }
+    const general = ngs.find((a) => a.nodegroupName.includes("general")) ?? ngs[0];
+    // Asleep: back to the schedule's sizes. Awake (at or above its minimum): nothing to do.
+    expect(wakeCalls(general, { minSize: 0, desiredSize: 0 })).toEqual([
+      ["eks", "update-nodegroup-config", "--cluster-name", "entasis-dev", "--nodegroup-name", general.nodegroupName, "--scaling-config", `minSize=${general.minSize},desiredSize=${general.desiredSize}`],
+    ]);
+    expect(wakeCalls(general, { minSize: general.minSize, desiredSize: general.desiredSize })).toEqual([]);
+    // The autoscaler's larger desired size is kept.
+    expect(wakeCalls({ ...general, minSize: 1, desiredSize: 1 }, { minSize: 0, desiredSize: 3 })[0]).toContain("minSize=1,desiredSize=3");
+    const db = actions.find((a) => a.kind === "database") ?? actions[0];
+    expect(wakeCalls(db, { status: "stopped" })).toEqual([["rds", "start-db-instance", "--db-instance-identifier", primary.state.identifier]]);
+    expect(wakeCalls(db, { status: "available" })).toEqual([]);
+    // A sleep schedule is not a wake target.
+    for (const s of ofType(runs.dev, SCHEDULE).filter((x) => x.name.startsWith("sleep-sleep-"))) expect(() => wakeAction(target(s))).toThrow(/not a wake target/);
   });
 });
