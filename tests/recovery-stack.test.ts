@@ -12,7 +12,7 @@ import { ResourceIndex } from "../tools/insights/model";
 import { analyseTimeline } from "../tools/insights/timeline";
 import { mmss } from "../tools/plan/format";
 import { RecordedResource, RunResult, StackRunResult, attemptBootstrap, runStack } from "../tools/offline/harness";
-import { recoveryConfig, recoveryConfigPath } from "../tools/recovery/recoveryConfig";
+import { RUNBOOK_VALUES, recoveryConfig, recoveryConfigPath } from "../tools/recovery/recoveryConfig";
 import { RULES } from "../policy/rules";
 import { schemaErrors } from "./support/k8sSchema";
 import { evaluatePolicies, loadPolicyConfig } from "./support/policy";
@@ -62,6 +62,42 @@ describe("the recovery config (docs/recovery/Pulumi.prod-dr.yaml)", () => {
     expect(c.config["entasis:deploy"]).toEqual({ bootstrapStack: "entasis/entasis-bootstrap/prod-dr" });
     expect(c.config["entasis:backup"]).toMatchObject({ drRegion: "ap-southeast-1" });
     expect(fs.existsSync(path.join(__dirname, "..", "bootstrap", "Pulumi.prod-dr.yaml"))).toBe(true);
+  });
+
+  it("keeps the runbook's step-2 values when regenerated, so the file recover-prod deploys passes the drift test of the workflow's test job, and nothing else", () => {
+    // What `pulumi config set --config-file` leaves after step 2 (its own formatting), then `tools/recovery/cli.ts prod`.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "recovery-"));
+    const file = path.join(dir, "Pulumi.prod-dr.yaml");
+    const set = {
+      restore: { sourceAutomatedBackupsArn: `arn:aws:rds:${DR}:210987654321:auto-backup:ab-real`, kmsKeyArn: `arn:aws:kms:${DR}:210987654321:key/1111`, restoreTime: "2026-12-01T09:30:00Z" },
+      ts: { bucket: `entasis-prod-timeseries-backups-dr-210987654321-${DR}`, kmsKeyArn: `arn:aws:kms:${DR}:210987654321:key/2222`, serverName: "timeseries" },
+      cert: `arn:aws:acm:${DR}:210987654321:certificate/3333`,
+      slack: { secure: "v1:prod-dr-ciphertext" },
+    };
+    const edited = JSON.parse(JSON.stringify(recoveryConfig("prod").config)) as Obj;
+    const at = (key: string): Obj => edited[key] as Obj;
+    (at("entasis:data").postgres as Obj).restore = set.restore;
+    at("entasis:timeseries").restore = set.ts;
+    at("entasis:edge").certificateArn = set.cert;
+    edited["entasis:slackWebhookUrl"] = set.slack;
+    // A change outside the runbook's values is drift, never kept.
+    at("entasis:network").cidr = "10.99.0.0/16";
+    fs.writeFileSync(file, yaml.dump({ config: edited }, { indent: 4 }));
+    const c = recoveryConfig("prod", undefined, file);
+    expect(RUNBOOK_VALUES).toHaveLength(4);
+    expect(((c.config["entasis:data"] as Obj).postgres as Obj).restore).toEqual(set.restore);
+    expect((c.config["entasis:timeseries"] as Obj).restore).toEqual(set.ts);
+    expect((c.config["entasis:edge"] as Obj).certificateArn).toBe(set.cert);
+    expect(c.config["entasis:slackWebhookUrl"]).toEqual(set.slack);
+    expect((c.config["entasis:network"] as Obj).cidr).toBe("10.40.0.0/16");
+    // Regenerating the regenerated file changes nothing (the committed text is a fixed point).
+    fs.writeFileSync(file, c.text);
+    expect(recoveryConfig("prod", undefined, file).text).toBe(c.text);
+    // A kept value still may not name the lost region.
+    (at("entasis:data").postgres as Obj).restore = { ...set.restore, sourceAutomatedBackupsArn: `arn:aws:rds:${LOST}:210987654321:auto-backup:ab-real` };
+    fs.writeFileSync(file, yaml.dump({ config: edited }));
+    expect(() => recoveryConfig("prod", undefined, file)).toThrow(/still names ap-northeast-2 in entasis:data/);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("leaves a multi-region source's failover pair out: the recovery stack stands alone", () => {
@@ -313,5 +349,11 @@ describe("docs/disaster-recovery.md's ha-mode procedure", () => {
     // Every restore key the procedure sets is a key of the recovery config.
     const keys = [...p.matchAll(/--path '([^']+)'/g)].map((m) => m[1]);
     expect(keys).toEqual(expect.arrayContaining(["entasis:data.postgres.restore.sourceAutomatedBackupsArn", "entasis:data.postgres.restore.kmsKeyArn", "entasis:timeseries.restore.bucket", "entasis:timeseries.restore.kmsKeyArn"]));
+    // ...and every key it sets is one regenerating keeps (else the drift test fails the test job recover-prod needs), regenerated after.
+    const setKeys = [...p.matchAll(/pulumi config set --config-file \$F (?:--path |--secret )'?([^' ]+)'?/g)].map((m) => m[1]);
+    expect(setKeys.length).toBeGreaterThanOrEqual(7);
+    for (const k of setKeys) expect({ k, kept: RUNBOOK_VALUES.some((v) => k === v.join(".") || k.startsWith(`${v.join(".")}.`)) }).toEqual({ k, kept: true });
+    expect(p.lastIndexOf("pulumi config set --config-file")).toBeLessThan(p.indexOf("tools/recovery/cli.ts prod  "));
+    expect((wf.jobs["recover-prod"] as { needs?: string }).needs).toBe("test");
   });
 });
