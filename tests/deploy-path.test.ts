@@ -40,7 +40,8 @@ function pulumiJobs(): { file: string; job: string; env: string; project: string
   for (const file of ["deploy.yml", "preview.yml"]) {
     const wf = workflow(file);
     for (const [name, job] of Object.entries(wf.jobs)) {
-      const step = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+      // The step that runs a command (a job may install the CLI first with a bare pulumi/actions step).
+      const step = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") === true && s.with !== undefined);
       if (!step?.with) continue;
       const matrix = job.strategy?.matrix ?? {};
       const stacks = (matrix.stack as string[] | undefined) ?? [undefined];

@@ -5,6 +5,10 @@ import { TIMESERIES_BUCKET_ROLE } from "../components/timeseries/backupStore";
 import { statefulUrns } from "../tools/contract/stateful";
 import { byUrn, jsonInput, named, ofType, str } from "./support/query";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import * as yaml from "js-yaml";
 import { planRun, stackRun } from "./support/stackRuns";
 import { diagramFile, diagramOf } from "../tools/insights/diagramFiles";
 import { schemaErrors } from "./support/k8sSchema";
@@ -228,6 +232,53 @@ describe("the switch (entasis:failover.promoted: true)", () => {
     const after = new Set(statefulUrns(promoted.resources));
     expect(before.length).toBeGreaterThan(10);
     expect(before.filter((u) => !after.has(u))).toEqual([]);
+  });
+});
+
+describe("the switch as the deploy workflow runs it (docs/failover.md step 2: a dispatch, nothing committed)", () => {
+  type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown> };
+  const job = (): { if?: string; steps: Step[] } => (yaml.load(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "deploy.yml"), "utf8")) as { jobs: Record<string, { if?: string; steps: Step[] }> }).jobs["prod-standby"];
+  const promoteStep = (): Step => {
+    const st = job().steps.find((x) => x.run?.includes("entasis:failover.promoted") === true);
+    if (!st?.run) throw new Error("no promotion step in the prod-standby job");
+    return st;
+  };
+
+  it("keeps the committed file a waiting standby (what this file's tests prove), and the outputs say which state a stack is in", () => {
+    expect(failoverOf("prod-standby").promoted ?? false).toBe(false);
+    expect((runs.standby.outputs.failover as { promoted: unknown }).promoted).toBe(false);
+    expect((promoted.outputs.failover as { promoted: unknown }).promoted).toBe(true);
+    const steps = job().steps;
+    const at = steps.findIndex((x) => x.run?.includes("entasis:failover.promoted") === true);
+    expect(at).toBeGreaterThan(steps.findIndex((x) => x.name === "Pulumi CLI"));
+    expect(at).toBeLessThan(steps.findIndex((x) => x.with?.command === "up"));
+    expect(promoteStep().env).toEqual({ FAILOVER: "${{ inputs.failover }}", PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "failover.md"), "utf8");
+    const sw = doc.slice(doc.indexOf("## The switch"), doc.indexOf("## Failback"));
+    expect(sw).toContain("gh workflow run deploy.yml --ref main -f failover=true");
+    expect(sw).not.toMatch(/git commit|gh pr create|pulumi config set/);
+  });
+
+  it("promotes on the failover dispatch, keeps a promoted standby promoted on every later run, and never touches a primary", () => {
+    // The step's script with a stand-in `pulumi` that answers from the environment and logs what is set.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-"));
+    const log = path.join(dir, "set.log");
+    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\ncase "$1 $2" in\n"config get") echo "$ROLE";;\n"stack output") echo "$OUTPUTS";;\n"config set") echo "$*" >> "${log}";;\nesac\n`, { mode: 0o755 });
+    const run = (env: { FAILOVER: string; ROLE: string; OUTPUTS: string }): string => {
+      fs.rmSync(log, { force: true });
+      const r = spawnSync("bash", ["-e", "-c", promoteStep().run ?? ""], { env: { ...process.env, ...env, PULUMI_ORG: "entasis", PATH: `${dir}:${process.env.PATH ?? ""}` }, encoding: "utf8" });
+      expect(r.status).toBe(0);
+      return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim() : "";
+    };
+    const waiting = JSON.stringify({ failover: runs.standby.outputs.failover });
+    const live = JSON.stringify({ failover: promoted.outputs.failover });
+    const SET = "config set --path entasis:failover.promoted true";
+    expect(run({ FAILOVER: "", ROLE: "standby", OUTPUTS: waiting })).toBe(""); // a push run of the waiting standby
+    expect(run({ FAILOVER: "", ROLE: "standby", OUTPUTS: "{}" })).toBe(""); // its first deploy
+    expect(run({ FAILOVER: "true", ROLE: "standby", OUTPUTS: waiting })).toBe(SET); // the switch
+    expect(run({ FAILOVER: "", ROLE: "standby", OUTPUTS: live })).toBe(SET); // a push run after it
+    expect(run({ FAILOVER: "true", ROLE: "primary", OUTPUTS: waiting })).toBe(""); // failback: roles reversed
+    fs.rmSync(dir, { recursive: true });
   });
 });
 
