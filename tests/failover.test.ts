@@ -263,16 +263,21 @@ describe("the switch as the deploy workflow runs it (docs/failover.md step 2: a 
     // The step's script with a stand-in `pulumi` that answers from the environment and logs what is set.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-"));
     const log = path.join(dir, "set.log");
-    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\ncase "$1 $2" in\n"config get") echo "$ROLE";;\n"stack output") echo "$OUTPUTS";;\n"config set") echo "$*" >> "${log}";;\nesac\n`, { mode: 0o755 });
+    // `stack output failover -s .../prod` answers prod's output (its health check), `stack output --json` the standby's.
+    fs.writeFileSync(path.join(dir, "pulumi"), `#!/bin/sh\ncase "$1 $2 $3" in\n"config get "*) echo "$ROLE";;\n"stack output failover") echo "$PROD_FAILOVER";;\n"stack output "*) echo "$OUTPUTS";;\n"config set "*) echo "$*" >> "${log}";;\nesac\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "aws"), `#!/bin/sh\necho "aws $*" >> "${log}"\n`, { mode: 0o755 });
+    const prodFailover = runs.prod.outputs.failover as { healthCheckId: unknown };
+    expect(typeof prodFailover.healthCheckId).toBe("string");
     const run = (env: { FAILOVER: string; ROLE: string; OUTPUTS: string }): string => {
       fs.rmSync(log, { force: true });
-      const r = spawnSync("bash", ["-e", "-c", promoteStep().run ?? ""], { env: { ...process.env, ...env, PULUMI_ORG: "entasis", PATH: `${dir}:${process.env.PATH ?? ""}` }, encoding: "utf8" });
+      const r = spawnSync("bash", ["-e", "-c", promoteStep().run ?? ""], { env: { ...process.env, ...env, PROD_FAILOVER: JSON.stringify(prodFailover), PULUMI_ORG: "entasis", PATH: `${dir}:${process.env.PATH ?? ""}` }, encoding: "utf8" });
       expect(r.status).toBe(0);
       return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim() : "";
     };
     const waiting = JSON.stringify({ failover: runs.standby.outputs.failover });
     const live = JSON.stringify({ failover: promoted.outputs.failover });
-    const SET = "config set --path entasis:failover.promoted true";
+    // Promoting also pins prod's health check unhealthy, so Seoul's return does not pull the names back to its old database.
+    const SET = `config set --path entasis:failover.promoted true\naws route53 update-health-check --health-check-id ${String(prodFailover.healthCheckId)} --port 1`;
     expect(run({ FAILOVER: "", ROLE: "standby", OUTPUTS: waiting })).toBe(""); // a push run of the waiting standby
     expect(run({ FAILOVER: "", ROLE: "standby", OUTPUTS: "{}" })).toBe(""); // its first deploy
     expect(run({ FAILOVER: "true", ROLE: "standby", OUTPUTS: waiting })).toBe(SET); // the switch
