@@ -77,9 +77,16 @@ describe("dev sleeps outside Seoul working hours (entasis:sleep, EventBridge Sch
     const role = named(runs.dev, "sleep-role", "aws:iam/role:Role");
     for (const s of ofType(runs.dev, SCHEDULE)) expect(target(s).roleArn).toBe(role.state.arn);
     const trust = jsonInput(role, "assumeRolePolicy");
-    const assume = (account: string): string => evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "scheduler.amazonaws.com" }, context: { "aws:SourceAccount": account } });
+    const group = named(runs.dev, "sleep-group", "aws:scheduler/scheduleGroup:ScheduleGroup");
+    const groupArn = String(group.state.arn);
+    expect(jsonInput(role, "assumeRolePolicy")).toMatchObject({ Statement: [{ Condition: { StringEquals: { "aws:SourceArn": groupArn } } }] });
+    const assume = (account: string, sourceArn = groupArn): string =>
+      evaluate([trust], { action: "sts:AssumeRole", principal: { Service: "scheduler.amazonaws.com" }, context: { "aws:SourceAccount": account, "aws:SourceArn": sourceArn } });
     expect(assume("123456789012")).toBe("Allow");
     expect(assume("999999999999")).toBe("ImplicitDeny");
+    // Only this group's schedules: a schedule elsewhere in the account cannot borrow the role.
+    expect(assume("123456789012", "arn:aws:scheduler:ap-northeast-2:123456789012:schedule-group/default")).toBe("ImplicitDeny");
+    expect(role.dependencies).toContain(group.urn);
     const policies = rolePolicies(runs.dev, role);
     const can = (action: string, resource: string): string => evaluate(policies, { action, resource });
     const groups = ofType(runs.dev, NG);

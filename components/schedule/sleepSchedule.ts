@@ -62,8 +62,10 @@ export class SleepSchedule extends pulumi.ComponentResource {
 
     this.group = new aws.scheduler.ScheduleGroup(`${name}-group`, { name: awsName, tags: named(args.tags, awsName) }, { parent: this });
 
-    // The scheduler assumes this role for this account's schedules only (confused deputy).
-    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+    // The scheduler assumes this role for this group's schedules only (confused deputy): with
+    // aws:SourceAccount alone, anyone in the account who may create a schedule and pass this role
+    // could stop or scale dev from a schedule of their own.
+    // https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
@@ -71,7 +73,7 @@ export class SleepSchedule extends pulumi.ComponentResource {
         description: "EventBridge Scheduler: scales the node groups to zero and stops PostgreSQL outside working hours",
         assumeRolePolicy: pulumi.jsonStringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
+          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId, "aws:SourceArn": this.group.arn } } }],
         }),
         tags: named(args.tags, awsName),
       },
