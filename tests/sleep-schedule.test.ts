@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import { RecordedResource, StackRunResult } from "../tools/offline/harness";
 import { insightsOf } from "../tools/insights";
 import { renderSleep } from "../tools/plan/renderSleep";
-import { wakeAction, wakeCalls } from "../tools/sleep/wake";
+import { isAwakeTime, sleepCalls, wakeAction, wakeCalls } from "../tools/sleep/wake";
 import { evaluate, rolePolicies } from "./support/iam";
 import { jsonInput, named, ofType } from "./support/query";
 import { planRun, stackRun } from "./support/stackRuns";
@@ -183,5 +183,36 @@ describe("the deploy workflow wakes dev before it deploys or destroys it (an upd
     expect(wakeCalls(db, { status: "available" })).toEqual([]);
     // A sleep schedule is not a wake target.
     for (const s of ofType(runs.dev, SCHEDULE).filter((x) => x.name.startsWith("sleep-sleep-"))) expect(() => wakeAction(target(s))).toThrow(/not a wake target/);
+  });
+
+  it("puts dev back to sleep after a deploy that woke it, only outside the schedules' working hours in their time zone", () => {
+    const steps = wf.jobs.dev.steps;
+    const back = steps.findIndex((st) => st.run?.includes("tools/sleep/wake.ts --back-to-sleep entasis-dev-sleep entasis-dev-sleep-") === true);
+    expect(back).toBeGreaterThan(steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@") === true));
+    expect((steps[back] as { if?: string }).if).toBe("${{ always() && steps.wake.outputs.woke == 'true' }}");
+    expect((steps.find((st) => st.name === "Wake dev if it sleeps") as { id?: string }).id).toBe("wake");
+    const sleeps = ofType(runs.dev, SCHEDULE).filter((x) => x.name.startsWith("sleep-sleep-"));
+    expect(sleeps).toHaveLength(6);
+    for (const x of sleeps) expect(String(x.inputs.name).startsWith("entasis-dev-sleep-")).toBe(true);
+    // The window of the recorded schedules, Asia/Seoul (UTC+9): weekdays 08:00-20:00.
+    const wakeCron = String(schedule("sleep-wake-postgres").inputs.scheduleExpression);
+    const sleepCron = String(schedule("sleep-sleep-postgres").inputs.scheduleExpression);
+    const at = (utc: string): boolean => isAwakeTime(new Date(utc), wakeCron, sleepCron, "Asia/Seoul");
+    expect(at("2026-12-02T01:00:00Z")).toBe(true); // Wed 10:00 Seoul
+    expect(at("2026-12-01T23:00:00Z")).toBe(true); // Wed 08:00 Seoul, the wake minute
+    expect(at("2026-12-01T22:59:00Z")).toBe(false); // Wed 07:59 Seoul
+    expect(at("2026-12-02T11:00:00Z")).toBe(false); // Wed 20:00 Seoul, the sleep minute
+    expect(at("2026-12-05T01:00:00Z")).toBe(false); // Sat 10:00 Seoul
+    expect(at("2026-12-04T14:00:00Z")).toBe(false); // Fri 14:00 UTC = Fri 23:00 Seoul
+    // Node groups to zero, the database stopped, each only when not already asleep.
+    const general = named(runs.dev, "cluster-general-ng-ap-northeast-2a", NG);
+    expect(sleepCalls(target(schedule("sleep-sleep-general-a")), { minSize: 1, desiredSize: 2 })).toEqual([
+      ["eks", "update-nodegroup-config", "--cluster-name", "entasis-dev", "--nodegroup-name", general.state.nodeGroupName, "--scaling-config", "minSize=0,desiredSize=0"],
+    ]);
+    expect(sleepCalls(target(schedule("sleep-sleep-general-a")), { minSize: 0, desiredSize: 0 })).toEqual([]);
+    const primary = named(runs.dev, "postgres-primary", "aws:rds/instance:Instance");
+    expect(sleepCalls(target(schedule("sleep-sleep-postgres")), { status: "available" })).toEqual([["rds", "stop-db-instance", "--db-instance-identifier", primary.state.identifier]]);
+    expect(sleepCalls(target(schedule("sleep-sleep-postgres")), { status: "stopped" })).toEqual([]);
+    expect(() => sleepCalls(target(schedule("sleep-wake-postgres")), { status: "stopped" })).toThrow(/not a sleep target/);
   });
 });
