@@ -77,6 +77,7 @@ export function buildMeshNamespaces(
         meshNamespaces,
         podCidrs: Object.values(env.subnetPlan.private),
         crdRelease: tier.mesh.base,
+        webhookRelease: tier.mesh.istiod,
       }),
     ]),
   );

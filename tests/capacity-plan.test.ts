@@ -88,3 +88,24 @@ describe("the plan says what to change when prod misses the target", () => {
     expect(failing).toContain("CHANGE: 7,959 orders/s at maximum is below the spec's 10,000; set entasis:workloads.hpa.maxReplicas to at least 4 [entasis:workloads.hpa.maxReplicas]");
   });
 });
+
+describe("the time-series pooler's server connections", () => {
+  it("count every role the Cluster manages, the collectors' included: 4 user/database pairs in both stacks, as the recorded Pooler and Cluster have", () => {
+    for (const [stack, instances] of [["dev", 1], ["prod", 2]] as const) {
+      const r = analyseCapacity(configs[stack]);
+      const cluster = runs[stack].resources.find((x) => x.type === "kubernetes:postgresql.cnpg.io/v1:Cluster");
+      const roles = ((cluster?.inputs.spec as { managed: { roles: { name: string }[] } }).managed.roles).map((x) => x.name).sort();
+      expect(roles).toEqual(["analytics_ts", "collector_data_feed", "collector_exchange_api", "market_data"]);
+      const pooler = runs[stack].resources.find((x) => x.type === "kubernetes:postgresql.cnpg.io/v1:Pooler");
+      const poolSize = Number((pooler?.inputs.spec as { pgbouncer: { parameters: Record<string, string> } }).pgbouncer.parameters.default_pool_size);
+      expect(r.timeseries).toEqual(expect.objectContaining({ poolerInstances: instances, databases: roles.length, defaultPoolSize: poolSize, serverConnections: instances * poolSize * roles.length, ok: true }));
+    }
+  });
+
+  it("flags prod when the pairs x PgBouncers x pool size exceed what PostgreSQL accepts, with the largest pool size that fits", () => {
+    const c = configs.prod;
+    const r = analyseCapacity({ ...c, timeseries: { ...c.timeseries, pooler: { ...c.timeseries.pooler, defaultPoolSize: 20 } } });
+    expect(r.timeseries).toEqual(expect.objectContaining({ databases: 4, serverConnections: 160, supply: 97, ok: false }));
+    expect(problems(r)).toEqual(["entasis:timeseries.pooler.defaultPoolSize: time-series pooler: 160 server connections exceed the 97 PostgreSQL accepts; use at most 12"]);
+  });
+});

@@ -114,6 +114,14 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     expect((release("istiod").inputs.values as Obj).replicaCount).toBe(stack === "prod" ? 2 : 1);
   });
 
+  it("creates every Istio security object after base (its CRDs) and istiod (whose pods answer the validating webhook), each named as its own wait", () => {
+    const istio = run().resources.filter((r) => r.type === AUTHZ || r.type === PEER);
+    // Per enrolled namespace: the namespace default and one mirror per ingress NetworkPolicy, and
+    // one port exception per selected workload (trading-api's, each collector's).
+    expect(istio).toHaveLength(12);
+    for (const r of istio) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([release("base").urn, release("istiod").urn])]);
+  });
+
   it("enrols trading-api and the collectors only after the CNI agent and ztunnel run, and nothing else", () => {
     const labelled = ofType(run(), NAMESPACE).filter((n) => labelsOf(n)["istio.io/dataplane-mode"] === "ambient").map((n) => String(meta(n).name)).sort();
     expect(labelled).toEqual(ENROLLED);

@@ -2,7 +2,9 @@ import { RecordedResource, RunResult, attemptStack, runStack } from "../tools/of
 import { loadStackFile } from "../tools/offline/stackFile";
 import { stackRun } from "./support/stackRuns";
 import { ROTATION_ANNOTATION } from "../lib/secretRotation";
-import { secretRotationPlan } from "../stacks/schema/secretRotation";
+import * as fs from "fs";
+import * as path from "path";
+import { generationOf, secretRotationPlan } from "../stacks/schema/secretRotation";
 import { TEST_SECRETS, named, ofType } from "./support/query";
 import { effectiveConfig, validateWith } from "./support/config";
 import { recordedRuns } from "./support/runs";
@@ -268,5 +270,16 @@ describe("the failover standby (prod-standby) with secrets.postgresMaster 1", ()
     expect("replicateSourceDb" in db).toBe(false);
     expect(db.password).toBe(password);
     expect(JSON.parse(String(named(r.promoted, "postgres-master", SECRET_VERSION).inputs.secretString)).password).toBe(password);
+  });
+});
+
+describe("docs/secret-rotation.md's warning about per-secret entries", () => {
+  it("holds: removing secrets.<name> while raising generation can leave that secret's generation (and password) unchanged", () => {
+    const before = { generation: 1, secrets: { redisAuth: 1 } };
+    const after = { generation: 2 };
+    expect([generationOf(before, "redisAuth"), generationOf(after, "redisAuth")]).toEqual([2, 2]);
+    expect([generationOf(before, "brokerUsers"), generationOf(after, "brokerUsers")]).toEqual([1, 2]);
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "secret-rotation.md"), "utf8");
+    expect(doc).toContain("Keep a `secrets.<secret>` entry once set.");
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { postgresSslmode } from "../policy/rules/secrets";
 import { byUrn, named, ofType, str } from "./support/query";
@@ -188,5 +190,39 @@ describe("the failover standby's certificate", () => {
     const spec = specOf(named(runs["prod-standby"], "timeseries-cluster"));
     expect(spec.replica).toMatchObject({ enabled: true });
     expect(spec.certificates).toEqual({ serverTLSSecret: "timeseries-server-tls", serverCASecret: "timeseries-server-tls" });
+  });
+});
+
+describe("docs/timeseries-tls.md's check of the served certificate", () => {
+  const doc = (): string => fs.readFileSync(path.join(__dirname, "..", "docs", "timeseries-tls.md"), "utf8");
+  /** The shell block of "What cannot be checked offline". */
+  const check = (): string => {
+    const section = doc().split("## What cannot be checked offline")[1] ?? "";
+    return /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  };
+
+  it("runs from outside the cluster (the timeseries namespace denies a pod of its own DNS and 5432), with names the dev stack creates", () => {
+    const run = runs.dev;
+    const sh = check();
+    expect(sh).not.toBe("");
+    // A `kubectl run` pod in the database's namespace matches only its default deny.
+    expect(sh).not.toMatch(/kubectl\s+(-n\s+\S+\s+)?run\b/);
+    const deny = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => nsOf(p) === "timeseries" && JSON.stringify(specOf(p).podSelector) === "{}");
+    expect(deny.map((p) => specOf(p).policyTypes)).toEqual([["Ingress", "Egress"]]);
+
+    // The CA bundle it reads is a Certificate's Secret in that namespace.
+    const bundle = /kubectl -n (\S+) get secret (\S+) /.exec(sh);
+    expect(bundle).not.toBeNull();
+    const [, bundleNs, bundleSecret] = bundle as RegExpExecArray;
+    expect(ofType(run, CERT).some((c) => nsOf(c) === bundleNs && specOf(c).secretName === bundleSecret)).toBe(true);
+
+    // It forwards to a Service the server certificate names and verifies that name.
+    const forward = /kubectl -n (\S+) port-forward svc\/(\S+) \d+:(\d+)/.exec(sh);
+    expect(forward).not.toBeNull();
+    const [, svcNs, svc, port] = forward as RegExpExecArray;
+    const dnsNames = specOf(named(run, "timeseries-tls-server", CERT)).dnsNames as string[];
+    expect(dnsNames).toContain(`${svc}.${svcNs}.svc`);
+    expect(sh).toContain(`-verify_hostname ${svc}.${svcNs}.svc`);
+    expect(Number(port)).toBe(5432);
   });
 });

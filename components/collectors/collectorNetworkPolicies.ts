@@ -2,12 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlainIngressPolicy, networkPolicyIngress } from "../mesh/mirror";
 import { CollectorNames } from "./names";
+import { ANYWHERE_BUT_METADATA } from "../../lib/networkPolicy";
+import { AMQPS_PORT } from "../messaging/broker";
 
-/** The instance metadata service: never reachable from a collector (its credentials come from IRSA). */
-export const IMDS_CIDR = "169.254.169.254/32";
 /** AWS APIs (STS for IRSA, SSM, Secrets Manager) are reached over HTTPS, whatever the feed's ports. */
 export const HTTPS_PORT = 443;
-export const AMQPS_PORT = 5671;
 export const POSTGRES_PORT = 5432;
 
 export interface CollectorNetworkPoliciesArgs {
@@ -61,7 +60,8 @@ export class CollectorNetworkPolicies extends pulumi.ComponentResource {
         egress: [
           { to: [inNamespace("kube-system", { "k8s-app": "kube-dns" })], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
           // The exchange or feed, and AWS APIs; the metadata service stays out of reach.
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [IMDS_CIDR] } }], ports: internetPorts.map(tcp) },
+          // Never the instance metadata service: a collector's credentials come from IRSA.
+          { to: [{ ipBlock: { cidr: ANYWHERE_BUT_METADATA.cidr, except: [...(ANYWHERE_BUT_METADATA.except ?? [])] } }], ports: internetPorts.map(tcp) },
           { to: args.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(AMQPS_PORT)] },
           { to: [inNamespace(args.pooler.namespace, args.pooler.podLabels)], ports: [tcp(POSTGRES_PORT)] },
         ],

@@ -37,7 +37,11 @@ const quantile = (q: string): string => `max(${m.responseTime}{quantile="${q}"})
 /** Only while a test runs: the exporter keeps serving the last values between runs. */
 const whileRunning = `and on() max(${m.running}) == 1`;
 
-/** Alert rules with the spec's thresholds; `slo: load-test` routes them apart from production paging. */
+/**
+ * Alert rules with the spec's thresholds, severity warning and only while a test runs. They carry no
+ * label of their own and take Alertmanager's one route like every alert (components/observability/monitoringValues.ts:
+ * Slack in prod), which is where an announced run's operators watch.
+ */
 export function loadTestRuleGroups(): RuleGroup[] {
   const labels = { severity: "warning" as const };
   return [

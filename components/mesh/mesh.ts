@@ -149,9 +149,11 @@ export class Mesh extends pulumi.ComponentResource {
         global: { ...images },
         autoscaleEnabled: false,
         replicaCount: replicas,
-        // The chart renders a PodDisruptionBudget (global.defaultPodDisruptionBudget.enabled) with
-        // minAvailable 1: with one replica (dev) no node drain could evict istiod, and a managed
-        // node group update would fail. One replica may always go; with two, one stays.
+        // The chart's PodDisruptionBudget (global.defaultPodDisruptionBudget.enabled, pdb.minAvailable
+        // 1 by default) is rendered only with more than one replica (templates/poddisruptionbudget.yaml
+        // at tag 1.30.3, a workaround for kubernetes/kubernetes#93476), so dev's single istiod gets
+        // none; 0 says the same in values (tools/insights/disruptionBudgets.ts reads values, not
+        // templates) and stays safe if the chart drops that condition. With two, one stays.
         // https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
         pdb: { minAvailable: replicas > 1 ? 1 : 0 },
         // Certificates for ztunnel in the node agents' namespace (istiod trusts its own by default).

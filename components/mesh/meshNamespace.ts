@@ -24,6 +24,14 @@ export interface MeshNamespaceArgs {
   readonly podCidrs: readonly string[];
   /** istio-base: ships the security.istio.io CRDs. */
   readonly crdRelease: pulumi.Resource;
+  /**
+   * istiod: its pods answer the `istiod-default-validator` webhook that admits every
+   * security.istio.io object. base installs it with `failurePolicy: Ignore` only on a first install
+   * (on a Helm upgrade of base the field is left out, so the API's default, Fail, applies) and istiod
+   * flips it to Fail once it serves (base templates/defaultrevision-validatingwebhookconfiguration.yaml
+   * at tag 1.30.3; istiod values `base.validationFailurePolicy`). No default.
+   */
+  readonly webhookRelease: pulumi.Resource;
 }
 
 /**
@@ -42,7 +50,7 @@ export class MeshNamespace extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:mesh:MeshNamespace", name, {}, opts);
-    const crdOpts = { parent: this, provider: args.provider, dependsOn: [args.crdRelease] };
+    const crdOpts = { parent: this, provider: args.provider, dependsOn: [args.crdRelease, args.webhookRelease] };
     const ctx: MirrorContext = { namespace: args.namespaceName, meshNamespaces: args.meshNamespaces, podCidrs: args.podCidrs };
     const peer = (key: string, paName: string, spec: Record<string, unknown>): k8s.apiextensions.CustomResource =>
       new k8s.apiextensions.CustomResource(`${name}-pa-${key}`, { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: paName, namespace: args.namespace }, spec }, crdOpts);

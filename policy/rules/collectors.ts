@@ -1,10 +1,11 @@
 import { ResourceRule, StackRule, isWorld, stackRule } from "./common";
 import { C } from "./controls";
+import { INSTANCE_METADATA_CIDR } from "../../lib/networkPolicy";
 
 /** Pod label the platform's collectors carry (components/collectors/names.ts). */
 export const COLLECTOR_LABEL = { key: "app.kubernetes.io/component", value: "collector" } as const;
 /** The instance metadata service: a collector's world-open egress must except it. */
-export const IMDS = "169.254.169.254/32";
+export const IMDS = INSTANCE_METADATA_CIDR;
 
 type Json = { readonly [key: string]: unknown };
 const obj = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});

@@ -59,7 +59,9 @@ const SHARED: Readonly<Record<string, unknown>> = {
     pool: "data-processing",
     postgresMajor: 17,
     image: "timescale/timescaledb-ha:pg17.4-ts2.18.2",
-    pooler: { poolMode: "transaction", defaultPoolSize: 20, maxClientConnections: 1000 },
+    // default_pool_size is per user/database pair and per PgBouncer (https://www.pgbouncer.org/config.html#default_pool_size):
+    // 4 pairs (two consumers and the two collectors' roles) x 2 PgBouncers x 10 = 80 of the 97 PostgreSQL accepts in prod.
+    pooler: { poolMode: "transaction", defaultPoolSize: 10, maxClientConnections: 1000 },
     backup: {},
     alerts: { replicationLagSeconds: 30, storageUsagePercent: 80, for: "5m" },
     clientNamespaces: ["trading-api"],

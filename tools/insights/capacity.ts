@@ -4,6 +4,7 @@ import { INSTANCE_SIZES, InstanceSize, allocatableOf, DAEMONSET_RESERVE } from "
 import { GENERAL_POOL_SELECTOR } from "../../components/cluster/clusterSettings";
 import { cpuMillis, memoryBytes } from "../../stacks/schema/workloads";
 import type { ValidatedStackConfig } from "../../stacks/schema/stack";
+import { collectorTimeseriesConsumers } from "../../stacks/collectors";
 
 /** The spec's throughput target (002: "10,000+ orders/sec") and the share that must survive a lost zone. */
 export const TARGET_ORDERS_PER_SECOND = 10_000;
@@ -142,7 +143,11 @@ export function analyseCapacity(config: ValidatedStackConfig): CapacityReport {
   );
 
   const ts = config.timeseries;
-  const databases = new Set(Object.values(ts.consumers).map((c) => `${c.database}/${c.username}`)).size;
+  // Every role the Cluster manages: the configured consumers and the ones the collectors bring
+  // (a role per feed in the market-data database, and its owner when no consumer owns it), as
+  // buildPlatform passes them to the time-series tier.
+  const consumers = { ...ts.consumers, ...collectorTimeseriesConsumers(config.collectors, ts.consumers) };
+  const databases = new Set(Object.values(consumers).map((c) => `${c.database}/${c.username}`)).size;
   // PgBouncer opens up to default_pool_size server connections per database/user pair, per pooler instance.
   const serverConnections = ts.pooler.instances * ts.pooler.defaultPoolSize * Math.max(databases, 1);
   const tsSupply = POSTGRES_DEFAULT_MAX_CONNECTIONS - PG_SUPERUSER_RESERVED;
