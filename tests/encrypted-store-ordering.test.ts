@@ -1,5 +1,7 @@
-import { RecordedResource, RunResult } from "../tools/offline/harness";
-import { stackRun } from "./support/stackRuns";
+import { RecordedResource, RunResult, runStack } from "../tools/offline/harness";
+import { loadStackFile } from "../tools/offline/stackFile";
+import { TEST_SECRETS } from "./support/query";
+import { recordedRuns } from "./support/runs";
 
 // First `pulumi up` into an empty account: what the encrypted-store shape (components/storage/)
 // creates must wait for what it needs, in the recorded graph (explicit dependsOn plus every input's
@@ -20,10 +22,7 @@ const KEY = "aws:kms/key:Key";
 const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
 
-const runs: Record<string, RunResult> = {};
-beforeAll(async () => {
-  for (const stack of STACKS) runs[stack] = await stackRun(stack);
-});
+const runs: Record<string, RunResult> = recordedRuns(STACKS);
 
 interface Checked {
   readonly seen: number;
@@ -172,5 +171,36 @@ describe("the checks catch a broken graph (doctored copies of prod's record)", (
   it("flags a replication rule that starts before the destination is versioned", () => {
     const repl = doctor((r) => (r.type === REPLICATION && r.name === "disaster-recovery-market-data" ? without(r, (u) => u.endsWith("BucketVersioning::disaster-recovery-market-data")) : r));
     expect(replicationWaits(repl).problems).toEqual(["disaster-recovery-market-data: does not wait for the versioning of disaster-recovery-market-data"]);
+  });
+});
+
+/** Buckets that `pulumi destroy` must empty (forceDestroy) but an Object Lock would keep from it. */
+function lockedButEmptied(run: RunResult): string[] {
+  const locks = run.resources.filter((r) => r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+  return locks
+    .map((l) => run.resources.find((b) => b.type === "aws:s3/bucket:Bucket" && b.name === l.name && b.parent === l.parent))
+    .filter((b): b is RecordedResource => b !== undefined && b.inputs.forceDestroy === true)
+    .map((b) => b.name);
+}
+
+describe("teardown of an unprotected stack: no bucket that destroy empties is under Object Lock", () => {
+  it.each(STACKS)("%s", (stack) => {
+    expect(lockedButEmptied(runs[stack])).toEqual([]);
+  });
+
+  it("dev with a DR region (the schema allows it) keeps its copies unlocked, so destroy can empty them; prod locks its copies", async () => {
+    const backup: unknown = JSON.parse(loadStackFile("dev").config["entasis:backup"] ?? "{}");
+    const run = await runStack({ stack: "dev", secrets: TEST_SECRETS, overrides: { "entasis:backup": { ...(typeof backup === "object" ? backup : {}), drRegion: "ap-northeast-1" } } });
+    const copies = run.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && r.name.startsWith("disaster-recovery-"));
+    expect(copies.map((b) => [b.name, b.inputs.forceDestroy])).toEqual([
+      ["disaster-recovery-market-data", true],
+      ["disaster-recovery-cluster-backups", true],
+      ["disaster-recovery-timeseries-backups", true],
+    ]);
+    expect(lockedButEmptied(run)).toEqual([]);
+    // The check sees a lock: prod's three copies carry one (and are never emptied).
+    expect(runs.prod.resources.filter((r) => r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && r.name.startsWith("disaster-recovery-"))).toHaveLength(3);
+    const doctored = { ...runs.prod, resources: runs.prod.resources.map((r) => (r.type === "aws:s3/bucket:Bucket" && r.name === "disaster-recovery-market-data" ? { ...r, inputs: { ...r.inputs, forceDestroy: true } } : r)) };
+    expect(lockedButEmptied(doctored)).toEqual(["disaster-recovery-market-data"]);
   });
 });
