@@ -25,12 +25,10 @@ export const STATEFUL_TYPES: readonly string[] = [
   // Allow-listed by exchanges: a new allocation is a new address.
   "aws:ec2/eip:Eip",
   "aws:ssm/parameter:Parameter",
-  // Data that lives in the cluster: a new URN deletes the custom resource, and its operator deletes
-  // the volumes it owns with it (CloudNativePG's PVCs carry the Cluster as owner; ECK's
-  // volumeClaimDeletePolicy defaults to DeleteOnScaledownAndClusterDeletion).
-  // https://cloudnative-pg.io/documentation/current/storage/  https://www.elastic.co/guide/en/cloud-on-k8s/current/k8s-volume-claim-templates.html
+  // TimescaleDB lives in the cluster: a new URN deletes the Cluster custom resource, and with it the
+  // volumes CloudNativePG gave it (its PVCs carry the Cluster as owner).
+  // https://cloudnative-pg.io/documentation/current/storage/
   "kubernetes:postgresql.cnpg.io/v1:Cluster",
-  "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch",
 ];
 
 export function statefulUrns(resources: readonly RecordedResource[]): string[] {
