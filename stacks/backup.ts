@@ -110,7 +110,7 @@ export interface DisasterRecoveryInputs extends GuardedAwsScope {
 export function buildDisasterRecovery(env: DisasterRecoveryInputs): DisasterRecovery {
   const { data, dataConfig, clusterBackup } = env;
   if (dataConfig.postgres.backupRetentionDays < 1) {
-    throw new pulumi.RunError("entasis:data.postgres.backupRetentionDays is 0 while entasis:backup.drRegion is set: RDS replicates automated backups only when they exist; keep at least 1 day");
+    throw new pulumi.RunError("entasis:data.postgres.backupRetentionDays is 0 while entasis:backup.drRegion is set, after validation passed; this is a bug in stacks/schema/stack.ts");
   }
   const storage = data.objectStorage;
   const buckets: Record<string, ReplicatedBucketArgs> = {

@@ -17,6 +17,14 @@ describe("entasis:backup validation", () => {
     expect(backup("prod", ["schedule"], "0 1 * * 1").messages).toEqual(['entasis:backup.schedule "0 1 * * 1" is not a daily cron "M H * * *" (minute 0-59, hour 0-23); use e.g. "0 1 * * *" for 01:00']);
   });
 
+  it("rejects a DR region with RDS automated backups off, before any resource, with every other problem", () => {
+    // dev (no read replicas, whose own problem with this value is reported once instead) with a DR region.
+    const r = validateWith("dev", (a) => ({ ...a, backup: withField(a.backup, ["drRegion"], "ap-northeast-1"), data: withField(a.data, ["postgres", "backupRetentionDays"], 0) }));
+    expect(r.messages).toEqual(["entasis:data.postgres.backupRetentionDays 0 turns automated backups off, but entasis:backup.drRegion replicates them to ap-northeast-1; keep at least 1 day, or unset entasis:backup.drRegion"]);
+    // Without a DR region the same value is not this problem.
+    expect(validateWith("dev", (a) => ({ ...a, data: withField(a.data, ["postgres", "backupRetentionDays"], 0) })).messages.filter((m) => m.includes("drRegion"))).toEqual([]);
+  });
+
   it("rejects an unknown time zone", () => {
     expect(backup("dev", ["timezone"], "Korea/Seoul").messages).toEqual(['entasis:backup.timezone "Korea/Seoul" is not an IANA time zone; use e.g. Asia/Seoul or Etc/UTC']);
   });

@@ -79,3 +79,36 @@ describe("the repository's name", () => {
     }
   });
 });
+
+describe("every set-up that runs the tests on a fresh clone", () => {
+  // `npm test` stops in its first seconds without the chart cache (tests/globalSetup.ts), so each
+  // written procedure must fill it between `npm ci` and `npm test` (README "Set up and test").
+  const places = ["README.md", "docs/deploy.md", ".ci/run", ".github/workflows/test.yml", ".github/workflows/deploy.yml"];
+  /** The commands of a file: Markdown's code blocks and inline code one by one (prose may name a command alone), a script or workflow whole. */
+  const commandsOf = (file: string, text: string): string[] =>
+    file.endsWith(".md") ? [...text.matchAll(/```[\s\S]*?```|`[^`\n]+`/g)].map((m) => m[0]) : [text];
+  /** Indexes of `npm test` runs not preceded, since the last `npm ci`, by `npm run charts`. */
+  const uncached = (commands: string): number[] => {
+    const steps = [...commands.matchAll(/npm ci(?! --prefix)|npm run charts|npm test/g)].map((m) => m[0]);
+    let installed = false;
+    let charts = false;
+    const broken: number[] = [];
+    steps.forEach((s, i) => {
+      if (s === "npm ci") [installed, charts] = [true, false];
+      else if (s === "npm run charts") charts = installed;
+      else if (installed && !charts) broken.push(i);
+    });
+    return broken;
+  };
+  it.each(places)("%s runs npm run charts after npm ci and before npm test, each time", (file) => {
+    const units = commandsOf(file, fs.readFileSync(path.join(ROOT, file), "utf8")).filter((u) => /npm ci(?! --prefix)/.test(u) && u.includes("npm test"));
+    expect(units.length).toBeGreaterThan(0);
+    expect(units.filter((u) => uncached(u).length > 0)).toEqual([]);
+  });
+
+  it("catches the step that leaves the cache out", () => {
+    expect(uncached("npm ci && npm test && npm run plan -- dev")).toEqual([1]);
+    expect(uncached("npm ci\nnpm run charts\nnpm test")).toEqual([]);
+    expect(uncached("npm run charts\nnpm ci\nnpm test")).toEqual([2]);
+  });
+});

@@ -10,6 +10,7 @@ import { MAX_WIDTH, table, wrapLine } from "../tools/plan/format";
 import { SECTIONS, renderReport } from "../tools/plan/render";
 import { PlanReport } from "../tools/plan/report";
 import { FIRST_SCREEN_LINES } from "../tools/plan/renderSummary";
+import { figuresTable } from "../tools/figures";
 import { stackRun } from "./support/stackRuns";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -35,6 +36,16 @@ function linesOf(text: string): string[] {
 }
 
 describe("the plan report of prod", () => {
+  it("counts cloud resources as README's generated figures do: custom resources, the providers left out", async () => {
+    const r = reports.prod;
+    const providers = Object.entries(r.countsByType).filter(([type]) => type.startsWith("pulumi:providers:"));
+    expect(providers.map(([type, n]) => `${type} ${n}`)).toEqual(["pulumi:providers:aws 1", "pulumi:providers:kubernetes 1"]);
+    const custom = Object.values(r.countsByType).reduce((a, b) => a + b, 0);
+    expect(r.cloudResourceCount).toBe(custom - 2);
+    const figures = figuresTable([await stackRun("prod")], await attemptBootstrap({ stack: "prod" }));
+    expect(figures).toContain(`| prod stack | ${r.cloudResourceCount} cloud resources (${r.resourceCount} registered) |`);
+  });
+
   it("opens with a summary that fits the first screen: stack and mode, resources, cost range, critical path, blockers, failure-domain verdicts", () => {
     const head = linesOf(renderReport(reports.prod)).slice(0, FIRST_SCREEN_LINES);
     const at = (re: RegExp): number => head.findIndex((l) => re.test(l));

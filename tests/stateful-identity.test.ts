@@ -26,6 +26,13 @@ describe.each(STACKS)("%s: no recorded stateful resource would be deleted or rep
     expect(urns[stack].length).toBeGreaterThanOrEqual({ dev: 81, prod: 98, "prod-standby": 64 }[stack]);
   });
 
+  it("records TimescaleDB's CloudNativePG Cluster, which lives in the cluster: a new URN would delete it with its volumes", () => {
+    const inCluster = urns[stack].filter((u) => parseUrn(u).type === "kubernetes:postgresql.cnpg.io/v1:Cluster");
+    expect(inCluster.map((u) => parseUrn(u).name)).toEqual(["timeseries-cluster"]);
+    const now = statefulIdentities(runs[stack].resources);
+    for (const u of inCluster) expect({ u, identity: now[u] }).toEqual({ u, identity: identities[stack][u] });
+  });
+
   it("keeps the buckets and keys of every encrypted store (Velero, time-series archive, Spark, Flink, AI store, load test, DR copies) where they were", () => {
     // Names of the stores' buckets and keys (components/storage/encryptedBucket.ts builds them all).
     const stores = ["cluster-backup-cluster-backups", "timeseries-backup-timeseries-backups", "spark-event-logs", "flink-state", "ai-store-models", "ai-store-ml-artifacts", "load-test-runs"];

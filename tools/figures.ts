@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { insightsOf } from "./insights";
+import { cloudResourceCount } from "./insights/model";
 import { RunResult, attemptBootstrap, runStack } from "./offline/harness";
 import { PROJECT_ROOT, listStacks } from "./offline/stackFile";
 
@@ -15,7 +16,7 @@ export const END = "<!-- figures:end -->";
 
 const money = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const minutes = (s: number): string => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-const cloud = (run: RunResult): number => run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+const cloud = (run: RunResult): number => cloudResourceCount(run.resources);
 
 /** The generated table: per stack its resources, monthly cost at pool minimum and maximum, and its `pulumi up` critical path. */
 export function figuresTable(stacks: readonly RunResult[], bootstrap: RunResult, region = "ap-northeast-2"): string {

@@ -5,10 +5,11 @@ import { goDurationHours } from "../../lib/backupSchedule";
 import { CHARTS, VELERO_AWS_PLUGIN_IMAGE, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceGuard, PROMETHEUS_PODS } from "../security/namespaceGuard";
-import { EncryptedStoreBase, IrsaIssuer } from "../storage/encryptedBucket";
+import { OidcIssuer } from "../cluster/irsaRole";
+import { EncryptedStoreBase } from "../storage/encryptedBucket";
 import { EncryptedStore } from "../storage/encryptedStore";
 
-export interface ClusterBackupArgs extends EncryptedStoreBase, IrsaIssuer {
+export interface ClusterBackupArgs extends EncryptedStoreBase, OidcIssuer {
   readonly provider: k8s.Provider;
   /** Labels of the untainted pool Velero runs on (`role: general`). */
   readonly nodeSelector: Readonly<Record<string, string>>;

@@ -79,7 +79,11 @@ export class DisasterRecovery extends pulumi.ComponentResource {
         lifecycle: src.drLifecycle,
         provider: args.drProvider,
         // The last week of copies survives anyone who erases the source and the DR bucket alike.
-        objectLock: { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS },
+        // Only where the stack is protected: an unprotected stack (dev with a DR region) is torn
+        // down whole, and COMPLIANCE retention lets nobody, root included, delete a locked version,
+        // so `forceDestroy` could not empty the copy and `pulumi destroy` would fail for a week.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
+        objectLock: args.protect ? { mode: "COMPLIANCE", days: DR_OBJECT_LOCK_DAYS } : undefined,
       });
       drKeys[role] = copy.key;
       drBuckets[role] = copy.bucket;

@@ -72,3 +72,44 @@ export class IrsaRole extends pulumi.ComponentResource {
     this.registerOutputs({ arn: this.arn, subject: this.subject });
   }
 }
+
+/** What a service account's role takes from its area: how AWS names are made and tagged, and the cluster's issuer. */
+export interface ServiceAccountRoleScope extends OidcIssuer {
+  /** Prefix of AWS `Name` tags, e.g. `entasis-dev`. No default. */
+  readonly namePrefix: string;
+  /** Base tags of the role. No default. */
+  readonly tags: Tags;
+}
+
+/** The one service account a role is for, and what it may do. */
+export interface ServiceAccountRoleArgs {
+  /** Kubernetes namespace of the service account. No default. */
+  readonly namespace: string;
+  /** Service account that may assume the role. No default. */
+  readonly serviceAccount: string;
+  /** What the role is for; shown in IAM. No default. */
+  readonly description: string;
+  /** Inline policies keyed by name. No default. */
+  readonly inlinePolicies: NonNullable<IrsaRoleArgs["inlinePolicies"]>;
+}
+
+/**
+ * The IRSA role of one service account, child of `parent` named `name`: the one call behind the
+ * encrypted stores' roles (components/storage) and the workloads' roles (components/security/workloadIdentity.ts).
+ */
+export function serviceAccountRole(parent: pulumi.Resource, name: string, scope: ServiceAccountRoleScope, role: ServiceAccountRoleArgs): IrsaRole {
+  return new IrsaRole(
+    name,
+    {
+      namePrefix: scope.namePrefix,
+      oidcProviderArn: scope.oidcProviderArn,
+      issuerHostPath: scope.issuerHostPath,
+      namespace: role.namespace,
+      serviceAccount: role.serviceAccount,
+      description: role.description,
+      inlinePolicies: role.inlinePolicies,
+      tags: scope.tags,
+    },
+    { parent },
+  );
+}

@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, chartSource, helmWaitOptions } from "../../lib/helmCharts";
-import { IrsaRole } from "../cluster/irsaRole";
+import { IrsaRole, OidcIssuer } from "../cluster/irsaRole";
 import { dashboardJson } from "../observability/monitoringDashboards";
 import { Placement } from "../processing/placement";
-import { EncryptedStoreBase, IrsaIssuer, encryptedBucket, storeRole } from "../storage/encryptedBucket";
+import { EncryptedStoreBase, encryptedBucket, storeRole } from "../storage/encryptedBucket";
 import { ENV, LOCUSTFILE, libFiles, locustfile } from "./locustfile";
 import { MASTER_LABELS, MASTER_WEB_PORT, loadTestNetworkPolicies } from "./networkPolicies";
 import { ShapeName } from "./shapes";
@@ -19,7 +19,7 @@ export const SUMMARY_BUCKET_ROLE = "load-test-runs";
 /** The locustio/locust image runs as user `locust`, uid 1000. https://github.com/locustio/locust/blob/master/Dockerfile */
 const LOCUST_UID = 1000;
 
-export interface LoadTestArgs extends EncryptedStoreBase, IrsaIssuer {
+export interface LoadTestArgs extends EncryptedStoreBase, OidcIssuer {
   readonly provider: k8s.Provider;
   /** Namespace of master and workers (Pod Security restricted). Default loadtest. */
   readonly namespace: string;

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PoolDescription } from "../cluster/nodePool";
-import { EncryptedStoreBase, IrsaIssuer } from "../storage/encryptedBucket";
+import { OidcIssuer } from "../cluster/irsaRole";
+import { EncryptedStoreBase } from "../storage/encryptedBucket";
 import { Placement } from "./placement";
 
 /** The market-data bucket and its KMS key, as jobs are granted them. */
@@ -12,7 +13,7 @@ export interface MarketDataAccess {
 }
 
 /** What both engines get from the platform (fields of SparkArgs and FlinkArgs); their buckets and IRSA roles take the store base. */
-export interface ProcessingCommon extends EncryptedStoreBase, IrsaIssuer {
+export interface ProcessingCommon extends EncryptedStoreBase, OidcIssuer {
   readonly provider: k8s.Provider;
   /** Pool of the operators (and the history server): the system pool. */
   readonly systemPool: PoolDescription;

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole, IrsaRoleArgs } from "../cluster/irsaRole";
+import { IrsaRole, IrsaRoleArgs, OidcIssuer, serviceAccountRole } from "../cluster/irsaRole";
 import { Tags } from "../tags";
 
 /**
@@ -9,17 +9,13 @@ import { Tags } from "../tags";
  * KServe, Argo Workflows, the collectors and the secret-reading bootstrap Jobs extend it.
  * https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
  */
-export interface WorkloadIdentityArgs {
+export interface WorkloadIdentityArgs extends OidcIssuer {
   /** Prefix of AWS `Name` tags and IAM descriptions, e.g. `entasis-dev`. No default. */
   readonly namePrefix: string;
   /** Region of the AWS resources the pods call (S3, Secrets Manager, SSM endpoints). No default. */
   readonly region: string;
   /** The cluster's Kubernetes provider. No default. */
   readonly provider: k8s.Provider;
-  /** IAM OIDC provider of the cluster (IRSA trust). No default. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer without `https://` (IRSA condition keys). No default. */
-  readonly issuerHostPath: pulumi.Input<string>;
   /** Base tags of AWS resources. No default. */
   readonly tags: Tags;
 }
@@ -36,18 +32,10 @@ export function workloadRole(
   role: { readonly namespace: string; readonly serviceAccount: string; readonly purpose: string; readonly inlinePolicies: NonNullable<IrsaRoleArgs["inlinePolicies"]> },
   parent: pulumi.Resource,
 ): IrsaRole {
-  return new IrsaRole(
-    name,
-    {
-      namePrefix: identity.namePrefix,
-      oidcProviderArn: identity.oidcProviderArn,
-      issuerHostPath: identity.issuerHostPath,
-      namespace: role.namespace,
-      serviceAccount: role.serviceAccount,
-      description: `${identity.namePrefix} ${role.purpose}`,
-      inlinePolicies: role.inlinePolicies,
-      tags: identity.tags,
-    },
-    { parent },
-  );
+  return serviceAccountRole(parent, name, identity, {
+    namespace: role.namespace,
+    serviceAccount: role.serviceAccount,
+    description: `${identity.namePrefix} ${role.purpose}`,
+    inlinePolicies: role.inlinePolicies,
+  });
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
-import { IrsaRole } from "../cluster/irsaRole";
+import { ServiceAccountRoleArgs, serviceAccountRole } from "../cluster/irsaRole";
 import { SecureBucket, SecureBucketArgs, secureBucket } from "../data/secureBucket";
 import { EncryptionKey } from "../security/encryptionKey";
 import { BACKUP_TAG, Tags, named } from "../tags";
@@ -21,14 +21,6 @@ export interface EncryptedStoreBase extends AccountScope {
   readonly protect: boolean;
   /** Base tags of every AWS resource. No default. */
   readonly tags: Tags;
-}
-
-/** The cluster's IAM OIDC provider: what an IRSA role trusts. */
-export interface IrsaIssuer {
-  /** ARN of the cluster's IAM OIDC provider. No default. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  /** Issuer without `https://`; the prefix of the trust policy's condition keys. No default. */
-  readonly issuerHostPath: pulumi.Input<string>;
 }
 
 export interface StoreKeyArgs {
@@ -55,16 +47,8 @@ export interface StoreBucketArgs {
   readonly objectLock?: SecureBucketArgs["objectLock"];
 }
 
-export interface StoreRoleArgs {
-  /** Kubernetes namespace of the service account. No default. */
-  readonly namespace: string;
-  /** Service account that may assume the role. No default. */
-  readonly serviceAccount: string;
-  /** What the role is for; shown in IAM. No default. */
-  readonly description: string;
-  /** Inline policies keyed by name. No default. */
-  readonly inlinePolicies: Readonly<Record<string, pulumi.Input<aws.iam.PolicyDocument>>>;
-}
+/** The role of a store's workload (components/cluster/irsaRole.ts ServiceAccountRoleArgs). */
+export type StoreRoleArgs = ServiceAccountRoleArgs;
 
 /** Days after which noncurrent versions and incomplete multipart uploads go, unless a store says otherwise. */
 export const STORE_CLEANUP_DAYS = 7;
@@ -117,23 +101,8 @@ export function storeBucket(parent: pulumi.Resource, name: string, base: Encrypt
   });
 }
 
-/** An IRSA role (components/cluster/irsaRole.ts) of the store's area, child of `parent` named `name`. */
-export function storeRole(parent: pulumi.Resource, name: string, base: EncryptedStoreBase & IrsaIssuer, role: StoreRoleArgs): IrsaRole {
-  return new IrsaRole(
-    name,
-    {
-      namePrefix: base.namePrefix,
-      oidcProviderArn: base.oidcProviderArn,
-      issuerHostPath: base.issuerHostPath,
-      namespace: role.namespace,
-      serviceAccount: role.serviceAccount,
-      description: role.description,
-      inlinePolicies: role.inlinePolicies,
-      tags: base.tags,
-    },
-    { parent },
-  );
-}
+/** An IRSA role of the store's area, child of `parent` named `name` (components/cluster/irsaRole.ts serviceAccountRole). */
+export const storeRole = serviceAccountRole;
 
 export interface EncryptedBucketArgs extends StoreBucketArgs {
   /** Pulumi name of the key component. No default. */

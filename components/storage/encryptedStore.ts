@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole } from "../cluster/irsaRole";
+import { IrsaRole, OidcIssuer } from "../cluster/irsaRole";
 import { EncryptionKey } from "../security/encryptionKey";
-import { EncryptedBucketArgs, EncryptedStoreBase, IrsaIssuer, StoreRoleArgs, encryptedBucket, storeRole } from "./encryptedBucket";
+import { EncryptedBucketArgs, EncryptedStoreBase, StoreRoleArgs, encryptedBucket, storeRole } from "./encryptedBucket";
 
 /** The one workload identity of a store: its IRSA role and the policy it gets on the store. */
 export interface StoreWriterArgs extends Omit<StoreRoleArgs, "inlinePolicies"> {
@@ -28,7 +28,7 @@ export abstract class EncryptedStore extends pulumi.ComponentResource {
   /** The writer's IRSA role. */
   public readonly role: IrsaRole;
 
-  protected constructor(type: string, name: string, base: EncryptedStoreBase & IrsaIssuer, bucket: EncryptedBucketArgs & { readonly name: string }, writer: StoreWriterArgs, opts?: pulumi.ComponentResourceOptions) {
+  protected constructor(type: string, name: string, base: EncryptedStoreBase & OidcIssuer, bucket: EncryptedBucketArgs & { readonly name: string }, writer: StoreWriterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
     const store = encryptedBucket(this, bucket.name, base, bucket);
     this.key = store.key;

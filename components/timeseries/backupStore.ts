@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptedStoreBase, IrsaIssuer } from "../storage/encryptedBucket";
+import { OidcIssuer } from "../cluster/irsaRole";
+import { EncryptedStoreBase } from "../storage/encryptedBucket";
 import { EncryptedStore } from "../storage/encryptedStore";
 
-export interface TimeseriesBackupStoreArgs extends EncryptedStoreBase, IrsaIssuer {
+export interface TimeseriesBackupStoreArgs extends EncryptedStoreBase, OidcIssuer {
   /** Namespace of the CNPG Cluster. */
   readonly namespace: string;
   /** CNPG names the instances' service account after the Cluster; the role trusts exactly that one. */

@@ -234,6 +234,10 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (mode && MODES_WITH_DR.includes(mode) && parsed.backup && parsed.backup.drRegion === undefined && !problems.some((p) => p.key === `${NAMESPACE}:backup.drRegion`)) {
     problems.push({ key: `${NAMESPACE}:backup.drRegion`, value: undefined, problem: `is unset, but mode ${mode} keeps copies of every data store in a second region for manual recovery`, fix: `set ${NAMESPACE}:backup.drRegion, e.g. ap-northeast-1 (docs/disaster-recovery.md), or use ${NAMESPACE}:mode single` });
   }
+  // RDS replicates automated backups to the DR region only when there are some (stacks/backup.ts buildDisasterRecovery).
+  if (parsed.backup?.drRegion !== undefined && parsed.data && parsed.data.postgres.backupRetentionDays < 1 && !problems.some((p) => p.key === `${NAMESPACE}:data.postgres.backupRetentionDays`)) {
+    problems.push({ key: `${NAMESPACE}:data.postgres.backupRetentionDays`, value: parsed.data.postgres.backupRetentionDays, problem: `turns automated backups off, but ${NAMESPACE}:backup.drRegion replicates them to ${parsed.backup.drRegion}`, fix: `keep at least 1 day, or unset ${NAMESPACE}:backup.drRegion` });
+  }
   if (mode && sleep.success && parsed.data) problems.push(...validateSleep(sleep.data, { mode, postgresReplicas: Object.keys(parsed.data.postgres.replicas ?? {}), backup: parsed.backup }, `${NAMESPACE}:sleep`, `${NAMESPACE}:backup`));
   // The place `pulumi up` runs must reach the cluster's API endpoint.
   if (parsed.cluster && parsed.deploy) problems.push(...validateDeploy(parsed.deploy, parsed.cluster.endpoint.publicAccess, `${NAMESPACE}:deploy`));

@@ -25,6 +25,10 @@ export const STATEFUL_TYPES: readonly string[] = [
   // Allow-listed by exchanges: a new allocation is a new address.
   "aws:ec2/eip:Eip",
   "aws:ssm/parameter:Parameter",
+  // TimescaleDB lives in the cluster: a new URN deletes the Cluster custom resource, and with it the
+  // volumes CloudNativePG gave it (its PVCs carry the Cluster as owner).
+  // https://cloudnative-pg.io/documentation/current/storage/
+  "kubernetes:postgresql.cnpg.io/v1:Cluster",
 ];
 
 export function statefulUrns(resources: readonly RecordedResource[]): string[] {

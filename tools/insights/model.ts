@@ -116,3 +116,11 @@ export class ResourceIndex {
 export function shortType(type: string): string {
   return type.split(":").pop() ?? type;
 }
+
+/**
+ * Resources a provider creates in the cloud: custom resources other than the providers themselves.
+ * The one count behind the plan's "cloud resources" and README's generated figures (tools/figures.ts).
+ */
+export function cloudResourceCount(resources: readonly RecordedResource[]): number {
+  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length;
+}

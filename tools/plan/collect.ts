@@ -3,7 +3,7 @@ import { Insights, compareCosts } from "../insights";
 import { FailoverPlan, FailoverSide, planFailover } from "../insights/failover";
 import { CostReport, estimateCost } from "../insights/cost";
 import { diagramOf, writeDiagram } from "../insights/diagramFiles";
-import { ResourceIndex } from "../insights/model";
+import { ResourceIndex, cloudResourceCount } from "../insights/model";
 import { PRICES_AP_NORTHEAST_2 } from "../insights/prices-ap-northeast-2";
 import { QuotaReport, combineQuotas } from "../insights/quotas";
 import { wholeAccountOf } from "./renderAccount";
@@ -56,7 +56,7 @@ function configWith(stack: string, overrides: Readonly<Record<string, unknown>> 
 export function bootstrapSummaryOf(name: string, run: RunResult): BootstrapSummary {
   return {
     stack: name,
-    cloudResources: run.resources.filter((r) => r.custom).length,
+    cloudResources: cloudResourceCount(run.resources),
     runnerCidr: String(run.outputs.runnerCidr),
     deployProject: String(run.outputs.deployProject),
     previewProject: String(run.outputs.previewProject),

@@ -4,6 +4,7 @@ import { CostComparison, Insights, insightsOf } from "../insights";
 import { loadStackFile } from "../offline/stackFile";
 import { AccountQuotas } from "../insights/quotas";
 import { FailoverPlan } from "../insights/failover";
+import { cloudResourceCount } from "../insights/model";
 
 export interface TreeNode {
   readonly type: string;
@@ -108,7 +109,7 @@ export function buildReport(run: StackRunResult, extras: ReportExtras = {}): Pla
   return {
     stack: run.stack,
     resourceCount: run.resources.length,
-    cloudResourceCount: run.resources.filter((r) => r.custom).length,
+    cloudResourceCount: cloudResourceCount(run.resources),
     countsByType: countByType(run.resources),
     tree: buildTree(run.resources),
     outputs: maskSecrets(run.outputs, run.secretOutputs),
