@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, ISTIO_IMAGES, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceFlows } from "../security/namespaceFlows";
+import { ANY_IPV4 } from "../../lib/networkPolicy";
 
 export interface MeshArgs {
   readonly provider: k8s.Provider;
@@ -27,6 +28,8 @@ export const AMBIENT_LABEL = { "istio.io/dataplane-mode": "ambient" } as const;
 /** Pod labels of istiod and ztunnel (the charts' own). */
 export const ISTIOD_POD_LABELS = { app: "istiod" } as const;
 export const ZTUNNEL_POD_LABELS = { app: "ztunnel" } as const;
+/** Pod labels of the CNI agent's DaemonSet (the chart's `k8s-app: istio-cni-node`). */
+export const ISTIO_CNI_POD_LABELS = { "k8s-app": "istio-cni-node" } as const;
 /** istiod's ports: xDS and CA for ztunnel (15012), the webhooks (15017), monitoring (15014). */
 export const ISTIOD_PORTS = { xds: 15012, webhook: 15017, monitoring: 15014 } as const;
 /** ztunnel's Prometheus endpoint (`/stats/prometheus`). */
@@ -102,13 +105,22 @@ export class Mesh extends pulumi.ComponentResource {
 
     // The node agents' namespace allows DNS and Prometheus; ztunnel also needs istiod's xDS and CA
     // port (its own pod's traffic; what it carries for enrolled pods leaves from their network namespaces).
+    // The CNI agent is not on the host network in ambient mode (the chart sets hostNetwork only with
+    // `ambient.shareHostNetworkNamespace`, default false), so the namespace's default deny applies to
+    // it: it watches pods and namespaces through the Kubernetes API (the chart's own optional
+    // NetworkPolicy allows it all egress for that reason), and without 443 out it never becomes ready.
+    // https://github.com/istio/istio/blob/master/manifests/charts/istio-cni/templates/daemonset.yaml
+    // https://github.com/istio/istio/blob/master/manifests/charts/istio-cni/templates/networkpolicy.yaml
     this.nodeAgentFlows = new NamespaceFlows(
       `${name}-node-agent-flows`,
       {
         provider: args.provider,
         namespace: args.nodeAgents.namespace,
         namespaceResource: args.nodeAgents.namespaceResource,
-        egress: { "ztunnel-istiod": { podLabels: ZTUNNEL_POD_LABELS, peers: [{ namespace: ns, podLabels: ISTIOD_POD_LABELS }], ports: [ISTIOD_PORTS.xds], why: "ztunnel gets its configuration and workload certificates from istiod" } },
+        egress: {
+          "ztunnel-istiod": { podLabels: ZTUNNEL_POD_LABELS, peers: [{ namespace: ns, podLabels: ISTIOD_POD_LABELS }], ports: [ISTIOD_PORTS.xds], why: "ztunnel gets its configuration and workload certificates from istiod" },
+          "istio-cni-kubernetes-api": { podLabels: ISTIO_CNI_POD_LABELS, peers: [{ cidrs: [ANY_IPV4] }], ports: [443], why: "the Istio CNI agent watches pods and namespaces through the Kubernetes API" },
+        },
       },
       { parent: this },
     );
