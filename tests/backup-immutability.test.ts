@@ -43,6 +43,14 @@ describe("prod", () => {
     expect(named(runs.prod, lockName, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs.changeableForDays).toBe(3);
   });
 
+  test.each(VAULTS)("%s: the lock is put before the access policy that denies putting it to the deployer", (_vault, policyName, lockName) => {
+    const policy = named(runs.prod, policyName, "aws:backup/vaultPolicy:VaultPolicy");
+    const lock = named(runs.prod, lockName, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(VAULT_PROTECTED_ACTIONS).toContain("backup:PutBackupVaultLockConfiguration");
+    expect(evaluate([jsonInput(policy, "policy"), ADMIN], { principal: OTHERS[3], action: "backup:PutBackupVaultLockConfiguration", resource: "*" })).toBe("Deny");
+    expect(policy.dependencies).toContain(lock.urn);
+  });
+
   test.each(VAULTS)("%s: only the break-glass role deletes or disables its key; the account still administers it", (_vault, _policy, _lock, keyName) => {
     const doc = jsonInput(named(runs.prod, keyName, "aws:kms/key:Key"), "policy");
     const key = `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/k`;
