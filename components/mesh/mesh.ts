@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, ISTIO_IMAGES, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceFlows } from "../security/namespaceFlows";
-import { ANY_IPV4 } from "../../lib/networkPolicy";
+import { ANY_IPV4, dnsEgress } from "../../lib/networkPolicy";
 
 export interface MeshArgs {
   readonly provider: k8s.Provider;
@@ -86,7 +86,6 @@ export class Mesh extends pulumi.ComponentResource {
     const policy = (key: string, policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.networking.v1.NetworkPolicy =>
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: policyName, namespace: ns }, spec }, { ...k8sOpts, dependsOn: [this.namespace] });
     const prometheus = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.prometheus.namespace } }, podSelector: { matchLabels: { ...args.prometheus.podLabels } } };
-    const dns = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] };
     // Only istiod lives here (the node agents moved to their own namespace).
     this.networkPolicies = {
       defaultDeny: policy("default-deny", "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
@@ -99,7 +98,7 @@ export class Mesh extends pulumi.ComponentResource {
           { from: [prometheus], ports: [tcp(ISTIOD_PORTS.monitoring)] },
         ],
         // The Kubernetes API (the cluster endpoint's ENIs, 443).
-        egress: [dns, { ports: [tcp(443)] }],
+        egress: [dnsEgress(), { ports: [tcp(443)] }],
       }),
     };
 
