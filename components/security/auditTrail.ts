@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
 import { secureBucket } from "../data/secureBucket";
+import { kmsEncryption } from "../storage/encryptedBucket";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { EncryptionKey } from "./encryptionKey";
 
@@ -70,7 +71,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, "audit-trail", account, args.region)),
       // Selected into the backup plan, which copies to the DR region (policy dr-cross-region-copy).
       tags: named(args.tags, `${p}-audit-trail`, { Purpose: "CloudTrail log files", ...BACKUP_TAG }),
-      encryption: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] },
+      encryption: kmsEncryption(this.key.arn),
       lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: args.retentionDays, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
       forceDestroy: !args.protect,
