@@ -50,7 +50,7 @@ const tcp = (port: number): { protocol: string; port: number } => ({ protocol: "
  * `standard`), which this cluster does not use.
  * https://istio.io/latest/docs/ambient/install/platform-prerequisites/
  *
- * The CNI agent and ztunnel are node agents (hostPath, host network for the CNI agent, the
+ * The CNI agent and ztunnel are node agents (hostPath, the host's /proc and network namespaces for the CNI agent, the
  * NET_ADMIN and SYS_ADMIN capabilities to enter pod network namespaces), so they run in the node
  * agents' `privileged` namespace, not in istio-system, which keeps istiod alone and enforces
  * `baseline`. istiod issues workload certificates only to a ztunnel of the namespace it trusts
