@@ -23,6 +23,11 @@ export interface AuditTrailArgs {
   readonly tags: Tags;
 }
 
+/** The trail's name: `<prefix>-audit` (the deploy role may change only trails named so: components/deploy/deployRole.ts). */
+export function auditTrailName(namePrefix: string): string {
+  return `${namePrefix}-audit`;
+}
+
 /**
  * The account's own audit trail and threat detection: a multi-region CloudTrail trail recording
  * management events (IAM changes and every KMS call included) and S3 data events of the data
@@ -40,7 +45,7 @@ export class AuditTrail extends pulumi.ComponentResource {
   constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:security:AuditTrail", name, {}, opts);
     const p = args.namePrefix;
-    const trailName = `${p}-audit`;
+    const trailName = auditTrailName(p);
     const trailArn = pulumi.interpolate`arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trailName}`;
 
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
