@@ -136,6 +136,8 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     guardrails: {
       protectBackups: config.environment !== "dev",
       ownTrailArns: [pulumi.interpolate`arn:${partition}:cloudtrail:*:${identity.accountId}:trail/${auditTrailName(`entasis-${config.environment}*`)}`],
+      // Whoever can make or change the break-glass role may erase backups: not a deploy.
+      breakGlassRoleArn: runner.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, runner.breakGlassRole) : undefined,
     },
     tags: config.tags,
   });

@@ -1,7 +1,8 @@
 import { KEY_PROTECTED_ACTIONS, VAULT_PROTECTED_ACTIONS } from "../lib/breakGlass";
 import { DR_OBJECT_LOCK_DAYS } from "../components/backup/disasterRecovery";
 import { jsonInput, named, ofType } from "./support/query";
-import { Json, evaluate } from "./support/iam";
+import { Json, evaluate, rolePolicies } from "./support/iam";
+import { RunResult, attemptBootstrap } from "../tools/offline/harness";
 import { recordedRuns } from "./support/runs";
 
 // Backups an administrator cannot erase alone: in prod only the break-glass role may delete or
@@ -80,4 +81,24 @@ test("prod's DR buckets keep every object version a week under S3 Object Lock (c
 test("dev, which destroys its vaults, has neither guard nor lock", () => {
   expect(ofType(runs.dev, "aws:backup/vaultPolicy:VaultPolicy")).toEqual([]);
   expect(ofType(runs.dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+});
+
+describe("the deploy role cannot become the break-glass role", () => {
+  // The vault and key policies match the break-glass role by ARN: creating a role of that name, or
+  // changing its trust or permissions, would hand its power to whoever did it.
+  const boots: Record<string, RunResult> = {};
+  beforeAll(async () => {
+    for (const env of ["prod", "prod-dr"]) {
+      boots[env] = await attemptBootstrap({ stack: env });
+      if (boots[env].error) throw boots[env].error;
+    }
+  });
+  test.each(["prod", "prod-dr"])("bootstrap %s: no create, trust, permission change or assumption of the break-glass role; other roles stay manageable", (env) => {
+    const docs = rolePolicies(boots[env], named(boots[env], "deploy-role-role"));
+    const other = `arn:aws:iam::${ACCOUNT}:role/entasis-prod-eks-node-1a2b3c`;
+    for (const action of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "sts:AssumeRole"]) {
+      expect([action, evaluate(docs, { action, resource: BREAK_GLASS })]).toEqual([action, "Deny"]);
+      if (action !== "sts:AssumeRole") expect([action, evaluate(docs, { action, resource: other })]).toEqual([action, "Allow"]);
+    }
+  });
 });

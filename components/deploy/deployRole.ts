@@ -38,6 +38,12 @@ export interface DeployGuardrails {
    * trail stays denied. Default none: no trail may be changed.
    */
   readonly ownTrailArns?: readonly pulumi.Input<string>[];
+  /**
+   * ARN of the break-glass role (lib/breakGlass.ts), the only principal the vault and key policies
+   * let erase backups or delete keys. They match it by ARN, so whoever can create that role, or
+   * change its trust or permissions, holds that power: the deploy role may not. Default none.
+   */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
 }
 
 export interface DeployRoleArgs {
@@ -146,6 +152,14 @@ export function deployGuardrailPolicy(args: Pick<DeployRoleArgs, "guardrails" | 
     },
     { Sid: "NoOidcProviderChange", Effect: "Deny", Action: ["iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"], Resource: oidcProviderArn },
   ];
+  if (g.breakGlassRoleArn !== undefined) {
+    statements.push({
+      Sid: "NoBreakGlassRoleChange",
+      Effect: "Deny",
+      Action: ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateRole", "sts:AssumeRole"],
+      Resource: g.breakGlassRoleArn,
+    });
+  }
   if (g.protectBackups !== false) {
     // Recovery points expire by their lifecycle (the service, not this role); nothing here deletes them early.
     statements.push({
