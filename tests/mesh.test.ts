@@ -147,6 +147,9 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     // The node agents' guard itself opens no HTTPS: only the agents that need the API get it.
     const guardOut = ofType(run(), NETPOL).filter((p) => meta(p).namespace === "node-agents" && JSON.stringify(spec(p)).includes('"port":443'));
     expect(guardOut.map((p) => meta(p).name).sort()).toEqual(["allow-filebeat-kubernetes-api-out", "allow-istio-cni-kubernetes-api-out"]);
+    // The agents' ways out exist before their releases wait for ready pods.
+    expect(release("cni").dependencies).toContain(out.urn);
+    expect(release("ztunnel").dependencies).toContain(named(run(), "mesh-node-agent-flows-allow-ztunnel-istiod-out", NETPOL).urn);
   });
 
   it("makes every enrolled namespace STRICT, with port exceptions only where callers outside the mesh must reach", () => {

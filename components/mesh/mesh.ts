@@ -188,7 +188,8 @@ export class Mesh extends pulumi.ComponentResource {
         cniConfDir: "/etc/cni/net.d",
         resources: { requests: { cpu: "100m", memory: "100Mi" } },
       },
-      [this.istiod],
+      // Its way to the Kubernetes API (nodeAgentFlows) exists before its pods must become ready.
+      [this.istiod, this.nodeAgentFlows],
       agents,
     );
     this.ztunnel = release(
@@ -197,7 +198,7 @@ export class Mesh extends pulumi.ComponentResource {
       "ztunnel",
       // istiod (xDS and CA) stays in istio-system: `istioNamespace` locates it.
       { profile: "ambient", ...images, istioNamespace: ns, resources: { requests: { cpu: "200m", memory: "512Mi" } } },
-      [this.cni],
+      [this.cni, this.nodeAgentFlows],
       agents,
     );
     this.enrolAfter = [this.cni, this.ztunnel];
