@@ -1,3 +1,5 @@
+import * as k8s from "@pulumi/kubernetes";
+
 /**
  * The instance metadata service. Node launch templates already keep IMDSv2 tokens from reaching
  * pods (hop limit 1, components/cluster/nodePool.ts); every NetworkPolicy CIDR that would contain
@@ -36,3 +38,14 @@ export const ANYWHERE_BUT_METADATA: IpBlock = ipBlockWithoutMetadata("0.0.0.0/0"
 
 /** The CIDR of every IPv4 address; peers built from it always except the instance metadata service. */
 export const ANY_IPV4 = "0.0.0.0/0";
+
+/**
+ * Egress to CoreDNS (the kube-dns pods in kube-system) on UDP and TCP 53: the first allow of every
+ * closed namespace. One definition for NamespaceGuard, the mesh's istiod and the secret-reading Jobs.
+ */
+export function dnsEgress(): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
+  return {
+    to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+  };
+}

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { breakGlassRoleArn } from "../lib/breakGlass";
 import { DeployRole } from "../components/deploy/deployRole";
+import { auditTrailName } from "../components/security/auditTrail";
 import { GitHubRunner } from "../components/deploy/githubRunner";
 import { previewReadPolicy } from "../components/deploy/previewReadPolicy";
 import { Network } from "../components/network/network";
@@ -130,7 +131,14 @@ export function buildBootstrap(config: BootstrapConfig): BootstrapOutputs {
     accountId: identity.accountId,
     partition,
     // Dev's teardown (deploy.yml destroy-dev) deletes its vault and recovery points; prod's never.
-    guardrails: { protectBackups: config.environment !== "dev" },
+    // The stacks this role deploys (`entasis-<environment>`, `entasis-<environment>-standby`) may set
+    // their own audit trail's selectors (components/security/auditTrail.ts), no other trail's.
+    guardrails: {
+      protectBackups: config.environment !== "dev",
+      ownTrailArns: [pulumi.interpolate`arn:${partition}:cloudtrail:*:${identity.accountId}:trail/${auditTrailName(`entasis-${config.environment}*`)}`],
+      // Whoever can make or change the break-glass role may erase backups: not a deploy.
+      breakGlassRoleArn: runner.breakGlassRole !== undefined ? breakGlassRoleArn(partition, identity.accountId, runner.breakGlassRole) : undefined,
+    },
     tags: config.tags,
   });
   // Previews read configuration, never data (components/deploy/previewReadPolicy.ts): pull-request

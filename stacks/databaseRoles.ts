@@ -35,6 +35,7 @@ export function buildDatabaseRoles(
       name: data.postgres.databaseName,
       masterUsername: data.postgres.masterUsername,
       masterSecretArn: tier.postgres.masterSecret.arn,
+      masterSecretVersion: tier.postgres.masterSecretVersion,
     },
     secretsKeyArn: tier.secretsKey.arn,
     region,

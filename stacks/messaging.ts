@@ -72,7 +72,8 @@ export function buildMessagingTier(mq: MessagingConfig, env: MessagingTierInputs
     passwords: broker.userPasswords,
     databaseCidrs: Object.values(env.subnetPlan.database),
     nodeSelector: GENERAL_POOL_SELECTOR,
-    dependsOn: [broker.broker, ...cluster.scheduledOn(generalPool.poolName)],
+    // The admin secret's value names the broker's host: written as the broker is ready, so the Job waits for it.
+    dependsOn: [broker.broker, broker.adminSecretVersion, ...cluster.scheduledOn(generalPool.poolName)],
     provider: cluster.provider,
     passwordGeneration: env.userPasswordGeneration,
   });

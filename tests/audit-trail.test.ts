@@ -1,11 +1,13 @@
 import { jsonInput, named, ofType } from "./support/query";
-import { evaluate } from "./support/iam";
+import { evaluate, rolePolicies } from "./support/iam";
+import { RunResult, attemptBootstrap } from "../tools/offline/harness";
 import { recordedRuns } from "./support/runs";
 
 // Prod records its own audit trail (management events, KMS, S3 data events of the data buckets)
 // in a locked, encrypted bucket with log-file validation, and runs GuardDuty with EKS protection.
 
 const runs = recordedRuns(["dev", "prod"]);
+const standbyRuns = recordedRuns(["prod-standby"]);
 
 describe("prod", () => {
   test("a validated, encrypted, multi-region trail with management and data-bucket events", () => {
@@ -52,4 +54,35 @@ describe("prod", () => {
 test("dev (entasis:audit.provider none) creates neither", () => {
   expect(ofType(runs.dev, "aws:cloudtrail/trail:Trail")).toEqual([]);
   expect(ofType(runs.dev, "aws:guardduty/detector:Detector")).toEqual([]);
+});
+
+describe("the deploy role can create and update the trails the program manages, and no other", () => {
+  // CreateTrail takes no selectors: the provider calls PutEventSelectors right after it, and again
+  // when the data buckets change, as the deploy role. Its guardrails still deny stopping or deleting
+  // any trail, and changing a trail the program does not own (an organization trail).
+  const boots: Record<string, RunResult> = {};
+  beforeAll(async () => {
+    for (const env of ["prod", "prod-dr"]) {
+      boots[env] = await attemptBootstrap({ stack: env });
+      if (boots[env].error) throw boots[env].error;
+    }
+  });
+  const decide = (env: string, action: string, resource: string): string => evaluate(rolePolicies(boots[env], named(boots[env], "deploy-role-role")), { action, resource });
+  const trailArn = (stack: "prod" | "prod-standby"): string => {
+    const run = stack === "prod" ? runs.prod : standbyRuns["prod-standby"];
+    const trail = ofType(run, "aws:cloudtrail/trail:Trail");
+    expect(trail).toHaveLength(1);
+    return `arn:aws:cloudtrail:${run.config["aws:region"]}:123456789012:trail/${String(trail[0].inputs.name)}`;
+  };
+
+  test.each([
+    ["prod", "prod"],
+    ["prod-dr", "prod-standby"],
+  ] as const)("bootstrap %s: the selectors of %s's trail may be set, nothing may stop or delete it", (env, stack) => {
+    const own = trailArn(stack);
+    for (const action of ["cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "cloudtrail:CreateTrail", "cloudtrail:StartLogging"]) expect([action, decide(env, action, own)]).toEqual([action, "Allow"]);
+    for (const action of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]) expect([action, decide(env, action, own)]).toEqual([action, "Deny"]);
+    const organizationTrail = "arn:aws:cloudtrail:ap-northeast-2:123456789012:trail/org-trail";
+    for (const action of ["cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]) expect([action, decide(env, action, organizationTrail)]).toEqual([action, "Deny"]);
+  });
 });

@@ -1,7 +1,8 @@
 import { KEY_PROTECTED_ACTIONS, VAULT_PROTECTED_ACTIONS } from "../lib/breakGlass";
 import { DR_OBJECT_LOCK_DAYS } from "../components/backup/disasterRecovery";
 import { jsonInput, named, ofType } from "./support/query";
-import { Json, evaluate } from "./support/iam";
+import { Json, evaluate, rolePolicies } from "./support/iam";
+import { RunResult, attemptBootstrap } from "../tools/offline/harness";
 import { recordedRuns } from "./support/runs";
 
 // Backups an administrator cannot erase alone: in prod only the break-glass role may delete or
@@ -43,6 +44,14 @@ describe("prod", () => {
     expect(named(runs.prod, lockName, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs.changeableForDays).toBe(3);
   });
 
+  test.each(VAULTS)("%s: the lock is put before the access policy that denies putting it to the deployer", (_vault, policyName, lockName) => {
+    const policy = named(runs.prod, policyName, "aws:backup/vaultPolicy:VaultPolicy");
+    const lock = named(runs.prod, lockName, "aws:backup/vaultLockConfiguration:VaultLockConfiguration");
+    expect(VAULT_PROTECTED_ACTIONS).toContain("backup:PutBackupVaultLockConfiguration");
+    expect(evaluate([jsonInput(policy, "policy"), ADMIN], { principal: OTHERS[3], action: "backup:PutBackupVaultLockConfiguration", resource: "*" })).toBe("Deny");
+    expect(policy.dependencies).toContain(lock.urn);
+  });
+
   test.each(VAULTS)("%s: only the break-glass role deletes or disables its key; the account still administers it", (_vault, _policy, _lock, keyName) => {
     const doc = jsonInput(named(runs.prod, keyName, "aws:kms/key:Key"), "policy");
     const key = `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/k`;
@@ -72,4 +81,24 @@ test("prod's DR buckets keep every object version a week under S3 Object Lock (c
 test("dev, which destroys its vaults, has neither guard nor lock", () => {
   expect(ofType(runs.dev, "aws:backup/vaultPolicy:VaultPolicy")).toEqual([]);
   expect(ofType(runs.dev, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).toEqual([]);
+});
+
+describe("the deploy role cannot become the break-glass role", () => {
+  // The vault and key policies match the break-glass role by ARN: creating a role of that name, or
+  // changing its trust or permissions, would hand its power to whoever did it.
+  const boots: Record<string, RunResult> = {};
+  beforeAll(async () => {
+    for (const env of ["prod", "prod-dr"]) {
+      boots[env] = await attemptBootstrap({ stack: env });
+      if (boots[env].error) throw boots[env].error;
+    }
+  });
+  test.each(["prod", "prod-dr"])("bootstrap %s: no create, trust, permission change or assumption of the break-glass role; other roles stay manageable", (env) => {
+    const docs = rolePolicies(boots[env], named(boots[env], "deploy-role-role"));
+    const other = `arn:aws:iam::${ACCOUNT}:role/entasis-prod-eks-node-1a2b3c`;
+    for (const action of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "sts:AssumeRole"]) {
+      expect([action, evaluate(docs, { action, resource: BREAK_GLASS })]).toEqual([action, "Deny"]);
+      if (action !== "sts:AssumeRole") expect([action, evaluate(docs, { action, resource: other })]).toEqual([action, "Allow"]);
+    }
+  });
 });

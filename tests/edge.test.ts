@@ -142,6 +142,9 @@ describe("listener chain", () => {
       ["AWSManagedRulesCommonRuleSet", 30, "none"],
     ]);
     for (const g of groups) expect(g.propertyDependencies.webAclArn).toEqual([acl.urn]);
+    // One UpdateWebACL at a time (each rewrites the ACL under its lock token): a chain in list order.
+    for (let i = 1; i < groups.length; i++) expect(groups[i].dependencies).toContain(groups[i - 1].urn);
+    expect(groups[1].dependencies).not.toContain(groups[2].urn);
     expect((groups[2].inputs.managedRuleGroup as { ruleActionOverrides: unknown }).ruleActionOverrides).toEqual([{ name: "NoUserAgent_HEADER", actionToUse: { count: {} } }]);
   });
 });

@@ -140,6 +140,26 @@ describe.each(["dev", "prod"] as const)("service mesh of %s", (stack) => {
     ]);
   });
 
+  it("lets the CNI agent, which runs on the pod network in ambient mode, reach the Kubernetes API out of the node agents' closed namespace", () => {
+    // The chart sets hostNetwork only with ambient.shareHostNetworkNamespace (not set here, default false).
+    expect((release("cni").inputs.values as Obj).ambient).toBeUndefined();
+    const out = named(run(), "mesh-node-agent-flows-allow-istio-cni-kubernetes-api-out", NETPOL);
+    expect([meta(out).namespace, spec(out)]).toEqual([
+      "node-agents",
+      {
+        podSelector: { matchLabels: { "k8s-app": "istio-cni-node" } },
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] }],
+      },
+    ]);
+    // The node agents' guard itself opens no HTTPS: only the agents that need the API get it.
+    const guardOut = ofType(run(), NETPOL).filter((p) => meta(p).namespace === "node-agents" && JSON.stringify(spec(p)).includes('"port":443'));
+    expect(guardOut.map((p) => meta(p).name).sort()).toEqual(["allow-filebeat-kubernetes-api-out", "allow-istio-cni-kubernetes-api-out"]);
+    // The agents' ways out exist before their releases wait for ready pods.
+    expect(release("cni").dependencies).toContain(out.urn);
+    expect(release("ztunnel").dependencies).toContain(named(run(), "mesh-node-agent-flows-allow-ztunnel-istiod-out", NETPOL).urn);
+  });
+
   it("makes every enrolled namespace STRICT, with port exceptions only where callers outside the mesh must reach", () => {
     const peers = ofType(run(), PEER);
     for (const ns of ENROLLED) {

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { RecordedResource, RunResult } from "../tools/offline/harness";
 import { NODE_AGENTS_NAMESPACE } from "../lib/podSecurity";
 import { MONITORING_PODS, MONITORING_PORTS } from "../components/observability/monitoringNetwork";
@@ -135,6 +137,29 @@ describe.each(["dev", "prod"])("%s: every namespace closed by default", (stack) 
     for (const np of webhooks) {
       const cidrs = (specOf(np).ingress ?? []).flatMap((r) => (r.from ?? []).map((p) => (p as { ipBlock: { cidr: string } }).ipBlock.cidr)).sort();
       expect(cidrs).toEqual(privateCidrs);
+    }
+  });
+});
+
+describe.each(["dev", "prod"])("%s: the chart namespaces' import runbook (docs/security.md) names the URNs the program declares", (stack) => {
+  test("each `imp` line: resource name, namespace, parent component and the cluster's Kubernetes provider", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "security.md"), "utf8");
+    const lines = [...doc.matchAll(/^ {2}imp (\S+) +(\S+) +(\S+)$/gm)].map((m) => ({ name: m[1], namespace: m[2], parent: m[3] }));
+    expect(lines.map((l) => l.namespace).sort()).toEqual(["cert-manager", "cnpg-system", "kserve", "velero"]);
+    const U = `urn:pulumi:${stack}::entasis-infra`;
+    const provider = /\bP="k8s=\$U::(\S+)"/.exec(doc)?.[1]?.replace("\\$", "$");
+    expect(provider).toBeDefined();
+    // The engine leaves the root stack's type out of its children's URNs (the mocks' parent URN keeps it).
+    const withoutRoot = (urn: string | undefined): string | undefined => urn?.replace("::pulumi:pulumi:Stack$", "::");
+    for (const l of lines) {
+      const ns = named(runs[stack], l.name, NS);
+      const [parentType, parentName] = l.parent.split("::");
+      expect([ns.urn, (ns.inputs.metadata as { name: string }).name, withoutRoot(ns.parent), ns.provider?.split("::").slice(0, -1).join("::")]).toEqual([
+        `${U}::${parentType}$${NS}::${l.name}`,
+        l.namespace,
+        `${U}::${parentType}::${parentName}`,
+        `${U}::${provider}`,
+      ]);
     }
   });
 });

@@ -51,6 +51,21 @@ describe.each(["dev", "prod"])("%s: node identity out of pods' reach", (stack) =
     expect(containing.length).toBeGreaterThan(3);
     for (const b of containing) expect(b.except).toContain(INSTANCE_METADATA_CIDR);
   });
+
+  test("no egress rule without a destination (every address, 169.254.169.254 included) opens IMDS' port 80 or every port", () => {
+    type Port = { port?: number | string; endPort?: number };
+    const rules = ofType(runs[stack], "kubernetes:networking.k8s.io/v1:NetworkPolicy").flatMap((np) =>
+      ((np.inputs.spec as { egress?: { to?: unknown[]; ports?: Port[] }[] }).egress ?? []).map((r) => ({ name: np.name, ...r })),
+    );
+    const anywhere = rules.filter((r) => (r.to ?? []).length === 0);
+    // istiod's way to the Kubernetes API (443), at least.
+    expect(anywhere.length).toBeGreaterThan(0);
+    for (const r of anywhere) {
+      const ports = r.ports ?? [];
+      const opensImds = ports.length === 0 || ports.some((p) => p.port === 80 || (typeof p.port === "number" && p.endPort !== undefined && p.port <= 80 && 80 <= p.endPort));
+      expect([r.name, opensImds]).toEqual([r.name, false]);
+    }
+  });
 });
 
 test("cidrContains tells inside from outside", () => {

@@ -65,6 +65,9 @@ describe.each(["dev", "prod"])("%s: administrator credentials stay in Secrets Ma
     expect(evaluate([policy], { principal, action: "secretsmanager:GetSecretValue", resource: `${secretArn}-other` })).toBe("ImplicitDeny");
     expect(evaluate([policy], { principal, action: "secretsmanager:PutSecretValue", resource: secretArn })).toBe("ImplicitDeny");
     expect(job.dependencies).toContain(sa?.urn);
+    // The secret's value is written only once the service exists (it names the host), as the Job is
+    // created: the Job waits for that version instead of racing it.
+    expect(job.dependencies).toContain(named(run, secretName, "aws:secretsmanager/secretVersion:SecretVersion").urn);
   });
 
   test("the master's connection verifies the server against RDS's CA bundle", () => {

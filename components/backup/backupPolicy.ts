@@ -174,20 +174,27 @@ export class BackupPolicy extends pulumi.ComponentResource {
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
 
+    // The access policy denies backup:PutBackupVaultLockConfiguration to everyone but the break-glass
+    // role, the deployer included: each vault's lock is put before its policy, or the two race on
+    // the first deploy and the lock may be refused.
+    let vaultLock: aws.backup.VaultLockConfiguration | undefined;
     if (args.vaultLock) {
-      // Governance mode (no changeableForDays): nobody without backup:DeleteBackupVaultLockConfiguration
-      // can delete points early or shorten retention. The bounds are the plan's own, so every rule's
-      // points are accepted (the lock rejects retention outside [min, max]).
+      // Compliance mode with changeableForDays (governance without): the bounds are the plan's own,
+      // so every rule's points are accepted (the lock rejects retention outside [min, max]).
       // https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
       const all = [...BACKUP_TIERS.map((t) => days[t])];
-      new aws.backup.VaultLockConfiguration(
+      vaultLock = new aws.backup.VaultLockConfiguration(
         `${name}-vault-lock`,
         { backupVaultName: this.vault.name, minRetentionDays: Math.min(...all), maxRetentionDays: Math.max(...all), changeableForDays: args.vaultLockChangeableForDays },
         { parent: this },
       );
     }
     if (args.breakGlassRoleArn !== undefined) {
-      new aws.backup.VaultPolicy(`${name}-vault-policy`, { backupVaultName: this.vault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) }, { parent: this });
+      new aws.backup.VaultPolicy(
+        `${name}-vault-policy`,
+        { backupVaultName: this.vault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) },
+        { parent: this, dependsOn: vaultLock ? [vaultLock] : [] },
+      );
     }
 
     if (args.manageRegionSettings) {
@@ -213,17 +220,22 @@ export class BackupPolicy extends pulumi.ComponentResource {
         { name: `${p}-vault-dr`, kmsKeyArn: this.drKey.arn, forceDestroy: !args.protect, tags: named(args.tags, `${p}-vault-dr`, { Purpose: `disaster-recovery copies of ${p}-vault` }) },
         { parent: this, provider: dr.provider, protect: args.protect },
       );
+      let drVaultLock: aws.backup.VaultLockConfiguration | undefined;
       if (args.vaultLock) {
-        // The same governance lock as the primary, bounded by the copied tiers' retention.
+        // The same lock as the primary, bounded by the copied tiers' retention.
         const copied = DR_COPIED_TIERS.map((t) => days[t]);
-        new aws.backup.VaultLockConfiguration(
+        drVaultLock = new aws.backup.VaultLockConfiguration(
           `${name}-dr-vault-lock`,
           { backupVaultName: this.drVault.name, minRetentionDays: Math.min(...copied), maxRetentionDays: Math.max(...copied), changeableForDays: args.vaultLockChangeableForDays },
           { parent: this, provider: dr.provider },
         );
       }
       if (args.breakGlassRoleArn !== undefined) {
-        new aws.backup.VaultPolicy(`${name}-dr-vault-policy`, { backupVaultName: this.drVault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) }, { parent: this, provider: dr.provider });
+        new aws.backup.VaultPolicy(
+          `${name}-dr-vault-policy`,
+          { backupVaultName: this.drVault.name, policy: pulumi.jsonStringify(vaultAccessPolicy(args.breakGlassRoleArn)) },
+          { parent: this, provider: dr.provider, dependsOn: drVaultLock ? [drVaultLock] : [] },
+        );
       }
       // Copying into a vault is its own permission, and the role may use both vault keys.
       new aws.iam.RolePolicy(

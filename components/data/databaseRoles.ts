@@ -26,6 +26,12 @@ export interface DatabaseRolesArgs extends SecretReaderJobArgs {
     readonly masterUsername: string;
     /** Secrets Manager secret of the master credential (JSON with `password`; key: `secretsKeyArn`): the Job reads it at run time. */
     readonly masterSecretArn: pulumi.Input<string>;
+    /**
+     * The secret's version holding the password. Its value names the primary's host, so it is
+     * written when the primary exists, as the Job is created: the Job waits for it rather than
+     * racing it (GetSecretValue fails until a version exists). Default none.
+     */
+    readonly masterSecretVersion?: pulumi.Resource;
   };
   /** psql image. Default ROLE_BOOTSTRAP_IMAGE. */
   readonly image?: string;
@@ -152,7 +158,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
           },
         },
       },
-      { ...k8sOpts, dependsOn: [this.namespace, script, serviceAccount, role, ...policies, ...args.scheduledOn] },
+      { ...k8sOpts, dependsOn: [this.namespace, script, serviceAccount, role, ...policies, ...(args.database.masterSecretVersion ? [args.database.masterSecretVersion] : []), ...args.scheduledOn] },
     );
 
     this.registerOutputs({ jobName: this.job.metadata.name });

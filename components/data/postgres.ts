@@ -111,6 +111,8 @@ export class Postgres extends pulumi.ComponentResource {
   /** The stack's own storage key; none when the primary is restored (it keeps its backups' key). */
   public readonly storageKey?: EncryptionKey;
   public readonly masterSecret: aws.secretsmanager.Secret;
+  /** The master secret's value (its current version): whoever reads the password at run time waits for it. */
+  public readonly masterSecretVersion: aws.secretsmanager.SecretVersion;
   public readonly address: pulumi.Output<string>;
   public readonly port: pulumi.Output<number>;
   /** First replica's address (config order), or the primary's when there is none. */
@@ -328,7 +330,7 @@ export class Postgres extends pulumi.ComponentResource {
 
     // The document shape of RDS credential secrets, so Secrets Manager's rotation functions can use it.
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_secret_json_structure.html
-    this.masterSecret = storeCredential(this, `${name}-master`, args, {
+    const master = storeCredential(this, `${name}-master`, args, {
       secretName: `${p}/postgres/master`,
       description: `${p} PostgreSQL master user (break-glass and schema bootstrap only; applications use IAM authentication)`,
       value: pulumi.jsonStringify({
@@ -340,7 +342,9 @@ export class Postgres extends pulumi.ComponentResource {
         password: pulumi.secret(masterPassword.result),
         dbInstanceIdentifier: identifier,
       }),
-    }).secret;
+    });
+    this.masterSecret = master.secret;
+    this.masterSecretVersion = master.version;
 
     this.registerOutputs({ address: this.address, readerAddress: this.readerAddress, port: this.port, masterSecretArn: this.masterSecret.arn });
   }

@@ -30,6 +30,20 @@ export interface DeployGuardrails {
    * The Pulumi state lives in Pulumi Cloud, outside the account: no AWS deny can guard it (its token can).
    */
   readonly protectBackups?: boolean;
+  /**
+   * ARNs (wildcards allowed) of the trails the program itself manages (components/security/auditTrail.ts):
+   * `pulumi up` sets their event selectors when it creates them (CreateTrail takes none, the
+   * provider calls PutEventSelectors next) and updates them when the data buckets change, so only
+   * these are exempt from the UpdateTrail and PutEventSelectors deny. Stopping or deleting any
+   * trail stays denied. Default none: no trail may be changed.
+   */
+  readonly ownTrailArns?: readonly pulumi.Input<string>[];
+  /**
+   * ARN of the break-glass role (lib/breakGlass.ts), the only principal the vault and key policies
+   * let erase backups or delete keys. They match it by ARN, so whoever can create that role, or
+   * change its trust or permissions, holds that power: the deploy role may not. Default none.
+   */
+  readonly breakGlassRoleArn?: pulumi.Input<string>;
 }
 
 export interface DeployRoleArgs {
@@ -121,8 +135,14 @@ export function deployGuardrailPolicy(args: Pick<DeployRoleArgs, "guardrails" | 
   const statements: Record<string, unknown>[] = [
     // Long-lived credentials: the program creates no IAM user and no access key.
     { Sid: "NoIamUsersOrKeys", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:AttachUserPolicy", "iam:PutUserPolicy", "iam:AddUserToGroup", "iam:CreateServiceSpecificCredential"], Resource: "*" },
-    // The audit trail: the program manages no trail, so none may be stopped, deleted or narrowed.
-    { Sid: "NoCloudTrailTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:DeleteEventDataStore"], Resource: "*" },
+    // Audit trails: none may be stopped or deleted, and none but the program's own may be changed or
+    // narrowed (it must set its own trail's selectors: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html).
+    ...((g.ownTrailArns ?? []).length === 0
+      ? [{ Sid: "NoCloudTrailTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:DeleteEventDataStore"], Resource: "*" }]
+      : [
+          { Sid: "NoCloudTrailTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:DeleteEventDataStore"], Resource: "*" },
+          { Sid: "NoOtherTrailChange", Effect: "Deny", Action: ["cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], NotResource: [...(g.ownTrailArns ?? [])] },
+        ]),
     // Its own trust: a deploy may not widen who can assume it, nor loosen the OIDC provider.
     {
       Sid: "NoSelfTrustChange",
@@ -132,6 +152,14 @@ export function deployGuardrailPolicy(args: Pick<DeployRoleArgs, "guardrails" | 
     },
     { Sid: "NoOidcProviderChange", Effect: "Deny", Action: ["iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"], Resource: oidcProviderArn },
   ];
+  if (g.breakGlassRoleArn !== undefined) {
+    statements.push({
+      Sid: "NoBreakGlassRoleChange",
+      Effect: "Deny",
+      Action: ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole", "iam:UpdateRole", "sts:AssumeRole"],
+      Resource: g.breakGlassRoleArn,
+    });
+  }
   if (g.protectBackups !== false) {
     // Recovery points expire by their lifecycle (the service, not this role); nothing here deletes them early.
     statements.push({

@@ -57,8 +57,13 @@ export class EdgeWebAcl extends pulumi.ComponentResource {
       },
       { parent: this, ignoreChanges: ["rules"] },
     );
+    // Each association rewrites the whole web ACL (GetWebACL, then UpdateWebACL with its lock
+    // token): two at once fail with WAFOptimisticLockException, so they go one after the other.
+    // https://github.com/hashicorp/terraform-provider-aws/issues/45787
+    // https://docs.aws.amazon.com/waf/latest/APIReference/API_UpdateWebACL.html
+    let previous: pulumi.Resource | undefined;
     (args.ruleGroups ?? MANAGED_RULE_GROUPS).forEach((group) => {
-      new aws.wafv2.WebAclRuleGroupAssociation(
+      previous = new aws.wafv2.WebAclRuleGroupAssociation(
         `${name}-${group.name}`,
         {
           webAclArn: this.acl.arn,
@@ -73,7 +78,7 @@ export class EdgeWebAcl extends pulumi.ComponentResource {
           },
           visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${p}-${group.name}`, sampledRequestsEnabled: true },
         },
-        { parent: this },
+        { parent: this, dependsOn: previous ? [previous] : [] },
       );
     });
     this.registerOutputs({ aclArn: this.acl.arn });

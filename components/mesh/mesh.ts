@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS, ISTIO_IMAGES, chartSource, helmWaitOptions } from "../../lib/helmCharts";
 import { podSecurityLabels } from "../../lib/podSecurity";
 import { NamespaceFlows } from "../security/namespaceFlows";
+import { ANY_IPV4, dnsEgress } from "../../lib/networkPolicy";
 
 export interface MeshArgs {
   readonly provider: k8s.Provider;
@@ -27,6 +28,8 @@ export const AMBIENT_LABEL = { "istio.io/dataplane-mode": "ambient" } as const;
 /** Pod labels of istiod and ztunnel (the charts' own). */
 export const ISTIOD_POD_LABELS = { app: "istiod" } as const;
 export const ZTUNNEL_POD_LABELS = { app: "ztunnel" } as const;
+/** Pod labels of the CNI agent's DaemonSet (the chart's `k8s-app: istio-cni-node`). */
+export const ISTIO_CNI_POD_LABELS = { "k8s-app": "istio-cni-node" } as const;
 /** istiod's ports: xDS and CA for ztunnel (15012), the webhooks (15017), monitoring (15014). */
 export const ISTIOD_PORTS = { xds: 15012, webhook: 15017, monitoring: 15014 } as const;
 /** ztunnel's Prometheus endpoint (`/stats/prometheus`). */
@@ -47,7 +50,7 @@ const tcp = (port: number): { protocol: string; port: number } => ({ protocol: "
  * `standard`), which this cluster does not use.
  * https://istio.io/latest/docs/ambient/install/platform-prerequisites/
  *
- * The CNI agent and ztunnel are node agents (hostPath, host network for the CNI agent, the
+ * The CNI agent and ztunnel are node agents (hostPath, the host's /proc and network namespaces for the CNI agent, the
  * NET_ADMIN and SYS_ADMIN capabilities to enter pod network namespaces), so they run in the node
  * agents' `privileged` namespace, not in istio-system, which keeps istiod alone and enforces
  * `baseline`. istiod issues workload certificates only to a ztunnel of the namespace it trusts
@@ -83,7 +86,6 @@ export class Mesh extends pulumi.ComponentResource {
     const policy = (key: string, policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec): k8s.networking.v1.NetworkPolicy =>
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: policyName, namespace: ns }, spec }, { ...k8sOpts, dependsOn: [this.namespace] });
     const prometheus = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.prometheus.namespace } }, podSelector: { matchLabels: { ...args.prometheus.podLabels } } };
-    const dns = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] };
     // Only istiod lives here (the node agents moved to their own namespace).
     this.networkPolicies = {
       defaultDeny: policy("default-deny", "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
@@ -96,19 +98,28 @@ export class Mesh extends pulumi.ComponentResource {
           { from: [prometheus], ports: [tcp(ISTIOD_PORTS.monitoring)] },
         ],
         // The Kubernetes API (the cluster endpoint's ENIs, 443).
-        egress: [dns, { ports: [tcp(443)] }],
+        egress: [dnsEgress(), { ports: [tcp(443)] }],
       }),
     };
 
     // The node agents' namespace allows DNS and Prometheus; ztunnel also needs istiod's xDS and CA
     // port (its own pod's traffic; what it carries for enrolled pods leaves from their network namespaces).
+    // The CNI agent is not on the host network in ambient mode (the chart sets hostNetwork only with
+    // `ambient.shareHostNetworkNamespace`, default false), so the namespace's default deny applies to
+    // it: it watches pods and namespaces through the Kubernetes API (the chart's own optional
+    // NetworkPolicy allows it all egress for that reason), and without 443 out it never becomes ready.
+    // https://github.com/istio/istio/blob/master/manifests/charts/istio-cni/templates/daemonset.yaml
+    // https://github.com/istio/istio/blob/master/manifests/charts/istio-cni/templates/networkpolicy.yaml
     this.nodeAgentFlows = new NamespaceFlows(
       `${name}-node-agent-flows`,
       {
         provider: args.provider,
         namespace: args.nodeAgents.namespace,
         namespaceResource: args.nodeAgents.namespaceResource,
-        egress: { "ztunnel-istiod": { podLabels: ZTUNNEL_POD_LABELS, peers: [{ namespace: ns, podLabels: ISTIOD_POD_LABELS }], ports: [ISTIOD_PORTS.xds], why: "ztunnel gets its configuration and workload certificates from istiod" } },
+        egress: {
+          "ztunnel-istiod": { podLabels: ZTUNNEL_POD_LABELS, peers: [{ namespace: ns, podLabels: ISTIOD_POD_LABELS }], ports: [ISTIOD_PORTS.xds], why: "ztunnel gets its configuration and workload certificates from istiod" },
+          "istio-cni-kubernetes-api": { podLabels: ISTIO_CNI_POD_LABELS, peers: [{ cidrs: [ANY_IPV4] }], ports: [443], why: "the Istio CNI agent watches pods and namespaces through the Kubernetes API" },
+        },
       },
       { parent: this },
     );
@@ -179,7 +190,8 @@ export class Mesh extends pulumi.ComponentResource {
         cniConfDir: "/etc/cni/net.d",
         resources: { requests: { cpu: "100m", memory: "100Mi" } },
       },
-      [this.istiod],
+      // Its way to the Kubernetes API (nodeAgentFlows) exists before its pods must become ready.
+      [this.istiod, this.nodeAgentFlows],
       agents,
     );
     this.ztunnel = release(
@@ -188,7 +200,7 @@ export class Mesh extends pulumi.ComponentResource {
       "ztunnel",
       // istiod (xDS and CA) stays in istio-system: `istioNamespace` locates it.
       { profile: "ambient", ...images, istioNamespace: ns, resources: { requests: { cpu: "200m", memory: "512Mi" } } },
-      [this.cni],
+      [this.cni, this.nodeAgentFlows],
       agents,
     );
     this.enrolAfter = [this.cni, this.ztunnel];

@@ -69,6 +69,8 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
   public readonly broker: aws.mq.Broker;
   public readonly securityGroup: aws.ec2.SecurityGroup;
   public readonly adminSecret: aws.secretsmanager.Secret;
+  /** The administrator secret's value (its current version): whoever reads it at run time waits for it. */
+  public readonly adminSecretVersion: aws.secretsmanager.SecretVersion;
   /** `amqps://<host>:5671`. */
   public readonly amqpsEndpoint: pulumi.Output<string>;
   /** `https://<host>` (management UI and HTTP API, port 443). */
@@ -151,11 +153,13 @@ export class RabbitMqBroker extends pulumi.ComponentResource {
     this.managementUrl = instance.console.apply((u) => u.replace(/\/$/, ""));
     this.host = this.amqpsEndpoint.apply((e) => new URL(e.replace(/^amqps:/, "https:")).hostname);
 
-    this.adminSecret = storeCredential(this, `${name}-admin`, args, {
+    const adminCredential = storeCredential(this, `${name}-admin`, args, {
       secretName: `${p}/rabbitmq/admin`,
       description: `${p} RabbitMQ administrator (operators and the user provisioner only)`,
       value: pulumi.jsonStringify({ host: this.host, port: AMQPS_PORT, managementUrl: this.managementUrl, username: args.adminUsername, password: this.adminPassword }),
-    }).secret;
+    });
+    this.adminSecret = adminCredential.secret;
+    this.adminSecretVersion = adminCredential.version;
 
     const secrets: Record<string, aws.secretsmanager.Secret> = {};
     const passwords: Record<string, pulumi.Output<string>> = {};

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketName } from "../../lib/dataNames";
 import { secureBucket } from "../data/secureBucket";
+import { kmsEncryption } from "../storage/encryptedBucket";
 import { BACKUP_TAG, Tags, named } from "../tags";
 import { EncryptionKey } from "./encryptionKey";
 
@@ -22,6 +23,11 @@ export interface AuditTrailArgs {
   readonly tags: Tags;
 }
 
+/** The trail's name: `<prefix>-audit` (the deploy role may change only trails named so: components/deploy/deployRole.ts). */
+export function auditTrailName(namePrefix: string): string {
+  return `${namePrefix}-audit`;
+}
+
 /**
  * The account's own audit trail and threat detection: a multi-region CloudTrail trail recording
  * management events (IAM changes and every KMS call included) and S3 data events of the data
@@ -39,7 +45,7 @@ export class AuditTrail extends pulumi.ComponentResource {
   constructor(name: string, args: AuditTrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("entasis:security:AuditTrail", name, {}, opts);
     const p = args.namePrefix;
-    const trailName = `${p}-audit`;
+    const trailName = auditTrailName(p);
     const trailArn = pulumi.interpolate`arn:${args.partition}:cloudtrail:${args.region}:${args.accountId}:trail/${trailName}`;
 
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
@@ -70,7 +76,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       bucketName: pulumi.output(args.accountId).apply((account) => bucketName(p, "audit-trail", account, args.region)),
       // Selected into the backup plan, which copies to the DR region (policy dr-cross-region-copy).
       tags: named(args.tags, `${p}-audit-trail`, { Purpose: "CloudTrail log files", ...BACKUP_TAG }),
-      encryption: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] },
+      encryption: kmsEncryption(this.key.arn),
       lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: args.retentionDays, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
       forceDestroy: !args.protect,

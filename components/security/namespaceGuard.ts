@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { ANYWHERE_BUT_METADATA, dnsEgress, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 
 /**
  * Who traffic comes from or goes to: pods of a namespace (this one when `namespace` is unset), pods
@@ -41,8 +41,6 @@ export interface NamespaceGuardArgs {
 
 /** Prometheus of kube-prometheus-stack (namespace `monitoring`, components/observability/monitoring.ts): the one scraper metrics ports admit. */
 export const PROMETHEUS_PODS: GuardPeer = { namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "prometheus" } };
-
-const KUBE_DNS = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } };
 
 function portsOf(ports: readonly GuardPort[] | undefined): k8s.types.input.networking.v1.NetworkPolicyPort[] | undefined {
   return ports?.map((p) => (typeof p === "number" ? { protocol: "TCP", port: p } : { protocol: p.protocol, port: p.port }));
@@ -97,7 +95,7 @@ export class NamespaceGuard extends pulumi.ComponentResource {
     const policy = (key: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec, why: string): k8s.networking.v1.NetworkPolicy =>
       new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: key, namespace: args.namespace, annotations: { "entasis.io/why": why } }, spec }, k8sOpts);
 
-    const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [{ to: [KUBE_DNS], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }];
+    const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [dnsEgress()];
     if (args.httpsOut ?? true) egress.push({ to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [{ protocol: "TCP", port: 443 }] });
     const policies: Record<string, k8s.networking.v1.NetworkPolicy> = {
       "default-deny": policy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, "nothing in or out unless a policy below allows it"),

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ANYWHERE_BUT_METADATA, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
+import { ANYWHERE_BUT_METADATA, dnsEgress, ipBlockWithoutMetadata } from "../../lib/networkPolicy";
 import { readSecretPolicy } from "../../lib/runtimeSecrets";
 import { IrsaRole } from "../cluster/irsaRole";
 import { WorkloadIdentityArgs, workloadRole } from "./workloadIdentity";
@@ -28,7 +28,7 @@ export function jobNamespace(name: string, ns: string, opts: pulumi.CustomResour
 export function jobEgress(databaseCidrs: readonly string[], port: number): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
   const tcp = (p: number): { protocol: string; port: number } => ({ protocol: "TCP", port: p });
   return [
-    { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, tcp(53)] },
+    dnsEgress(),
     { to: databaseCidrs.map((cidr) => ({ ipBlock: ipBlockWithoutMetadata(cidr) })), ports: [tcp(port)] },
     { to: [{ ipBlock: ANYWHERE_BUT_METADATA }], ports: [tcp(443)] },
   ];
