@@ -86,3 +86,15 @@ describe("the deploy role can create and update the trails the program manages, 
     for (const action of ["cloudtrail:PutEventSelectors", "cloudtrail:UpdateTrail", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]) expect([action, decide(env, action, organizationTrail)]).toEqual([action, "Deny"]);
   });
 });
+
+describe("dev with the trail on (entasis:audit.provider platform)", () => {
+  test("its log bucket is emptied on destroy and carries no lock that would refuse it", async () => {
+    const { runStack } = await import("../tools/offline/harness");
+    const { TEST_SECRETS } = await import("./support/query");
+    const run = await runStack({ stack: "dev", secrets: TEST_SECRETS, overrides: { "entasis:audit": { provider: "platform", retentionDays: 365 } } });
+    expect(named(run, "audit-bucket", "aws:s3/bucket:Bucket").inputs.forceDestroy).toBe(true);
+    expect(ofType(run, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").filter((l) => l.name.startsWith("audit-"))).toEqual([]);
+    // Prod's stays locked.
+    expect(ofType(runs.prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").filter((l) => l.name.startsWith("audit-"))).toHaveLength(1);
+  });
+});

@@ -83,7 +83,7 @@ describe("README.md", () => {
     const named = codeSpans(advisory[0].cells[1]).filter((s) => RULES.some((r) => r.name === s));
     const dev = policyConfig("dev");
     const relaxed = RULES.map((r) => r.name).filter((n) => levelOf(dev, n) === "advisory");
-    expect(relaxed.length).toBe(10);
+    expect(relaxed.length).toBe(11);
     expect(named.sort()).toEqual(relaxed.sort());
     expect(RULES.filter((r) => levelOf(policyConfig("prod"), r.name) !== "mandatory").map((r) => r.name)).toEqual([]);
   });

@@ -32,7 +32,7 @@ describe("the policy pack's shape", () => {
   it("makes exactly the rules that say so advisory under the dev config, and nothing else", () => {
     const dev = loadPolicyConfig("dev");
     for (const r of RULES) expect({ rule: r.name, level: levelOf(r, dev) }).toEqual({ rule: r.name, level: DEV_ADVISORY.has(r.name) ? "advisory" : "mandatory" });
-    expect([...DEV_ADVISORY.keys()].sort()).toEqual(["alb-http-redirects-to-https", "backup-vault-locked", "cnpg-cluster-ha", "dr-cross-region-copy", "elasticache-automatic-failover", "kms-key-deletion-guarded", "mesh-namespace-strict", "mq-rabbitmq-cluster-deployment", "rds-deletion-protection", "rds-multi-az"]);
+    expect([...DEV_ADVISORY.keys()].sort()).toEqual(["alb-http-redirects-to-https", "backup-vault-locked", "cnpg-cluster-ha", "dr-bucket-object-lock", "dr-cross-region-copy", "elasticache-automatic-failover", "kms-key-deletion-guarded", "mesh-namespace-strict", "mq-rabbitmq-cluster-deployment", "rds-deletion-protection", "rds-multi-az"]);
   });
 
   it("gives each stack config only real rules and settings their schema declares", () => {

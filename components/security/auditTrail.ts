@@ -80,7 +80,10 @@ export class AuditTrail extends pulumi.ComponentResource {
       lifecycle: { transitions: [{ days: 90, storageClass: "GLACIER_IR" }], expirationDays: args.retentionDays, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 },
       protect: args.protect,
       forceDestroy: !args.protect,
-      objectLock: { mode: "COMPLIANCE", days: args.retentionDays },
+      // Only where the stack is protected: a COMPLIANCE lock keeps every log file for the retention,
+      // so an unprotected stack (dev with the trail on) could never empty the bucket on destroy and
+      // would keep paying for it. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+      objectLock: args.protect ? { mode: "COMPLIANCE", days: args.retentionDays } : undefined,
       allow: (arn) => [
         { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "s3:GetBucketAcl", Resource: arn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
         {

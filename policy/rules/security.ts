@@ -142,6 +142,7 @@ export const securityRules: readonly Rule[] = [
     name: "dr-bucket-object-lock",
     control: C.BACKUP_IMMUTABLE,
     severity: "high",
+    devAdvisory: "an unprotected stack's copies are emptied on destroy, which a COMPLIANCE lock would refuse for its whole retention (components/backup/disasterRecovery.ts).",
     description:
       "Every S3 bucket that receives replicated copies (a replication destination) has S3 Object Lock enabled with a default retention in compliance mode, so the copies outlive a deletion in either region. https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html",
     validateStack: (args, report) => {
